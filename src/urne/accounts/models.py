@@ -1,0 +1,59 @@
+"""Accounts: the people who log in — electors (espace électeur) and staff (back office)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from urne.campaign.models import Elector, normalize_email
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        user = self.model(email=normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("is_active", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Someone who logs in with an email address and a password.
+
+    An elector's account is linked to their Elector row and stays inactive (`is_active` False)
+    until the confirmation link in the email is followed.
+    """
+
+    email = models.EmailField(_("adresse de messagerie"), unique=True, max_length=254)
+    elector = models.OneToOneField(
+        Elector,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="account",
+    )
+    is_active = models.BooleanField(_("actif"), default=False)
+    is_staff = models.BooleanField(_("personnel"), default=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []  # noqa: RUF012
+
+    class Meta:
+        verbose_name = _("compte")
+        verbose_name_plural = _("comptes")
+
+    def __str__(self) -> str:
+        return self.email

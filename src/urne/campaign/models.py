@@ -1,0 +1,190 @@
+"""The campaign: organizer, academies, electors, scrutins, the roll and the calendar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from urne import clock
+
+
+def normalize_email(address: str) -> str:
+    """The form in which addresses are stored and compared: trimmed, lower case."""
+    return "".join(address.split()).lower()
+
+
+class Campaign(models.Model):
+    """One election campaign (e.g. "Élections professionnelles 2014") and its calendar.
+
+    Every date is an aware datetime, entered and shown in Europe/Paris.
+    """
+
+    name = models.CharField(_("nom"), max_length=200)
+    year = models.PositiveIntegerField(_("année"))
+    organizer = models.CharField(_("organisateur"), max_length=200)
+    faq_url = models.URLField(_("page d'information"), blank=True)
+
+    accounts_open_at = models.DateTimeField(_("ouverture de la création des comptes"))
+    rolls_published_at = models.DateTimeField(_("publication des listes électorales"))
+    candidacies_published_at = models.DateTimeField(_("publication des candidatures"))
+    identifiers_available_at = models.DateTimeField(_("identifiants de vote disponibles"))
+    corrections_deadline = models.DateTimeField(
+        _("fin des demandes de mise à jour du profil"),
+        help_text=_("Dernier instant où un électeur peut demander une correction de son profil."),
+    )
+    vote_opens_at = models.DateTimeField(_("ouverture du vote"))
+    vote_closes_at = models.DateTimeField(_("clôture du vote"))
+
+    class Meta:
+        verbose_name = _("campagne")
+        verbose_name_plural = _("campagnes")
+        ordering = ["-year", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def accounts_open(self, at: datetime | None = None) -> bool:
+        return (at or clock.now()) >= self.accounts_open_at
+
+    def rolls_published(self, at: datetime | None = None) -> bool:
+        return (at or clock.now()) >= self.rolls_published_at
+
+    def candidacies_published(self, at: datetime | None = None) -> bool:
+        return (at or clock.now()) >= self.candidacies_published_at
+
+    def identifiers_available(self, at: datetime | None = None) -> bool:
+        return (at or clock.now()) >= self.identifiers_available_at
+
+    def corrections_open(self, at: datetime | None = None) -> bool:
+        return (at or clock.now()) <= self.corrections_deadline
+
+    def vote_open(self, at: datetime | None = None) -> bool:
+        moment = at or clock.now()
+        return self.vote_opens_at <= moment < self.vote_closes_at
+
+
+class Academy(models.Model):
+    """An academy (rectorat): its electors' mail domain and its assistance contact."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="academies")
+    code = models.SlugField(_("code"), max_length=40, help_text=_("Ex. : dijon"))
+    name = models.CharField(_("nom"), max_length=100)
+    mail_domain = models.CharField(_("domaine de messagerie"), max_length=100)
+    assistance_email = models.EmailField(_("adresse de l'assistance"))
+    assistance_phone = models.CharField(_("téléphone de l'assistance"), max_length=30)
+
+    class Meta:
+        verbose_name = _("académie")
+        verbose_name_plural = _("académies")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="academy_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Civilite(models.TextChoices):
+    M = "M", _("M.")
+    MME = "MME", _("Mme")
+
+
+class Elector(models.Model):
+    """A person called to vote in the campaign, as the administration knows them.
+
+    The email is stored normalized (normalize_email) and is the key for imports.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="electors")
+    civilite = models.CharField(_("civilité"), max_length=3, choices=Civilite.choices)
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    email = models.EmailField(_("adresse de messagerie professionnelle"), max_length=254)
+    corps = models.CharField(_("corps"), max_length=150)
+    grade = models.CharField(_("grade"), max_length=150, blank=True)
+    establishment = models.CharField(_("établissement d'affectation"), max_length=200)
+    academy = models.ForeignKey(Academy, on_delete=models.PROTECT, related_name="electors")
+    invitation_sent_at = models.DateTimeField(_("invitation envoyée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("électeur")
+        verbose_name_plural = _("électeurs")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "email"], name="elector_email_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_civilite_display()} {self.first_name} {self.last_name.upper()}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def salutation(self) -> str:
+        """ "M / Mme Prénom NOM", as the seed's emails address the elector."""
+        return f"{self.get_civilite_display()} {self.first_name} {self.last_name.upper()}"
+
+
+class Scrutin(models.Model):
+    """One ballot (CSA, CAP or CCP) at one level; each is one Belenios election."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("national")
+        ACADEMIC = "academic", _("académique")
+        DEPARTMENTAL = "departmental", _("départemental")
+
+    class Kind(models.TextChoices):
+        CSA = "CSA", _("Comité social d'administration")
+        CAP = "CAP", _("Commission administrative paritaire")
+        CCP = "CCP", _("Commission consultative paritaire")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="scrutins")
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("nom"), max_length=200)
+    level = models.CharField(_("niveau"), max_length=12, choices=Level.choices)
+    kind = models.CharField(_("type"), max_length=3, choices=Kind.choices)
+    academy = models.ForeignKey(
+        Academy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scrutins",
+        help_text=_("Pour un scrutin académique ou départemental."),
+    )
+    seats = models.PositiveIntegerField(_("sièges de titulaires"))
+    electors: models.ManyToManyField[Elector, RollEntry] = models.ManyToManyField(
+        Elector, through="RollEntry", related_name="scrutins"
+    )
+
+    class Meta:
+        verbose_name = _("scrutin")
+        verbose_name_plural = _("scrutins")
+        ordering = ["level", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="scrutin_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RollEntry(models.Model):
+    """The electoral roll: this elector votes in this scrutin."""
+
+    scrutin = models.ForeignKey(Scrutin, on_delete=models.CASCADE, related_name="roll")
+    elector = models.ForeignKey(Elector, on_delete=models.CASCADE, related_name="roll_entries")
+
+    class Meta:
+        verbose_name = _("inscription sur la liste électorale")
+        verbose_name_plural = _("liste électorale")
+        constraints = [
+            models.UniqueConstraint(fields=["scrutin", "elector"], name="roll_entry_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elector} — {self.scrutin}"

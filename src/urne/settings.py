@@ -1,0 +1,229 @@
+"""Django settings for urne: everything comes from the environment (docs/configuration.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from urne.env import env, env_secret, envbool, envint, envlist
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env("URNE_DATA_DIR", str(Path.cwd() / "var")))
+
+# Production mode turns every safety on and refuses the conveniences of development and tests.
+PRODUCTION = envbool("URNE_PRODUCTION", False)
+DEBUG = envbool("URNE_DEBUG", False)
+DEMO = envbool("URNE_DEMO", False)
+
+SECRET_KEY = env_secret("URNE_SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "URNE_SECRET_KEY (or URNE_SECRET_KEY_FILE) is required in production"
+        )
+    # Development only: a fixed, well-known key that production refuses above.
+    SECRET_KEY = "urne-development-key-not-for-production-" + "x" * 20
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("URNE_DEBUG must be off in production")
+
+ALLOWED_HOSTS = envlist(
+    "URNE_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+)
+CSRF_TRUSTED_ORIGINS = envlist("URNE_CSRF_TRUSTED_ORIGINS")
+SITE_URL = env("URNE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "captcha",
+    "urne.campaign",
+    "urne.accounts",
+    "urne.candidacies",
+    "urne.support",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "urne.urls"
+WSGI_APPLICATION = "urne.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "urne.support.context_processors.assistance",
+            ],
+        },
+    }
+]
+
+# Storage: PostgreSQL in production (DATABASE_URL), embedded SQLite by default.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'urne.sqlite3'}"),
+        conn_max_age=envint("URNE_DB_CONN_MAX_AGE", 60),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Caches back the rate limits: they must be shared by every web process.
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "urne_cache",
+        }
+    }
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "urne.accounts.password_validation.MixedCaseAndDigitValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:space"
+LOGOUT_REDIRECT_URL = "home"
+PASSWORD_RESET_TIMEOUT = envint("URNE_LINK_TIMEOUT_SECONDS", 3 * 24 * 3600)
+
+# French first, English too.
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Paris"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("URNE_MEDIA_ROOT", str(DATA_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# Mail: SMTP in production; in development and the demo, files the person trying it can read
+# (also shown at /demo/mailbox/ when URNE_DEMO is on).
+DEFAULT_FROM_EMAIL = env(
+    "URNE_FROM_EMAIL", "Élections professionnelles <ne-pas-repondre@urne.example>"
+)
+EMAIL_BACKEND = env(
+    "URNE_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env("URNE_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("URNE_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("URNE_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_secret("URNE_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("URNE_EMAIL_USE_TLS", False)
+
+# Background work: a broker in production; without one, tasks run in-process (embedded default).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+
+# Captcha: the test switch lets automated tests answer "PASSED"; production refuses it.
+CAPTCHA_TEST_MODE = envbool("URNE_CAPTCHA_TEST_MODE", False)
+if PRODUCTION and CAPTCHA_TEST_MODE:
+    raise ImproperlyConfigured("URNE_CAPTCHA_TEST_MODE must be off in production")
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_IMAGE_SIZE = (180, 60)
+CAPTCHA_FONT_SIZE = 40
+
+# Rate limits (django-ratelimit) use the shared cache above.
+RATELIMIT_ENABLE = envbool("URNE_RATELIMIT_ENABLE", True)
+RATELIMIT_VIEW = "urne.support.views.rate_limited"
+
+# Content Security Policy: same-origin everything, no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = envint("URNE_SESSION_SECONDS", 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = envbool("URNE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = envint("URNE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Logs: never a password, a token or an identifier; Django's own filters hide request POST data.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("URNE_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+CSRF_FAILURE_VIEW = "urne.support.views.csrf_failure"

@@ -1,0 +1,28 @@
+"""The site's URLs: each app owns its own."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="accounts:login", permanent=False), name="home"),
+    path("compte/", include("urne.accounts.urls")),
+    path("espace/", include("urne.campaign.urls")),
+    path("aide/", include("urne.support.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("gestion/", admin.site.urls),
+]
+
+if settings.DEBUG or settings.DEMO:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "urne.support.views.bad_request"
+handler403 = "urne.support.views.permission_denied"
+handler404 = "urne.support.views.page_not_found"
+handler500 = "urne.support.views.server_error"
