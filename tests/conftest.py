@@ -1,3 +1,157 @@
-"""Shared fixtures: the time seam, the demo-like campaign and the personas."""
+"""Shared fixtures: the time seam, a campaign whose every step is open, and the personas.
+
+Personas (after healthchecks' alice/bob/charlie):
+- voter_bob: an elector of Dijon with a confirmed account, on the rolls of two scrutins;
+- staff_dijon: a staff member;
+- outsider_charlie: a confirmed elector of another academy, on no roll of Bob's.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from urne import clock
+from urne.accounts.models import User
+from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin
+
+PASSWORD = "Bonjour2014x"
+
+
+@pytest.fixture
+def travel() -> Iterator[Callable[[datetime], None]]:
+    """Move urne's clock: `travel(moment)`; the real clock comes back after the test."""
+    with mock.patch.object(clock, "now") as fake:
+        fake.return_value = timezone.now()
+
+        def go(moment: datetime) -> None:
+            fake.return_value = moment
+
+        yield go
+
+
+def make_campaign(now: datetime | None = None, **dates: Any) -> Campaign:
+    """A campaign whose every step is open at `now` (the vote opened an hour ago)."""
+    at = now or timezone.now()
+    defaults = {
+        "accounts_open_at": at - timedelta(days=60),
+        "rolls_published_at": at - timedelta(days=40),
+        "candidacies_published_at": at - timedelta(days=30),
+        "identifiers_available_at": at - timedelta(days=10),
+        "corrections_deadline": at + timedelta(days=5),
+        "vote_opens_at": at - timedelta(hours=1),
+        "vote_closes_at": at + timedelta(days=7),
+    }
+    defaults.update(dates)
+    return Campaign.objects.create(
+        name="Élections professionnelles 2014", year=2014, organizer="Ministère", **defaults
+    )
+
+
+@pytest.fixture
+def campaign(db: None) -> Campaign:
+    return make_campaign()
+
+
+@pytest.fixture
+def dijon(campaign: Campaign) -> Academy:
+    return Academy.objects.create(
+        campaign=campaign,
+        code="dijon",
+        name="Dijon",
+        mail_domain="ac-dijon.fr",
+        assistance_email="elections2014@ac-dijon.fr",
+        assistance_phone="03.80.44.89.95",
+    )
+
+
+@pytest.fixture
+def lyon(campaign: Campaign) -> Academy:
+    return Academy.objects.create(
+        campaign=campaign,
+        code="lyon",
+        name="Lyon",
+        mail_domain="ac-lyon.fr",
+        assistance_email="elections2014@ac-lyon.fr",
+        assistance_phone="04.72.80.60.60",
+    )
+
+
+@pytest.fixture
+def csa_national(campaign: Campaign) -> Scrutin:
+    return Scrutin.objects.create(
+        campaign=campaign,
+        code="csa-men",
+        name="CSA ministériel de l'éducation nationale",
+        level=Scrutin.Level.NATIONAL,
+        kind=Scrutin.Kind.CSA,
+        seats=15,
+    )
+
+
+@pytest.fixture
+def capa_dijon(campaign: Campaign, dijon: Academy) -> Scrutin:
+    return Scrutin.objects.create(
+        campaign=campaign,
+        code="capa-certifies-dijon",
+        name="CAPA des professeurs certifiés de Dijon",
+        level=Scrutin.Level.ACADEMIC,
+        kind=Scrutin.Kind.CAP,
+        academy=dijon,
+        seats=8,
+    )
+
+
+def make_elector(
+    campaign: Campaign, academy: Academy, first: str, last: str, **extra: Any
+) -> Elector:
+    fields: dict[str, Any] = {
+        "civilite": "M",
+        "corps": "Professeur certifié",
+        "grade": "Classe normale",
+        "establishment": f"Lycée Carnot, {academy.name}",
+        "email": f"{first}.{last}@{academy.mail_domain}".lower(),
+    }
+    fields.update(extra)
+    return Elector.objects.create(
+        campaign=campaign, academy=academy, first_name=first, last_name=last, **fields
+    )
+
+
+def make_account(elector: Elector, password: str = PASSWORD, confirmed: bool = True) -> User:
+    user = User.objects.create_user(elector.email, password, elector=elector, is_active=confirmed)
+    if confirmed:
+        user.confirmed_at = timezone.now()
+        user.save(update_fields=["confirmed_at"])
+    return user
+
+
+@pytest.fixture
+def elector_bob(
+    campaign: Campaign, dijon: Academy, csa_national: Scrutin, capa_dijon: Scrutin
+) -> Elector:
+    bob = make_elector(campaign, dijon, "Bob", "Martin")
+    RollEntry.objects.create(scrutin=csa_national, elector=bob)
+    RollEntry.objects.create(scrutin=capa_dijon, elector=bob)
+    return bob
+
+
+@pytest.fixture
+def voter_bob(elector_bob: Elector) -> User:
+    return make_account(elector_bob)
+
+
+@pytest.fixture
+def outsider_charlie(campaign: Campaign, lyon: Academy) -> User:
+    charlie = make_elector(campaign, lyon, "Charlie", "Durand", civilite="MME")
+    return make_account(charlie)
+
+
+@pytest.fixture
+def staff_dijon(db: None) -> User:
+    return User.objects.create_user("gestion@ac-dijon.fr", PASSWORD, is_staff=True, is_active=True)
