@@ -121,7 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "urne.accounts.password_validation.MixedCaseAndDigitValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:space"
+LOGIN_REDIRECT_URL = "campaign:space"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = envint("URNE_LINK_TIMEOUT_SECONDS", 3 * 24 * 3600)
 
