@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -188,3 +189,72 @@ class RollEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elector} — {self.scrutin}"
+
+
+class ProfileCorrectionRequest(models.Model):
+    """An elector's request to correct their profile, answered by staff in the back office.
+
+    Electors may ask until the campaign's corrections deadline; staff then update the elector's
+    record themselves (imports are the source of truth) and record their answer here.
+    """
+
+    class Field(models.TextChoices):
+        CIVILITE = "civilite", _("Civilité")
+        FIRST_NAME = "first_name", _("Prénom")
+        LAST_NAME = "last_name", _("Nom")
+        EMAIL = "email", _("Adresse de messagerie professionnelle")
+        CORPS = "corps", _("Corps")
+        GRADE = "grade", _("Grade")
+        ESTABLISHMENT = "establishment", _("Établissement d'affectation")
+        ACADEMY = "academy", _("Académie")
+        SCRUTINS = "scrutins", _("Scrutins auxquels je suis appelé(e) à participer")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Envoyée")
+        ACCEPTED = "accepted", _("Acceptée")
+        REFUSED = "refused", _("Refusée")
+
+    elector = models.ForeignKey(
+        Elector,
+        on_delete=models.CASCADE,
+        related_name="correction_requests",
+        verbose_name=_("électeur"),
+    )
+    field = models.CharField(_("information à corriger"), max_length=20, choices=Field.choices)
+    correction = models.CharField(_("information correcte"), max_length=200)
+    comment = models.TextField(_("commentaire"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    staff_answer = models.TextField(_("réponse de la gestion"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("demandée le"))
+    answered_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("traitée par"),
+    )
+
+    class Meta:
+        verbose_name = _("demande de mise à jour du profil")
+        verbose_name_plural = _("demandes de mise à jour du profil")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open request per piece of information: a second one would only duplicate work.
+            models.UniqueConstraint(
+                fields=["elector", "field"],
+                condition=models.Q(status="submitted"),
+                name="one_open_correction_per_field",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="correction_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.elector} — {self.get_field_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.SUBMITTED
