@@ -18,6 +18,7 @@ Every check in `urne.crypto` either returns normally or raises one of these; non
     ├── UnsupportedElection    a well-formed Belenios 2.0 feature urne refuses (mixnet questions...)
     ├── InvalidCredential      a private credential with a typo (length, alphabet, checksum)
     ├── InvalidProof           a zero-knowledge proof or signature that does not verify
+    ├── InvalidVote            a plaintext vote that breaks its question's rules (making a ballot)
     ├── InvalidBallot          a ballot the ballot box must refuse; `reason` says why (BallotDefect)
     ├── InvalidTrustees        a trustee key or threshold parameters that do not verify
     ├── InvalidPartialDecryption  a trustee's decryption share that does not verify
@@ -89,6 +90,10 @@ class InvalidCredential(CryptoError):
 
 class InvalidProof(CryptoError):
     """A zero-knowledge proof or a signature does not verify."""
+
+
+class InvalidVote(CryptoError):
+    """A plaintext vote that its question does not allow (too many choices, not 0/1...)."""
 
 
 class BallotDefect(enum.Enum):
