@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -17,10 +16,8 @@ urlpatterns = [
     path("gestion/", admin.site.urls),
 ]
 
-if settings.DEBUG or settings.DEMO:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served at a public address, not even in the demo: a profession de foi
+# goes out through campaign:profession_de_foi, which checks the roll and the calendar first.
 
 handler400 = "urne.support.views.bad_request"
 handler403 = "urne.support.views.permission_denied"

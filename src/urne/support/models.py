@@ -27,7 +27,9 @@ class FaqEntry(models.Model):
     question = models.CharField(_("question"), max_length=300)
     answer = models.TextField(
         _("réponse"),
-        help_text=_("Texte simple : une ligne vide sépare les paragraphes ; les liens sont actifs."),
+        help_text=_(
+            "Texte simple : une ligne vide sépare les paragraphes ; les liens sont actifs."
+        ),
     )
     question_en = models.CharField(_("question (anglais)"), max_length=300, blank=True)
     answer_en = models.TextField(_("réponse (anglais)"), blank=True)

@@ -1,7 +1,16 @@
+"""Help pages, under /aide/."""
+
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import URLPattern, path
+
+from urne.support import views
 
 app_name = "support"
 
-urlpatterns: list[path] = []  # type: ignore[valid-type]
+urlpatterns: list[URLPattern] = [
+    path("", views.faq, name="faq"),
+    path("assistance/", views.assistance, name="assistance"),
+    path("courriels/", views.mailbox_index, name="mailbox"),
+    path("courriels/<str:message_id>/", views.mailbox_message, name="mailbox_message"),
+]

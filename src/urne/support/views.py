@@ -1,13 +1,102 @@
-"""Error pages: each says what happened in plain French and where to find help."""
+"""Help for electors (FAQ, assistance contacts, the demo's mailbox) and the error pages.
+
+Each error page says what happened in plain French and where to find help: the footer carries
+the elector's academy assistance (support/assistance.html).
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from urne.campaign.models import Academy, Campaign
+from urne.campaign.services import NoCurrentCampaign, current_campaign
+from urne.support import mailbox
+from urne.support.context_processors import assistance_for
+from urne.support.errors import Forbidden, NotFound
+from urne.support.models import FaqEntry
+
+logger = logging.getLogger(__name__)
 
 
-def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
-    return render(request, template, status=status)
+def _campaign_for(request: HttpRequest) -> Campaign | None:
+    """The elector's own campaign once known, else the latest; None before any is set up."""
+    academy = assistance_for(request)
+    if academy is not None:
+        return academy.campaign
+    try:
+        return current_campaign()
+    except NoCurrentCampaign:
+        return None
+
+
+@require_GET
+def faq(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign_for(request)
+    entries = (
+        FaqEntry.objects.published().filter(campaign=campaign)
+        if campaign
+        else FaqEntry.objects.none()
+    )
+    return render(request, "support/faq.html", {"entries": entries, "campaign": campaign})
+
+
+@require_GET
+def assistance(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign_for(request)
+    academies = (
+        Academy.objects.filter(campaign=campaign).order_by("name")
+        if campaign
+        else Academy.objects.none()
+    )
+    return render(
+        request, "support/assistance_page.html", {"academies": academies, "campaign": campaign}
+    )
+
+
+def _demo_mailbox() -> Path:
+    # The mailbox shows every message sent by the site: never outside the demo.
+    if not settings.DEMO or settings.PRODUCTION:
+        raise Http404
+    return Path(settings.EMAIL_FILE_PATH)
+
+
+@require_GET
+def mailbox_index(request: HttpRequest) -> HttpResponse:
+    directory = _demo_mailbox()
+    recipient = request.GET.get("destinataire", "")[:254].strip()
+    return render(
+        request,
+        "support/mailbox.html",
+        {"messages_found": mailbox.read_mailbox(directory, recipient), "recipient": recipient},
+    )
+
+
+@require_GET
+def mailbox_message(request: HttpRequest, message_id: str) -> HttpResponse:
+    directory = _demo_mailbox()
+    try:
+        message = mailbox.read_message(directory, message_id)
+    except mailbox.MessageNotFound:
+        raise NotFound(
+            _("Ce message n'existe pas (ou plus) dans la boîte de démonstration.")
+        ) from None
+    return render(request, "support/mailbox_message.html", {"message": message})
+
+
+def _error(
+    request: HttpRequest, template: str, status: int, exception: Exception | None = None
+) -> HttpResponse:
+    # Only our own typed errors carry a reason fit for the visitor; Django's are for developers.
+    reason = exception.reason if isinstance(exception, NotFound | Forbidden) else ""
+    return render(request, template, {"reason": reason}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -15,15 +104,21 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, "errors/403.html", 403)
+    return _error(request, "errors/403.html", 403, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, "errors/404.html", 404)
+    return _error(request, "errors/404.html", 404, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, "errors/500.html", 500)
+    try:
+        return _error(request, "errors/500.html", 500)
+    except Exception:
+        # The failure may be the database itself, which the page's context needs: fall back to
+        # the page without a request context rather than to a blank answer.
+        logger.exception("the 500 page could not be rendered with its context")
+        return HttpResponse(render_to_string("errors/500_plain.html"), status=500)
 
 
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,0 +1,154 @@
+"""A scrutin's electoral roll: names and affectations from 15 October, paginated, searchable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from tests.campaign.conftest import paris, text
+from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin
+
+ROLL = reverse("campaign:roll", args=["capa-certifies-dijon"])
+
+
+def fill_roll(scrutin: Scrutin, academy: Academy, count: int) -> None:
+    """`count` more electors on the roll, named Elève0000, Elève0001..."""
+    electors = Elector.objects.bulk_create(
+        Elector(
+            campaign=scrutin.campaign,
+            academy=academy,
+            civilite="MME",
+            first_name=f"Prénom{number:04d}",
+            last_name=f"Elève{number:04d}",
+            email=f"eleve{number:04d}@{academy.mail_domain}",
+            corps="Professeur certifié",
+            establishment=f"Collège n°{number}",
+        )
+        for number in range(count)
+    )
+    RollEntry.objects.bulk_create(RollEntry(scrutin=scrutin, elector=e) for e in electors)
+
+
+def test_before_the_15_october_it_says_when_the_roll_opens(bob: Client, calendar_2014: Campaign):
+    response = bob.get(ROLL)
+
+    page = text(response)
+    assert "Les listes électorales seront consultables à partir du 15 octobre 2014." in page
+    assert "MARTIN" not in page
+
+
+def test_from_the_15_october_it_shows_names_and_affectations_but_never_emails(
+    bob: Client, calendar_2014: Campaign, travel: Callable[[datetime], None]
+):
+    travel(paris(2014, 10, 15))
+
+    page = text(bob.get(ROLL))
+
+    assert '<th scope="row">MARTIN</th>' in page
+    assert "<td>Bob</td>" in page
+    assert "Lycée Carnot, Dijon (Dijon)" in page
+    assert "1 électeur inscrit." in page
+    assert "@ac-dijon.fr</" not in page.replace("elections2014@ac-dijon.fr</", "")
+    assert "bob.martin@" not in page
+
+
+def test_it_pages_a_long_roll_by_fifty(
+    bob: Client, campaign: Campaign, capa_dijon: Scrutin, dijon: Academy
+):
+    fill_roll(capa_dijon, dijon, 120)
+
+    first = text(bob.get(ROLL))
+    last = text(bob.get(ROLL, {"page": 3}))
+
+    assert "121 électeurs inscrits." in first
+    assert first.count('<th scope="row">') == 50
+    assert "Page 1 sur 3" in first
+    assert 'href="?page=2" rel="next"' in first
+    assert last.count('<th scope="row">') == 21
+    assert '<th scope="row">MARTIN</th>' in last  # M comes after E
+    assert 'href="?page=2" rel="prev"' in last
+
+
+def test_it_tolerates_a_page_number_out_of_range(
+    bob: Client, campaign: Campaign, capa_dijon: Scrutin, dijon: Academy
+):
+    fill_roll(capa_dijon, dijon, 60)
+
+    assert "Page 2 sur 2" in text(bob.get(ROLL, {"page": 99}))
+    assert "Page 1 sur 2" in text(bob.get(ROLL, {"page": "abc"}))
+
+
+def test_it_finds_a_name_whatever_the_case(
+    bob: Client, campaign: Campaign, capa_dijon: Scrutin, dijon: Academy
+):
+    fill_roll(capa_dijon, dijon, 60)
+
+    page = text(bob.get(ROLL, {"q": "martin"}))
+
+    assert "1 électeur inscrit correspond à « martin »." in page
+    assert '<th scope="row">MARTIN</th>' in page
+    assert "ELÈVE0001" not in page
+
+
+def test_every_word_of_the_search_must_match(
+    bob: Client, campaign: Campaign, capa_dijon: Scrutin, dijon: Academy
+):
+    fill_roll(capa_dijon, dijon, 60)
+
+    assert "1 électeur inscrit correspond" in text(bob.get(ROLL, {"q": "Prénom0042 Elève0042"}))
+    assert "Aucun électeur inscrit ne correspond à « Prénom0042 Martin »." in text(
+        bob.get(ROLL, {"q": "Prénom0042 Martin"})
+    )
+
+
+def test_search_results_keep_the_query_across_pages(
+    bob: Client, campaign: Campaign, capa_dijon: Scrutin, dijon: Academy
+):
+    fill_roll(capa_dijon, dijon, 120)
+
+    page = text(bob.get(ROLL, {"q": "Elève"}))
+
+    assert "120 électeurs inscrits correspondent à « Elève »." in page
+    assert 'href="?q=El%C3%A8ve&page=2" rel="next"' in page
+
+
+def test_it_refuses_an_over_long_search_in_french(bob: Client, campaign: Campaign):
+    response = bob.get(ROLL, {"q": "x" * 101})
+
+    assert response.status_code == 400
+    assert "au plus 100 caractères" in text(response)
+
+
+def test_the_roll_shows_only_its_own_scrutin(
+    bob: Client,
+    campaign: Campaign,
+    capa_dijon: Scrutin,
+    csa_national: Scrutin,
+    lyon: Academy,
+    outsider_charlie: Any,
+):
+    RollEntry.objects.create(scrutin=csa_national, elector=outsider_charlie.elector)
+
+    capa = text(bob.get(ROLL))
+    csa = text(bob.get(reverse("campaign:roll", args=["csa-men"])))
+
+    assert "DURAND" not in capa
+    assert '<th scope="row">DURAND</th>' in csa
+
+
+def test_a_roll_page_takes_the_same_few_queries_however_long_the_roll(
+    bob: Client,
+    campaign: Campaign,
+    capa_dijon: Scrutin,
+    dijon: Academy,
+    django_assert_max_num_queries: Any,
+):
+    fill_roll(capa_dijon, dijon, 300)
+    bob.get(ROLL)
+
+    with django_assert_max_num_queries(10):
+        bob.get(ROLL, {"page": 4})
