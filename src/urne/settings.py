@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "urne.accounts",
     "urne.candidacies",
     "urne.support",
+    "urne.demo",
 ]
 
 MIDDLEWARE = [
@@ -135,10 +136,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-MEDIA_URL = "/media/"
 # The project-wide assets (urne.css, scripts) live in src/urne/static, outside any app.
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("URNE_MEDIA_ROOT", str(DATA_DIR / "media")))
+# Uploaded import files (personal data): kept for the record, never served.
+IMPORTS_ROOT = Path(env("URNE_IMPORTS_ROOT", str(DATA_DIR / "imports")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

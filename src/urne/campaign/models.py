@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -258,3 +260,76 @@ class ProfileCorrectionRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+
+class PrivateImportStorage(FileSystemStorage):
+    """Where uploaded import files are kept for the record: settings.IMPORTS_ROOT, never served.
+
+    The location is read at each use (not frozen at import time) so tests and operators can move
+    it; there is no URL because these files hold personal data.
+    """
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return str(settings.IMPORTS_ROOT)
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise NotImplementedError("import files are private and have no URL")
+
+
+def elector_import_path(instance: ElectorImport, filename: str) -> str:
+    return f"electeurs/{instance.campaign_id}/{clock.now():%Y%m%d-%H%M%S}.csv"
+
+
+class ElectorImport(models.Model):
+    """One electors file uploaded by staff, imported in the background; its report is kept.
+
+    The file is the single input of `urne.campaign.imports.do_import_electors`, like the
+    `urne import_electors` command; this row records who asked, when, and what came of it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        REJECTED = "rejected", _("Refusé : erreurs dans le fichier")
+        FAILED = "failed", _("Échec technique")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="imports", verbose_name=_("campagne")
+    )
+    file = models.FileField(
+        _("fichier CSV"), upload_to=elector_import_path, storage=PrivateImportStorage()
+    )
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    dry_run = models.BooleanField(
+        _("essai à blanc"),
+        default=False,
+        help_text=_("Vérifier le fichier et compter les changements sans rien enregistrer."),
+    )
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("déposé par"),
+    )
+    created_at = models.DateTimeField(_("déposé le"))
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    report = models.TextField(_("compte rendu"), blank=True)
+
+    class Meta:
+        verbose_name = _("import d'électeurs")
+        verbose_name_plural = _("imports d'électeurs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.created_at:%d/%m/%Y %H:%M})"

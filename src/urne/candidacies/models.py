@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from urne.campaign.models import Campaign, Civilite, Scrutin
+from urne.candidacies.validators import validate_pdf
 
 
 class Union(models.Model):
@@ -47,7 +48,7 @@ class CandidateList(models.Model):
         _("profession de foi (PDF)"),
         upload_to=profession_de_foi_path,
         blank=True,
-        validators=[FileExtensionValidator(["pdf"])],
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
     )
 
     class Meta:

@@ -1,0 +1,257 @@
+"""Back office (/gestion/) for the campaign: calendar, academies, electors, scrutins and rolls.
+
+Staff see and change only what Django's permissions grant them; uploading an electors file needs
+the "add elector import" permission and runs the same service as `urne import_electors`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from urne import clock
+from urne.campaign.models import (
+    Academy,
+    Campaign,
+    Elector,
+    ElectorImport,
+    RollEntry,
+    Scrutin,
+)
+from urne.campaign.tasks import run_elector_import
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
+
+    CampaignAdminBase = admin.ModelAdmin[Campaign]
+    AcademyAdminBase = admin.ModelAdmin[Academy]
+    AcademyInlineBase = admin.TabularInline[Academy, Campaign]
+    ElectorAdminBase = admin.ModelAdmin[Elector]
+    RollInlineBase = admin.TabularInline[RollEntry, Elector]
+    ScrutinAdminBase = admin.ModelAdmin[Scrutin]
+    RollEntryAdminBase = admin.ModelAdmin[RollEntry]
+    ElectorImportAdminBase = admin.ModelAdmin[ElectorImport]
+    ElectorImportFormBase = forms.ModelForm[ElectorImport]
+else:  # Django's classes are generic only for the type checker.
+    CampaignAdminBase = AcademyAdminBase = ElectorAdminBase = admin.ModelAdmin
+    ScrutinAdminBase = RollEntryAdminBase = ElectorImportAdminBase = admin.ModelAdmin
+    AcademyInlineBase = RollInlineBase = admin.TabularInline
+    ElectorImportFormBase = forms.ModelForm
+
+admin.site.site_header = _("urne — gestion des élections")
+admin.site.site_title = _("urne — gestion")
+admin.site.index_title = _("Gestion de la campagne")
+
+CALENDAR_FIELDS: _FieldGroups = [
+    "accounts_open_at",
+    "rolls_published_at",
+    "candidacies_published_at",
+    "identifiers_available_at",
+    "corrections_deadline",
+    "vote_opens_at",
+    "vote_closes_at",
+]
+
+
+class AcademyInline(AcademyInlineBase):
+    model = Academy
+    extra = 0
+    fields = ["code", "name", "mail_domain", "assistance_email", "assistance_phone"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(CampaignAdminBase):
+    list_display = ["name", "year", "accounts_open_at", "vote_opens_at", "vote_closes_at"]
+    search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "year", "organizer", "faq_url"]}),
+        (
+            _("Calendrier"),
+            {
+                "fields": CALENDAR_FIELDS,
+                "description": _(
+                    "Chaque étape s'ouvre à la date indiquée (heure de Paris). Les électeurs "
+                    "peuvent demander la correction de leur profil jusqu'à la date limite ; le "
+                    "vote est ouvert de son ouverture à sa clôture."
+                ),
+            },
+        ),
+    ]
+    inlines = [AcademyInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # Shows the « Importer des électeurs » button to staff allowed to upload.
+    change_form_template = "admin/campaign/campaign/change_form.html"
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Campaign | None = None,
+    ) -> HttpResponse:
+        context["can_import_electors"] = obj is not None and request.user.has_perm(
+            "campaign.add_electorimport"
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+@admin.register(Academy)
+class AcademyAdmin(AcademyAdminBase):
+    list_display = [
+        "name",
+        "code",
+        "campaign",
+        "mail_domain",
+        "assistance_email",
+        "assistance_phone",
+    ]
+    list_filter = ["campaign"]
+    search_fields = ["name", "code", "mail_domain"]
+
+
+class RollInline(RollInlineBase):
+    model = RollEntry
+    extra = 0
+    autocomplete_fields = ["scrutin"]
+    verbose_name = _("scrutin")
+    verbose_name_plural = _("inscriptions sur les listes électorales")
+
+
+@admin.register(Elector)
+class ElectorAdmin(ElectorAdminBase):
+    list_display = [
+        "last_name",
+        "first_name",
+        "email",
+        "academy",
+        "corps",
+        "grade",
+        "establishment",
+    ]
+    list_display_links = ["last_name", "first_name"]
+    list_filter = ["campaign", "academy", "corps", "scrutins"]
+    search_fields = ["last_name", "first_name", "email"]
+    list_select_related = ["academy"]
+    readonly_fields = ["invitation_sent_at"]
+    fieldsets = [
+        (None, {"fields": ["campaign", "civilite", "first_name", "last_name", "email"]}),
+        (_("Affectation"), {"fields": ["academy", "corps", "grade", "establishment"]}),
+        (_("Invitation"), {"fields": ["invitation_sent_at"]}),
+    ]
+    inlines = [RollInline]
+    # A million electors: counting them all on every page would be the slowest query there.
+    show_full_result_count = False
+
+
+@admin.register(Scrutin)
+class ScrutinAdmin(ScrutinAdminBase):
+    list_display = ["name", "code", "level", "kind", "academy", "seats", "roll_count"]
+    list_filter = ["campaign", "level", "kind", "academy"]
+    search_fields = ["name", "code"]
+    list_select_related = ["academy"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Scrutin]:
+        return super().get_queryset(request).annotate(roll_size=Count("roll"))
+
+    @admin.display(description=_("inscrits"), ordering="roll_size")
+    def roll_count(self, scrutin: Scrutin) -> str:
+        url = reverse("admin:campaign_elector_changelist") + f"?scrutins__id__exact={scrutin.pk}"
+        size: int = getattr(scrutin, "roll_size", 0)
+        return format_html('<a href="{}">{}</a>', url, size)
+
+
+@admin.register(RollEntry)
+class RollEntryAdmin(RollEntryAdminBase):
+    list_display = ["elector", "elector_email", "scrutin"]
+    list_filter = ["scrutin__campaign", "scrutin__level", "scrutin"]
+    search_fields = ["elector__last_name", "elector__first_name", "elector__email"]
+    autocomplete_fields = ["elector", "scrutin"]
+    list_select_related = ["elector", "scrutin"]
+    show_full_result_count = False
+
+    @admin.display(description=_("adresse de messagerie"), ordering="elector__email")
+    def elector_email(self, entry: RollEntry) -> str:
+        return entry.elector.email
+
+
+class ElectorImportForm(ElectorImportFormBase):
+    class Meta:
+        model = ElectorImport
+        fields = ["campaign", "file", "dry_run"]
+        help_texts = {
+            "file": _(
+                "Fichier CSV en UTF-8, colonnes séparées par « ; » : civilite; prenom; nom; "
+                "email; corps; grade; etablissement; academie; scrutins (voir "
+                "docs/import-format.md). Tout ou rien : une seule ligne en erreur et rien "
+                "n'est enregistré."
+            )
+        }
+
+
+@admin.register(ElectorImport)
+class ElectorImportAdmin(ElectorImportAdminBase):
+    """Uploading a file creates a row here and starts the import; the row keeps its report."""
+
+    form = ElectorImportForm
+    list_display = ["created_at", "campaign", "original_name", "dry_run", "status", "requested_by"]
+    list_filter = ["campaign", "status", "dry_run"]
+    date_hierarchy = "created_at"
+    # The file itself has no URL (personal data): its name is shown instead.
+    readonly_fields = [
+        "campaign",
+        "original_name",
+        "dry_run",
+        "status",
+        "requested_by",
+        "created_at",
+        "finished_at",
+        "report",
+    ]
+
+    def get_fields(self, request: HttpRequest, obj: ElectorImport | None = None) -> _FieldGroups:
+        if obj is None:
+            return ["campaign", "file", "dry_run"]
+        return list(self.readonly_fields)
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: ElectorImport | None = None
+    ) -> list[str]:
+        return [] if obj is None else list(self.readonly_fields)
+
+    def has_change_permission(self, request: HttpRequest, obj: ElectorImport | None = None) -> bool:
+        return False  # a record: it is never edited, only viewed
+
+    def save_model(self, request: HttpRequest, obj: ElectorImport, form: Any, change: bool) -> None:
+        obj.original_name = obj.file.name[-255:] if obj.file else ""
+        obj.requested_by = request.user  # type: ignore[assignment]
+        obj.created_at = clock.now()
+        obj.status = ElectorImport.Status.PENDING
+        super().save_model(request, obj, form, change)
+        import_id = obj.pk
+        # After the commit, so that a worker finds the row and the file.
+        transaction.on_commit(lambda: run_elector_import.delay(import_id))
+
+    def response_add(
+        self, request: HttpRequest, obj: ElectorImport, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        # Still inside the upload's transaction: the import starts when it commits, so the
+        # page we send staff to shows its state, then its report.
+        messages.info(
+            request,
+            gettext(
+                "Fichier déposé : l'import est lancé. Son état et son compte rendu s'affichent "
+                "ci-dessous ; rechargez la page tant qu'il est « En attente » ou « En cours »."
+            ),
+        )
+        return HttpResponseRedirect(reverse("admin:campaign_electorimport_change", args=[obj.pk]))

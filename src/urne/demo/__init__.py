@@ -1,0 +1,1 @@
+"""The demonstration campaign: fictional but realistic data, and the `urne demo` command."""

@@ -1,0 +1,326 @@
+"""The back office (/gestion/) for the campaign: pages, permissions and the electors upload."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from tests.conftest import PASSWORD, make_campaign
+from urne.accounts.models import User
+from urne.campaign.models import Academy, Campaign, Elector, ElectorImport, RollEntry, Scrutin
+
+HEADER = "civilite;prenom;nom;email;corps;grade;etablissement;academie;scrutins"
+ALICE = (
+    "Mme;Alice;Durand;alice.durand@ac-dijon.fr;Professeur des écoles;Hors classe;"
+    "École Jules-Ferry, Beaune;dijon;csa-men|capa-certifies-dijon"
+)
+
+
+@pytest.fixture
+def campaign(db: None) -> Campaign:
+    """The vote opens in a week: the rolls can still be imported."""
+    now = timezone.now()
+    return make_campaign(
+        vote_opens_at=now + timedelta(days=7), vote_closes_at=now + timedelta(days=14)
+    )
+
+
+@pytest.fixture
+def imports_root(settings: Any, tmp_path: Path) -> Path:
+    settings.IMPORTS_ROOT = tmp_path / "imports"
+    return Path(settings.IMPORTS_ROOT)
+
+
+@pytest.fixture
+def gestion(client: Client, db: None) -> Client:
+    """A browser where the staff superuser is logged in."""
+    client.force_login(User.objects.create_superuser("gestion@urne.example", PASSWORD))
+    return client
+
+
+def grant(user: User, *codenames: str) -> None:
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+
+
+def upload(
+    client: Client, campaign: Campaign, content: str, capture: Any, dry_run: bool = False
+) -> str:
+    """Upload the file, let its transaction commit (which starts the import), and return the
+    page staff are sent to."""
+    data: dict[str, Any] = {
+        "campaign": campaign.pk,
+        "file": SimpleUploadedFile("electeurs.csv", content.encode(), "text/csv"),
+    }
+    if dry_run:
+        data["dry_run"] = "on"
+    with capture(execute=True):
+        response = client.post("/gestion/campaign/electorimport/add/", data)
+    assert response.status_code == 302
+    job = ElectorImport.objects.get()
+    assert response["Location"] == f"/gestion/campaign/electorimport/{job.pk}/change/"
+    return client.get(response["Location"]).content.decode()
+
+
+# Pages
+
+
+def test_every_campaign_page_renders_for_the_superuser(
+    gestion: Client, elector_bob: Elector, csa_national: Scrutin, imports_root: Path
+) -> None:
+    campaign, academy = elector_bob.campaign, elector_bob.academy
+    entry = RollEntry.objects.filter(elector=elector_bob).first()
+    assert entry is not None
+    pages = [
+        "/gestion/",
+        "/gestion/campaign/campaign/",
+        f"/gestion/campaign/campaign/{campaign.pk}/change/",
+        "/gestion/campaign/campaign/add/",
+        "/gestion/campaign/academy/",
+        f"/gestion/campaign/academy/{academy.pk}/change/",
+        "/gestion/campaign/elector/",
+        f"/gestion/campaign/elector/{elector_bob.pk}/change/",
+        "/gestion/campaign/elector/add/",
+        "/gestion/campaign/scrutin/",
+        f"/gestion/campaign/scrutin/{csa_national.pk}/change/",
+        "/gestion/campaign/rollentry/",
+        f"/gestion/campaign/rollentry/{entry.pk}/change/",
+        "/gestion/campaign/electorimport/",
+        "/gestion/campaign/electorimport/add/",
+    ]
+    for page in pages:
+        response = gestion.get(page)
+        assert response.status_code == 200, page
+
+
+def test_the_back_office_speaks_french(gestion: Client, campaign: Campaign) -> None:
+    page = gestion.get("/gestion/").content.decode()
+
+    assert "urne — gestion des élections" in page
+    assert "Électeurs" in page
+    assert "Scrutins" in page
+
+
+def test_the_campaign_form_groups_the_calendar(gestion: Client, campaign: Campaign) -> None:
+    page = gestion.get(f"/gestion/campaign/campaign/{campaign.pk}/change/").content.decode()
+
+    assert "Calendrier" in page
+    assert "Ouverture du vote" in page
+    assert "Fin des demandes de mise à jour du profil" in page
+
+
+def test_electors_are_found_by_name_and_by_address(
+    gestion: Client, elector_bob: Elector, outsider_charlie: User
+) -> None:
+    by_name = gestion.get("/gestion/campaign/elector/", {"q": "martin"}).content.decode()
+    by_address = gestion.get(
+        "/gestion/campaign/elector/", {"q": "charlie.durand@ac-lyon"}
+    ).content.decode()
+
+    assert "bob.martin@ac-dijon.fr" in by_name
+    assert "charlie.durand@ac-lyon.fr" not in by_name
+    assert "charlie.durand@ac-lyon.fr" in by_address
+    assert "bob.martin@ac-dijon.fr" not in by_address
+
+
+def test_electors_are_filtered_by_academy_and_by_scrutin(
+    gestion: Client, elector_bob: Elector, outsider_charlie: User, capa_dijon: Scrutin
+) -> None:
+    lyon = Academy.objects.get(code="lyon")
+
+    in_lyon = gestion.get("/gestion/campaign/elector/", {"academy__id__exact": lyon.pk})
+    on_capa = gestion.get("/gestion/campaign/elector/", {"scrutins__id__exact": capa_dijon.pk})
+
+    assert "charlie.durand@ac-lyon.fr" in in_lyon.content.decode()
+    assert "bob.martin@ac-dijon.fr" not in in_lyon.content.decode()
+    assert "bob.martin@ac-dijon.fr" in on_capa.content.decode()
+    assert "charlie.durand@ac-lyon.fr" not in on_capa.content.decode()
+
+
+def test_the_elector_page_shows_the_roll(gestion: Client, elector_bob: Elector) -> None:
+    page = gestion.get(f"/gestion/campaign/elector/{elector_bob.pk}/change/").content.decode()
+
+    assert "Inscriptions sur les listes électorales" in page
+    assert "CAPA des professeurs certifiés de Dijon" in page
+
+
+def test_the_scrutin_list_counts_each_roll(
+    gestion: Client, elector_bob: Elector, outsider_charlie: User, csa_national: Scrutin
+) -> None:
+    RollEntry.objects.create(scrutin=csa_national, elector=outsider_charlie.elector)  # type: ignore[misc]
+
+    response = gestion.get("/gestion/campaign/scrutin/")
+
+    page = response.content.decode()
+    assert f'<a href="/gestion/campaign/elector/?scrutins__id__exact={csa_national.pk}">2</a>' in (
+        page
+    )
+
+
+# Permissions
+
+
+def test_staff_without_permissions_see_nothing(client: Client, staff_dijon: User) -> None:
+    client.force_login(staff_dijon)
+
+    assert client.get("/gestion/campaign/elector/").status_code == 403
+    assert "Électeurs" not in client.get("/gestion/").content.decode()
+
+
+def test_staff_allowed_to_view_electors_see_only_electors(
+    client: Client, staff_dijon: User, elector_bob: Elector
+) -> None:
+    grant(staff_dijon, "view_elector")
+    client.force_login(staff_dijon)
+
+    index = client.get("/gestion/").content.decode()
+    assert "Électeurs" in index
+    assert "Campagnes" not in index
+    assert client.get("/gestion/campaign/elector/").status_code == 200
+    assert client.get("/gestion/campaign/campaign/").status_code == 403
+    assert client.get("/gestion/campaign/elector/add/").status_code == 403
+    change = client.post(
+        f"/gestion/campaign/elector/{elector_bob.pk}/change/", {"last_name": "Dupont"}
+    )
+    assert change.status_code == 403
+    elector_bob.refresh_from_db()
+    assert elector_bob.last_name == "Martin"
+
+
+def test_staff_allowed_to_change_electors_can_correct_a_profile(
+    client: Client, staff_dijon: User, elector_bob: Elector
+) -> None:
+    grant(staff_dijon, "view_elector", "change_elector")
+    client.force_login(staff_dijon)
+    url = f"/gestion/campaign/elector/{elector_bob.pk}/change/"
+    data = {
+        "campaign": elector_bob.campaign_id,
+        "civilite": "M",
+        "first_name": "Bob",
+        "last_name": "Martin-Lefort",
+        "email": "bob.martin@ac-dijon.fr",
+        "academy": elector_bob.academy_id,
+        "corps": "Professeur certifié",
+        "grade": "Hors classe",
+        "establishment": "Lycée Carnot, Dijon",
+        "roll_entries-TOTAL_FORMS": "0",
+        "roll_entries-INITIAL_FORMS": "0",
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    elector_bob.refresh_from_db()
+    assert (elector_bob.last_name, elector_bob.grade) == ("Martin-Lefort", "Hors classe")
+
+
+# Uploading an electors file
+
+
+def test_the_import_button_shows_only_to_staff_allowed_to_import(
+    client: Client, staff_dijon: User, gestion: Client, campaign: Campaign
+) -> None:
+    url = f"/gestion/campaign/campaign/{campaign.pk}/change/"
+    button = f"/gestion/campaign/electorimport/add/?campaign={campaign.pk}"
+    assert button in gestion.get(url).content.decode()
+
+    grant(staff_dijon, "view_campaign")
+    client.force_login(staff_dijon)
+    assert button not in client.get(url).content.decode()
+    assert client.get("/gestion/campaign/electorimport/add/").status_code == 403
+
+
+def test_the_upload_form_names_the_campaign_from_the_button(
+    gestion: Client, campaign: Campaign
+) -> None:
+    page = gestion.get(f"/gestion/campaign/electorimport/add/?campaign={campaign.pk}")
+
+    assert page.context["adminform"].form.initial["campaign"] == str(campaign.pk)
+
+
+def test_an_uploaded_file_is_imported_and_its_report_kept(
+    gestion: Client,
+    campaign: Campaign,
+    csa_national: Scrutin,
+    capa_dijon: Scrutin,
+    imports_root: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    page = upload(gestion, campaign, f"{HEADER}\n{ALICE}\n", django_capture_on_commit_callbacks)
+
+    job = ElectorImport.objects.get()
+    assert job.status == ElectorImport.Status.DONE
+    assert job.original_name == "electeurs.csv"
+    assert job.requested_by is not None and job.requested_by.email == "gestion@urne.example"
+    assert job.finished_at is not None
+    alice = Elector.objects.get(email="alice.durand@ac-dijon.fr")
+    assert set(alice.scrutins.values_list("code", flat=True)) == {"csa-men", "capa-certifies-dijon"}
+    # The file is kept, out of the media folder, for the record.
+    assert (imports_root / job.file.name).read_text(encoding="utf-8").startswith(HEADER)
+    assert "Fichier déposé : l&#x27;import est lancé." in page
+    assert "Terminé" in page
+    assert "Électeurs créés : 1 ; modifiés : 0 ; inchangés : 0" in page
+
+
+def test_an_uploaded_file_with_bad_lines_is_refused_with_the_list(
+    gestion: Client,
+    campaign: Campaign,
+    csa_national: Scrutin,
+    capa_dijon: Scrutin,
+    imports_root: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    bad = ALICE.replace("alice.durand@ac-dijon.fr", "alice.durand")
+    page = upload(
+        gestion, campaign, f"{HEADER}\n{ALICE}\n{bad}\n", django_capture_on_commit_callbacks
+    )
+
+    assert ElectorImport.objects.get().status == ElectorImport.Status.REJECTED
+    assert Elector.objects.count() == 0
+    assert "Refusé : erreurs dans le fichier" in page
+    assert "Import refusé : 1 erreur, rien n&#x27;a été enregistré." in page
+    assert "ligne 3 : adresse de messagerie invalide « alice.durand »" in page
+
+
+def test_a_dry_run_upload_writes_nothing(
+    gestion: Client,
+    campaign: Campaign,
+    csa_national: Scrutin,
+    capa_dijon: Scrutin,
+    imports_root: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    page = upload(
+        gestion, campaign, f"{HEADER}\n{ALICE}\n", django_capture_on_commit_callbacks, dry_run=True
+    )
+
+    assert ElectorImport.objects.get().status == ElectorImport.Status.DONE
+    assert Elector.objects.count() == 0
+    assert "Essai à blanc : rien n&#x27;a été enregistré." in page
+
+
+def test_an_import_record_cannot_be_edited(
+    gestion: Client,
+    campaign: Campaign,
+    csa_national: Scrutin,
+    capa_dijon: Scrutin,
+    imports_root: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    upload(gestion, campaign, f"{HEADER}\n{ALICE}\n", django_capture_on_commit_callbacks)
+    job = ElectorImport.objects.get()
+    url = f"/gestion/campaign/electorimport/{job.pk}/change/"
+
+    page = gestion.get(url).content.decode()
+    response = gestion.post(url, {"report": "rien"})
+
+    assert 'name="_save"' not in page
+    assert response.status_code == 403
+    job.refresh_from_db()
+    assert job.report.startswith("Import des électeurs")
