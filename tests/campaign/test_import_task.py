@@ -1,0 +1,69 @@
+"""The background task that runs an import uploaded in the back office."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from tests.conftest import make_campaign
+from urne.campaign.models import Academy, Campaign, Elector, ElectorImport, Scrutin
+from urne.campaign.tasks import run_elector_import
+
+CONTENT = (
+    "civilite;prenom;nom;email;corps;grade;etablissement;academie;scrutins\n"
+    "Mme;Alice;Durand;alice.durand@ac-dijon.fr;Professeur des écoles;;École Jules-Ferry, "
+    "Beaune;dijon;csa-men\n"
+)
+
+
+@pytest.fixture
+def campaign(db: None) -> Campaign:
+    now = timezone.now()
+    return make_campaign(
+        vote_opens_at=now + timedelta(days=7), vote_closes_at=now + timedelta(days=14)
+    )
+
+
+@pytest.fixture
+def job(
+    campaign: Campaign, dijon: Academy, csa_national: Scrutin, settings: Any, tmp_path: Path
+) -> ElectorImport:
+    settings.IMPORTS_ROOT = tmp_path / "imports"
+    job = ElectorImport(campaign=campaign, original_name="electeurs.csv", created_at=timezone.now())
+    job.file.save("electeurs.csv", ContentFile(CONTENT.encode()), save=True)
+    return job
+
+
+def test_it_imports_the_file_and_records_the_report(job: ElectorImport) -> None:
+    assert run_elector_import.delay(job.pk).get() == ElectorImport.Status.DONE
+
+    job.refresh_from_db()
+    assert job.finished_at is not None
+    assert "Électeurs créés : 1" in job.report
+    assert Elector.objects.count() == 1
+
+
+def test_a_task_delivered_twice_imports_once(job: ElectorImport) -> None:
+    run_elector_import(job.pk)
+    Elector.objects.all().delete()
+
+    assert run_elector_import(job.pk) == ElectorImport.Status.DONE
+
+    assert Elector.objects.count() == 0
+
+
+def test_a_technical_failure_is_recorded_without_the_details(
+    job: ElectorImport, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "imports" / job.file.name).unlink()
+
+    assert run_elector_import(job.pk) == ElectorImport.Status.FAILED
+
+    job.refresh_from_db()
+    assert job.report.startswith("L'import a échoué pour une raison technique ;")
+    assert "alice" not in caplog.text
