@@ -51,8 +51,8 @@ def _default_entries(campaign: Campaign) -> list[tuple[str, str]]:
                 "adresse personnelle. Regardez aussi dans le dossier des courriers "
                 "indésirables.\n\n"
                 "Le lien de confirmation n'est valable que quelques jours. S'il a expiré, ou si le "
-                "message n'arrive pas, recommencez la création de votre compte : un nouveau lien "
-                "vous sera envoyé.\n\n"
+                "message n'arrive pas, suivez sur la page de connexion le lien « Vous n'avez pas "
+                "reçu le message de confirmation ? » : un nouveau message vous sera envoyé.\n\n"
                 "Si le problème persiste, contactez l'assistance de votre académie."
             ),
         ),
