@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
+
+Completed = subprocess.CompletedProcess[str]
 
 
-def run_tool(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``belenios-tool ARGS``; fails the test with the tool's output if it fails."""
+def run_tool(*args: str, cwd: Path | None = None, stdin: str | None = None) -> Completed:
+    """Run ``belenios-tool ARGS`` (in `cwd`, feeding `stdin`); fails the test with the tool's
+    output if the tool fails."""
+    done = run_tool_unchecked(*args, cwd=cwd, stdin=stdin)
+    assert done.returncode == 0, f"belenios-tool {' '.join(args)} failed:\n{done.stderr}"
+    return done
+
+
+def run_tool_unchecked(*args: str, cwd: Path | None = None, stdin: str | None = None) -> Completed:
+    """Run ``belenios-tool ARGS`` and return whatever happened (for expected failures)."""
     tool = shutil.which("belenios-tool")
     assert tool is not None, "belenios-tool is not installed (Debian package belenios-tool)"
     # The arguments are the test's own constants and temporary paths, never outside input.
-    done = subprocess.run([tool, *args], capture_output=True, text=True, check=False)  # noqa: S603
-    assert done.returncode == 0, f"belenios-tool {' '.join(args)} failed:\n{done.stderr}"
-    return done
+    return subprocess.run(  # noqa: S603
+        [tool, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        input=stdin,
+        timeout=120,
+    )

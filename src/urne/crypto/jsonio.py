@@ -58,14 +58,17 @@ def quote(text: str) -> str:
     return '"' + text.translate(_ESCAPES) + '"'
 
 
-def dumps(value: JSON) -> str:
-    """The compact serialization belenios-tool produces (see the module docstring)."""
+def dumps(value: object) -> str:
+    """The compact serialization belenios-tool produces (see the module docstring).
+
+    `value` is a `JSON` value; anything else raises `TypeError` (a programming error).
+    """
     parts: list[str] = []
     _write(value, parts)
     return "".join(parts)
 
 
-def _write(value: JSON, out: list[str]) -> None:
+def _write(value: object, out: list[str]) -> None:
     if value is None:
         out.append("null")
     elif value is True:

@@ -1,0 +1,110 @@
+"""Hypothesis strategies shared by the protocol's property tests.
+
+2048-bit arithmetic is slow-ish: tests use `FEW` (a handful of examples, no deadline) and small
+elections (up to 4 answers, 2 questions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from urne.crypto.credentials import BASE58
+from urne.crypto.election import Election, Question, make_election
+from urne.crypto.group import BELENIOS_2048, Exponent, Group
+
+FEW = settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+"""Settings for tests that do a few dozen 2048-bit exponentiations per example."""
+
+GROUP = BELENIOS_2048
+
+
+def exponents(group: Group = GROUP) -> st.SearchStrategy[Exponent]:
+    """Numbers of Zq (some at the edges)."""
+    return st.one_of(
+        st.sampled_from([0, 1, int(group.q) - 1]),
+        st.integers(min_value=0, max_value=int(group.q) - 1),
+    ).map(lambda x: group.exponent(x))
+
+
+def messages(maximum: int = 50) -> st.SearchStrategy[int]:
+    """Small plaintexts, as counts are."""
+    return st.integers(min_value=0, max_value=maximum)
+
+
+def uuids() -> st.SearchStrategy[str]:
+    return st.text(alphabet=BASE58, min_size=14, max_size=16)
+
+
+def private_credentials() -> st.SearchStrategy[str]:
+    """Voting identifiers with a right checksum, computed here from the spec's formula."""
+
+    def with_checksum(body: str) -> str:
+        number = 0
+        for character in body:
+            number = number * 58 + BASE58.index(character)
+        raw = body + BASE58[(53 - number) % 53]
+        return "-".join(raw[i : i + 3] for i in range(0, 15, 3))
+
+    return st.text(alphabet=BASE58, min_size=14, max_size=14).map(with_checksum)
+
+
+@st.composite
+def questions(draw: st.DrawFn) -> Question:
+    """A homomorphic question: 1 to 4 answers, any valid min/max, blank allowed or not."""
+    count = draw(st.integers(min_value=1, max_value=4))
+    maximum = draw(st.integers(min_value=1, max_value=count))
+    minimum = draw(st.integers(min_value=0, max_value=maximum))
+    blank = draw(st.sampled_from([None, False, True]))
+    return Question(
+        question=draw(st.text(max_size=20)),
+        answers=tuple(f"Liste {chr(65 + i)}" for i in range(count)),
+        min=minimum,
+        max=maximum,
+        blank=blank,
+    )
+
+
+@st.composite
+def votes(draw: st.DrawFn, question: Question) -> list[int]:
+    """A plaintext this question allows (blank flag first when blank is allowed)."""
+    if question.allows_blank and draw(st.booleans()):
+        return [1] + [0] * len(question.answers)
+    selected = draw(st.integers(min_value=question.min, max_value=question.max))
+    chosen = draw(st.permutations(range(len(question.answers))))[:selected]
+    vote = [1 if i in chosen else 0 for i in range(len(question.answers))]
+    return [0, *vote] if question.allows_blank else vote
+
+
+@dataclass(frozen=True)
+class KeyedElection:
+    """An election and its whole private key (as if there were one "Single" trustee)."""
+
+    election: Election
+    private_key: Exponent
+
+
+@st.composite
+def keyed_elections(draw: st.DrawFn, max_questions: int = 2) -> KeyedElection:
+    x = draw(exponents().filter(lambda e: e != 0))
+    election = make_election(
+        uuid=draw(uuids()),
+        name=draw(st.text(max_size=30)),
+        description=draw(st.text(max_size=30)),
+        group=GROUP,
+        public_key=GROUP.pow_g(x),
+        questions=draw(st.lists(questions(), min_size=1, max_size=max_questions)),
+    )
+    return KeyedElection(election, x)
+
+
+@st.composite
+def election_votes(draw: st.DrawFn, election: Election) -> list[list[int]]:
+    """A whole vote (one plaintext per question) for `election`."""
+    return [draw(votes(question)) for question in election.questions]

@@ -1,0 +1,318 @@
+"""Ballots: every valid ballot of the vectors is accepted, every invalid one refused for its own
+reason; ballots made by urne are accepted by urne and by the real belenios-tool."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from urne.crypto.ballot import (
+    Ballot,
+    check_ballot,
+    check_ballot_text,
+    make_ballot,
+    read_ballot,
+    verify_ballot,
+    verify_ballot_proofs,
+)
+from urne.crypto.errors import BallotDefect, InvalidBallot, InvalidCredential, InvalidVote
+from urne.crypto.hashing import hash_json
+from urne.crypto.jsonio import dumps, loads
+from urne.crypto.proofs import Proof
+
+from .belenios_tool import run_tool, run_tool_unchecked
+from .conftest import Reference, read_text
+
+INVALID = {
+    "truncated": BallotDefect.NOT_JSON,
+    "number-not-string": BallotDefect.WRONG_TYPE,
+    "no-signature": BallotDefect.MISSING_FIELD,
+    "beta-negative": BallotDefect.NON_CANONICAL_NUMBER,
+    "alpha-zero": BallotDefect.NOT_A_GROUP_ELEMENT,
+    "alpha-outside-group": BallotDefect.NOT_IN_SUBGROUP,
+    "wrong-election-uuid": BallotDefect.WRONG_ELECTION_UUID,
+    "wrong-election-hash": BallotDefect.WRONG_ELECTION_HASH,
+    "extra-answer": BallotDefect.WRONG_ANSWER_COUNT,
+    "missing-choice": BallotDefect.WRONG_CHOICE_COUNT,
+    "unknown-credential": BallotDefect.UNKNOWN_CREDENTIAL,
+    "bad-individual-proof": BallotDefect.BAD_INDIVIDUAL_PROOF,
+    "swapped-ciphertexts": BallotDefect.BAD_INDIVIDUAL_PROOF,
+    "bad-overall-proof": BallotDefect.BAD_OVERALL_PROOF,
+    "bad-signature": BallotDefect.BAD_SIGNATURE,
+}
+
+
+def _refusal(reference: Reference, name: str) -> InvalidBallot:
+    text = (reference.folder / "invalid-ballots" / f"{name}.json").read_text()
+    with pytest.raises(InvalidBallot) as error:
+        check_ballot(reference.election, text, reference.credentials)
+    return error.value
+
+
+def test_every_ballot_of_the_vectors_is_accepted(single: Reference, threshold: Reference):
+    for reference in (single, threshold):
+        for voter, text in reference.ballot_texts.items():
+            checked = check_ballot(reference.election, text, reference.credentials)
+            assert checked.weight == 1
+            assert checked.ballot.text == text, voter
+
+
+def test_the_vectors_ballots_are_read_from_their_files_with_the_final_newline(single: Reference):
+    text = (single.folder / "ballots" / "10.json").read_bytes()
+    assert text.endswith(b"\n")
+    assert read_ballot(single.election, text).text == text.decode().removesuffix("\n")
+
+
+@pytest.mark.parametrize("name", sorted(INVALID))
+def test_each_invalid_ballot_of_the_vectors_is_refused_for_its_reason(single: Reference, name):
+    assert _refusal(single, name).reason is INVALID[name]
+
+
+def test_the_invalid_ballots_are_refused_with_distinct_messages(single: Reference):
+    messages = {name: str(_refusal(single, name)) for name in INVALID}
+    assert len(set(messages.values())) == len(INVALID), messages
+    assert "blank flag" in messages["bad-individual-proof"]
+    assert "the blank flag, answer 1" in messages["swapped-ciphertexts"]
+    assert messages["number-not-string"].startswith("answers[0].choices[0].alpha")
+
+
+def test_all_invalid_ballots_of_the_vectors_are_covered(single: Reference):
+    files = {path.stem for path in (single.folder / "invalid-ballots").glob("*.json")}
+    assert files == set(INVALID)
+
+
+def test_the_tracker_is_the_hash_of_the_ballot_text(single: Reference):
+    ballot = single.ballots()["10"]
+    assert ballot.tracker == hash_json(single.ballot_texts["10"])
+    assert ballot.tracker == "7pZMP0T+9UB1oPawlviGJynKSWv8AaTRpNe+qVLrt8g"
+    assert ballot.signature.hash == ballot.signed_hash
+
+
+def test_a_made_ballot_is_accepted_and_encrypts_the_vote(single: Reference):
+    vote = [[0, 0, 0, 1, 0, 0, 0]]
+    ballot = make_ballot(single.election, single.private_credentials["12"], vote)
+    checked = check_ballot(single.election, ballot.text, single.credentials)
+    assert checked.ballot == ballot
+    assert checked.weight == 1
+    assert ballot.credential in single.credentials
+    assert list(loads(ballot.text)) == [
+        "election_uuid",
+        "election_hash",
+        "credential",
+        "answers",
+        "signature",
+    ]
+    assert list(loads(ballot.text)["answers"][0]) == [
+        "choices",
+        "individual_proofs",
+        "overall_proof",
+        "blank_proof",
+    ]
+
+
+def test_blank_and_multi_question_ballots_are_accepted(threshold: Reference):
+    for vote in ([[1, 0, 0, 0, 0], [0, 0, 1]], [[0, 0, 0, 0, 1], [1, 0, 0]]):
+        ballot = make_ballot(threshold.election, threshold.private_credentials["3"], vote)
+        check_ballot(threshold.election, ballot.text, threshold.credentials)
+        assert "blank_proof" not in loads(ballot.text)["answers"][1]
+
+
+@pytest.mark.belenios
+def test_belenios_tool_accepts_a_ballot_made_by_urne(tmp_path: Path, single: Reference):
+    """The ballot is appended to the vote's archive; `election verify` checks it like any other
+    (and refuses the same ballot once tampered with)."""
+    archive = tmp_path / f"{single.election.uuid}.bel"
+    shutil.copyfile(single.folder / "open.bel", archive)
+    ballot = make_ballot(single.election, single.private_credentials["15"], [[0, 0, 1, 0, 0, 0, 0]])
+    run_tool(
+        "archive", "add-event", "--dir", str(tmp_path), "--type", "Ballot", stdin=ballot.text + "\n"
+    )
+    verified = run_tool("election", "verify", "--dir", str(tmp_path))
+    assert "all checks passed" in verified.stdout + verified.stderr
+
+    value = loads(ballot.text)
+    proof = value["answers"][0]["overall_proof"][0]
+    proof["response"] = str((int(proof["response"]) + 1) % int(single.election.group.q))
+    run_tool(
+        "archive",
+        "add-event",
+        "--dir",
+        str(tmp_path),
+        "--type",
+        "Ballot",
+        stdin=dumps(value) + "\n",
+    )
+    refused = run_tool_unchecked("election", "verify", "--dir", str(tmp_path))
+    assert refused.returncode != 0
+    assert "invalid ballot" in refused.stdout + refused.stderr
+
+
+@pytest.mark.belenios
+def test_urne_accepts_a_ballot_made_by_belenios_tool(tmp_path: Path, threshold: Reference):
+    shutil.copyfile(threshold.folder / "open.bel", tmp_path / f"{threshold.election.uuid}.bel")
+    (tmp_path / "credential").write_text(threshold.private_credentials["4"])
+    (tmp_path / "vote.json").write_text("[[0,1,0,0,0],[0,0,1]]")
+    made = run_tool(
+        "election",
+        "generate-ballot",
+        "--dir",
+        str(tmp_path),
+        "--privcred",
+        str(tmp_path / "credential"),
+        "--ballot",
+        str(tmp_path / "vote.json"),
+    )
+    checked = check_ballot(threshold.election, made.stdout, threshold.credentials)
+    assert checked.ballot.text == made.stdout.strip()
+
+
+def test_a_ballot_made_for_one_election_fails_for_another(single: Reference, threshold: Reference):
+    ballot = make_ballot(
+        threshold.election, threshold.private_credentials["1"], [[1, 0, 0, 0, 0], [1, 0, 0]]
+    )
+    with pytest.raises(InvalidBallot) as error:
+        check_ballot(single.election, ballot.text, single.credentials)
+    assert error.value.reason is BallotDefect.WRONG_ELECTION_UUID
+    with pytest.raises(InvalidBallot) as error:
+        verify_ballot_proofs(single.election, ballot)
+    assert error.value.reason is BallotDefect.WRONG_ELECTION_UUID
+
+
+def test_a_ballot_signed_with_the_right_credential_of_another_election_is_unknown(
+    single: Reference,
+):
+    # Same voter, same identifier, another scrutin: the public credential differs.
+    other = dataclasses.replace(single.election, uuid="Ab3dEf6hJk9mNpQ", text="")
+    ballot = make_ballot(other, single.private_credentials["10"], [[0, 1, 0, 0, 0, 0, 0]])
+    with pytest.raises(InvalidBallot) as error:
+        verify_ballot(single.election, ballot, single.credentials)
+    assert error.value.reason is BallotDefect.UNKNOWN_CREDENTIAL
+
+
+def test_a_ballot_whose_signature_covers_another_ballot_is_refused(single: Reference):
+    first = single.ballots()["10"]
+    second = single.ballots()["11"]
+    grafted = dataclasses.replace(second, signature=first.signature, text="")
+    with pytest.raises(InvalidBallot) as error:
+        verify_ballot_proofs(single.election, grafted)
+    assert error.value.reason is BallotDefect.SIGNATURE_HASH_MISMATCH
+
+
+def test_a_tampered_blank_proof_is_refused(single: Reference):
+    ballot = single.ballots()["10"]
+    answer = ballot.answers[0]
+    assert answer.blank_proof is not None
+    first, second = answer.blank_proof
+    forged = Proof(first.challenge, single.election.group.exponent(first.response + 1))
+    tampered = dataclasses.replace(
+        ballot, answers=(dataclasses.replace(answer, blank_proof=(forged, second)),), text=""
+    )
+    with pytest.raises(InvalidBallot) as error:
+        verify_ballot_proofs(single.election, tampered)
+    assert error.value.reason is BallotDefect.BAD_BLANK_PROOF
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (
+            lambda text: text.replace('","election_hash"', '", "election_hash"'),
+            BallotDefect.NOT_CANONICAL_JSON,
+        ),
+        (lambda text: text + "\n\n", BallotDefect.NOT_CANONICAL_JSON),
+        (lambda text: text[:-1] + ',"comment":"x"}', BallotDefect.UNKNOWN_FIELD),
+        (
+            lambda text: text.replace('"credential":"', '"credential":"0', 1),
+            BallotDefect.NON_CANONICAL_NUMBER,
+        ),
+        (lambda text: text.replace('"blank_proof"', '"blank_proofs"'), BallotDefect.MISSING_FIELD),
+        (
+            lambda text: '{"election_uuid":"iXEX1YBacEUwsS","election_uuid":"x"}',
+            BallotDefect.UNKNOWN_FIELD,
+        ),
+        (lambda text: "[]", BallotDefect.WRONG_TYPE),
+        (lambda text: "\xff", BallotDefect.NOT_JSON),
+    ],
+    ids=[
+        "spaces",
+        "blank-lines",
+        "extra-field",
+        "leading-zero",
+        "renamed-field",
+        "duplicate",
+        "array",
+        "garbage",
+    ],
+)
+def test_it_refuses_ballots_not_in_canonical_shape(single: Reference, edit, reason):
+    with pytest.raises(InvalidBallot) as error:
+        check_ballot(single.election, edit(single.ballot_texts["10"]), single.credentials)
+    assert error.value.reason is reason
+
+
+def test_it_refuses_proof_lists_of_the_wrong_length(single: Reference):
+    value = loads(single.ballot_texts["10"])
+    value["answers"][0]["overall_proof"].append(value["answers"][0]["overall_proof"][0])
+    with pytest.raises(InvalidBallot) as error:
+        check_ballot(single.election, dumps(value), single.credentials)
+    assert error.value.reason is BallotDefect.WRONG_PROOF_COUNT
+    value = loads(single.ballot_texts["10"])
+    value["answers"][0]["individual_proofs"].pop()
+    with pytest.raises(InvalidBallot) as error:
+        check_ballot(single.election, dumps(value), single.credentials)
+    assert error.value.reason is BallotDefect.WRONG_PROOF_COUNT
+
+
+def test_a_blank_proof_where_blank_is_not_allowed_is_refused(threshold: Reference):
+    value = loads(threshold.ballot_texts["1"])
+    value["answers"][1]["blank_proof"] = value["answers"][0]["blank_proof"]
+    with pytest.raises(InvalidBallot) as error:
+        check_ballot(threshold.election, dumps(value), threshold.credentials)
+    assert error.value.reason is BallotDefect.UNKNOWN_FIELD
+
+
+def test_the_text_check_for_worker_processes_returns_the_tracker(single: Reference):
+    text = single.ballot_texts["13"]
+    assert check_ballot_text(single.election.text, text) == hash_json(text)
+    bad = (single.folder / "invalid-ballots" / "bad-signature.json").read_text()
+    with pytest.raises(InvalidBallot):
+        check_ballot_text(single.election.text, bad)
+
+
+@pytest.mark.parametrize(
+    ("vote", "message"),
+    [
+        ([[0, 1, 1, 0, 0, 0, 0]], "between 1 and 1"),
+        ([[0, 0, 0, 0, 0, 0, 0]], "between 1 and 1"),
+        ([[1, 1, 0, 0, 0, 0, 0]], "blank vote selects no answer"),
+        ([[0, 2, 0, 0, 0, 0, 0]], "0 or 1"),
+        ([[0, 1, 0, 0, 0, 0]], "expected 7"),
+        ([[0, 1, 0, 0, 0, 0, 0], [1]], "expected 1 answers"),
+    ],
+)
+def test_it_refuses_to_make_a_ballot_for_a_vote_the_question_forbids(
+    single: Reference, vote, message
+):
+    with pytest.raises(InvalidVote, match=message):
+        make_ballot(single.election, single.private_credentials["10"], vote)
+
+
+def test_it_refuses_to_make_a_ballot_with_a_mistyped_identifier(single: Reference):
+    with pytest.raises(InvalidCredential):
+        make_ballot(single.election, "zx5-D2Z-3Dc-61P-Rnb", [[1, 0, 0, 0, 0, 0, 0]])
+
+
+def test_two_ballots_for_the_same_vote_differ(single: Reference):
+    vote = [[0, 1, 0, 0, 0, 0, 0]]
+    first = make_ballot(single.election, single.private_credentials["10"], vote)
+    second = make_ballot(single.election, single.private_credentials["10"], vote)
+    assert first.credential == second.credential
+    assert first.tracker != second.tracker
+    assert isinstance(first, Ballot)
+
+
+def test_a_ballot_file_is_read_as_belenios_tool_writes_it(single: Reference):
+    assert read_text(single.folder / "ballots" / "21.json") == single.ballot_texts["21"]
