@@ -13,7 +13,10 @@ from hypothesis import strategies as st
 
 from urne.crypto.credentials import BASE58
 from urne.crypto.election import Election, Question, make_election
-from urne.crypto.group import BELENIOS_2048, Exponent, Group
+from urne.crypto.group import BELENIOS_2048, Element, Exponent, Group
+from urne.crypto.jsonio import dumps
+from urne.crypto.proofs import make_key_proof, make_message_signature
+from urne.crypto.trustees import PedersenTrustees, SignedMessage, TrusteePublicKey
 
 FEW = settings(
     max_examples=6,
@@ -108,3 +111,40 @@ def keyed_elections(draw: st.DrawFn, max_questions: int = 2) -> KeyedElection:
 def election_votes(draw: st.DrawFn, election: Election) -> list[list[int]]:
     """A whole vote (one plaintext per question) for `election`."""
     return [draw(votes(question)) for question in election.questions]
+
+
+@dataclass(frozen=True)
+class ThresholdSetup:
+    """A "Pedersen" trustees item made as the ceremony would make it, with every share."""
+
+    trustees: PedersenTrustees
+    shares: dict[int, Exponent]
+    """position (1..n) → S_j, the trustee's decryption key"""
+    public_key: Element
+
+
+def deal_threshold_trustees(group: Group, threshold: int, count: int) -> ThresholdSetup:
+    """`count` trustees each pick a polynomial of degree threshold-1; trustee j's share is the
+    sum of the polynomials at j. Certs and coefexps are signed as the spec says."""
+    certs, coefexps, polynomials = [], [], []
+    for _ in range(count):
+        signing, decryption = group.random_exponent(), group.random_exponent()
+        cert = dumps(
+            {"verification": str(group.pow_g(signing)), "encryption": str(group.pow_g(decryption))}
+        )
+        certs.append(SignedMessage(cert, make_message_signature(group, signing, cert)))
+        coefficients = [group.random_exponent() for _ in range(threshold)]
+        polynomials.append(coefficients)
+        message = dumps({"coefexps": [str(group.pow_g(a)) for a in coefficients]})
+        coefexps.append(SignedMessage(message, make_message_signature(group, signing, message)))
+    shares = {
+        j: group.exponent(sum(sum(a * j**k for k, a in enumerate(poly)) for poly in polynomials))
+        for j in range(1, count + 1)
+    }
+    keys = tuple(
+        TrusteePublicKey(group.pow_g(share), make_key_proof(group, share))
+        for share in shares.values()
+    )
+    trustees = PedersenTrustees(threshold, tuple(certs), tuple(coefexps), keys)
+    public_key = group.pow_g(sum(poly[0] for poly in polynomials))
+    return ThresholdSetup(trustees, shares, public_key)
