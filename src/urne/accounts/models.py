@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from urne.campaign.models import Elector, normalize_email
+from urne.campaign.models import Campaign, Elector, normalize_email
 
 
 class UserManager(BaseUserManager["User"]):
@@ -49,7 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS = []  # noqa: RUF012
+    REQUIRED_FIELDS = []
 
     class Meta:
         verbose_name = _("compte")
@@ -57,3 +57,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+
+class InvitationCampaign(Campaign):
+    """A campaign seen from the invitations' side, for the back office: who has an account,
+    who was invited, and the action that invites the others."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("invitations d'une campagne")
+        verbose_name_plural = _("invitations à créer un compte")
+        permissions = [("send_invitations", _("Peut envoyer les invitations à créer un compte"))]

@@ -1,0 +1,179 @@
+"""Back office (/gestion/) of the accounts: staff and voters' accounts, and the invitations.
+
+Invitations are sent from a campaign seen through the InvitationCampaign proxy; the action needs
+the "send_invitations" permission and runs the same task as `urne send_invitations`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from urne.accounts import invitations, tasks
+from urne.accounts.models import InvitationCampaign, User
+
+if TYPE_CHECKING:
+    # Django's UserAdmin is typed for AbstractUser; ours is an AbstractBaseUser with an email.
+    UserAdminBase = DjangoUserAdmin[Any]
+    InvitationAdminBase = admin.ModelAdmin[InvitationCampaign]
+    CreationFormBase = AdminUserCreationForm
+    ChangeFormBase = UserChangeForm[User]
+else:  # Django's classes are generic only for the type checker.
+    UserAdminBase = DjangoUserAdmin
+    InvitationAdminBase = admin.ModelAdmin
+    CreationFormBase = AdminUserCreationForm
+    ChangeFormBase = UserChangeForm
+
+
+class AccountCreationForm(CreationFormBase):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class AccountChangeForm(ChangeFormBase):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(UserAdminBase):
+    form = AccountChangeForm
+    add_form = AccountCreationForm
+    list_display = ("email", "elector", "is_active", "confirmed_at", "is_staff", "last_login")
+    list_filter = ("is_active", "is_staff", "is_superuser")
+    search_fields = ("email", "elector__last_name")
+    ordering = ("email",)
+    readonly_fields = ("created_at", "confirmed_at", "last_login")
+    raw_id_fields = ("elector",)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Électeur"), {"fields": ("elector", "created_at", "confirmed_at", "last_login")}),
+        (
+            _("Droits"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "usable_password", "password1", "password2", "is_staff"),
+            },
+        ),
+    )
+
+
+@admin.register(InvitationCampaign)
+class InvitationCampaignAdmin(InvitationAdminBase):
+    list_display = (
+        "name",
+        "accounts_open_at",
+        "elector_count",
+        "account_count",
+        "invited_count",
+        "pending_count",
+    )
+    actions = ["send_invitations"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[InvitationCampaign]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                electors_total=Count("electors", distinct=True),
+                accounts_total=Count("electors__account", distinct=True),
+                invited_total=Count(
+                    "electors", filter=Q(electors__invitation_sent_at__isnull=False), distinct=True
+                ),
+                pending_total=Count(
+                    "electors",
+                    filter=Q(
+                        electors__invitation_sent_at__isnull=True,
+                        electors__account__isnull=True,
+                    ),
+                    distinct=True,
+                ),
+            )
+        )
+
+    @admin.display(description=_("électeurs"), ordering="electors_total")
+    def elector_count(self, campaign: Any) -> int:
+        return int(campaign.electors_total)
+
+    @admin.display(description=_("comptes créés"), ordering="accounts_total")
+    def account_count(self, campaign: Any) -> int:
+        return int(campaign.accounts_total)
+
+    @admin.display(description=_("invitations envoyées"), ordering="invited_total")
+    def invited_count(self, campaign: Any) -> int:
+        return int(campaign.invited_total)
+
+    @admin.display(description=_("à inviter"), ordering="pending_total")
+    def pending_count(self, campaign: Any) -> int:
+        return int(campaign.pending_total)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: InvitationCampaign | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: InvitationCampaign | None = None
+    ) -> bool:
+        return False
+
+    def has_view_permission(
+        self, request: HttpRequest, obj: InvitationCampaign | None = None
+    ) -> bool:
+        return super().has_view_permission(request, obj) or self.has_send_invitations_permission(
+            request
+        )
+
+    def has_send_invitations_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.send_invitations")
+
+    @admin.action(
+        description=_("Envoyer les invitations aux électeurs sans compte"),
+        permissions=["send_invitations"],
+    )
+    def send_invitations(
+        self, request: HttpRequest, queryset: QuerySet[InvitationCampaign]
+    ) -> None:
+        for campaign in queryset:
+            try:
+                invitations.check_invitations_open(campaign)
+            except invitations.InvitationsNotOpen as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+                continue
+            result = tasks.send_invitations.delay(campaign.pk)
+            if result.ready():
+                summary = result.result
+                self.message_user(
+                    request,
+                    gettext(
+                        "« %(campaign)s » : %(sent)d invitation(s) envoyée(s), %(failed)d en échec "
+                        "(elles repartiront au prochain envoi)."
+                    )
+                    % {"campaign": campaign.name, **summary},
+                    messages.ERROR if summary["failed"] else messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    gettext("« %(campaign)s » : l'envoi des invitations est lancé.")
+                    % {"campaign": campaign.name},
+                    messages.SUCCESS,
+                )

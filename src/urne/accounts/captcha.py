@@ -1,0 +1,137 @@
+"""The captcha of the forms that create an account or send an email (django-simple-captcha).
+
+Two ways to answer, checked by the same field:
+
+- the image (random letters, CAPTCHA_LENGTH of them), with a button for another image (the
+  refresh view of simple-captcha, called by a static script; without JavaScript the same button
+  is a plain link that reloads the form) and, when the server has `flite`, a spoken version;
+- a written question in French ("Combien font sept plus deux ?"), for those who can read neither
+  the image nor listen to it (blind or deaf-blind visitors using a screen reader or a braille
+  display). It is reached by a link next to the image ("?captcha=texte") and is a real
+  challenge stored like the image's: single use, expiring, checked on the server.
+
+The written question is easier for a program than the image; it is one obstacle among others
+(rate limits per address and per client, and an account that is useless without its mailbox).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from captcha.fields import CaptchaField, CaptchaTextInput
+from captcha.models import CaptchaStore
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+TEXT_MODE_PARAMETER = "captcha"
+TEXT_MODE_VALUE = "texte"
+
+_NUMBERS = (
+    "zéro",
+    "un",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+    "dix-sept",
+    "dix-huit",
+    "dix-neuf",
+    "vingt",
+)
+
+
+def text_challenge() -> tuple[str, str]:
+    """A sum or a difference of two numbers written in words, and its answer in digits.
+
+    Numbers up to twenty, so that every one is a single word a screen reader says plainly; the
+    challenge fits simple-captcha's store (32 characters at most).
+    """
+    first, second = secrets.randbelow(10) + 1, secrets.randbelow(10) + 1
+    if secrets.randbelow(2):
+        first += second  # the difference stays positive
+        return f"{_NUMBERS[first]} moins {_NUMBERS[second]}", str(first - second)
+    return f"{_NUMBERS[first]} plus {_NUMBERS[second]}", str(first + second)
+
+
+def wants_text_challenge(request: HttpRequest) -> bool:
+    return request.GET.get(TEXT_MODE_PARAMETER) == TEXT_MODE_VALUE
+
+
+class CaptchaInput(CaptchaTextInput):  # type: ignore[misc]
+    """simple-captcha's widget, rendered by our accessible template, with the written mode."""
+
+    # In the app's own templates/: the form renderer looks in installed apps, not in TEMPLATES DIRS.
+    template_name = "accounts/widgets/captcha.html"
+
+    def __init__(self, text_mode: bool = False) -> None:
+        super().__init__()
+        self.text_mode = text_mode
+        self._question = ""
+
+    def fetch_captcha_store(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, generator: Any = None
+    ) -> None:
+        if not self.text_mode:
+            super().fetch_captcha_store(name, value, attrs, generator)
+            return
+        question, answer = text_challenge()
+        store = CaptchaStore.objects.create(challenge=question, response=answer)
+        self._question = question
+        self._key = store.hashkey
+        self._value = [store.hashkey, ""]
+        self.id_ = self.build_attrs(attrs or {}).get("id")
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context(name, value, attrs)
+        base_id = context["widget"]["attrs"].get("id", f"id_{name}")
+        described_by = [f"{base_id}_hint"]
+        if self.text_mode:
+            described_by.insert(0, f"{base_id}_question")
+        answer = context["widget"]["subwidgets"][1]
+        answer["attrs"]["aria-describedby"] = " ".join(described_by)
+        answer["attrs"]["maxlength"] = "32"
+        context.update(
+            text_mode=self.text_mode,
+            question=self._question,
+            refresh_url=reverse("captcha-refresh"),
+            base_id=base_id,
+            text_mode_query=f"?{TEXT_MODE_PARAMETER}={TEXT_MODE_VALUE}",
+        )
+        return context
+
+
+class SecurityCodeField(CaptchaField):  # type: ignore[misc]
+    """The captcha answer, with French messages; an attempt consumes the challenge."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Code de sécurité"))
+        kwargs.setdefault("widget", CaptchaInput())
+        wrong = _(
+            "Le code de sécurité saisi est incorrect ou a expiré. "
+            "Saisissez le nouveau code affiché."
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": wrong,
+                "required": _("Saisissez le code de sécurité."),
+                "incomplete": _("Saisissez le code de sécurité."),
+            },
+        )
+        super().__init__(**kwargs)
+
+    def use_text_challenge(self) -> None:
+        self.widget.text_mode = True

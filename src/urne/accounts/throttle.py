@@ -1,0 +1,99 @@
+"""How often a visitor may try: failed logins, and requests that send an email.
+
+Counters live in the shared cache (django-ratelimit), so every web process sees the same numbers.
+They are keyed on the address *as typed* (normalized), never on whether an account exists, so a
+limit reached says nothing about the rolls. The client address is the one django-ratelimit reads
+(REMOTE_ADDR, or RATELIMIT_IP_META_KEY behind a proxy); IPv6 clients count per /64.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.core import get_usage
+
+from urne.campaign.models import normalize_email
+
+KeyKind = Literal["ip", "address"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """At most so many counted events per window: django-ratelimit's rate ("5/15m"), read from
+    the setting named `setting` (docs/accounts.md), `default` when it is not set."""
+
+    group: str
+    setting: str
+    default: str
+    key: KeyKind
+
+    @property
+    def rate(self) -> str:
+        return str(getattr(settings, self.setting, "") or self.default)
+
+    def _usage(self, request: HttpRequest, address: str, increment: bool) -> dict[str, int] | None:
+        typed = f"address:{normalize_email(address)}"
+        key = "ip" if self.key == "ip" else (lambda _group, _request: typed)
+        return get_usage(  # type: ignore[no-any-return]
+            request, group=self.group, key=key, rate=self.rate, increment=increment
+        )
+
+    def reached(self, request: HttpRequest, address: str = "") -> bool:
+        """True once `limit` events were counted in the current window."""
+        usage = self._usage(request, address, increment=False)
+        if usage is None:  # rate limiting switched off (URNE_RATELIMIT_ENABLE=0)
+            return False
+        return bool(usage["count"] >= usage["limit"])
+
+    def count(self, request: HttpRequest, address: str = "") -> None:
+        self._usage(request, address, increment=True)
+
+
+# Failed password checks (login, and the confirmation page which asks for the password too).
+LOGIN_FAILURES_PER_ADDRESS = Rule(
+    "urne.accounts.login.address", "URNE_RATE_LOGIN_PER_ADDRESS", "5/15m", "address"
+)
+# Higher per client: a whole school or rectorat may reach us through one address.
+LOGIN_FAILURES_PER_IP = Rule("urne.accounts.login.ip", "URNE_RATE_LOGIN_PER_IP", "30/15m", "ip")
+LOGIN_RULES = (LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURES_PER_IP)
+
+# Forms that send an email (create an account, resend the confirmation, reset the password):
+# a person's mailbox is not to be flooded, and one client may not probe thousands of addresses.
+MAILS_PER_ADDRESS = Rule(
+    "urne.accounts.mail.address", "URNE_RATE_MAIL_PER_ADDRESS", "3/1h", "address"
+)
+MAIL_FORMS_PER_IP = Rule("urne.accounts.mail.ip", "URNE_RATE_MAIL_PER_IP", "30/1h", "ip")
+MAIL_RULES = (MAILS_PER_ADDRESS, MAIL_FORMS_PER_IP)
+
+
+ALL_RULES = (*LOGIN_RULES, *MAIL_RULES)
+
+
+def any_reached(request: HttpRequest, rules: tuple[Rule, ...], address: str = "") -> bool:
+    return any(rule.reached(request, address) for rule in rules)
+
+
+def count_all(request: HttpRequest, rules: tuple[Rule, ...], address: str = "") -> None:
+    for rule in rules:
+        rule.count(request, address)
+
+
+_RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "5/15m" → (5, 900): events allowed, window in seconds. ValueError when malformed."""
+    match = _RATE.match(rate.strip())
+    if match is None or int(match.group(1)) < 1:
+        raise ValueError(f"not a rate like '5/15m': {rate!r}")
+    return int(match.group(1)), int(match.group(2) or 1) * _UNIT_SECONDS[match.group(3)]
+
+
+def wait_minutes(rules: tuple[Rule, ...]) -> int:
+    """How long someone who reached one of these limits waits at most, in whole minutes."""
+    return max(-(-parse_rate(rule.rate)[1] // 60) for rule in rules)

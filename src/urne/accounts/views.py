@@ -1,0 +1,261 @@
+"""The pages of the voter's account: "ACCÉDER", "CRÉER MON COMPTE", the confirmation link,
+the resend form and the password reset (Django's views, French templates, our form and tokens).
+
+Views read the form, check the rate limits and call services; nothing here decides a rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import auth, messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from urne.accounts import rolls, services, throttle
+from urne.accounts.captcha import wants_text_challenge
+from urne.accounts.forms import (
+    ConfirmAccountForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    ResendConfirmationForm,
+    SignupForm,
+)
+from urne.accounts.models import User
+from urne.accounts.tokens import password_reset_token_generator
+from urne.campaign.models import normalize_email
+
+# Every user logs in with a password checked by services.check_login.
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 (a class path)
+
+
+def _login_throttled() -> str:
+    return _(
+        "Trop de tentatives de connexion ont échoué pour cette adresse ou depuis votre réseau. "
+        "Patientez %(minutes)d minutes avant de réessayer, ou choisissez un nouveau mot de passe "
+        "avec « Mot de passe oublié ? »."
+    ) % {"minutes": throttle.wait_minutes(throttle.LOGIN_RULES)}
+
+
+def _mail_throttled(request: HttpRequest) -> HttpResponse:
+    message = _(
+        "Trop de demandes ont été faites pour cette adresse ou depuis votre réseau. "
+        "Patientez %(minutes)d minutes avant de réessayer."
+    ) % {"minutes": throttle.wait_minutes(throttle.MAIL_RULES)}
+    return render(request, "accounts/throttled.html", {"message": message}, status=429)
+
+
+def _typed_address(request: HttpRequest) -> str:
+    """The address as typed, normalized, before validation: the key of the per-address limits."""
+    return normalize_email(request.POST.get("email", "")[:1000])
+
+
+def _invalid_link(request: HttpRequest, error: services.InvalidLink) -> HttpResponse:
+    return render(request, "accounts/confirm_invalid.html", {"message": error.message}, status=400)
+
+
+def _after_login(request: HttpRequest, user: User) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    if user.is_staff and user.elector_id is None:
+        return resolve_url("admin:index")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password")
+@never_cache
+def login(request: HttpRequest) -> HttpResponse:
+    """ "ACCÉDER"."""
+    if request.user.is_authenticated:
+        return redirect(_after_login(request, request.user))
+    form = LoginForm(request.POST if request.method == "POST" else None)
+    problem: services.AccountError | None = None
+    if request.method == "POST":
+        address = _typed_address(request)
+        if throttle.any_reached(request, throttle.LOGIN_RULES, address):
+            return render(
+                request,
+                "accounts/login.html",
+                {"form": LoginForm(), "throttled": _login_throttled()},
+                status=429,
+            )
+        if form.is_valid():
+            try:
+                user = services.check_login(
+                    form.cleaned_data["email"], form.cleaned_data["password"]
+                )
+            except services.InvalidLogin as error:
+                throttle.count_all(request, throttle.LOGIN_RULES, address)
+                problem = error
+            except services.AccountError as error:
+                problem = error  # the right password: not a guess to count
+            else:
+                auth.login(request, user, backend=PASSWORD_BACKEND)  # a new session key
+                return redirect(_after_login(request, user))
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "problem": problem,
+            "not_confirmed": isinstance(problem, services.AccountNotConfirmed),
+            "next": request.POST.get("next") or request.GET.get("next") or "",
+        },
+    )
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    auth.logout(request)
+    messages.success(request, _("Vous êtes déconnecté(e) de votre espace électeur."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def signup(request: HttpRequest) -> HttpResponse:
+    """ "CRÉER MON COMPTE"."""
+    calendar = rolls.signup_calendar()
+    if not calendar.is_open:
+        status = 403 if request.method == "POST" else 200
+        return render(
+            request, "accounts/signup_closed.html", {"notice": calendar.notice()}, status=status
+        )
+    text_captcha = wants_text_challenge(request)
+    form = SignupForm(request.POST if request.method == "POST" else None, text_captcha=text_captcha)
+    if request.method == "POST":
+        if throttle.MAIL_FORMS_PER_IP.reached(request):
+            return _mail_throttled(request)
+        throttle.MAIL_FORMS_PER_IP.count(request)
+        if form.is_valid():
+            address = form.cleaned_data["email"]
+            if throttle.MAILS_PER_ADDRESS.reached(request, address):
+                return _mail_throttled(request)
+            throttle.MAILS_PER_ADDRESS.count(request, address)
+            try:
+                services.do_request_account(address, form.cleaned_data["password1"])
+            except services.SignupClosed as closed:
+                return render(
+                    request, "accounts/signup_closed.html", {"notice": closed.message}, status=403
+                )
+            return redirect("accounts:signup_done")
+    return render(request, "accounts/signup.html", {"form": form, "text_captcha": text_captcha})
+
+
+@require_GET
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_done.html")
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password")
+@never_cache
+def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link of "confirmez votre compte électeur": the password chosen, then the account."""
+    try:
+        user = services.check_confirmation_link(uidb64, token)
+    except services.InvalidLink as error:
+        return _invalid_link(request, error)
+    form = ConfirmAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if throttle.any_reached(request, throttle.LOGIN_RULES, user.email):
+            return render(
+                request,
+                "accounts/confirm.html",
+                {"form": ConfirmAccountForm(), "throttled": _login_throttled()},
+                status=429,
+            )
+        if form.is_valid():
+            try:
+                services.check_confirmation(uidb64, token, form.cleaned_data["password"])
+                services.do_confirm_account(user)
+            except services.InvalidLogin as error:
+                throttle.count_all(request, throttle.LOGIN_RULES, user.email)
+                form.add_error("password", str(error.message))
+            except services.InvalidLink as error:
+                return _invalid_link(request, error)
+            else:
+                auth.login(request, user, backend=PASSWORD_BACKEND)
+                messages.success(
+                    request,
+                    _("Votre compte électeur est confirmé. Bienvenue dans votre espace électeur."),
+                )
+                return redirect(_after_login(request, user))
+    return render(request, "accounts/confirm.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def resend(request: HttpRequest) -> HttpResponse:
+    """Ask for the confirmation email again."""
+    text_captcha = wants_text_challenge(request)
+    form = ResendConfirmationForm(
+        request.POST if request.method == "POST" else None, text_captcha=text_captcha
+    )
+    if request.method == "POST":
+        if throttle.MAIL_FORMS_PER_IP.reached(request):
+            return _mail_throttled(request)
+        throttle.MAIL_FORMS_PER_IP.count(request)
+        if form.is_valid():
+            address = form.cleaned_data["email"]
+            if throttle.MAILS_PER_ADDRESS.reached(request, address):
+                return _mail_throttled(request)
+            throttle.MAILS_PER_ADDRESS.count(request, address)
+            services.do_request_confirmation_mail(address)
+            return redirect("accounts:resend_done")
+    return render(request, "accounts/resend.html", {"form": form, "text_captcha": text_captcha})
+
+
+@require_GET
+def resend_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/resend_done.html")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """ "Mot de passe oublié ?": same answer for every address; the mail leaves from a task."""
+
+    form_class = PasswordResetRequestForm
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if throttle.MAIL_FORMS_PER_IP.reached(request):
+            return _mail_throttled(request)
+        throttle.MAIL_FORMS_PER_IP.count(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
+        address = form.cleaned_data["email"]
+        if throttle.MAILS_PER_ADDRESS.reached(self.request, address):
+            return _mail_throttled(self.request)
+        throttle.MAILS_PER_ADDRESS.count(self.request, address)
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+    token_generator = password_reset_token_generator
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -1,0 +1,70 @@
+"""Helpers of the account tests: an elector without an account, form data, mail links."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from tests.conftest import PASSWORD, make_elector
+from urne.accounts.models import User
+from urne.campaign.models import Academy, Campaign, Elector
+
+NEW_PASSWORD = "Printemps2014z"
+LINK = re.compile(r"https?://\S+")
+
+
+@pytest.fixture
+def elector_alice(campaign: Campaign, dijon: Academy) -> Elector:
+    """An elector of Dijon on the roll, who has not created her account yet."""
+    return make_elector(campaign, dijon, "Alice", "Bernard", civilite="MME")
+
+
+def signup_data(email: str, password: str = NEW_PASSWORD, **extra: str) -> dict[str, str]:
+    """The "CRÉER MON COMPTE" form, with the captcha answered as the test switch allows."""
+    data = {
+        "email": email,
+        "password1": password,
+        "password2": password,
+        "captcha_0": "any-key",
+        "captcha_1": "PASSED",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def post(client: Client, django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
+    """POST as a browser would, then run what the request scheduled after its commit (the
+    mail tasks), as the end of a real request's transaction does."""
+
+    def go(url: str, data: dict[str, str], **extra: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data, **extra)
+
+    return go
+
+
+def links_in(message: mail.EmailMessage) -> list[str]:
+    return LINK.findall(str(message.body))
+
+
+def path_of(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def strip_csrf(html: str) -> str:
+    """Pages compared byte for byte, but for the CSRF token, which is masked anew each time."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+@pytest.fixture
+def unconfirmed_alice(elector_alice: Elector) -> User:
+    """Alice created her account but has not followed the confirmation link yet."""
+    return User.objects.create_user(
+        elector_alice.email, PASSWORD, elector=elector_alice, is_active=False
+    )
