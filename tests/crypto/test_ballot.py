@@ -14,6 +14,7 @@ from urne.crypto.ballot import (
     check_ballot,
     check_ballot_text,
     make_ballot,
+    max_ballot_length,
     read_ballot,
     verify_ballot,
     verify_ballot_proofs,
@@ -316,3 +317,12 @@ def test_two_ballots_for_the_same_vote_differ(single: Reference):
 
 def test_a_ballot_file_is_read_as_belenios_tool_writes_it(single: Reference):
     assert read_text(single.folder / "ballots" / "21.json") == single.ballot_texts["21"]
+
+
+def test_an_oversized_ballot_is_refused_before_parsing(single: Reference):
+    text = single.ballot_texts["10"]
+    padded = text[:-1] + "," + '"x":"' + "9" * 100_000 + '"}'
+    with pytest.raises(InvalidBallot) as error:
+        check_ballot(single.election, padded, single.credentials)
+    assert error.value.reason is BallotDefect.TOO_LARGE
+    assert len(text) < max_ballot_length(single.election) / 2

@@ -12,10 +12,10 @@ Receiving: `check_ballot(election, text, credentials)` does all a ballot box che
 `CheckedBallot` (the ballot and its weight), or raises `InvalidBallot`, whose `reason` is a
 `BallotDefect`. It runs two steps, also usable apart:
 
-1. `read_ballot(election, text, credentials=None)`: JSON, exact shape (fields, counts of answers,
-   choices and proofs), election uuid and fingerprint, the credential in the list (when given),
-   numbers in canonical base 10, every group element in the subgroup, and the text in canonical
-   form (one trailing newline tolerated). Cheap checks come first.
+1. `read_ballot(election, text, credentials=None)`: size, JSON, exact shape (fields, counts of
+   answers, choices and proofs), election uuid and fingerprint, the credential in the list (when
+   given), numbers in canonical base 10, every group element in the subgroup, and the text in
+   canonical form (one trailing newline tolerated). Cheap checks come first.
 2. `verify_ballot(election, ballot, credentials)`: the credential is in the election's list (a
    mapping credential → weight, e.g. `PublicCredentials`), then `verify_ballot_proofs`: every
    individual, overall and blank proof, then the signature. Returns the ballot's weight.
@@ -309,6 +309,14 @@ def _read_answer(group: Group, question: Question, value: object, where: str) ->
     )
 
 
+def max_ballot_length(election: Election) -> int:
+    """A generous bound on the length of a ballot's text for `election` (about twice the real
+    size: a 2048-bit ciphertext with its two proofs takes under 2,000 characters)."""
+    choices = sum(question.choice_count for question in election.questions)
+    proofs = sum(question.max - question.min + 4 for question in election.questions)
+    return 4096 + 4096 * choices + 400 * proofs
+
+
 def read_ballot(
     election: Election, text: str | bytes, credentials: Mapping[Element, int] | None = None
 ) -> Ballot:
@@ -318,6 +326,11 @@ def read_ballot(
     costly check. Raises `InvalidBallot`; proofs and signature are checked by `verify_ballot`.
     """
     group = election.group
+    limit = max_ballot_length(election)
+    if len(text) > limit:
+        raise InvalidBallot(
+            BallotDefect.TOO_LARGE, f"a ballot for this election has at most {limit} characters"
+        )
     try:
         value = loads(text)
         fields = read_object(value, "", required=_BALLOT_FIELDS)

@@ -100,6 +100,7 @@ class BallotDefect(enum.Enum):
     """Why a ballot is refused. One member per distinct reason; values are stable identifiers
     (usable in logs, metrics and translations)."""
 
+    TOO_LARGE = "too-large"
     NOT_JSON = "not-json"
     WRONG_TYPE = "wrong-type"
     MISSING_FIELD = "missing-field"
