@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,9 +23,15 @@ from urne.crypto.tally import (
     make_partial_decryption,
     verify_partial_decryption,
 )
-from urne.crypto.trustees import SingleTrustee, read_private_key
+from urne.crypto.trustees import (
+    PedersenTrustees,
+    SingleTrustee,
+    decryption_slots,
+    read_private_key,
+)
 
-from .conftest import Reference, archive_data
+from .belenios_tool import run_tool
+from .conftest import Reference, archive_data, read_text
 
 
 def _tally(reference: Reference) -> EncryptedTally:
@@ -213,3 +221,43 @@ def test_results_read_and_write_as_belenios_does():
     result = Result.from_json(loads('{"result":[[2,2,2,2,0],[4,2,2]]}'))
     assert result.counts == ((2, 2, 2, 2, 0), (4, 2, 2))
     assert dumps(result.to_json()) == '{"result":[[2,2,2,2,0],[4,2,2]]}'
+
+
+@pytest.mark.belenios
+def test_the_threshold_trustees_keys_decrypt_the_vectors_result(
+    tmp_path: Path, threshold: Reference
+):
+    """Each threshold trustee's partial decryption is made by belenios-tool from its keys/*.key
+    and keys/*.dkey (the share is sealed with AES-CCM, opened by the tool); urne verifies them,
+    adds its own for the "Single" key, and any two of three give result.json."""
+    shutil.copyfile(threshold.folder / "tallied.bel", tmp_path / f"{threshold.election.uuid}.bel")
+    pedersen = threshold.trustees[1]
+    assert isinstance(pedersen, PedersenTrustees)
+    owners = {
+        cert.message: slot.owner
+        for cert, slot in zip(pedersen.certs, decryption_slots(threshold.trustees)[1:], strict=True)
+    }
+    tally = _tally(threshold)
+    partials = {1: make_partial_decryption(threshold.election, tally, _private_key(threshold))}
+    for key in sorted((threshold.folder / "keys").glob("*.key")):
+        made = run_tool(
+            "election",
+            "decrypt-threshold",
+            "--dir",
+            str(tmp_path),
+            "--key",
+            str(key),
+            "--decryption-key",
+            str(key.with_suffix(".dkey")),
+            "--trustee-id",
+            "1",
+        )
+        owner = owners[loads(read_text(key.with_suffix(".cert")))["message"]]
+        # The tool prints the partial decryption, then the line that would own it in the archive.
+        payload = made.stdout.splitlines()[0]
+        partials[owner] = PartialDecryption.from_json(threshold.election.group, loads(payload))
+    assert sorted(partials) == [1, 2, 3, 4]
+    for pair in ((2, 3), (2, 4), (3, 4)):
+        chosen = {owner: partials[owner] for owner in (1, *pair)}
+        result = decrypt_tally(threshold.election, threshold.trustees, tally, chosen)
+        assert result.to_json() == {"result": threshold.result}
