@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.campaign.conftest import bob, calendar_2014, charlie, media_root
+from tests.campaign.conftest import bob, calendar_2014, capa_lists, charlie, media_root
 
-__all__ = ["bob", "calendar_2014", "charlie", "media_root"]
+__all__ = ["bob", "calendar_2014", "capa_lists", "charlie", "media_root"]
