@@ -154,7 +154,7 @@ STORAGES = {
 }
 
 # Mail: SMTP in production; in development and the demo, files the person trying it can read
-# (also shown at /demo/mailbox/ when URNE_DEMO is on).
+# (also shown at /aide/courriels/, support:mailbox, when URNE_DEMO is on).
 DEFAULT_FROM_EMAIL = env(
     "URNE_FROM_EMAIL", "Élections professionnelles <ne-pas-repondre@urne.example>"
 )
