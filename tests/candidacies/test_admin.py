@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from reportlab.pdfgen import canvas
@@ -161,3 +162,36 @@ def test_the_list_of_lists_shows_unions_candidates_and_pdf(
     page = gestion.get("/gestion/candidacies/candidatelist/").content.decode()
 
     assert "RÉSO – UEPL" in page
+
+
+def test_staff_open_the_current_profession_de_foi_through_the_back_office(
+    gestion: Client, capa_dijon: Scrutin, union: Union, media_root: Path
+) -> None:
+    pdf = SimpleUploadedFile("programme.pdf", make_pdf("Profession de foi"), "application/pdf")
+    gestion.post("/gestion/candidacies/candidatelist/add/", list_form(capa_dijon, union, pdf))
+    filed = CandidateList.objects.get()
+    download = f"/gestion/candidacies/candidatelist/{filed.pk}/profession-de-foi.pdf"
+
+    page = gestion.get(f"/gestion/candidacies/candidatelist/{filed.pk}/change/").content.decode()
+    response = gestion.get(download)
+
+    assert f'href="{download}"' in page
+    assert "/media/" not in page
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")  # type: ignore[attr-defined]
+
+
+def test_staff_without_the_view_permission_cannot_download_it(
+    client: Client,
+    staff_dijon: User,
+    capa_dijon: Scrutin,
+    union: Union,
+    media_root: Path,
+) -> None:
+    filed = CandidateList.objects.create(scrutin=capa_dijon, position=1, title="Liste UEPL")
+    filed.profession_de_foi.save("p.pdf", ContentFile(make_pdf("Profession de foi")))
+    client.force_login(staff_dijon)
+
+    response = client.get(f"/gestion/candidacies/candidatelist/{filed.pk}/profession-de-foi.pdf")
+
+    assert response.status_code == 403

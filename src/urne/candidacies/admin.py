@@ -6,11 +6,14 @@ A profession de foi is accepted only if its content is a PDF of limited size
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from urne.candidacies.models import Candidate, CandidateList, Union
@@ -30,6 +33,31 @@ class UnionAdmin(UnionAdminBase):
     list_display = ["acronym", "name", "campaign"]
     list_filter = ["campaign"]
     search_fields = ["acronym", "name"]
+
+
+class _StoredFile:
+    """What the file input shows of the current PDF: its name, linking to the back office."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name = name
+        self.url = url
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProfessionDeFoiInput(forms.ClearableFileInput):
+    """Uploaded files have no public address (the espace électeur serves a profession de foi
+    after checking the roll); staff open the current one through the back office instead."""
+
+    def __init__(self, download_url: str) -> None:
+        super().__init__()
+        self.download_url = download_url
+
+    def format_value(self, value: Any) -> Any:
+        if self.is_initial(value):
+            return _StoredFile(value.name.rsplit("/", 1)[-1], self.download_url)
+        return None
 
 
 class CandidateInline(CandidateInlineBase):
@@ -55,6 +83,40 @@ class CandidateListAdmin(CandidateListAdminBase):
     list_select_related = ["scrutin"]
     fields = ["scrutin", "position", "title", "unions", "profession_de_foi"]
     inlines = [CandidateInline]
+
+    def get_urls(self) -> list[URLPattern]:
+        download = path(
+            "<int:pk>/profession-de-foi.pdf",
+            self.admin_site.admin_view(self.download_profession_de_foi),
+            name="candidacies_candidatelist_profession_de_foi",
+        )
+        return [download, *super().get_urls()]
+
+    def download_profession_de_foi(self, request: HttpRequest, pk: int) -> FileResponse:
+        candidate_list = self.get_object(request, str(pk))
+        if candidate_list is None or not candidate_list.profession_de_foi:
+            raise Http404
+        if not self.has_view_permission(request, candidate_list):
+            raise PermissionDenied
+        return FileResponse(
+            candidate_list.profession_de_foi.open("rb"),
+            content_type="application/pdf",
+            filename=f"{candidate_list.scrutin.code}-{candidate_list.position}.pdf",
+        )
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: CandidateList | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[forms.ModelForm[CandidateList]]:
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and obj.profession_de_foi and "profession_de_foi" in form.base_fields:
+            form.base_fields["profession_de_foi"].widget = ProfessionDeFoiInput(
+                reverse("admin:candidacies_candidatelist_profession_de_foi", args=[obj.pk])
+            )
+        return form
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CandidateList]:
         return (

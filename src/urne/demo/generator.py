@@ -1,0 +1,527 @@
+"""The demonstration campaign « Élections professionnelles 2014 », fictional but realistic.
+
+`load_demo` builds it once (deterministically from a seed) and, when it is already there, only
+moves its calendar so that today every step is open: accounts, rolls and candidacies published,
+voting identifiers available, corrections still possible for a few days, the vote a few days
+ahead. It never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Final
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from urne import clock
+from urne.accounts.models import User
+from urne.campaign.models import Academy, Campaign, Civilite, Elector, RollEntry, Scrutin
+from urne.candidacies.models import Candidate, CandidateList, Union
+from urne.demo import data
+from urne.demo.professions_de_foi import CandidateLine, ProfessionDeFoi, render_profession_de_foi
+from urne.support.faq import seed_default_faq
+
+DEMO_NAME: Final = "Élections professionnelles 2014"
+DEMO_YEAR: Final = 2014
+DEMO_SEED: Final = 2014
+ELECTORS_PER_ACADEMY: Final = 120
+
+# Public on purpose: printed by `urne demo`, which production refuses to run.
+ELECTOR_PASSWORD: Final = "Electeur2014"  # noqa: S105
+STAFF_EMAIL: Final = "gestion@urne.example"
+STAFF_PASSWORD: Final = "Gestion2014demo"  # noqa: S105
+HELPDESK_EMAIL: Final = "assistance.dijon@urne.example"
+HELPDESK_PASSWORD: Final = "Assistance2014demo"  # noqa: S105
+HELPDESK_GROUP: Final = "Assistance (consultation)"
+# What the helpdesk may do: read the campaign and its candidacies, answer correction requests.
+HELPDESK_PERMISSIONS: Final = (
+    "view_campaign",
+    "view_academy",
+    "view_elector",
+    "view_scrutin",
+    "view_rollentry",
+    "view_union",
+    "view_candidatelist",
+    "view_candidate",
+    "view_profilecorrectionrequest",
+    "change_profilecorrectionrequest",
+)
+
+
+@dataclass(frozen=True)
+class Featured:
+    """An elector the demonstration names, so that the person trying it knows whom to be."""
+
+    civilite: str
+    first_name: str
+    last_name: str
+    academy: str
+    corps: str
+    grade: str
+    establishment: str
+    has_account: bool
+
+    @property
+    def email(self) -> str:
+        academy = next(a for a in data.ACADEMIES if a.code == self.academy)
+        return f"{_mail_part(self.first_name)}.{_mail_part(self.last_name)}@{academy.mail_domain}"
+
+
+FEATURED: Final = (
+    Featured(
+        Civilite.MME,
+        "Claire",
+        "Bernard",
+        "dijon",
+        "certifie",
+        "Classe normale",
+        "Lycée Simone-Veil, Dijon",
+        has_account=True,
+    ),
+    Featured(
+        Civilite.M,
+        "Karim",
+        "Haddad",
+        "lyon",
+        "ecoles",
+        "Classe normale",
+        "École élémentaire Jean-Macé, Villeurbanne",
+        has_account=True,
+    ),
+    Featured(
+        Civilite.MME,
+        "Sophie",
+        "Lefèvre",
+        "versailles",
+        "cpe",
+        "Hors classe",
+        "Collège Jean-Moulin, Versailles",
+        has_account=True,
+    ),
+    Featured(
+        Civilite.M,
+        "Thomas",
+        "Girard",
+        "dijon",
+        "agrege",
+        "Classe normale",
+        "Lycée Gustave-Eiffel, Dijon",
+        has_account=False,
+    ),
+)
+
+
+@dataclass
+class DemoSummary:
+    """What `urne demo` prints: who to log in as, and what was there already."""
+
+    campaign: Campaign
+    created: bool
+    ready_accounts: list[tuple[str, str]] = field(default_factory=list)  # (email, description)
+    without_account: str = ""
+    electors: int = 0
+    scrutins: int = 0
+    lists: int = 0
+
+
+def _mail_part(name: str) -> str:
+    """« Lefèvre » → lefevre, « Le Gall » → le-gall: how academies build addresses."""
+    decomposed = unicodedata.normalize("NFKD", name.lower())
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return ascii_only.replace(" ", "-").replace("'", "")
+
+
+def demo_calendar(now: datetime) -> dict[str, datetime]:
+    """Dates around `now` such that every step before the vote is open today."""
+    today = timezone.localtime(now).date()
+    tz = timezone.get_current_timezone()
+
+    def at(days: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
+        return datetime.combine(today + timedelta(days=days), time(hour, minute, second), tz)
+
+    return {
+        "accounts_open_at": at(-30, 9),
+        "rolls_published_at": at(-20, 9),
+        "candidacies_published_at": at(-10, 9),
+        "identifiers_available_at": at(-1, 9),
+        "corrections_deadline": at(3, 23, 59, 59),
+        "vote_opens_at": at(5, 10),
+        "vote_closes_at": at(12, 17),
+    }
+
+
+def find_demo_campaign() -> Campaign | None:
+    return Campaign.objects.filter(name=DEMO_NAME, year=DEMO_YEAR).order_by("pk").first()
+
+
+def load_demo(seed: int = DEMO_SEED) -> DemoSummary:
+    """Create the demonstration campaign if it is not there, or move its calendar to today.
+
+    Also (re)sets the demonstration's accounts to the passwords it prints. Never use this
+    outside a demonstration: it creates a superuser whose password is public.
+    """
+    now = clock.now()
+    with transaction.atomic():
+        campaign = find_demo_campaign()
+        created = campaign is None
+        if campaign is None:
+            campaign = _build(random.Random(seed), now)  # noqa: S311 - fictional data
+        else:
+            Campaign.objects.filter(pk=campaign.pk).update(**demo_calendar(now))
+            campaign.refresh_from_db()
+        summary = DemoSummary(campaign=campaign, created=created)
+        _ensure_accounts(campaign, summary, now)
+        _ensure_staff()
+        seed_default_faq(campaign)
+        summary.electors = campaign.electors.count()
+        summary.scrutins = campaign.scrutins.count()
+        summary.lists = CandidateList.objects.filter(scrutin__campaign=campaign).count()
+    return summary
+
+
+def _build(rng: random.Random, now: datetime) -> Campaign:
+    campaign = Campaign.objects.create(
+        name=DEMO_NAME,
+        year=DEMO_YEAR,
+        organizer="Ministère de l'Éducation nationale (démonstration)",
+        **demo_calendar(now),
+    )
+    academies = {
+        a.code: Academy.objects.create(
+            campaign=campaign,
+            code=a.code,
+            name=a.name,
+            mail_domain=a.mail_domain,
+            assistance_email=a.assistance_email,
+            assistance_phone=a.assistance_phone,
+        )
+        for a in data.ACADEMIES
+    }
+    scrutins = _create_scrutins(campaign, academies)
+    _create_electors(campaign, academies, scrutins, rng)
+    _create_candidacies(campaign, scrutins, rng)
+    return campaign
+
+
+def _scrutin(
+    campaign: Campaign,
+    code: str,
+    name: str,
+    level: str,
+    kind: str,
+    seats: int,
+    academy: Academy | None = None,
+) -> Scrutin:
+    return Scrutin.objects.create(
+        campaign=campaign,
+        code=code,
+        name=name,
+        level=level,
+        kind=kind,
+        seats=seats,
+        academy=academy,
+    )
+
+
+def _create_scrutins(campaign: Campaign, academies: dict[str, Academy]) -> dict[str, Scrutin]:
+    national, academic, departmental = (
+        Scrutin.Level.NATIONAL,
+        Scrutin.Level.ACADEMIC,
+        Scrutin.Level.DEPARTMENTAL,
+    )
+    csa, cap = Scrutin.Kind.CSA, Scrutin.Kind.CAP
+    scrutins = {
+        "csa-ministeriel": _scrutin(
+            campaign,
+            "csa-ministeriel",
+            "CSA ministériel de l'éducation nationale",
+            national,
+            csa,
+            15,
+        ),
+        "capn-certifies": _scrutin(
+            campaign, "capn-certifies", "CAPN des professeurs certifiés", national, cap, 10
+        ),
+        "capn-agreges": _scrutin(
+            campaign, "capn-agreges", "CAPN des professeurs agrégés", national, cap, 8
+        ),
+    }
+    for info in data.ACADEMIES:
+        academy = academies[info.code]
+        for code, name, level, kind, seats in (
+            (f"csa-academique-{info.code}", f"CSA académique de {info.name}", academic, csa, 10),
+            (
+                f"capa-certifies-{info.code}",
+                f"CAPA des professeurs certifiés de l'académie de {info.name}",
+                academic,
+                cap,
+                6,
+            ),
+            (
+                f"capd-ecoles-{info.department_code}",
+                f"CAPD des professeurs des écoles {info.department}",
+                departmental,
+                cap,
+                5,
+            ),
+        ):
+            scrutins[code] = _scrutin(campaign, code, name, level, kind, seats, academy)
+    return scrutins
+
+
+def _roll_codes(corps_key: str, academy: data.AcademyData) -> list[str]:
+    codes = ["csa-ministeriel", f"csa-academique-{academy.code}"]
+    if corps_key == "certifie":
+        codes += ["capn-certifies", f"capa-certifies-{academy.code}"]
+    elif corps_key == "agrege":
+        codes.append("capn-agreges")
+    elif corps_key == "ecoles":
+        codes.append(f"capd-ecoles-{academy.department_code}")
+    return codes
+
+
+def _establishment(corps: data.CorpsData, academy: data.AcademyData, rng: random.Random) -> str:
+    kind = rng.choice(corps.workplaces)
+    # Schools are run by the department: their teachers vote in its CAPD.
+    towns = academy.department_towns if kind.startswith("ecole") else academy.towns
+    return data.ESTABLISHMENT_KINDS[kind].format(
+        patron=rng.choice(data.PATRONS), town=rng.choice(towns), academy=academy.name
+    )
+
+
+def _create_electors(
+    campaign: Campaign,
+    academies: dict[str, Academy],
+    scrutins: dict[str, Scrutin],
+    rng: random.Random,
+) -> None:
+    corps_by_key = {c.key: c for c in data.CORPS}
+    electors: list[tuple[Elector, list[str]]] = []
+    used: set[str] = set()
+
+    for person in FEATURED:
+        info = next(a for a in data.ACADEMIES if a.code == person.academy)
+        elector = Elector(
+            campaign=campaign,
+            civilite=person.civilite,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=person.email,
+            corps=corps_by_key[person.corps].corps,
+            grade=person.grade,
+            establishment=person.establishment,
+            academy=academies[person.academy],
+        )
+        used.add(elector.email)
+        electors.append((elector, _roll_codes(person.corps, info)))
+
+    for info in data.ACADEMIES:
+        for _ in range(ELECTORS_PER_ACADEMY):
+            corps = rng.choices(data.CORPS, weights=[c.weight for c in data.CORPS])[0]
+            # Two thirds of the ministry's staff are women.
+            woman = rng.random() < 0.66
+            first = rng.choice(data.WOMEN if woman else data.MEN)
+            last = rng.choice(data.SURNAMES)
+            local = f"{_mail_part(first)}.{_mail_part(last)}"
+            email, n = f"{local}@{info.mail_domain}", 1
+            while email in used:  # homonyms get a number, as academies do
+                n += 1
+                email = f"{local}{n}@{info.mail_domain}"
+            used.add(email)
+            elector = Elector(
+                campaign=campaign,
+                civilite=Civilite.MME if woman else Civilite.M,
+                first_name=first,
+                last_name=last,
+                email=email,
+                corps=corps.corps,
+                grade=rng.choice(corps.grades),
+                establishment=_establishment(corps, info, rng),
+                academy=academies[info.code],
+            )
+            electors.append((elector, _roll_codes(corps.key, info)))
+
+    Elector.objects.bulk_create([e for e, _ in electors])
+    saved = dict(
+        Elector.objects.filter(campaign=campaign).values_list("email", "id")
+    )  # keys, whatever the database returns from a bulk insert
+    RollEntry.objects.bulk_create(
+        RollEntry(elector_id=saved[elector.email], scrutin=scrutins[code])
+        for elector, codes in electors
+        for code in codes
+    )
+
+
+# Which unions file a list for which scrutin; one joint list on the ministry's CSA.
+_LISTS: Final = {
+    "csa-ministeriel": (("UEPL",), ("SAPE",), ("CME",), ("RÉSO", "APAE")),
+    "csa-academique": (("UEPL",), ("SAPE",), ("CME",), ("RÉSO",), ("APAE",)),
+    "capn-certifies": (("UEPL",), ("SAPE",), ("CME",), ("RÉSO",)),
+    "capn-agreges": (("SAPE",), ("UEPL",), ("CME",)),
+    "capa-certifies": (("UEPL",), ("SAPE",), ("CME",), ("RÉSO",)),
+    "capd-ecoles": (("UEPL",), ("RÉSO",), ("CME",)),
+}
+_CAP_CORPS: Final = {
+    "capn-certifies": "certifie",
+    "capa-certifies": "certifie",
+    "capn-agreges": "agrege",
+    "capd-ecoles": "ecoles",
+}
+
+
+def _family(code: str) -> str:
+    """« capa-certifies-dijon » → capa-certifies; « capd-ecoles-21 » → capd-ecoles."""
+    for family in _LISTS:
+        if code == family or code.startswith(family + "-"):
+            return family
+    raise KeyError(code)
+
+
+def _create_candidacies(
+    campaign: Campaign, scrutins: dict[str, Scrutin], rng: random.Random
+) -> None:
+    unions_data = {u.acronym: u for u in data.UNIONS}
+    unions = {
+        u.acronym: Union.objects.create(campaign=campaign, acronym=u.acronym, name=u.name)
+        for u in data.UNIONS
+    }
+    corps_by_key = {c.key: c for c in data.CORPS}
+    academies = {a.code: a for a in data.ACADEMIES}
+    for code, scrutin in scrutins.items():
+        family = _family(code)
+        filers = list(_LISTS[family])
+        if family in ("csa-academique", "capa-certifies") and len(filers) > 3:
+            filers.remove(rng.choice(filers))  # not every union stands everywhere
+        rng.shuffle(filers)  # the official order is drawn by lot
+        academy_codes = (
+            [a.code for a in data.ACADEMIES] if scrutin.academy is None else [scrutin.academy.code]
+        )
+        for position, acronyms in enumerate(filers, start=1):
+            first = unions_data[acronyms[0]]
+            if len(acronyms) == 1:
+                title = f"{first.acronym} — {first.slogan}"
+                programme = first.programme
+            else:
+                title = f"Liste commune {' – '.join(acronyms)} : {data.JOINT_SLOGAN}"
+                programme = (
+                    *(unions_data[a].programme[0] for a in acronyms),
+                    unions_data[acronyms[-1]].programme[1],
+                )
+            candidate_list = CandidateList.objects.create(
+                scrutin=scrutin, position=position, title=title
+            )
+            candidate_list.unions.add(*(unions[a] for a in acronyms))
+            candidates = _candidates(
+                candidate_list,
+                scrutin,
+                [academies[c] for c in academy_codes],
+                corps_by_key.get(_CAP_CORPS.get(family, "")),
+                rng,
+            )
+            Candidate.objects.bulk_create(candidates)
+            pdf = render_profession_de_foi(
+                ProfessionDeFoi(
+                    campaign=campaign.name,
+                    scrutin=scrutin.name,
+                    title=title,
+                    unions=tuple(f"{unions_data[a].name} ({a})" for a in acronyms),
+                    programme=(
+                        f"Pour le scrutin « {scrutin.name} », voici nos engagements.",
+                        *programme,
+                    ),
+                    candidates=tuple(
+                        CandidateLine(c.position, str(c), c.corps_grade, c.affectation)
+                        for c in candidates
+                    ),
+                    colour=first.colour,
+                )
+            )
+            candidate_list.profession_de_foi.save(
+                "profession-de-foi.pdf", ContentFile(pdf), save=True
+            )
+
+
+def _candidates(
+    candidate_list: CandidateList,
+    scrutin: Scrutin,
+    academies: Iterable[data.AcademyData],
+    corps: data.CorpsData | None,
+    rng: random.Random,
+) -> list[Candidate]:
+    """Titulaires and suppléants: between the seats and twice the seats, alternating women and
+    men as lists must reflect the staff they represent."""
+    places = list(academies)
+    count = rng.randint(scrutin.seats, 2 * scrutin.seats)
+    woman_first = rng.random() < 0.66
+    people = []
+    for rank in range(1, count + 1):
+        woman = (rank % 2 == 1) == woman_first
+        member = corps or rng.choice(data.CORPS)
+        place = rng.choice(places)
+        people.append(
+            Candidate(
+                candidate_list=candidate_list,
+                position=rank,
+                civilite=Civilite.MME if woman else Civilite.M,
+                first_name=rng.choice(data.WOMEN if woman else data.MEN),
+                last_name=rng.choice(data.SURNAMES),
+                corps_grade=f"{member.corps}, {rng.choice(member.grades).lower()}",
+                affectation=_establishment(member, place, rng),
+            )
+        )
+    return people
+
+
+def _ensure_accounts(campaign: Campaign, summary: DemoSummary, now: datetime) -> None:
+    for person in FEATURED:
+        if not person.has_account:
+            continue
+        elector = Elector.objects.get(campaign=campaign, email=person.email)
+        user = User.objects.filter(email=person.email).first() or User(email=person.email)
+        user.elector = elector
+        user.is_active = True
+        user.confirmed_at = user.confirmed_at or now
+        validate_password(ELECTOR_PASSWORD, user)
+        user.set_password(ELECTOR_PASSWORD)
+        user.save()
+        scrutins = elector.scrutins.count()
+        summary.ready_accounts.append(
+            (
+                person.email,
+                f"{elector.salutation}, {elector.corps.lower()}, académie de "
+                f"{elector.academy.name} ({scrutins} scrutins)",
+            )
+        )
+    # The address to try account creation with: the one named, or (if a previous try created
+    # its account) another elector of Dijon who has none yet.
+    named = next(p for p in FEATURED if not p.has_account)
+    candidates = Elector.objects.filter(campaign=campaign, account__isnull=True)
+    available = (
+        candidates.filter(email=named.email).first()
+        or candidates.filter(academy__code="dijon").order_by("last_name", "first_name").first()
+    )
+    summary.without_account = available.email if available else ""
+
+
+def _ensure_staff() -> None:
+    for email, password, superuser in (
+        (STAFF_EMAIL, STAFF_PASSWORD, True),
+        (HELPDESK_EMAIL, HELPDESK_PASSWORD, False),
+    ):
+        user = User.objects.filter(email=email).first() or User(email=email)
+        user.is_active = user.is_staff = True
+        user.is_superuser = superuser
+        user.set_password(password)
+        user.save()
+        if not superuser:
+            group, _ = Group.objects.get_or_create(name=HELPDESK_GROUP)
+            group.permissions.set(Permission.objects.filter(codename__in=HELPDESK_PERMISSIONS))
+            user.groups.add(group)

@@ -1,0 +1,125 @@
+"""`urne demo [--no-serve]`: prepare the database, load the demonstration, say what to try, serve.
+
+`make demo` runs it with URNE_DEMO=1 URNE_DEBUG=1 on the embedded SQLite database (var/).
+"""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from urne.demo import generator
+
+ADDRESS = "127.0.0.1:8000"
+
+
+def _url(name: str, fallback: str) -> str:
+    try:
+        return f"http://{ADDRESS}{reverse(name)}"
+    except NoReverseMatch:
+        return f"http://{ADDRESS}{fallback}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Prépare la base (migrations, cache), charge la campagne de démonstration si elle "
+        "manque, affiche quoi essayer, puis sert le site sur http://127.0.0.1:8000."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--no-serve", action="store_true", help="préparer et afficher, sans servir le site"
+        )
+        parser.add_argument(
+            "--addrport", default=ADDRESS, help=f"adresse et port du site (défaut : {ADDRESS})"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError(
+                "La démonstration crée des comptes aux mots de passe publics : elle est "
+                "interdite en production (URNE_PRODUCTION)."
+            )
+        quiet = {"verbosity": 0}
+        # The embedded database, the mail folder and the uploads live there.
+        Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+        self.stdout.write("Préparation de la base de données…")
+        call_command("migrate", interactive=False, **quiet)
+        call_command("createcachetable", **quiet)
+        if generator.find_demo_campaign() is None:
+            self.stdout.write("Chargement de la campagne de démonstration…")
+        summary = generator.load_demo()
+        self._explain(summary)
+        if not options["no_serve"]:
+            call_command(
+                "runserver", options["addrport"], use_reloader=False, insecure_serving=True
+            )
+
+    def _explain(self, summary: generator.DemoSummary) -> None:
+        write = self.stdout.write
+        campaign = summary.campaign
+        write("")
+        write(
+            self.style.SUCCESS(
+                f"Campagne « {campaign.name} » "
+                + (
+                    "chargée"
+                    if summary.created
+                    else "déjà chargée : calendrier recalé sur aujourd'hui"
+                )
+                + f" — {summary.electors} électeurs, {summary.scrutins} scrutins, "
+                f"{summary.lists} listes de candidats."
+            )
+        )
+        write("")
+        write("À essayer (données fictives) :")
+        write(f"  Connexion à l'espace électeur : {_url('accounts:login', '/compte/connexion/')}")
+        write(f"  Création d'un compte :          {_url('accounts:signup', '/compte/creer/')}")
+        write(f"  Espace électeur :               {_url('campaign:space', '/espace/')}")
+        write(f"  FAQ et assistance :             {_url('support:faq', '/aide/')}")
+        write(f"  Courriels envoyés :             {_url('support:mailbox', '/aide/courriels/')}")
+        write(f"  Gestion (back office) :         {_url('admin:index', '/gestion/')}")
+        write("")
+        write(f"Comptes électeurs prêts (mot de passe : {generator.ELECTOR_PASSWORD}) :")
+        for email, description in summary.ready_accounts:
+            write(f"  {email} — {description}")
+        if summary.without_account:
+            write("")
+            write(
+                f"Inscrit sur les listes mais sans compte : {summary.without_account} — créez "
+                "son compte, puis suivez le lien du courriel de confirmation."
+            )
+        write("")
+        write("Gestion (/gestion/) :")
+        write(
+            f"  {generator.STAFF_EMAIL} / {generator.STAFF_PASSWORD} — tous les droits "
+            "(démonstration uniquement)"
+        )
+        write(
+            f"  {generator.HELPDESK_EMAIL} / {generator.HELPDESK_PASSWORD} — assistance : "
+            "consultation et demandes de mise à jour du profil"
+        )
+        write("")
+        write(
+            f"Les courriels ne partent pas : ils sont écrits dans {settings.EMAIL_FILE_PATH} "
+            f"et se lisent sur {_url('support:mailbox', '/aide/courriels/')}"
+            + ("." if settings.DEMO else " (page visible avec URNE_DEMO=1, comme `make demo`).")
+        )
+        c = campaign
+        write(
+            "Calendrier : comptes, listes électorales et candidatures ouverts ; identifiants "
+            f"disponibles ; corrections jusqu'au {_local(c.corrections_deadline)} ; vote du "
+            f"{_local(c.vote_opens_at)} au {_local(c.vote_closes_at)}."
+        )
+
+
+def _local(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"

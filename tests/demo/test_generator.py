@@ -1,0 +1,234 @@
+"""The demonstration campaign: realistic, complete, open today, deterministic and loaded once."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from urne import clock
+from urne.accounts.models import User
+from urne.campaign.models import Academy, Campaign, Elector, Scrutin
+from urne.candidacies.models import CandidateList, Union
+from urne.candidacies.validators import validate_pdf
+from urne.demo import generator
+from urne.demo.generator import DemoSummary, load_demo
+from urne.support.models import FaqEntry
+
+
+@pytest.fixture(scope="module")
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Module-wide: the PDFs land there; a quick hasher, as the demonstration's passwords are
+    hashed once for all the module's tests."""
+    root = tmp_path_factory.mktemp("media")
+    quick = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with override_settings(MEDIA_ROOT=root, PASSWORD_HASHERS=quick):
+        yield root
+
+
+@pytest.fixture(scope="module")
+def loaded(
+    django_db_setup: None, django_db_blocker: Any, media_root: Path
+) -> Iterator[DemoSummary]:
+    """Loaded once for the module (a few seconds), committed, and removed afterwards; each
+    test still runs in its own transaction, rolled back."""
+    with django_db_blocker.unblock():
+        summary = load_demo()
+        yield summary
+        # Academies are protected while electors or scrutins point to them.
+        User.objects.all().delete()
+        Elector.objects.all().delete()
+        Scrutin.objects.all().delete()
+        Campaign.objects.all().delete()
+        Group.objects.all().delete()
+
+
+@pytest.fixture
+def demo(db: None, loaded: DemoSummary) -> DemoSummary:
+    return loaded
+
+
+def test_it_has_three_academies_and_dijon_as_the_guide_gives_it(demo: DemoSummary) -> None:
+    academies = Academy.objects.filter(campaign=demo.campaign)
+    dijon = academies.get(code="dijon")
+
+    assert academies.count() >= 3
+    assert (dijon.mail_domain, dijon.assistance_email, dijon.assistance_phone) == (
+        "ac-dijon.fr",
+        "elections2014@ac-dijon.fr",
+        "03.80.44.89.95",
+    )
+
+
+def test_it_has_hundreds_of_electors_of_many_corps(demo: DemoSummary) -> None:
+    electors = Elector.objects.filter(campaign=demo.campaign)
+
+    assert electors.count() >= 300
+    corps = set(electors.values_list("corps", flat=True))
+    assert {"Professeur certifié", "Professeur des écoles", "Professeur agrégé"} <= corps
+    assert "Conseiller principal d'éducation" in corps
+    assert len(corps) >= 6
+    assert electors.filter(establishment__startswith="Lycée").exists()
+    assert electors.filter(establishment__startswith="Collège").exists()
+    assert electors.filter(establishment__startswith="École").exists()
+    # Every elector votes at least in the ministry's CSA and their academy's.
+    assert not electors.filter(roll_entries__isnull=True).exists()
+
+
+def test_it_has_the_scrutins_of_an_education_campaign(demo: DemoSummary) -> None:
+    scrutins = Scrutin.objects.filter(campaign=demo.campaign)
+    academies = Academy.objects.filter(campaign=demo.campaign)
+
+    assert scrutins.filter(code="csa-ministeriel", level=Scrutin.Level.NATIONAL).exists()
+    assert scrutins.filter(code="capn-certifies", kind=Scrutin.Kind.CAP).exists()
+    for academy in academies:
+        assert scrutins.filter(academy=academy, kind=Scrutin.Kind.CSA).count() == 1
+        assert scrutins.filter(
+            academy=academy, kind=Scrutin.Kind.CAP, level=Scrutin.Level.ACADEMIC
+        ).exists()
+    certifie = Elector.objects.filter(campaign=demo.campaign, corps="Professeur certifié").first()
+    assert certifie is not None
+    assert set(certifie.scrutins.values_list("code", flat=True)) == {
+        "csa-ministeriel",
+        f"csa-academique-{certifie.academy.code}",
+        "capn-certifies",
+        f"capa-certifies-{certifie.academy.code}",
+    }
+
+
+def test_every_scrutin_has_lists_of_ordered_candidates_with_a_real_pdf(
+    demo: DemoSummary,
+) -> None:
+    assert Union.objects.filter(campaign=demo.campaign).count() >= 4
+    for scrutin in Scrutin.objects.filter(campaign=demo.campaign):
+        lists = list(scrutin.lists.order_by("position"))
+        assert [cl.position for cl in lists] == list(range(1, len(lists) + 1))
+        assert len(lists) >= 3
+        for candidate_list in lists:
+            ranks = list(candidate_list.candidates.values_list("position", flat=True))
+            assert ranks == list(range(1, len(ranks) + 1))
+            assert scrutin.seats <= len(ranks) <= 2 * scrutin.seats
+            with candidate_list.profession_de_foi.open("rb") as pdf:
+                validate_pdf(pdf)
+
+
+def test_one_list_is_filed_jointly_by_two_unions(demo: DemoSummary) -> None:
+    joint = [
+        cl
+        for cl in CandidateList.objects.filter(scrutin__campaign=demo.campaign)
+        if cl.unions.count() == 2
+    ]
+
+    assert len(joint) >= 1
+    assert joint[0].title.startswith("Liste commune")
+
+
+def test_every_step_before_the_vote_is_open_today(demo: DemoSummary) -> None:
+    campaign = demo.campaign
+    now = clock.now()
+
+    assert campaign.accounts_open(now)
+    assert campaign.rolls_published(now)
+    assert campaign.candidacies_published(now)
+    assert campaign.identifiers_available(now)
+    assert campaign.corrections_open(now)
+    assert campaign.corrections_deadline < campaign.vote_opens_at
+    assert not campaign.vote_open(now)
+    assert now < campaign.vote_opens_at < now + timedelta(days=7)
+    # The texts allow a vote between 24 hours and 8 days long.
+    assert timedelta(days=1) <= campaign.vote_closes_at - campaign.vote_opens_at <= timedelta(8)
+
+
+def test_the_ready_accounts_log_in_with_the_printed_password(demo: DemoSummary) -> None:
+    assert len(demo.ready_accounts) >= 3
+    for email, _ in demo.ready_accounts:
+        user = User.objects.get(email=email)
+        assert user.elector is not None and user.confirmed_at is not None
+        assert Client().login(email=email, password=generator.ELECTOR_PASSWORD)
+
+
+def test_one_address_on_the_roll_has_no_account_yet(demo: DemoSummary) -> None:
+    elector = Elector.objects.get(campaign=demo.campaign, email=demo.without_account)
+
+    assert demo.without_account == "thomas.girard@ac-dijon.fr"
+    assert not User.objects.filter(email=demo.without_account).exists()
+    assert elector.scrutins.exists()
+
+
+def test_the_staff_accounts_reach_the_back_office_within_their_rights(
+    demo: DemoSummary,
+) -> None:
+    gestion, helpdesk = Client(), Client()
+    assert gestion.login(email=generator.STAFF_EMAIL, password=generator.STAFF_PASSWORD)
+    assert helpdesk.login(email=generator.HELPDESK_EMAIL, password=generator.HELPDESK_PASSWORD)
+    elector = Elector.objects.filter(campaign=demo.campaign).first()
+    assert elector is not None
+
+    assert gestion.get("/gestion/campaign/campaign/").status_code == 200
+    assert helpdesk.get("/gestion/campaign/elector/").status_code == 200
+    assert helpdesk.get(f"/gestion/campaign/elector/{elector.pk}/change/").status_code == 200
+    assert helpdesk.post(f"/gestion/campaign/elector/{elector.pk}/change/", {}).status_code == 403
+    assert helpdesk.get("/gestion/campaign/electorimport/add/").status_code == 403
+
+
+def test_the_faq_is_filled(demo: DemoSummary) -> None:
+    assert FaqEntry.objects.filter(campaign=demo.campaign).count() > 0
+
+
+def test_loading_it_again_duplicates_nothing_and_moves_the_calendar_to_today(
+    demo: DemoSummary, travel: Any
+) -> None:
+    later = timezone.now() + timedelta(days=20)
+    travel(later)
+
+    again = load_demo()
+
+    assert again.created is False
+    assert Campaign.objects.count() == 1
+    assert (again.electors, again.scrutins, again.lists) == (
+        demo.electors,
+        demo.scrutins,
+        demo.lists,
+    )
+    assert User.objects.filter(email=generator.STAFF_EMAIL).count() == 1
+    assert again.campaign.corrections_open(later)
+    assert later < again.campaign.vote_opens_at
+
+
+def test_a_previous_try_that_created_the_account_is_followed_by_another_address(
+    demo: DemoSummary,
+) -> None:
+    elector = Elector.objects.get(email=demo.without_account)
+    User.objects.create_user(elector.email, "Essai2014x", elector=elector)
+
+    again = load_demo()
+
+    assert again.without_account != elector.email
+    assert not User.objects.filter(email=again.without_account).exists()
+
+
+def test_the_generator_is_deterministic(db: None, media_root: Path) -> None:
+    now = timezone.now()
+
+    def snapshot(seed: int) -> list[tuple[str, ...]]:
+        campaign = generator._build(random.Random(seed), now)
+        return [
+            *Elector.objects.filter(campaign=campaign)
+            .order_by("email")
+            .values_list("email", "corps", "grade", "establishment"),
+            *CandidateList.objects.filter(scrutin__campaign=campaign)
+            .order_by("scrutin__code", "position")
+            .values_list("scrutin__code", "title"),
+        ]
+
+    first, second, other = snapshot(7), snapshot(7), snapshot(8)
+
+    assert first == second
+    assert first != other
