@@ -88,3 +88,11 @@ def test_the_bounded_discrete_logarithm():
     assert group.log_g(1, 0) == 0
     with pytest.raises(DecryptionFailed):
         group.log_g(group.pow_g(101), 100)
+
+
+@BOTH
+def test_secret_exponentiations_agree_with_powmod(group):
+    y = group.pow_g(31337)
+    for exponent in (0, 1, 12345, group.q - 1, group.q + 2):
+        assert group.pow_secret(y, exponent) == gmpy2.powmod(y, exponent % group.q, group.p)
+        assert group.pow_g_secret(exponent) == group.pow_g(exponent)

@@ -88,7 +88,7 @@ def derive_secret(group: Group, credential: str, uuid: str) -> Exponent:
 
 def derive_public_credential(group: Group, credential: str, uuid: str) -> Element:
     """public(c) = g^secret(c): what the election's credential list holds for this voter."""
-    return group.pow_g(derive_secret(group, credential, uuid))
+    return group.pow_g_secret(derive_secret(group, credential, uuid))
 
 
 @dataclass(frozen=True, slots=True)

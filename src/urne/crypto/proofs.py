@@ -21,6 +21,11 @@ The interval and blank proofs are all one construction, a disjunctive Chaum-Pede
 for one j, (α_j, β'_j) = (g^r, y^r): the real branch uses the secret r, the others are simulated,
 and the challenges add up to the hash. `make_disjunctive_proof` / `verify_disjunctive_proof`
 implement it once; the named functions only choose the statements and the hash prefix.
+
+Secrets that live long (trustee keys, credential secrets) and the nonces of Schnorr-like proofs
+are raised through `Group.pow_secret`. The ballot's own encryption and disjunctive proofs use the
+fast paths: voters make their ballots on their own devices; `urne.crypto.ballot.make_ballot`
+serves simulations and tests, where speed matters more.
 """
 
 from __future__ import annotations
@@ -80,7 +85,7 @@ def make_dlog_proof(
     bases_i^w: every Schnorr-like proof of the spec has this shape.
     """
     w = group.random_exponent()
-    commitments = [group.pow_g(w), *(group.pow(base, w) for base in bases)]
+    commitments = [group.pow_g_secret(w), *(group.pow_secret(base, w) for base in bases)]
     challenge = group.exponent(hash_mod(prefix + join_numbers(commitments), group.q))
     response = group.exponent(w - secret * challenge)
     return Proof(challenge=challenge, response=response)
@@ -106,7 +111,7 @@ def verify_dlog_proof(
 
 def make_key_proof(group: Group, x: Exponent) -> Proof:
     """The proof of knowledge of a trustee's private key x (spec §4.5, ``pok``)."""
-    return make_dlog_proof(group, f"pok|{group.name}|{group.pow_g(x)}|", x)
+    return make_dlog_proof(group, f"pok|{group.name}|{group.pow_g_secret(x)}|", x)
 
 
 def verify_key_proof(group: Group, public_key: Element, proof: Proof) -> None:
@@ -145,8 +150,8 @@ def make_decryption_proof(
     group: Group, fingerprint: str, x: Exponent, alpha: Element
 ) -> tuple[Element, Proof]:
     """A decryption factor alpha^x and its proof (spec §4.18, ``decrypt|φ|X|A,B``)."""
-    public_key = group.pow_g(x)
-    factor = group.pow(alpha, x)
+    public_key = group.pow_g_secret(x)
+    factor = group.pow_secret(alpha, x)
     proof = make_dlog_proof(group, f"decrypt|{fingerprint}|{public_key}|", x, [alpha])
     return factor, proof
 

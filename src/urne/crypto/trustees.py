@@ -67,7 +67,7 @@ class TrusteePublicKey:
 def make_trustee_key(group: Group) -> tuple[Exponent, TrusteePublicKey]:
     """A fresh private key x and its public part (g^x with a proof of knowledge of x)."""
     x = group.random_exponent()
-    return x, TrusteePublicKey(public_key=group.pow_g(x), pok=make_key_proof(group, x))
+    return x, TrusteePublicKey(public_key=group.pow_g_secret(x), pok=make_key_proof(group, x))
 
 
 def read_private_key(group: Group, text: str) -> Exponent:

@@ -1,0 +1,193 @@
+"""The fast exponentiation paths give exactly what plain powmod gives; the batch membership test
+accepts sets of members and refuses a set with one outsider, which it names."""
+
+from __future__ import annotations
+
+import secrets
+
+import gmpy2
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from urne.crypto.fastexp import (
+    BatchMembershipFailed,
+    FixedBaseTable,
+    SubgroupBatch,
+    forget_prepared_tables,
+    multi_exp,
+    prepare_fixed_base,
+    prepared_table,
+    window_for,
+)
+from urne.crypto.group import BELENIOS_2048, RFC_3526_2048, Group
+
+P = BELENIOS_2048.p
+Q = BELENIOS_2048.q
+G = BELENIOS_2048.g
+
+QUICK = settings(max_examples=25, deadline=None)
+
+
+def members(count: int, group: Group = BELENIOS_2048) -> list[int]:
+    return [gmpy2.powmod(group.g, secrets.randbelow(int(group.q)), group.p) for _ in range(count)]
+
+
+def outsider(order: int) -> int:
+    """A number of Z*p of exactly `order` (a divisor of the cofactor), times a member."""
+    while True:
+        t = gmpy2.powmod(secrets.randbelow(int(P) - 3) + 2, (P - 1) // order, P)
+        if t != 1:
+            return gmpy2.mpz(t * members(1)[0] % P)
+
+
+exponents = st.integers(min_value=0, max_value=int(Q) - 1)
+bases = st.integers(min_value=1, max_value=int(P) - 1)
+
+
+@pytest.fixture(scope="module")
+def g_tables() -> dict[int, FixedBaseTable]:
+    return {w: FixedBaseTable(G, P, 256, w, Q) for w in (1, 5, 8, 11)}
+
+
+@QUICK
+@given(exponent=exponents)
+def test_fixed_base_tables_of_every_width_equal_powmod(g_tables, exponent):
+    expected = gmpy2.powmod(G, exponent, P)
+    for table in g_tables.values():
+        assert table.pow(exponent) == expected
+
+
+@QUICK
+@given(exponent=st.integers(min_value=-(2**300), max_value=2**300))
+def test_a_table_with_the_order_takes_any_exponent(g_tables, exponent):
+    assert g_tables[8].pow(exponent) == gmpy2.powmod(G, exponent % Q, P)
+
+
+def test_a_table_without_the_order_refuses_negative_or_oversized_exponents():
+    table = FixedBaseTable(G, P, 16, 4)
+    assert table.pow(2**16 - 1) == gmpy2.powmod(G, 2**16 - 1, P)
+    with pytest.raises(ValueError, match="negative"):
+        table.pow(-1)
+    with pytest.raises(ValueError, match="17 bits"):
+        table.pow(2**16)
+
+
+def test_the_edge_exponents_give_one_and_the_base():
+    table = FixedBaseTable(G, P, 256, 8, Q)
+    assert table.pow(0) == 1
+    assert table.pow(1) == G
+    assert table.pow(Q) == 1
+    assert table.pow(Q - 1) == gmpy2.invert(G, P)
+
+
+def test_the_window_grows_with_the_number_of_uses():
+    assert window_for(10) < window_for(1_000) < window_for(1_000_000)
+    assert window_for(10**9) <= 12
+
+
+def test_a_prepared_table_is_found_for_its_base_and_modulus_only():
+    forget_prepared_tables()
+    try:
+        assert prepared_table(G, P) is None
+        table = prepare_fixed_base(G, P, Q, uses=100)
+        assert prepared_table(G, P) is table
+        assert prepared_table(G, RFC_3526_2048.p) is None
+        assert prepared_table(G + 1, P) is None
+        assert prepare_fixed_base(G, P, Q, uses=10) is table
+    finally:
+        forget_prepared_tables()
+
+
+@QUICK
+@given(
+    pairs=st.lists(st.tuples(bases, st.integers(min_value=0, max_value=2**260)), max_size=40)
+)
+def test_multi_exponentiation_equals_the_product_of_powmods(pairs):
+    expected = gmpy2.mpz(1)
+    for base, exponent in pairs:
+        expected = expected * gmpy2.powmod(base, exponent, P) % P
+    assert multi_exp(pairs, P) == expected
+
+
+@pytest.mark.parametrize("count", [24, 25, 60, 300])
+def test_the_bucket_method_equals_the_product_of_powmods(count):
+    numbers = members(count)
+    # Full-size, small (weights) and zero exponents together.
+    exponents_ = [secrets.randbelow(int(Q)) for _ in range(count - 2)] + [0, 3]
+    pairs = list(zip(numbers, exponents_, strict=True))
+    expected = gmpy2.mpz(1)
+    for base, exponent in pairs:
+        expected = expected * gmpy2.powmod(base, exponent, P) % P
+    assert multi_exp(pairs, P) == expected
+
+
+def test_multi_exponentiation_of_nothing_or_zero_exponents_is_one():
+    assert multi_exp([], P) == 1
+    assert multi_exp([(x, 0) for x in members(30)], P) == 1
+
+
+def test_multi_exponentiation_refuses_negative_exponents():
+    with pytest.raises(ValueError, match=">= 0"):
+        multi_exp([(G, -1)], P)
+
+
+def test_the_batch_needs_81_rounds_for_belenios_2048_and_none_for_a_safe_prime():
+    assert SubgroupBatch(P, Q).rounds == 81
+    assert 3**81 > 2**128
+    assert SubgroupBatch(RFC_3526_2048.p, RFC_3526_2048.q).rounds == 0
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 4, 50])
+def test_a_batch_of_members_passes(count):
+    batch = SubgroupBatch(P, Q)
+    numbers = members(count)
+    assert batch.all_members(numbers)
+    batch.check(numbers)
+
+
+@pytest.mark.parametrize(
+    ("order", "position"),
+    [
+        (3, 0),  # order 3: the hardest case for small exponents (a round passes with 1/3)
+        (3, 49),
+        (3, 50),  # among the leftovers that do not make a full triple
+        (6, 17),
+        ((P - 1) // Q // 6, 23),  # the big part of the cofactor
+    ],
+)
+def test_a_batch_with_one_outsider_fails_and_names_it(order, position):
+    batch = SubgroupBatch(P, Q)
+    numbers = members(52)
+    numbers[position] = outsider(order)
+    assert batch.precheck(numbers[position]) == (order % 2 == 1)
+    assert not batch.all_members(numbers)
+    assert batch.first_outsider(numbers) == position
+    with pytest.raises(BatchMembershipFailed, match=f"number {position} "):
+        batch.check(numbers)
+
+
+@pytest.mark.parametrize("bad", [0, -5, int(P), int(P) + 1, int(P) - 1])
+def test_numbers_out_of_range_or_of_order_2_fail_the_cheap_part(bad):
+    batch = SubgroupBatch(P, Q)
+    numbers = [*members(10), bad]
+    assert not batch.precheck(bad)
+    assert not batch.all_members(numbers)
+    assert batch.first_outsider(numbers) == 10
+
+
+def test_a_safe_prime_batch_decides_with_the_jacobi_symbol():
+    group = RFC_3526_2048
+    batch = SubgroupBatch(group.p, group.q)
+    numbers = members(6, group)
+    assert batch.all_members(numbers)
+    numbers[4] = group.p - 1  # of order 2: a non-square
+    assert batch.first_outsider(numbers) == 4
+    assert not batch.all_members(numbers)
+
+
+def test_the_batch_agrees_with_the_plain_test_on_random_numbers():
+    batch = SubgroupBatch(P, Q)
+    for _ in range(12):
+        x = gmpy2.mpz(secrets.randbelow(int(P) - 1) + 1)
+        assert batch.all_members([*members(5), x]) == batch.is_member(x)
