@@ -52,7 +52,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    # axe-core is injected as an inline script, which the site's Content Security Policy rightly
+    # refuses: the test browser alone bypasses it. The site's own scripts still run under it.
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
