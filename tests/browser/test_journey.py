@@ -36,7 +36,7 @@ def last_link_to(recipient: str, path_part: str) -> str:
 
 def localize(link: str, live_server: Any) -> str:
     """Emails carry the site's public address; the test browser talks to the live server."""
-    return live_server.url + "/" + link.split("://", 1)[1].split("/", 1)[1]
+    return f"{live_server.url}/{link.split('://', 1)[1].split('/', 1)[1]}"
 
 
 def test_an_invited_elector_goes_from_the_invitation_to_the_profession_de_foi(
