@@ -121,3 +121,14 @@ def test_the_memo_prints_without_the_navigation(live_server: Any, page: Any, vot
     assert not page.get_by_role("button", name="Imprimer le mémo").is_visible()
     assert page.get_by_text("Adresse messagerie pro :").is_visible()
     assert page.locator(".memo-value").inner_text() == "bob.martin@ac-dijon.fr"
+
+
+def test_the_deadline_reads_in_capitals_as_in_the_guide(
+    live_server: Any, page: Any, voter_bob: User
+):
+    log_in(page, live_server, voter_bob)
+
+    page.goto(f"{live_server.url}/espace/")
+
+    # The text stays "jusqu'au …" for screen readers; CSS shows it as the guide prints it.
+    assert page.locator(".deadline").inner_text().startswith("JUSQU'AU ")
