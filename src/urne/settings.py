@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import dj_database_url
@@ -187,10 +188,20 @@ CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes
 CAPTCHA_IMAGE_SIZE = (180, 60)
 CAPTCHA_FONT_SIZE = 40
+# The spoken captcha needs Debian's `flite` (docs/accounts.md); without it there is no audio link.
+CAPTCHA_FLITE_PATH = env("URNE_CAPTCHA_FLITE_PATH", shutil.which("flite") or "") or None
 
 # Rate limits (django-ratelimit) use the shared cache above.
 RATELIMIT_ENABLE = envbool("URNE_RATELIMIT_ENABLE", True)
 RATELIMIT_VIEW = "urne.support.views.rate_limited"
+# Behind a proxy, the request header holding the client's address (e.g. HTTP_X_REAL_IP):
+# otherwise every visitor shares the proxy's address and its limits.
+RATELIMIT_IP_META_KEY = env("URNE_RATELIMIT_IP_META_KEY") or None
+# The voter account's limits (docs/accounts.md): failed logins, and emails asked for.
+URNE_RATE_LOGIN_PER_ADDRESS = env("URNE_RATE_LOGIN_PER_ADDRESS", "5/15m")
+URNE_RATE_LOGIN_PER_IP = env("URNE_RATE_LOGIN_PER_IP", "30/15m")
+URNE_RATE_MAIL_PER_ADDRESS = env("URNE_RATE_MAIL_PER_ADDRESS", "3/1h")
+URNE_RATE_MAIL_PER_IP = env("URNE_RATE_MAIL_PER_IP", "30/1h")
 
 # Content Security Policy: same-origin everything, no inline script.
 CONTENT_SECURITY_POLICY = {

@@ -71,9 +71,10 @@ def check_invitations_open(campaign: Campaign) -> None:
         )
 
 
-def pending_batches(campaign: Campaign, size: int = BATCH_SIZE) -> Iterator[list[int]]:
-    """The ids of the electors still to invite, `size` at a time, in id order (keyset paging,
-    so a million electors never sit in memory at once)."""
+def pending_batches(campaign: Campaign, size: int | None = None) -> Iterator[list[int]]:
+    """The ids of the electors still to invite, BATCH_SIZE at a time, in id order (keyset
+    paging, so a million electors never sit in memory at once)."""
+    size = size or BATCH_SIZE
     last = 0
     while True:
         batch = list(

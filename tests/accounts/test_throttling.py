@@ -1,0 +1,171 @@
+"""Rate limits: failed logins per address and per client, emails per address and per client.
+Each gives a French message and changes nothing; the limits never depend on the rolls."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import Client
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.accounts.conftest import signup_data
+from tests.conftest import PASSWORD
+from urne.accounts.models import User
+from urne.accounts.tokens import confirmation_token_generator
+
+LOGIN = reverse("accounts:login")
+LOGIN_BLOCKED = (
+    "Trop de tentatives de connexion ont échoué pour cette adresse ou depuis votre réseau."
+)
+MAIL_BLOCKED = "Trop de demandes ont été faites pour cette adresse ou depuis votre réseau."
+
+
+def fail_login(client: Client, email: str, times: int, ip: str = "192.0.2.1") -> None:
+    for _ in range(times):
+        client.post(LOGIN, {"email": email, "password": "Mauvais1x"}, REMOTE_ADDR=ip)
+
+
+def test_five_failures_block_the_address_even_with_the_right_password(
+    client: Client, voter_bob: User
+) -> None:
+    fail_login(client, "bob.martin@ac-dijon.fr", 5)
+
+    response = client.post(
+        LOGIN, {"email": "Bob.Martin@ac-dijon.fr", "password": PASSWORD}, REMOTE_ADDR="192.0.2.1"
+    )
+
+    assert response.status_code == 429
+    page = response.content.decode().replace("&#x27;", "'")
+    assert LOGIN_BLOCKED in page
+    assert "Patientez 15 minutes" in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_four_failures_still_let_the_right_password_in(client: Client, voter_bob: User) -> None:
+    fail_login(client, "bob.martin@ac-dijon.fr", 4)
+
+    response = client.post(
+        LOGIN, {"email": "bob.martin@ac-dijon.fr", "password": PASSWORD}, REMOTE_ADDR="192.0.2.1"
+    )
+
+    assert response.status_code == 302
+
+
+def test_the_address_limit_holds_from_another_client(client: Client, voter_bob: User) -> None:
+    fail_login(client, "bob.martin@ac-dijon.fr", 5, ip="192.0.2.1")
+
+    response = client.post(
+        LOGIN, {"email": "bob.martin@ac-dijon.fr", "password": PASSWORD}, REMOTE_ADDR="198.51.100.7"
+    )
+
+    assert response.status_code == 429
+
+
+def test_blocking_one_address_leaves_the_others_free(
+    client: Client, voter_bob: User, outsider_charlie: User
+) -> None:
+    fail_login(client, "bob.martin@ac-dijon.fr", 5)
+
+    response = client.post(
+        LOGIN,
+        {"email": "charlie.durand@ac-lyon.fr", "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.1",
+    )
+
+    assert response.status_code == 302
+
+
+def test_an_unknown_address_is_blocked_just_like_a_known_one(client: Client, db: None) -> None:
+    """Otherwise the limit would tell which addresses have an account."""
+    fail_login(client, "nobody@ac-dijon.fr", 5)
+
+    response = client.post(
+        LOGIN, {"email": "nobody@ac-dijon.fr", "password": "Mauvais1x"}, REMOTE_ADDR="192.0.2.1"
+    )
+
+    assert response.status_code == 429
+
+
+def test_failures_from_one_client_across_addresses_block_that_client(
+    client: Client, settings, voter_bob: User
+) -> None:
+    settings.URNE_RATE_LOGIN_PER_IP = "3/15m"
+    for address in ("a@ac-dijon.fr", "b@ac-dijon.fr", "c@ac-dijon.fr"):
+        fail_login(client, address, 1, ip="203.0.113.9")
+
+    blocked = client.post(
+        LOGIN, {"email": "bob.martin@ac-dijon.fr", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9"
+    )
+    elsewhere = client.post(
+        LOGIN, {"email": "bob.martin@ac-dijon.fr", "password": PASSWORD}, REMOTE_ADDR="192.0.2.50"
+    )
+
+    assert blocked.status_code == 429
+    assert elsewhere.status_code == 302
+
+
+def test_the_confirmation_page_shares_the_login_limit(
+    client: Client, unconfirmed_alice: User
+) -> None:
+    token = confirmation_token_generator.make_token(unconfirmed_alice)
+    path = reverse(
+        "accounts:confirm",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(unconfirmed_alice.pk)), "token": token},
+    )
+    for _ in range(5):
+        client.post(path, {"password": "Mauvais1x"})
+
+    response = client.post(path, {"password": PASSWORD})
+
+    assert response.status_code == 429
+    assert User.objects.get(pk=unconfirmed_alice.pk).is_active is False
+
+
+def test_three_mails_per_address_and_hour_then_a_french_refusal(
+    client: Client, post, elector_alice
+) -> None:
+    for _ in range(3):
+        post(reverse("accounts:signup"), signup_data("alice.bernard@ac-dijon.fr"))
+
+    response = post(reverse("accounts:signup"), signup_data("alice.bernard@ac-dijon.fr"))
+
+    assert response.status_code == 429
+    assert MAIL_BLOCKED in response.content.decode()
+    assert "Patientez 60 minutes" in response.content.decode()
+    assert len(mail.outbox) == 3
+
+
+def test_the_mail_limit_is_shared_by_the_forms_that_send_mail(post, unconfirmed_alice) -> None:
+    address = {"email": "alice.bernard@ac-dijon.fr"}
+    post(reverse("accounts:password_reset"), address)
+    post(reverse("accounts:resend"), {**address, "captcha_0": "k", "captcha_1": "PASSED"})
+    post(reverse("accounts:signup"), signup_data("alice.bernard@ac-dijon.fr"))
+
+    response = post(reverse("accounts:password_reset"), address)
+
+    assert response.status_code == 429
+    assert len(mail.outbox) == 3
+
+
+def test_one_client_cannot_probe_many_addresses(client: Client, post, settings, elector_alice):
+    settings.URNE_RATE_MAIL_PER_IP = "2/1h"
+    post(reverse("accounts:signup"), signup_data("a@ac-dijon.fr"), REMOTE_ADDR="203.0.113.5")
+    post(reverse("accounts:signup"), signup_data("b@ac-dijon.fr"), REMOTE_ADDR="203.0.113.5")
+
+    response = post(
+        reverse("accounts:signup"), signup_data("c@ac-dijon.fr"), REMOTE_ADDR="203.0.113.5"
+    )
+
+    assert response.status_code == 429
+    assert MAIL_BLOCKED in response.content.decode()
+
+
+def test_a_malformed_rate_stops_the_server_at_start(settings) -> None:
+    settings.URNE_RATE_LOGIN_PER_IP = "thirty per minute"
+
+    with pytest.raises(SystemCheckError, match="URNE_RATE_LOGIN_PER_IP"):
+        call_command("check")
