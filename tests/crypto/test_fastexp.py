@@ -10,10 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from urne.crypto.errors import NotInGroup, NotInSubgroup
 from urne.crypto.fastexp import (
     BatchMembershipFailed,
     FixedBaseTable,
     SubgroupBatch,
+    deferred_membership,
     forget_prepared_tables,
     multi_exp,
     prepare_fixed_base,
@@ -191,3 +193,47 @@ def test_the_batch_agrees_with_the_plain_test_on_random_numbers():
     for _ in range(12):
         x = gmpy2.mpz(secrets.randbelow(int(P) - 1) + 1)
         assert batch.all_members([*members(5), x]) == batch.is_member(x)
+
+
+def test_the_group_uses_a_prepared_table_and_gets_the_same_numbers():
+    forget_prepared_tables()
+    try:
+        y = BELENIOS_2048.element(members(1)[0])
+        exponents_ = [secrets.randbelow(int(Q)) for _ in range(5)] + [-1, 0]
+        plain = [(BELENIOS_2048.pow_g(e), BELENIOS_2048.fixed_base(y).pow(e)) for e in exponents_]
+        prepare_fixed_base(G, P, Q, uses=50)
+        prepare_fixed_base(y, P, Q, uses=50)
+        assert BELENIOS_2048.fixed_base(y) is prepared_table(y, P)
+        fast = [(BELENIOS_2048.pow_g(e), BELENIOS_2048.fixed_base(y).pow(e)) for e in exponents_]
+        assert fast == plain
+    finally:
+        forget_prepared_tables()
+
+
+def test_the_group_multi_exponentiation_reduces_negative_exponents():
+    x = members(1)[0]
+    assert BELENIOS_2048.multi_exp([(x, -1), (G, 2)]) == gmpy2.invert(x, P) * G * G % P
+
+
+def test_inside_a_deferred_block_the_group_records_numbers_and_still_refuses_the_cheap_cases():
+    numbers = members(4)
+    with deferred_membership() as deferred:
+        for index, number in enumerate(numbers):
+            BELENIOS_2048.element(number, f"n{index}")
+        with pytest.raises(NotInSubgroup):
+            BELENIOS_2048.element(P - 1, "minus one")  # order 2: refused at once
+        with pytest.raises(NotInGroup):
+            BELENIOS_2048.element(0, "zero")
+        sneaky = outsider(3, (3,))
+        BELENIOS_2048.element(sneaky, "sneaky")  # order-3 part: left to the batch
+    assert deferred == [*numbers, sneaky]
+    assert SubgroupBatch(P, Q).first_outsider(deferred) == 4
+    with pytest.raises(NotInSubgroup):
+        BELENIOS_2048.element(sneaky, "outside the block")
+
+
+def test_a_safe_prime_group_is_never_deferred():
+    group = RFC_3526_2048
+    with deferred_membership() as deferred:
+        group.element(members(1, group)[0])
+    assert deferred == []

@@ -20,6 +20,10 @@ one by one from Python, so a Python-level algorithm pays only when it needs far 
   each instead of one `powmod(x, q, p)` each. The test and why it is sound are described on the
   class. If the batch fails, `first_outsider` finds the first number outside by checking them
   one by one, so that a verifier can name the offending ballot.
+- `deferred_membership()`: within this block, `urne.crypto.group.Group.element` (through which
+  every number read from a ballot passes) does only the cheap part of its subgroup test and
+  records the number in the list the block yields; the caller must give that list to a
+  `SubgroupBatch` before trusting anything read inside the block.
 
 What cannot be batched. Every proof of Belenios is written as (challenge, response): the verifier
 recomputes each commitment A = g^response · X^challenge and hashes it. A random linear combination
@@ -31,9 +35,11 @@ membership of the numbers, an equation with both sides known (x^q = 1), is batch
 
 from __future__ import annotations
 
+import contextlib
 import math
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 
 import gmpy2
 
@@ -118,7 +124,7 @@ def prepare_fixed_base(base: int, modulus: int, order: int, uses: int = 100_000)
     """Build (once per process) and register a table for `base`, sized for about `uses`
     exponentiations; `prepared_table` then finds it. A worker process calls this in its
     initializer for g and the election public key."""
-    key = (int(modulus), int(base))
+    key = (modulus, base)
     window = window_for(uses, int(order).bit_length())
     table = _PREPARED.get(key)
     if table is None or table.window < window:
@@ -131,7 +137,7 @@ def prepared_table(base: int, modulus: int) -> FixedBaseTable | None:
     """The table `prepare_fixed_base` registered for `base`, if any."""
     if not _PREPARED:
         return None
-    return _PREPARED.get((int(modulus), int(base)))
+    return _PREPARED.get((modulus, base))
 
 
 def forget_prepared_tables() -> None:
@@ -325,3 +331,27 @@ def _uniform_below_27(count: int) -> list[int]:
         )
     del result[count:]
     return result
+
+
+_DEFERRED: ContextVar[list[int] | None] = ContextVar("urne_deferred_membership", default=None)
+
+
+@contextlib.contextmanager
+def deferred_membership() -> Iterator[list[int]]:
+    """Defer the costly part of the subgroup tests of the numbers read inside the block.
+
+    Yields the list where `urne.crypto.group.Group.element` records each number it let through
+    after the cheap part only (range and Jacobi symbol). Nothing read inside the block is checked
+    until the caller runs `SubgroupBatch(p, q).all_members(list)` (or `check`) on it.
+    """
+    collected: list[int] = []
+    token = _DEFERRED.set(collected)
+    try:
+        yield collected
+    finally:
+        _DEFERRED.reset(token)
+
+
+def deferred_membership_list() -> list[int] | None:
+    """The list of the innermost `deferred_membership` block, or None outside any."""
+    return _DEFERRED.get()

@@ -41,6 +41,7 @@ from typing import NewType
 
 import gmpy2
 
+from urne.crypto import fastexp
 from urne.crypto.errors import (
     DecryptionFailed,
     NonCanonicalNumber,
@@ -133,6 +134,14 @@ class Group:
         value = gmpy2.mpz(x)
         if not 0 < value < self.p:
             raise NotInGroup(where, "not a group element: not between 1 and p-1")
+        deferred = fastexp.deferred_membership_list()
+        if deferred is not None and not self._safe_prime:
+            # Hook for verifiers of many ballots: the costly x^q = 1 is batched by the caller
+            # (urne.crypto.fastexp.deferred_membership, SubgroupBatch); only the cheap part here.
+            if gmpy2.jacobi(value, self.p) != 1:
+                raise NotInSubgroup(where, "not in the subgroup of order q")
+            deferred.append(value)
+            return Element(value)
         if not self.is_element(value):
             raise NotInSubgroup(where, "not in the subgroup of order q")
         return Element(value)
@@ -160,10 +169,16 @@ class Group:
 
     def pow_g(self, exponent: int) -> Element:
         """g^exponent, through the fixed-base table of g."""
+        prepared = fastexp.prepared_table(self.g, self.p)  # a bigger table, built for a worker
+        if prepared is not None:
+            return Element(prepared.pow(exponent))
         return self._g_table.pow(exponent)
 
-    def fixed_base(self, base: Element) -> FixedBase:
+    def fixed_base(self, base: Element) -> FixedBase | fastexp.FixedBaseTable:
         """The (cached) fixed-base table of `base`, for a base used many times."""
+        prepared = fastexp.prepared_table(base, self.p)  # a bigger table, built for a worker
+        if prepared is not None:
+            return prepared
         return _fixed_base(self.p, self.q, gmpy2.mpz(base))
 
     def pow(self, base: int, exponent: int) -> Element:
@@ -186,12 +201,17 @@ class Group:
         return self.pow_secret(self.g, exponent)
 
     def multi_exp(self, pairs: Iterable[tuple[int, int]]) -> Element:
-        """The product of base^exponent over `pairs`."""
-        p = self.p
-        result = gmpy2.mpz(1)
-        for base, exponent in pairs:
-            result = gmpy2.f_mod(result * gmpy2.powmod(base, exponent, p), p)
-        return Element(result)
+        """The product of base^exponent over `pairs` (Pippenger's method for many pairs)."""
+        q = self.q
+        return Element(
+            fastexp.multi_exp(
+                (
+                    (base, exponent if exponent >= 0 else gmpy2.f_mod(exponent, q))
+                    for base, exponent in pairs
+                ),
+                self.p,
+            )
+        )
 
     def mul(self, a: int, b: int) -> Element:
         """a·b mod p."""
