@@ -4,7 +4,9 @@ reason; ballots made by urne are accepted by urne and by the real belenios-tool.
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -326,3 +328,18 @@ def test_an_oversized_ballot_is_refused_before_parsing(single: Reference):
         check_ballot(single.election, padded, single.credentials)
     assert error.value.reason is BallotDefect.TOO_LARGE
     assert len(text) < max_ballot_length(single.election) / 2
+
+
+def test_ballots_can_be_checked_in_worker_processes(single: Reference):
+    texts = list(single.ballot_texts.values())
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        trackers = list(pool.map(check_ballot_text, [single.election.text] * len(texts), texts))
+    assert trackers == [hash_json(text) for text in texts]
+
+
+def test_elections_and_ballots_survive_pickling(single: Reference):
+    ballot = single.ballots()["12"]
+    election = pickle.loads(pickle.dumps(single.election))  # noqa: S301 - our own bytes
+    assert election == single.election
+    assert election.group is single.election.group
+    assert pickle.loads(pickle.dumps(ballot)) == ballot  # noqa: S301 - our own bytes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import gmpy2
 import pytest
 
@@ -96,3 +98,11 @@ def test_secret_exponentiations_agree_with_powmod(group):
     for exponent in (0, 1, 12345, group.q - 1, group.q + 2):
         assert group.pow_secret(y, exponent) == gmpy2.powmod(y, exponent % group.q, group.p)
         assert group.pow_g_secret(exponent) == group.pow_g(exponent)
+
+
+@BOTH
+def test_a_group_travels_to_another_process_by_name(group):
+    group.pow_g(5)  # builds the table of g, which must not travel
+    data = pickle.dumps(group)
+    assert len(data) < 200
+    assert pickle.loads(data) is group  # noqa: S301 - our own bytes

@@ -37,7 +37,7 @@ import math
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NewType
+from typing import Any, NewType
 
 import gmpy2
 
@@ -108,6 +108,11 @@ class Group:
         object.__setattr__(self, "p", gmpy2.mpz(self.p))
         object.__setattr__(self, "q", gmpy2.mpz(self.q))
         object.__setattr__(self, "g", gmpy2.mpz(self.g))
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # Sent to another process by name: the receiver uses its own copy and its own tables
+        # rather than megabytes of pickled precomputation.
+        return (group_named, (self.name,))
 
     @functools.cached_property
     def _safe_prime(self) -> bool:
