@@ -20,6 +20,8 @@ one by one from Python, so a Python-level algorithm pays only when it needs far 
   each instead of one `powmod(x, q, p)` each. The test and why it is sound are described on the
   class. If the batch fails, `first_outsider` finds the first number outside by checking them
   one by one, so that a verifier can name the offending ballot.
+- `worker_pool(jobs, p, q, bases)`: the processor's cores for work split in chunks (ballots to
+  check or to make): a process pool whose workers build their fixed-base tables once, at start.
 - `deferred_membership()`: within this block, `urne.crypto.group.Group.element` (through which
   every number read from a ballot passes) does only the cheap part of its subgroup test and
   records the number in the list the block yields; the caller must give that list to a
@@ -37,8 +39,11 @@ from __future__ import annotations
 
 import contextlib
 import math
+import multiprocessing
+import os
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextvars import ContextVar
 
 import gmpy2
@@ -355,3 +360,48 @@ def deferred_membership() -> Iterator[list[int]]:
 def deferred_membership_list() -> list[int] | None:
     """The list of the innermost `deferred_membership` block, or None outside any."""
     return _DEFERRED.get()
+
+
+def default_jobs() -> int:
+    """How many processes to use by default: one per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _prepare_worker(modulus: int, order: int, bases: Sequence[int], uses: int) -> None:
+    for base in bases:
+        prepare_fixed_base(base, modulus, order, uses)
+
+
+@contextlib.contextmanager
+def worker_pool(
+    jobs: int | None, modulus: int, order: int, bases: Sequence[int], uses: int
+) -> Iterator[Executor | None]:
+    """A pool of `jobs` processes (default: `default_jobs()`), each with fixed-base tables for
+    `bases` sized for `uses` exponentiations in all; None when one process is asked for, the
+    tables then being built here (and dropped at the end).
+
+    On Linux the workers are forked: the tables built once here are shared by all of them.
+    """
+    count = default_jobs() if jobs is None else max(1, jobs)
+    share = max(1, uses // count)
+    built = [base for base in bases if prepared_table(base, modulus) is None]
+    _prepare_worker(modulus, order, bases, share)
+    try:
+        if count == 1:
+            yield None
+            return
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with ProcessPoolExecutor(
+            max_workers=count,
+            mp_context=context,
+            initializer=_prepare_worker,
+            initargs=(modulus, order, list(bases), share),
+        ) as pool:
+            yield pool
+    finally:
+        for base in built:
+            _PREPARED.pop((modulus, base), None)
