@@ -19,13 +19,13 @@ import csv
 import hashlib
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -408,81 +408,139 @@ def _check_header(header: list[str], report: ElectorImportReport) -> None:
         seen.add(name)
 
 
+def _executemany(
+    model: type[models.Model], columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """INSERT `rows` with one prepared statement run for all of them.
+
+    Django's bulk_create builds one large statement per batch and instantiates its expressions
+    row by row; the driver's executemany does the same work several times faster.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    # Only the model's own table and column names go into the text, quoted; values are bound.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(quote(column) for column in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """INSERT unsaved model instances, each value prepared by its field as Django would
+    (defaults included)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = [
+        tuple(f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields)
+        for obj in objects
+    ]
+    _executemany(model, [f.column for f in fields], rows)
+
+
+# A roll entry is a bare link: its rows are written straight from the pairs of keys, which
+# saves a model instance per entry (millions of them). Should the model ever gain another
+# column, the entries go through their model instances again.
+_ROLL_IS_A_LINK: Final = {
+    f.attname for f in RollEntry._meta.concrete_fields if not f.primary_key
+} == {"elector_id", "scrutin_id"}
+
+
+def _insert_roll(pairs: list[tuple[int, int]]) -> None:
+    """Add (elector id, scrutin id) pairs to the roll."""
+    if _ROLL_IS_A_LINK:
+        _executemany(RollEntry, [_roll_column("elector_id"), _roll_column("scrutin_id")], pairs)
+    else:
+        _insert(RollEntry, [RollEntry(elector_id=e, scrutin_id=s) for e, s in pairs])
+
+
+def _roll_column(name: str) -> str:
+    model_field = RollEntry._meta.get_field(name)
+    assert isinstance(model_field, models.Field)  # noqa: S101
+    return model_field.column
+
+
+def _column(name: str) -> str:
+    model_field = Elector._meta.get_field(name)
+    assert isinstance(model_field, models.Field)  # noqa: S101
+    return model_field.column
+
+
+def _update_electors(changes: list[tuple[int, tuple[str | int, ...]]]) -> None:
+    """UPDATE the changed electors, (id, new values of UPDATED_FIELDS) each, in one statement
+    run for all of them (Django's bulk_update is two orders of magnitude slower here)."""
+    if not changes:
+        return
+    columns = [_column(name) for name in UPDATED_FIELDS]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names only, as in _insert
+        quote(Elector._meta.db_table),
+        ", ".join(f"{quote(column)} = %s" for column in columns),
+        quote(Elector._meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*values, pk) for pk, values in changes])
+
+
 def _write_batch(campaign: Campaign, rows: list[_Row], report: ElectorImportReport) -> None:
-    """Create or update the batch's electors and set their rolls: a few queries per batch."""
+    """Create or update the batch's electors and set their rolls: a few statements per batch."""
     existing = {
-        elector.email: elector
-        for elector in Elector.objects.filter(
+        email: (pk, tuple(values))
+        for pk, email, *values in Elector.objects.filter(
             campaign=campaign, email__in=[row.email for row in rows]
-        ).only("id", "email", *UPDATED_FIELDS)
+        ).values_list("id", "email", *UPDATED_FIELDS)
     }
     created: list[Elector] = []
-    changed: list[Elector] = []
+    changed: list[tuple[int, tuple[str | int, ...]]] = []
     for row in rows:
-        elector = existing.get(row.email)
-        if elector is None:
+        values = tuple(getattr(row, name) for name in UPDATED_FIELDS)
+        found = existing.get(row.email)
+        if found is None:
             created.append(
                 Elector(
                     campaign=campaign,
                     email=row.email,
-                    civilite=row.civilite,
-                    first_name=row.first_name,
-                    last_name=row.last_name,
-                    corps=row.corps,
-                    grade=row.grade,
-                    establishment=row.establishment,
-                    academy_id=row.academy_id,
+                    **dict(zip(UPDATED_FIELDS, values, strict=True)),
                 )
             )
-            continue
-        dirty = False
-        for name in UPDATED_FIELDS:
-            if getattr(elector, name) != getattr(row, name):
-                setattr(elector, name, getattr(row, name))
-                dirty = True
-        if dirty:
-            changed.append(elector)
-    Elector.objects.bulk_create(created, batch_size=BATCH_SIZE)
-    if changed:
-        Elector.objects.bulk_update(changed, UPDATED_FIELDS, batch_size=BATCH_SIZE)
+        elif found[1] != values:
+            changed.append((found[0], values))
+    _insert(Elector, created)
+    _update_electors(changed)
     report.created += len(created)
     report.updated += len(changed)
     report.unchanged += len(existing) - len(changed)
 
-    ids = {elector.email: elector.pk for elector in existing.values()}
-    if any(elector.pk is None for elector in created):
-        # Databases that cannot return the new keys from a bulk insert: read them back.
+    ids = {email: pk for email, (pk, _) in existing.items()}
+    if created:
         ids.update(
             Elector.objects.filter(
-                campaign=campaign, email__in=[e.email for e in created]
+                campaign=campaign, email__in=[elector.email for elector in created]
             ).values_list("email", "id")
         )
-    else:
-        ids.update((elector.email, elector.pk) for elector in created)
 
     current: dict[int, dict[int, int]] = {}
     if existing:
         for entry_id, elector_id, scrutin_id in RollEntry.objects.filter(
-            elector_id__in=[e.pk for e in existing.values()]
+            elector_id__in=[pk for pk, _ in existing.values()]
         ).values_list("id", "elector_id", "scrutin_id"):
             current.setdefault(elector_id, {})[scrutin_id] = entry_id
-    added: list[RollEntry] = []
+    added: list[tuple[int, int]] = []
     removed: list[int] = []
     for row in rows:
         elector_id = ids[row.email]
         entries = current.get(elector_id, {})
-        added.extend(
-            RollEntry(elector_id=elector_id, scrutin_id=scrutin_id)
-            for scrutin_id in row.scrutin_ids - entries.keys()
-        )
+        added.extend((elector_id, scrutin_id) for scrutin_id in row.scrutin_ids - entries.keys())
         removed.extend(
             entry_id
             for scrutin_id, entry_id in entries.items()
             if scrutin_id not in row.scrutin_ids
         )
-    RollEntry.objects.bulk_create(added, batch_size=BATCH_SIZE)
-    for start in range(0, len(removed), BATCH_SIZE):
-        RollEntry.objects.filter(id__in=removed[start : start + BATCH_SIZE]).delete()
+    _insert_roll(added)
+    if removed:
+        RollEntry.objects.filter(id__in=removed).delete()
     report.roll_added += len(added)
     report.roll_removed += len(removed)
 

@@ -269,11 +269,11 @@ class PrivateImportStorage(FileSystemStorage):
     it; there is no URL because these files hold personal data.
     """
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.IMPORTS_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
