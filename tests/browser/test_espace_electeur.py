@@ -3,7 +3,6 @@ pages reflow at 200% zoom, and the memo prints without navigation."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,17 +14,6 @@ from tests.campaign.conftest import capa_lists, media_root  # noqa: F401  (fixtu
 from urne.accounts.models import User
 from urne.candidacies.models import CandidateList
 from urne.support.faq import seed_default_faq
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    # axe-core is injected as an inline script, which the site's Content Security Policy rightly
-    # refuses: the test browser alone bypasses it. The site's own scripts still run under it.
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def log_in(page: Any, live_server: Any, user: User) -> None:
