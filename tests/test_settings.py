@@ -9,8 +9,18 @@ import sys
 import pytest
 
 
+def _environment() -> dict[str, str]:
+    """This process's environment without urne's variables nor the browser tests' async switch
+    (which Django's deployment check rightly refuses)."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("URNE_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+
+
 def _import_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("URNE_")}
+    clean = _environment()
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import urne.settings"],
@@ -47,7 +57,7 @@ def test_true_spellings_are_accepted(value: str) -> None:
 
 
 def test_check_deploy_is_clean_with_production_variables(tmp_path: object) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("URNE_")}
+    env = _environment()
     env.update(
         URNE_PRODUCTION="1",
         URNE_SECRET_KEY="k" * 30 + "Q9#x" * 10,
