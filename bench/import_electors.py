@@ -122,7 +122,11 @@ def main() -> int:
     write_file(first, options.lines, seed=1)
     write_file(changed, options.lines, seed=1, changed_every=10)
     size = first.stat().st_size / 1e6
-    print(f"{options.lines} lines ({size:.1f} MB), database: {connection.vendor}")
+    load = os.getloadavg()[0]
+    print(
+        f"{options.lines} lines ({size:.1f} MB), database: {connection.vendor}, "
+        f"{os.cpu_count()} CPUs, load average {load:.1f}"
+    )
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     for label, path in (
@@ -130,12 +134,14 @@ def main() -> int:
         ("same file again", first),
         ("one line in ten changed", changed),
     ):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         with path.open("rb") as source:
             report = do_import_electors(campaign, source)
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         print(
-            f"{label:>24}: {elapsed:6.1f} s ({options.lines / elapsed:,.0f} lines/s) — "
+            f"{label:>24}: {elapsed:6.1f} s, CPU {cpu:5.1f} s "
+            f"({options.lines / elapsed:,.0f} lines/s) — "
             f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
             f"roll +{report.roll_added} -{report.roll_removed}"
         )

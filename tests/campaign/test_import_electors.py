@@ -304,6 +304,25 @@ def test_it_needs_a_few_queries_per_batch_not_one_per_line(
     assert report.updated == 300
 
 
+def test_it_writes_the_same_rows_through_model_instances(
+    campaign: Campaign, scrutins: dict[str, Scrutin], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The path taken should Elector gain a per-row default or RollEntry another column."""
+    monkeypatch.setattr(imports, "_ELECTOR_DEFAULTS_ARE_CONSTANT", False)
+    monkeypatch.setattr(imports, "_ROLL_IS_A_LINK", False)
+
+    report = do_import_electors(campaign, csv_bytes(BOB, ALICE))
+
+    assert (report.created, report.roll_added) == (2, 3)
+    bob = Elector.objects.get(email="bob.martin@ac-dijon.fr")
+    assert (bob.civilite, bob.establishment, bob.invitation_sent_at) == (
+        Civilite.M,
+        "Lycée Carnot, Dijon",
+        None,
+    )
+    assert roll_of(bob.email) == {"csa-men", "capa-certifies-dijon"}
+
+
 # Bad files: a French message per bad line, and nothing written
 
 
