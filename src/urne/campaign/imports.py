@@ -44,7 +44,7 @@ from urne.campaign.models import (
 DELIMITER: Final = ";"
 SCRUTIN_SEPARATOR: Final = "|"
 
-# The header's names, in the documented order, and the Elector field each fills.
+# The header's names, in the documented order.
 COLUMNS: Final = (
     "civilite",
     "prenom",
@@ -117,7 +117,7 @@ class ImportIssue:
 
 @dataclass
 class ElectorImportReport:
-    """What an import did (or, for a dry run or a rejected file, would have done)."""
+    """What an import did (for a dry run: what it would do); for a rejected file, the errors."""
 
     campaign: str
     dry_run: bool = False
