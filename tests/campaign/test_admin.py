@@ -324,3 +324,25 @@ def test_an_import_record_cannot_be_edited(
     assert response.status_code == 403
     job.refresh_from_db()
     assert job.report.startswith("Import des électeurs")
+
+
+def test_deleting_an_import_record_deletes_its_file(
+    gestion: Client,
+    campaign: Campaign,
+    csa_national: Scrutin,
+    capa_dijon: Scrutin,
+    imports_root: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    upload(gestion, campaign, f"{HEADER}\n{ALICE}\n", django_capture_on_commit_callbacks)
+    job = ElectorImport.objects.get()
+    stored = imports_root / job.file.name
+    assert stored.exists()
+
+    response = gestion.post(f"/gestion/campaign/electorimport/{job.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not ElectorImport.objects.exists()
+    assert not stored.exists()
+    # The electors it imported stay: the record only documents the import.
+    assert Elector.objects.filter(email="alice.durand@ac-dijon.fr").exists()

@@ -232,6 +232,16 @@ class ElectorImportAdmin(ElectorImportAdminBase):
     def has_change_permission(self, request: HttpRequest, obj: ElectorImport | None = None) -> bool:
         return False  # a record: it is never edited, only viewed
 
+    def delete_model(self, request: HttpRequest, obj: ElectorImport) -> None:
+        # The file holds personal data: it goes with its record.
+        obj.file.delete(save=False)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ElectorImport]) -> None:
+        for job in queryset:
+            job.file.delete(save=False)
+        super().delete_queryset(request, queryset)
+
     def save_model(self, request: HttpRequest, obj: ElectorImport, form: Any, change: bool) -> None:
         obj.original_name = obj.file.name[-255:] if obj.file else ""
         obj.requested_by = request.user  # type: ignore[assignment]
