@@ -395,13 +395,19 @@ def worker_pool(
             return
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=count,
             mp_context=context,
             initializer=_prepare_worker,
             initargs=(modulus, order, list(bases), share),
-        ) as pool:
+        )
+        try:
             yield pool
+        except BaseException:
+            # The caller stopped at a failure: the work still queued is of no use.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     finally:
         for base in built:
             _PREPARED.pop((modulus, base), None)

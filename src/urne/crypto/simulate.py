@@ -20,12 +20,17 @@ public key (`urne.crypto.fastexp`).
 
 from __future__ import annotations
 
+import enum
+import os
 import random
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
+from urne.crypto import pedersen
+from urne.crypto.archive import ArchiveWriter
 from urne.crypto.ballot import Ballot, make_ballot
 from urne.crypto.credentials import (
     BASE58,
@@ -37,6 +42,7 @@ from urne.crypto.credentials import (
 from urne.crypto.election import Election, Question, make_election, read_election
 from urne.crypto.fastexp import worker_pool
 from urne.crypto.group import BELENIOS_2048, Exponent, Group
+from urne.crypto.jsonio import dumps
 from urne.crypto.tally import (
     EncryptedTally,
     PartialDecryption,
@@ -51,6 +57,7 @@ from urne.crypto.trustees import (
     decryption_slots,
     election_public_key,
     make_trustee_key,
+    trustees_to_json,
 )
 
 Progress = Callable[[int, int], None]
@@ -145,7 +152,7 @@ def _expected(question: Question, votes: Sequence[tuple[tuple[int, ...], ...]]) 
 def _make_trustees(spec: SimulationSpec) -> tuple[tuple[Trustee, ...], dict[int, Exponent]]:
     group = spec.group
     if spec.threshold is not None:
-        raise SimulationError("threshold trustees are not available yet")
+        return _threshold_ceremony(group, spec.threshold, spec.trustees)
     trustees: list[Trustee] = []
     keys: dict[int, Exponent] = {}
     for number in range(1, spec.trustees + 1):
@@ -153,6 +160,27 @@ def _make_trustees(spec: SimulationSpec) -> tuple[tuple[Trustee, ...], dict[int,
         trustees.append(SingleTrustee(public))
         keys[number] = x
     return tuple(trustees), keys
+
+
+def _threshold_ceremony(
+    group: Group, threshold: int, count: int
+) -> tuple[tuple[Trustee, ...], dict[int, Exponent]]:
+    """The key ceremony of `urne.crypto.pedersen`, every trustee played here in turn."""
+    keys = [pedersen.derive_keys(group, pedersen.make_seed()) for _ in range(count)]
+    certs = [pedersen.make_cert(group, trustee) for trustee in keys]
+    polynomials = [pedersen.make_polynomial(group, certs, trustee, threshold) for trustee in keys]
+    vinputs = pedersen.make_vinputs(group, certs, polynomials)
+    voutputs = [
+        pedersen.make_voutput(group, certs, trustee, vinput)
+        for trustee, vinput in zip(keys, vinputs, strict=True)
+    ]
+    parameters = pedersen.make_threshold_parameters(group, certs, polynomials, voutputs)
+    shares = dict(
+        pedersen.read_decryption_key(group, trustee, parameters, voutput.private_key)
+        for trustee, voutput in zip(keys, voutputs, strict=True)
+    )
+    # One "Pedersen" item: its trustees are numbered 1..count, as their positions.
+    return (parameters,), shares
 
 
 def _make_ballots_chunk(
@@ -247,11 +275,12 @@ def simulate(
     timings["tally"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    partials = {
-        slot.owner: make_partial_decryption(election, tally, keys[slot.owner])
-        for slot in decryption_slots(trustees)
-        if slot.owner in keys
-    }
+    # Every "Single" trustee decrypts; for a threshold, just enough trustees, drawn at random.
+    slots = decryption_slots(trustees)
+    owners = [slot.owner for slot in slots]
+    if spec.threshold is not None:
+        owners = sorted(chooser.sample(owners, spec.threshold))
+    partials = {owner: make_partial_decryption(election, tally, keys[owner]) for owner in owners}
     result = decrypt_tally(election, trustees, tally, partials)
     timings["decryption"] = time.perf_counter() - started
 
@@ -270,3 +299,52 @@ def simulate(
         expected=_expected(question, votes),
         timings=timings,
     )
+
+
+class Stage(enum.Enum):
+    """How far the archive written by `write_simulation` goes."""
+
+    OPEN = "open"
+    """setup and ballots: the vote is still open"""
+    CLOSED = "closed"
+    """... and EndBallots"""
+    TALLIED = "tallied"
+    """... and the encrypted tally, every partial decryption and the result"""
+
+
+def write_simulation(
+    simulated: SimulatedElection, path: str | os.PathLike[str], stage: Stage = Stage.TALLIED
+) -> None:
+    """Write the public archive of `simulated` at `path`, up to `stage`.
+
+    The file appears whole or not at all (written beside, then renamed).
+    """
+    target = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(target))
+    handle, temporary = tempfile.mkstemp(prefix=".urne-", suffix=".bel", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            writer = ArchiveWriter.create(stream, int(time.time()))
+            writer.write_setup(
+                simulated.election.text,
+                dumps(trustees_to_json(simulated.trustees)),
+                dumps(simulated.credentials.to_json()),
+            )
+            for ballot in simulated.ballots:
+                writer.write_ballot(ballot.text)
+            if stage is not Stage.OPEN:
+                writer.write_end_ballots()
+            if stage is Stage.TALLIED:
+                tally = simulated.tally
+                writer.write_encrypted_tally(
+                    dumps(tally.to_json()), tally.num_tallied, tally.total_weight
+                )
+                for owner in sorted(simulated.partial_decryptions):
+                    partial = simulated.partial_decryptions[owner]
+                    writer.write_partial_decryption(owner, dumps(partial.to_json()))
+                writer.write_result(dumps(simulated.result.to_json()))
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise

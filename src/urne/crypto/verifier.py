@@ -1,0 +1,622 @@
+"""The universal verification of an election: what `urne verify` checks on a `.bel` archive.
+
+Anyone can run it on a scrutin's public archive. It checks what `belenios-tool election verify`
+checks, with urne's stricter rule that a vote is final, in this order, and stops at the first
+check that fails, which `VerificationFailed` names in a plain sentence:
+
+1. the archive itself: every file named by the hash of its content, the events chained, in an
+   order the protocol allows (`urne.crypto.archive` reads it; see `verify_archive`);
+2. the setup: the election parameters, every trustee's proofs (proofs of knowledge of the keys,
+   or the threshold ceremony's signed certificates, commitments and verification keys), the
+   election public key being the product of the trustees' keys, the public credentials being
+   distinct group elements;
+3. every ballot, as the ballot box checks it (`urne.crypto.ballot.check_ballot`): its form, its
+   credential in the list, every zero-knowledge proof, its signature;
+4. no second ballot for a credential: Belenios accepts a new vote that replaces the former one,
+   urne does not (a vote is final), so a second ballot, even the same one again, is an error;
+5. once the vote is closed, the encrypted tally: the number of ballots, their total weight, and
+   the ciphertexts being the product of every ballot's (each raised to its weight);
+6. every partial decryption: its trustee exists, sent one, and proved each decryption factor;
+7. the result: the combination of the partial decryptions (Lagrange interpolation for threshold
+   trustees) decrypts the tally to exactly the published counts.
+
+When all holds, `verify_board` returns a `Summary` (ballots, total weight, result per question).
+
+Speed. Ballots are checked in worker processes (`jobs`, default one per core) in chunks; each
+worker holds fixed-base tables for g and the election public key, and tests the group membership
+of all the numbers of its chunk at once (`urne.crypto.fastexp.SubgroupBatch`, sound with
+probability 1 − 2^−128). A chunk with a failing ballot is checked again, one ballot at a time with
+the plain checks, so that the message is exactly the ballot box's and names the ballot.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from urne.crypto.archive import (
+    ArchiveReader,
+    BallotRecord,
+    EncryptedTallyRecord,
+    EndBallotsRecord,
+    InvalidArchive,
+    PartialDecryptionRecord,
+    Record,
+    ResultRecord,
+    SetupRecord,
+    scan,
+)
+from urne.crypto.ballot import check_ballot, read_ballot, verify_ballot_proofs
+from urne.crypto.credentials import PublicCredentials
+from urne.crypto.election import Election, read_election
+from urne.crypto.elgamal import Ciphertext
+from urne.crypto.errors import (
+    CryptoError,
+    DecryptionFailed,
+    InvalidBallot,
+    InvalidPartialDecryption,
+    InvalidTrustees,
+    MalformedData,
+    UnsupportedElection,
+)
+from urne.crypto.fastexp import SubgroupBatch, default_jobs, deferred_membership, worker_pool
+from urne.crypto.group import Element, Group
+from urne.crypto.hashing import hash_json
+from urne.crypto.jsonio import loads
+from urne.crypto.tally import (
+    EncryptedTally,
+    PartialDecryption,
+    Result,
+    TallyAccumulator,
+    decrypt_tally,
+    verify_partial_decryption,
+)
+from urne.crypto.trustees import (
+    Trustee,
+    decryption_slots,
+    election_public_key,
+    read_trustees,
+    verify_trustees,
+)
+
+Progress = Callable[[int, int], None]
+"""Called with (ballots checked, ballots) as the ballots are checked."""
+
+
+class Check(enum.Enum):
+    """The kind of check that failed (stable identifiers, for `--json`)."""
+
+    ARCHIVE = "archive"
+    ELECTION = "election"
+    TRUSTEES = "trustees"
+    CREDENTIALS = "credentials"
+    BALLOT = "ballot"
+    SECOND_BALLOT = "second-ballot"
+    TALLY = "tally"
+    PARTIAL_DECRYPTION = "partial-decryption"
+    RESULT = "result"
+
+
+class VerificationFailed(CryptoError):
+    """A check of the election failed. `check` says which kind, `str(error)` says it in words."""
+
+    def __init__(self, check: Check, message: str, ballot: int | None = None) -> None:
+        self.check = check
+        self.message = message
+        self.ballot = ballot
+        """The number (from 1, in the archive's order) of the ballot at fault, if any."""
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a successful verification established."""
+
+    uuid: str
+    name: str
+    questions: tuple[tuple[str, tuple[str, ...], bool], ...]
+    """(question, answers, blank allowed) for each question."""
+    voters: int
+    """entries in the public credential list"""
+    ballots: int
+    total_weight: int
+    stage: str
+    """"open" (ballots still come in), "closed" (the vote is over, not tallied yet), "tallied"."""
+    result: Result | None
+    seconds: float = field(default=0.0, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "uuid": self.uuid,
+            "name": self.name,
+            "stage": self.stage,
+            "voters": self.voters,
+            "ballots": self.ballots,
+            "total_weight": self.total_weight,
+            "questions": [
+                {"question": question, "answers": list(answers), "blank": blank}
+                for question, answers, blank in self.questions
+            ],
+            "result": None if self.result is None else [list(row) for row in self.result.counts],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# --- ballots, in worker processes -------------------------------------------------------------
+
+_CHUNK_MAX = 128
+_CHUNK_MIN = 16
+
+
+@dataclass(frozen=True)
+class _ChunkReport:
+    start: int
+    credentials: list[int | None]
+    """each ballot's public credential; None for a ballot that failed a check"""
+    tally: tuple[tuple[Ciphertext, ...], ...] | None
+    """the weighted product of the chunk's ballots that passed"""
+    total_weight: int
+
+
+_ELECTIONS: dict[str, Election] = {}
+
+
+def _election(text: str) -> Election:
+    # A worker reads the election once; its text is what travels between processes.
+    election = _ELECTIONS.get(text)
+    if election is None:
+        _ELECTIONS.clear()
+        election = _ELECTIONS[text] = read_election(text)
+    return election
+
+
+def _check_chunk(
+    election_text: str, weights: Mapping[int, int], start: int, texts: Sequence[str]
+) -> _ChunkReport:
+    """Check the proofs of a chunk of ballots; their numbers' membership in one batch.
+
+    The credential list stays with the caller (it can hold a million entries): `weights` gives
+    only the weights other than 1, and the caller checks each credential against the list.
+    """
+    election = _election(election_text)
+    group = election.group
+    accumulator = TallyAccumulator(election)
+    credentials: list[int | None] = []
+    spans: list[tuple[int, int]] = []
+    with deferred_membership() as numbers:
+        for text in texts:
+            first = len(numbers)
+            try:
+                ballot = read_ballot(election, text)
+                verify_ballot_proofs(election, ballot)
+            except InvalidBallot:
+                credentials.append(None)
+            else:
+                credentials.append(ballot.credential)
+                accumulator.add(ballot, weights.get(ballot.credential, 1))
+            spans.append((first, len(numbers)))
+    batch = SubgroupBatch(group.p, group.q)
+    if not batch.all_members(numbers):
+        # Some number is outside the subgroup: find its ballot(s), one by one.
+        for index, (first, last) in enumerate(spans):
+            if credentials[index] is not None and not batch.all_members(numbers[first:last]):
+                credentials[index] = None
+    clean = all(credential is not None for credential in credentials)
+    return _ChunkReport(
+        start=start,
+        credentials=credentials,
+        tally=accumulator.result().ciphertexts if clean else None,
+        total_weight=accumulator.total_weight,
+    )
+
+
+def _chunk_size(expected_ballots: int | None, workers: int) -> int:
+    if expected_ballots is None:
+        return 64
+    return max(_CHUNK_MIN, min(_CHUNK_MAX, -(-expected_ballots // (workers * 4))))
+
+
+def _ballot_name(number: int, record: BallotRecord) -> str:
+    return (
+        f"ballot {number} (event {record.event.event.height}, tracker {hash_json(record.ballot)})"
+    )
+
+
+def _plain_ballot_error(election: Election, text: str, credentials: PublicCredentials) -> str:
+    """The ballot box's own message for a ballot a worker found at fault."""
+    try:
+        check_ballot(election, text, credentials)
+    except InvalidBallot as error:
+        return str(error)
+    # The batch test never refuses a set of members: the worker and the plain checks disagree.
+    raise RuntimeError("a ballot refused in a worker passes the plain checks")
+
+
+# --- the setup ----------------------------------------------------------------------------------
+
+
+def _check_setup(setup: SetupRecord) -> tuple[Election, tuple[Trustee, ...], PublicCredentials]:
+    try:
+        election = read_election(setup.election)
+    except (MalformedData, UnsupportedElection) as error:
+        raise VerificationFailed(
+            Check.ELECTION, f"the election parameters cannot be read: {error}"
+        ) from None
+    group = election.group
+    try:
+        trustees = read_trustees(group, loads(setup.trustees))
+    except MalformedData as error:
+        raise VerificationFailed(
+            Check.TRUSTEES, f"the trustees' public keys cannot be read: {error}"
+        ) from None
+    try:
+        verify_trustees(group, trustees)
+    except InvalidTrustees as error:
+        raise VerificationFailed(
+            Check.TRUSTEES, f"a trustee's key does not verify: {error}"
+        ) from None
+    if election_public_key(group, trustees) != election.public_key:
+        raise VerificationFailed(
+            Check.TRUSTEES,
+            "the election public key is not the one the trustees' keys make together",
+        )
+    try:
+        with deferred_membership() as numbers:
+            credentials = PublicCredentials.from_json(group, loads(setup.credentials))
+    except MalformedData as error:
+        raise VerificationFailed(
+            Check.CREDENTIALS, f"the public credential list cannot be read: {error}"
+        ) from None
+    batch = SubgroupBatch(group.p, group.q)
+    if not batch.all_members(numbers):
+        outsider = batch.first_outsider(numbers)
+        raise VerificationFailed(
+            Check.CREDENTIALS,
+            f"public credential {(outsider or 0) + 1} is not an element of the group",
+        )
+    return election, trustees, credentials
+
+
+# --- the ballots ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    """A chunk of ballots sent to a worker, with what is needed to name them."""
+
+    start: int
+    records: list[BallotRecord]
+    outcome: Future[_ChunkReport] | _ChunkReport
+
+
+class _BallotChecker:
+    """Sends the ballots to the workers chunk by chunk, as the archive is read, and takes the
+    reports back in the archive's order: the first ballot at fault is the one named."""
+
+    def __init__(
+        self,
+        election: Election,
+        credentials: PublicCredentials,
+        pool: Executor | None,
+        workers: int,
+        chunk: int,
+        progress: Progress | None,
+        expected: int | None,
+    ) -> None:
+        self.election = election
+        self.credentials = credentials
+        self.pool = pool
+        self.workers = workers
+        self.chunk = chunk
+        self.progress = progress
+        self.expected = expected
+        self.weights = {int(c): w for c, w in credentials.items() if w != 1}
+        self.buffer: list[BallotRecord] = []
+        self.pending: deque[_Pending] = deque()
+        self.count = 0
+        self.checked = 0
+        self.total_weight = 0
+        self.seen: dict[int, tuple[int, str]] = {}
+        self.rows: list[list[Ciphertext]] = [
+            [_ONE] * question.choice_count for question in election.questions
+        ]
+
+    def add(self, record: BallotRecord) -> None:
+        self.buffer.append(record)
+        self.count += 1
+        if len(self.buffer) >= self.chunk:
+            self._send()
+        # Keep the workers busy without holding the whole archive in memory.
+        while len(self.pending) > 2 * self.workers:
+            self._absorb(self.pending.popleft())
+
+    def finish(self) -> EncryptedTally:
+        """Wait for every chunk; raise at the first ballot at fault; return the tally."""
+        self.drain()
+        return EncryptedTally(
+            ciphertexts=tuple(tuple(row) for row in self.rows),
+            num_tallied=self.count,
+            total_weight=self.total_weight,
+        )
+
+    def drain(self) -> None:
+        if self.buffer:
+            self._send()
+        while self.pending:
+            self._absorb(self.pending.popleft())
+
+    def _send(self) -> None:
+        records, self.buffer = self.buffer, []
+        start = self.count - len(records)
+        texts = [record.ballot for record in records]
+        arguments = (self.election.text, self.weights, start, texts)
+        outcome = (
+            _check_chunk(*arguments)
+            if self.pool is None
+            else self.pool.submit(_check_chunk, *arguments)
+        )
+        self.pending.append(_Pending(start, records, outcome))
+
+    def _absorb(self, pending: _Pending) -> None:
+        report = (
+            pending.outcome
+            if isinstance(pending.outcome, _ChunkReport)
+            else (pending.outcome.result())
+        )
+        for offset, credential in enumerate(report.credentials):
+            number = pending.start + offset + 1
+            record = pending.records[offset]
+            if credential is None or credential not in self.credentials:
+                reason = _plain_ballot_error(self.election, record.ballot, self.credentials)
+                raise VerificationFailed(
+                    Check.BALLOT, f"{_ballot_name(number, record)}: {reason}", ballot=number
+                )
+            tracker = hash_json(record.ballot)
+            earlier = self.seen.get(credential)
+            if earlier is not None:
+                first, first_tracker = earlier
+                again = "the same ballot again" if first_tracker == tracker else "a second ballot"
+                raise VerificationFailed(
+                    Check.SECOND_BALLOT,
+                    f"{_ballot_name(number, record)} is {again} for the credential of ballot "
+                    f"{first}: a vote is final, one ballot per voter",
+                    ballot=number,
+                )
+            self.seen[credential] = (number, tracker)
+        if report.tally is None:  # pragma: no cover - a chunk with a failure raised above
+            raise RuntimeError("a chunk with a refused ballot reached the tally")
+        group = self.election.group
+        for i, row in enumerate(report.tally):
+            for j, ciphertext in enumerate(row):
+                mine = self.rows[i][j]
+                self.rows[i][j] = Ciphertext(
+                    group.mul(mine.alpha, ciphertext.alpha), group.mul(mine.beta, ciphertext.beta)
+                )
+        self.total_weight += report.total_weight
+        self.checked += len(report.credentials)
+        if self.progress is not None:
+            self.progress(self.checked, max(self.expected or 0, self.count))
+
+
+_ONE = Ciphertext(Element(1), Element(1))
+
+
+# --- the tally -----------------------------------------------------------------------------------
+
+
+def _check_tally(
+    election: Election, record: EncryptedTallyRecord, computed: EncryptedTally
+) -> EncryptedTally:
+    try:
+        published = EncryptedTally.from_json(
+            election, loads(record.encrypted_tally), record.num_tallied, record.total_weight
+        )
+    except MalformedData as error:
+        raise VerificationFailed(
+            Check.TALLY, f"the encrypted tally cannot be read: {error}"
+        ) from None
+    if published.num_tallied != computed.num_tallied:
+        raise VerificationFailed(
+            Check.TALLY,
+            f"the encrypted tally counts {published.num_tallied} ballots, the archive holds "
+            f"{computed.num_tallied}",
+        )
+    if published.total_weight != computed.total_weight:
+        raise VerificationFailed(
+            Check.TALLY,
+            f"the encrypted tally has a total weight of {published.total_weight}, the ballots "
+            f"weigh {computed.total_weight}",
+        )
+    for i, (published_row, computed_row) in enumerate(
+        zip(published.ciphertexts, computed.ciphertexts, strict=True)
+    ):
+        for j, (theirs, mine) in enumerate(zip(published_row, computed_row, strict=True)):
+            if mine != theirs:
+                raise VerificationFailed(
+                    Check.TALLY,
+                    f"the encrypted tally is not the product of the ballots (question {i + 1}, "
+                    f"choice {j})",
+                )
+    return published
+
+
+def _read_partial(
+    group: Group, record: PartialDecryptionRecord, owners: set[int], done: Mapping[int, object]
+) -> PartialDecryption:
+    if record.owner not in owners:
+        raise VerificationFailed(
+            Check.PARTIAL_DECRYPTION,
+            f"a partial decryption comes from trustee {record.owner}, who does not exist",
+        )
+    if record.owner in done:
+        raise VerificationFailed(
+            Check.PARTIAL_DECRYPTION, f"trustee {record.owner} sent a second partial decryption"
+        )
+    try:
+        return PartialDecryption.from_json(group, loads(record.partial_decryption))
+    except MalformedData as error:
+        raise VerificationFailed(
+            Check.PARTIAL_DECRYPTION,
+            f"the partial decryption of trustee {record.owner} cannot be read: {error}",
+        ) from None
+
+
+def _decrypt(
+    election: Election,
+    trustees: Sequence[Trustee],
+    tally: EncryptedTally,
+    partials: Mapping[int, PartialDecryption],
+    combine: bool,
+) -> Result | None:
+    """Check the partial decryptions; when `combine`, combine them into the result."""
+    try:
+        if not combine:
+            # The tally is under way: check the shares sent so far, combine nothing yet.
+            keys = {slot.owner: slot.public_key for slot in decryption_slots(trustees)}
+            for owner, partial in partials.items():
+                try:
+                    verify_partial_decryption(election, tally, keys[owner], partial)
+                except InvalidPartialDecryption as error:
+                    raise InvalidPartialDecryption(f"trustee {owner}: {error}") from None
+            return None
+        return decrypt_tally(election, trustees, tally, partials)
+    except InvalidPartialDecryption as error:
+        raise VerificationFailed(
+            Check.PARTIAL_DECRYPTION, f"a partial decryption does not verify: {error}"
+        ) from None
+    except DecryptionFailed as error:
+        raise VerificationFailed(Check.RESULT, f"the tally cannot be decrypted: {error}") from None
+
+
+def _check_result(record: ResultRecord, computed: Result) -> Result:
+    try:
+        published = Result.from_json(loads(record.result))
+    except MalformedData as error:
+        raise VerificationFailed(Check.RESULT, f"the result cannot be read: {error}") from None
+    shape = [len(row) for row in computed.counts]
+    if [len(row) for row in published.counts] != shape:
+        raise VerificationFailed(
+            Check.RESULT, "the result does not have one count per choice of each question"
+        )
+    for i, (mine, theirs) in enumerate(zip(computed.counts, published.counts, strict=True)):
+        for j, (count, claimed) in enumerate(zip(mine, theirs, strict=True)):
+            if count != claimed:
+                raise VerificationFailed(
+                    Check.RESULT,
+                    f"the published result is not the decryption of the tally: question {i + 1}, "
+                    f"choice {j} is published as {claimed}, the decryption gives {count}",
+                )
+    return published
+
+
+# --- the whole ------------------------------------------------------------------------------------
+
+
+def verify_records(
+    records: Iterable[Record],
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    expected_ballots: int | None = None,
+) -> Summary:
+    """Run every check of the module docstring on an archive's records, in the archive's order
+    (`urne.crypto.archive.ArchiveReader.records`); raise `VerificationFailed` at the first that
+    fails, else return the `Summary`. `expected_ballots` only sizes the chunks and the progress.
+    """
+    started = time.perf_counter()
+    stream = iter(records)
+    try:
+        setup = next(stream, None)
+    except InvalidArchive as error:
+        raise VerificationFailed(Check.ARCHIVE, str(error)) from None
+    if not isinstance(setup, SetupRecord):
+        raise VerificationFailed(Check.ARCHIVE, "the archive has no Setup event")
+    election, trustees, credentials = _check_setup(setup)
+    group = election.group
+    workers = default_jobs() if jobs is None else max(1, jobs)
+    if expected_ballots is not None and expected_ballots < 2 * _CHUNK_MIN:
+        workers = 1  # starting processes would cost more than it saves
+    chunk = _chunk_size(expected_ballots, workers)
+    uses = 60 * max(1, expected_ballots or 1000)
+    stage = "open"
+    tally: EncryptedTally | None = None
+    owners = {slot.owner for slot in decryption_slots(trustees)}
+    partials: dict[int, PartialDecryption] = {}
+    result: Result | None = None
+    with worker_pool(workers, group.p, group.q, [group.g, election.public_key], uses) as pool:
+        checker = _BallotChecker(
+            election, credentials, pool, workers, chunk, progress, expected_ballots
+        )
+        computed: EncryptedTally | None = None
+        try:
+            for record in stream:
+                if isinstance(record, BallotRecord):
+                    checker.add(record)
+                    continue
+                if computed is None:
+                    computed = checker.finish()
+                if isinstance(record, EndBallotsRecord):
+                    stage = "closed"
+                elif isinstance(record, EncryptedTallyRecord):
+                    tally = _check_tally(election, record, computed)
+                elif isinstance(record, PartialDecryptionRecord):
+                    partials[record.owner] = _read_partial(group, record, owners, partials)
+                elif isinstance(record, ResultRecord):
+                    if tally is None:  # pragma: no cover - the archive's order forbids it
+                        raise VerificationFailed(Check.ARCHIVE, "a result without a tally")
+                    decrypted = _decrypt(election, trustees, tally, partials, combine=True)
+                    if decrypted is not None:
+                        result = _check_result(record, decrypted)
+                    stage = "tallied"
+        except (InvalidArchive, UnsupportedElection) as error:
+            # Ballots read before the fault come first in the archive: they are judged first.
+            checker.drain()
+            check = Check.ARCHIVE if isinstance(error, InvalidArchive) else Check.ELECTION
+            raise VerificationFailed(check, str(error)) from None
+        if computed is None:
+            computed = checker.finish()
+    if tally is not None and result is None:
+        _decrypt(election, trustees, tally, partials, combine=False)
+    return Summary(
+        uuid=election.uuid,
+        name=election.name,
+        questions=tuple(
+            (question.question, question.answers, question.allows_blank)
+            for question in election.questions
+        ),
+        voters=len(credentials),
+        ballots=computed.num_tallied,
+        total_weight=computed.total_weight,
+        stage=stage,
+        result=result,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def count_ballots(path: str | os.PathLike[str]) -> int:
+    """About how many ballots the archive at `path` holds, from its last event's height, read
+    without hashing anything (for progress bars and chunk sizes). Raises `InvalidArchive` if the
+    file is not a complete archive (not a tar file, no header, truncated)."""
+    with Path(path).open("rb") as stream:
+        state = scan(stream)
+    return max(0, state.height)
+
+
+def verify_archive(
+    path: str | os.PathLike[str], jobs: int | None = None, progress: Progress | None = None
+) -> Summary:
+    """Verify the `.bel` archive at `path` (see the module docstring).
+
+    Raises `InvalidArchive` when the file is not a readable archive at all (not a tar file,
+    no ``BELENIOS`` header, truncated), `VerificationFailed` at the first check that fails.
+    """
+    expected = count_ballots(path)
+    with ArchiveReader.open(path) as reader:
+        return verify_records(reader.records(), jobs, progress, expected)
