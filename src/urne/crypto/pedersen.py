@@ -400,6 +400,12 @@ def _checked_coefexps(
     return rows
 
 
+def _read_number(group: Group, value: object, where: str) -> Exponent:
+    # belenios-tool does not always reduce the numbers it sends modulo q (f_i(j), the sum of
+    # the shares): any canonical natural number is accepted and reduced, the same exponent.
+    return group.exponent(read_natural(value, where))
+
+
 def _commitment_at(group: Group, row: Sequence[Element], j: int) -> Element:
     """Π_k A_k^(j^k) = g^f(j) for the committed coefficients A_k of f."""
     return group.multi_exp((coefficient, j**k) for k, coefficient in enumerate(row))
@@ -519,7 +525,7 @@ def make_voutput(
     try:
         fields = read_object(loads(own), "polynomial", required=("polynomial",))
         coefficients = [
-            group.read_exponent(item, f"polynomial[{k}]")
+            _read_number(group, item, f"polynomial[{k}]")
             for k, item in enumerate(read_array(fields["polynomial"], "polynomial"))
         ]
     except MalformedData as error:
@@ -533,7 +539,7 @@ def make_voutput(
         try:
             message = receive(group, keys, sender.verification, text, "secret")
             fields = read_object(loads(message), "secret", required=("secret",))
-            value = group.read_exponent(fields["secret"], "secret")
+            value = _read_number(group, fields["secret"], "secret")
         except CeremonyError as error:
             raise CeremonyError(error.message, i) from None
         except MalformedData as error:
@@ -614,9 +620,7 @@ def read_decryption_key(
     message = receive(group, keys, keys.verification_key, sealed.strip(), "decryption key")
     try:
         fields = read_object(loads(message), "decryption key", required=("decryption_key",))
-        # belenios-tool writes the sum Σ_i f_i(j) without reducing it modulo q (the spec
-        # reduces it): both are the same key.
-        share = group.exponent(read_natural(fields["decryption_key"], "decryption_key"))
+        share = _read_number(group, fields["decryption_key"], "decryption_key")
     except MalformedData as error:
         raise CeremonyError(str(error), j) from None
     if group.pow_g_secret(share) != parameters.verification_keys[j - 1].public_key:
