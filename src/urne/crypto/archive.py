@@ -55,6 +55,7 @@ ARCHIVE_VERSION = 1
 _ZERO_BLOCK = bytes(BLOCK)
 _NAME = re.compile(r"([0-9a-f]{64})\.(data|event)\.json")
 _HASH = re.compile(r"[0-9a-f]{64}")
+_OCTAL = re.compile(rb"[0-7]{1,12}")
 _CHECKSUM_FIELD = slice(148, 156)
 # Everything of the header that does not depend on the entry, after the name, size and time.
 _MODE_UID_GID = b"0000644\x000000000\x000000000\x00"
@@ -189,7 +190,7 @@ class Entry:
 
 def _octal(field: bytes, what: str, index: int, offset: int) -> int:
     digits = field.strip(b" \x00")
-    if not digits or any(c not in b"01234567" for c in digits):
+    if not _OCTAL.fullmatch(digits):
         raise InvalidArchive(f"the {what} field is not an octal number", index, offset)
     return int(digits, 8)
 
