@@ -28,6 +28,7 @@ from urne.crypto.archive import (
     rewrite,
     scan,
     sha256_hex,
+    verify_extension,
 )
 from urne.crypto.ballot import make_ballot, read_ballot
 from urne.crypto.errors import UnsupportedElection
@@ -207,6 +208,49 @@ def test_a_large_archive_is_read_in_flat_memory(tmp_path: Path, single: Referenc
     tracemalloc.stop()
     assert count == 3000
     assert peak < 1_000_000, f"reading held {peak} bytes at once"
+
+
+def test_the_tallied_board_extends_the_open_one(vectors: Path):
+    for folder in ("single", "threshold"):
+        with (
+            (vectors / folder / "open.bel").open("rb") as previous,
+            (vectors / folder / "tallied.bel").open("rb") as current,
+        ):
+            found = verify_extension(previous, current)
+        last = list(read_records(vectors / folder / "open.bel"))[-1].event
+        assert (found.hash, found.event.height) == (last.hash, last.event.height)
+
+
+def test_a_board_that_lost_events_does_not_extend_the_earlier_one(vectors: Path):
+    with (
+        (vectors / "single" / "tallied.bel").open("rb") as previous,
+        (vectors / "single" / "open.bel").open("rb") as current,
+        pytest.raises(InvalidArchive, match="13 events, the earlier one had 17"),
+    ):
+        verify_extension(previous, current)
+
+
+def test_a_rewritten_board_does_not_extend_the_earlier_one(vectors: Path, single: Reference):
+    """The server drops a ballot and appends another voter's: same height, another chain."""
+    records = list(read_records(vectors / "single" / "open.bel"))
+    out = io.BytesIO()
+    writer = ArchiveWriter.create(out, 1795912439)
+    setup = records[0]
+    assert isinstance(setup, SetupRecord)
+    writer.write_setup(setup.election, setup.trustees, setup.credentials)
+    ballots = [record.ballot for record in records if isinstance(record, BallotRecord)]
+    for ballot in [*ballots[1:], ballots[0]]:
+        writer.write_ballot(ballot)
+    with (
+        (vectors / "single" / "open.bel").open("rb") as previous,
+        pytest.raises(InvalidArchive, match=r"event 12 differs .* rewritten"),
+    ):
+        verify_extension(previous, io.BytesIO(out.getvalue()))
+    with (
+        (vectors / "threshold" / "open.bel").open("rb") as previous,
+        pytest.raises(InvalidArchive, match="another header"),
+    ):
+        verify_extension(previous, io.BytesIO(out.getvalue()))
 
 
 # --- refusing broken archives --------------------------------------------------------------------
@@ -403,3 +447,40 @@ def test_belenios_tool_refuses_an_archive_urne_refuses(tmp_path: Path, vectors: 
     uuid = read_text(vectors / "single" / "uuid.txt")
     (tmp_path / f"{uuid}.bel").write_bytes(broken)
     assert run_tool_unchecked("election", "verify", "--dir", str(tmp_path)).returncode != 0
+
+
+@pytest.mark.belenios
+def test_belenios_tool_verify_diff_agrees_on_extensions(tmp_path: Path, vectors: Path):
+    uuid = read_text(vectors / "single" / "uuid.txt")
+    for name in ("open", "tallied", "shorter"):
+        (tmp_path / name).mkdir()
+    shutil.copyfile(vectors / "single" / "open.bel", tmp_path / "open" / f"{uuid}.bel")
+    shutil.copyfile(vectors / "single" / "tallied.bel", tmp_path / "tallied" / f"{uuid}.bel")
+    run_tool(
+        "election",
+        "verify-diff",
+        "--dir1",
+        str(tmp_path / "open"),
+        "--dir2",
+        str(tmp_path / "tallied"),
+    )
+    entries = [
+        (name, content)
+        for _, name, content in _entries((vectors / "single" / "open.bel").read_bytes())
+    ]
+    (tmp_path / "shorter" / f"{uuid}.bel").write_bytes(_rebuild(entries[:-2]))
+    done = run_tool_unchecked(
+        "election",
+        "verify-diff",
+        "--dir1",
+        str(tmp_path / "open"),
+        "--dir2",
+        str(tmp_path / "shorter"),
+    )
+    assert done.returncode != 0
+    with (
+        (tmp_path / "open" / f"{uuid}.bel").open("rb") as previous,
+        (tmp_path / "shorter" / f"{uuid}.bel").open("rb") as current,
+        pytest.raises(InvalidArchive, match="events were removed"),
+    ):
+        verify_extension(previous, current)

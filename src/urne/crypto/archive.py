@@ -30,6 +30,9 @@ Writing: `Chain` is the pure state of the hash chain (timestamp, last event hash
 turns contents into entry bytes, so a server can store or stream them as it likes;
 `ArchiveWriter` writes them to a binary file (`create` a new archive, or `append` to one after
 `scan` found where its chain stands).
+
+Monitoring: `verify_extension(previous, current)` checks that a board recorded earlier is the
+beginning of the current one (nothing removed or rewritten).
 """
 
 from __future__ import annotations
@@ -604,6 +607,35 @@ def scan(stream: IO[bytes]) -> ChainState:
             raise InvalidArchive(f"bad event: {error}", entry.index, entry.offset) from None
         state = ChainState(header.timestamp, entry.hash, event.height, event.type)
     return state
+
+
+def verify_extension(previous: IO[bytes], current: IO[bytes]) -> ArchivedEvent:
+    """Check that `current` is `previous` with events added and none removed (spec §3.5.1,
+    step 2, belenios-tool's ``verify-diff``): same header, and the last event of `previous` is
+    in the chain of `current`, at the same height. Returns that event as `current` has it.
+
+    `previous` is the auditor's own earlier copy (seekable; only its events are read);
+    `current` is read and checked up to that event. Raises `InvalidArchive`.
+    """
+    before = scan(previous)
+    reader = ArchiveReader(current)
+    if reader.header.timestamp != before.timestamp:
+        raise InvalidArchive("the new archive has another header: it is not the same board")
+    if before.last_event is None:
+        raise InvalidArchive("the earlier archive has no event to compare")
+    for archived in reader.events():
+        if archived.event.height == before.height:
+            if archived.hash != before.last_event:
+                raise InvalidArchive(
+                    f"event {before.height} differs from the one recorded earlier: the board "
+                    "was rewritten",
+                    archived.entry,
+                )
+            return archived
+    raise InvalidArchive(
+        f"the new archive has {reader.state.height + 1} events, the earlier one had "
+        f"{before.height + 1}: events were removed"
+    )
 
 
 # --- writing -------------------------------------------------------------------------------------
