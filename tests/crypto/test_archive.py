@@ -288,6 +288,13 @@ def test_it_refuses_data_after_the_last_event(vectors: Path):
         _read_all(raw + extra)
 
 
+def test_it_refuses_a_file_that_is_neither_data_nor_event(vectors: Path):
+    raw = (vectors / "single" / "open.bel").read_bytes()
+    extra = entry_bytes("README.txt", b"hello", 1795912439)
+    with pytest.raises(InvalidArchive, match=r"entry 30 .*unexpected entry name 'README\.txt'"):
+        _read_all(raw + extra)
+
+
 def test_it_accepts_end_of_archive_blocks_but_nothing_after(vectors: Path):
     raw = (vectors / "single" / "tallied.bel").read_bytes()
     assert len(_read_all(raw + bytes(2 * BLOCK))) == 17

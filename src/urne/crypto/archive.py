@@ -75,7 +75,12 @@ class InvalidArchive(CryptoError):
         self.entry = entry
         self.offset = offset
         self.message = message
-        place = f"archive entry {entry} (byte {offset}): " if entry is not None else "archive: "
+        if entry is None:
+            place = "archive: "
+        elif offset is None:
+            place = f"archive entry {entry}: "
+        else:
+            place = f"archive entry {entry} (byte {offset}): "
         super().__init__(place + message)
 
 
@@ -424,7 +429,9 @@ class ArchiveReader:
             assert entry.content is not None  # noqa: S101 - contents are always read here
             match = _NAME.fullmatch(entry.name)
             if match is None:
-                raise InvalidArchive(f"unexpected entry name {entry.name!r}", entry.index)
+                raise InvalidArchive(
+                    f"unexpected entry name {entry.name!r}", entry.index, entry.offset
+                )
             name_hash, kind = match.groups()
             if sha256_hex(entry.content) != name_hash:
                 raise InvalidArchive(
