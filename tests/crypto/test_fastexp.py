@@ -140,7 +140,7 @@ def test_the_batch_needs_81_rounds_for_belenios_2048_and_none_for_a_safe_prime()
     assert SubgroupBatch(RFC_3526_2048.p, RFC_3526_2048.q).rounds == 0
 
 
-@pytest.mark.parametrize("count", [0, 1, 2, 3, 4, 50])
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 4, 50, 101, 102, 103])
 def test_a_batch_of_members_passes(count):
     batch = SubgroupBatch(P, Q)
     numbers = members(count)
@@ -152,15 +152,16 @@ def test_a_batch_of_members_passes(count):
     ("order", "primes", "position"),
     [
         (3, (3,), 0),  # order 3: the hardest case for small exponents (a round passes with 1/3)
-        (3, (3,), 49),
-        (3, (3,), 50),  # among the leftovers that do not make a full triple
+        (3, (3,), 119),
+        (3, (3,), 120),  # among the leftovers that do not make a full triple
         (6, (2, 3), 17),
         ((P - 1) // Q // 6, (), 23),  # the big part of the cofactor (no factor below 2^20)
     ],
 )
 def test_a_batch_with_one_outsider_fails_and_names_it(order, primes, position):
     batch = SubgroupBatch(P, Q)
-    numbers = members(52)
+    numbers = members(122)
+    assert len(numbers) >= batch.smallest_batch
     numbers[position] = outsider(order, primes)
     assert batch.precheck(numbers[position]) == (order % 2 == 1)
     assert not batch.all_members(numbers)
@@ -190,9 +191,19 @@ def test_a_safe_prime_batch_decides_with_the_jacobi_symbol():
 
 def test_the_batch_agrees_with_the_plain_test_on_random_numbers():
     batch = SubgroupBatch(P, Q)
-    for _ in range(12):
+    some = members(batch.smallest_batch)
+    for _ in range(6):
         x = gmpy2.mpz(secrets.randbelow(int(P) - 1) + 1)
-        assert batch.all_members([*members(5), x]) == batch.is_member(x)
+        assert batch.all_members([*some, x]) == batch.is_member(x)
+        assert batch.all_members([*some[:5], x]) == batch.is_member(x)
+
+
+def test_a_set_too_small_for_a_batch_is_checked_number_by_number():
+    batch = SubgroupBatch(P, Q)
+    assert batch.smallest_batch == 101
+    numbers = members(10)
+    numbers[3] = outsider(3, (3,))
+    assert not batch.all_members(numbers)
 
 
 def test_the_group_uses_a_prepared_table_and_gets_the_same_numbers():

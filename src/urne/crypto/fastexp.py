@@ -243,6 +243,9 @@ class SubgroupBatch:
         single_two = (self.p - 1) % 4 != 0
         per_round = 1 / 3 if single_two else 2 / 3
         self.rounds = 0 if self._exact_jacobi else math.ceil(security_bits / -math.log2(per_round))
+        # A batch costs `rounds` powmods plus about a fifth of a powmod per number: below this
+        # many numbers, one powmod each is cheaper.
+        self.smallest_batch = max(3, self.rounds * 5 // 4)
 
     def is_member(self, x: int) -> bool:
         """The plain test of one number: 1 <= x < p and x^q = 1."""
@@ -266,7 +269,7 @@ class SubgroupBatch:
             return False
         if self._exact_jacobi or not numbers:
             return True
-        if not self._batchable or len(numbers) < 3:
+        if not self._batchable or len(numbers) < self.smallest_batch:
             return all(self.is_member(value) for value in numbers)
         p = self.p
         triples = [

@@ -525,10 +525,15 @@ def verify_records(
     jobs: int | None = None,
     progress: Progress | None = None,
     expected_ballots: int | None = None,
+    chunk: int | None = None,
 ) -> Summary:
     """Run every check of the module docstring on an archive's records, in the archive's order
     (`urne.crypto.archive.ArchiveReader.records`); raise `VerificationFailed` at the first that
-    fails, else return the `Summary`. `expected_ballots` only sizes the chunks and the progress.
+    fails, else return the `Summary`.
+
+    `jobs` processes check the ballots (default: one per core, or just this one for a few
+    ballots); `expected_ballots` sizes the chunks of ballots sent to them (or `chunk`) and the
+    progress reports.
     """
     started = time.perf_counter()
     stream = iter(records)
@@ -541,9 +546,9 @@ def verify_records(
     election, trustees, credentials = _check_setup(setup)
     group = election.group
     workers = default_jobs() if jobs is None else max(1, jobs)
-    if expected_ballots is not None and expected_ballots < 2 * _CHUNK_MIN:
+    if jobs is None and expected_ballots is not None and expected_ballots < 2 * _CHUNK_MIN:
         workers = 1  # starting processes would cost more than it saves
-    chunk = _chunk_size(expected_ballots, workers)
+    chunk = chunk or _chunk_size(expected_ballots, workers)
     uses = 60 * max(1, expected_ballots or 1000)
     stage = "open"
     tally: EncryptedTally | None = None

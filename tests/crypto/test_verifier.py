@@ -1,0 +1,469 @@
+"""The verifier passes honest archives (belenios-tool's and urne's) and names the first check that
+fails on archives a dishonest server rewrote consistently (every hash and the chain recomputed)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+import gmpy2
+import pytest
+
+from urne.crypto.archive import InvalidArchive
+from urne.crypto.ballot import check_ballot, make_ballot
+from urne.crypto.credentials import make_private_credential
+from urne.crypto.errors import InvalidBallot
+from urne.crypto.jsonio import dumps, loads
+from urne.crypto.simulate import SimulatedElection, Stage, write_simulation
+from urne.crypto.tally import compute_encrypted_tally, decrypt_tally, make_partial_decryption
+from urne.crypto.trustees import SingleTrustee, make_trustee_key
+from urne.crypto.verifier import Check, VerificationFailed, count_ballots, verify_archive
+
+from .conftest import Reference, read_text
+from .simulated import simulated
+from .tampering import Step, indices, steps, tamper, write
+
+Edit = Callable[[list[Step]], list[Step]]
+
+
+def outsider(group, member: int) -> int:
+    """`member` times a number of order 3: in range, a square, but outside the subgroup."""
+    p = group.p
+    while True:
+        t = gmpy2.powmod(secrets.randbelow(int(p) - 3) + 2, (p - 1) // 3, p)
+        if t != 1:
+            value: int = gmpy2.mpz(member * t % p)
+            return value
+
+
+@pytest.fixture
+def election() -> SimulatedElection:
+    """6 voters, 3 lists and blank, one "Single" trustee."""
+    return simulated()
+
+
+@pytest.fixture
+def tallied(tmp_path: Path, election: SimulatedElection) -> Path:
+    path = tmp_path / "tallied.bel"
+    write_simulation(election, path)
+    return path
+
+
+# --- honest archives -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("folder", ["single", "threshold"])
+def test_the_tallied_reference_archives_verify_with_their_result(vectors: Path, folder: str):
+    summary = verify_archive(vectors / folder / "tallied.bel", jobs=1)
+    expected = loads(read_text(vectors / folder / "result.json"))["result"]
+    assert summary.stage == "tallied"
+    assert summary.result is not None
+    assert [list(row) for row in summary.result.counts] == expected
+    assert summary.ballots == summary.voters == {"single": 12, "threshold": 8}[folder]
+
+
+@pytest.mark.parametrize("folder", ["single", "threshold"])
+def test_the_open_reference_archives_verify_without_a_result(vectors: Path, folder: str):
+    summary = verify_archive(vectors / folder / "open.bel", jobs=1)
+    assert summary.stage == "open"
+    assert summary.result is None
+    assert summary.ballots == {"single": 12, "threshold": 8}[folder]
+
+
+@pytest.mark.parametrize("stage", list(Stage))
+def test_a_simulated_archive_verifies_at_every_stage(tmp_path, election, stage):
+    path = tmp_path / "election.bel"
+    write_simulation(election, path, stage)
+    summary = verify_archive(path, jobs=1)
+    assert summary.stage == stage.value
+    assert summary.ballots == 6
+    assert summary.uuid == election.election.uuid
+    assert summary.result == (election.expected if stage is Stage.TALLIED else None)
+
+
+def test_a_threshold_election_verifies(tmp_path):
+    threshold = simulated(voters=4, lists=2, blank=False, trustees=3, threshold=2, seed=3)
+    path = tmp_path / "threshold.bel"
+    write_simulation(threshold, path)
+    summary = verify_archive(path, jobs=1)
+    assert summary.result == threshold.expected
+    assert len(threshold.partial_decryptions) == 2
+
+
+def test_worker_processes_and_small_chunks_give_the_same_summary(tallied):
+    from urne.crypto.archive import ArchiveReader
+    from urne.crypto.verifier import verify_records
+
+    alone = verify_archive(tallied, jobs=1)
+    with ArchiveReader.open(tallied) as reader:
+        pooled = verify_records(reader.records(), jobs=2, chunk=2)
+    assert pooled == alone
+
+
+def test_weighted_ballots_are_counted_as_many_times_as_their_weight(tmp_path, election):
+    # The credential authority gives the first voter a weight of 3; the tally follows.
+    weighted = [
+        f"{entry.credential},3" if i == 0 else str(entry.credential)
+        for i, entry in enumerate(election.credentials.entries)
+    ]
+    weights = [3] + [1] * (len(election.ballots) - 1)
+    tally = compute_encrypted_tally(election.election, zip(election.ballots, weights, strict=True))
+    partial = make_partial_decryption(election.election, tally, election.decryption_keys[1])
+    result = decrypt_tally(election.election, election.trustees, tally, {1: partial})
+
+    def edit(items: list[Step]) -> list[Step]:
+        setup = items[0]
+        items[0] = Step("setup", (setup.texts[0], setup.texts[1], dumps(weighted)))
+        at = indices(items, "tally")[0]
+        items[at] = Step("tally", (dumps(tally.to_json()),), (6, 8))
+        items[at + 1] = Step("partial", (dumps(partial.to_json()),), (1,))
+        items[at + 2] = Step("result", (dumps(result.to_json()),))
+        return items
+
+    source = tmp_path / "plain.bel"
+    write_simulation(election, source)
+    path = tamper(source, tmp_path / "weighted.bel", edit)
+    summary = verify_archive(path, jobs=1)
+    assert summary.total_weight == 8
+    assert summary.result == result
+    assert sum(summary.result.counts[0]) == 8
+
+
+# --- tampered archives ---------------------------------------------------------------------------
+
+
+def _json_edit(kind: str, change: Callable[[object], object], which: int = 0) -> Edit:
+    """Change the JSON of the `which`-th step of `kind` (its first text)."""
+
+    def edit(items: list[Step]) -> list[Step]:
+        at = indices(items, kind)[which]
+        items[at] = items[at].with_json(change(items[at].json()))
+        return items
+
+    return edit
+
+
+def _plus_one(value: str, modulus: int) -> str:
+    return str((int(value) + 1) % modulus)
+
+
+def _wrong_result(value):
+    counts = value["result"][0]
+    i, j = next(
+        (i, j) for i in range(len(counts)) for j in range(len(counts)) if counts[i] != counts[j]
+    )
+    counts[i], counts[j] = counts[j], counts[i]
+    return value
+
+
+def _remove(kind: str, which: int) -> Edit:
+    def edit(items: list[Step]) -> list[Step]:
+        del items[indices(items, kind)[which]]
+        return items
+
+    return edit
+
+
+def _renumber_tally(items: list[Step]) -> list[Step]:
+    at = indices(items, "tally")[0]
+    count = len(indices(items, "ballot"))
+    items[at] = Step("tally", items[at].texts, (count, count))
+    return items
+
+
+def _then(*edits: Edit) -> Edit:
+    def edit(items: list[Step]) -> list[Step]:
+        for one in edits:
+            items = one(items)
+        return items
+
+    return edit
+
+
+def _cases(election: SimulatedElection) -> dict[str, tuple[Edit, Check, str]]:
+    group = election.election.group
+    p, q, g = group.p, group.q, group.g
+
+    def altered_factor(value):
+        factors = value["decryption_factors"][0]
+        factors[1] = str(int(factors[1]) * g % p)
+        return value
+
+    def altered_individual_proof(value):
+        proof = value["answers"][0]["individual_proofs"][1][0]
+        proof["response"] = _plus_one(proof["response"], q)
+        return value
+
+    def altered_overall_proof(value):
+        proof = value["answers"][0]["overall_proof"][0]
+        proof["challenge"] = _plus_one(proof["challenge"], q)
+        return value
+
+    def altered_signature(value):
+        proof = value["signature"]["proof"]
+        proof["response"] = _plus_one(proof["response"], q)
+        return value
+
+    def altered_tally(value):
+        value[0][2]["alpha"] = str(int(value[0][2]["alpha"]) * g % p)
+        return value
+
+    def altered_pok(value):
+        pok = value[0][1]["pok"]
+        pok["response"] = _plus_one(pok["response"], q)
+        return value
+
+    def other_trustee(value):
+        _, public = make_trustee_key(group)
+        return [SingleTrustee(public).to_json()]
+
+    def outsider_credential(value):
+        value[2] = str(outsider(group, int(value[2])))
+        return value
+
+    def same_ballot_again(items: list[Step]) -> list[Step]:
+        ballots = indices(items, "ballot")
+        items.insert(ballots[-1] + 1, items[ballots[1]])
+        return items
+
+    def second_ballot(items: list[Step]) -> list[Step]:
+        ballots = indices(items, "ballot")
+        again = make_ballot(election.election, election.voting_identifiers[2], [[1, 0, 0, 0]])
+        items.insert(ballots[-1] + 1, Step("ballot", (again.text,)))
+        return items
+
+    def stranger(items: list[Step]) -> list[Step]:
+        ballots = indices(items, "ballot")
+        ballot = make_ballot(election.election, make_private_credential(), [[0, 1, 0, 0]])
+        items.insert(ballots[-1] + 1, Step("ballot", (ballot.text,)))
+        return items
+
+    def partial_from(owner: int) -> Edit:
+        def edit(items: list[Step]) -> list[Step]:
+            at = indices(items, "partial")[0]
+            items[at] = Step("partial", items[at].texts, (owner,))
+            return items
+
+        return edit
+
+    def partial_twice(items: list[Step]) -> list[Step]:
+        at = indices(items, "partial")[0]
+        items.insert(at, items[at])
+        return items
+
+    def sized(numbers: tuple[int, int]) -> Edit:
+        def edit(items: list[Step]) -> list[Step]:
+            at = indices(items, "tally")[0]
+            items[at] = Step("tally", items[at].texts, numbers)
+            return items
+
+        return edit
+
+    return {
+        "wrong result": (_json_edit("result", _wrong_result), Check.RESULT, "published as"),
+        "altered decryption factor": (
+            _json_edit("partial", altered_factor),
+            Check.PARTIAL_DECRYPTION,
+            "choice 1: the decryption proof fails",
+        ),
+        "ballot removed": (
+            _remove("ballot", 1),
+            Check.TALLY,
+            "counts 6 ballots, the archive holds 5",
+        ),
+        "ballot removed, tally renumbered": (
+            _then(_remove("ballot", 1), _renumber_tally),
+            Check.TALLY,
+            "not the product of the ballots",
+        ),
+        "individual proof altered": (
+            _json_edit("ballot", altered_individual_proof, 3),
+            Check.BALLOT,
+            "ballot 4 (event 4, tracker",
+        ),
+        "overall proof altered": (
+            _json_edit("ballot", altered_overall_proof, 2),
+            Check.BALLOT,
+            "between 1 and 1 answers",
+        ),
+        "signature altered": (
+            _json_edit("ballot", altered_signature, 5),
+            Check.BALLOT,
+            "the signature does not match the credential",
+        ),
+        "the same ballot again": (same_ballot_again, Check.SECOND_BALLOT, "same ballot again"),
+        "a second ballot": (
+            second_ballot,
+            Check.SECOND_BALLOT,
+            "a second ballot for the credential of ballot 3",
+        ),
+        "unknown credential": (stranger, Check.BALLOT, "not in the list"),
+        "encrypted tally altered": (
+            _json_edit("tally", altered_tally),
+            Check.TALLY,
+            "(question 1, choice 2)",
+        ),
+        "ballot count altered": (sized((7, 6)), Check.TALLY, "counts 7 ballots"),
+        "total weight altered": (sized((6, 9)), Check.TALLY, "total weight of 9"),
+        "trustee proof altered": (
+            _setup_edit(1, altered_pok),
+            Check.TRUSTEES,
+            "proof of knowledge",
+        ),
+        "trustees replaced": (_setup_edit(1, other_trustee), Check.TRUSTEES, "election public key"),
+        "credential outside the group": (
+            _setup_edit(2, outsider_credential),
+            Check.CREDENTIALS,
+            "public credential 3 is not an element of the group",
+        ),
+        "partial decryption missing": (_remove("partial", 0), Check.RESULT, "is missing"),
+        "partial decryption of nobody": (
+            partial_from(2),
+            Check.PARTIAL_DECRYPTION,
+            "does not exist",
+        ),
+        "partial decryption twice": (partial_twice, Check.PARTIAL_DECRYPTION, "second partial"),
+    }
+
+
+def _setup_edit(index: int, change: Callable[[object], object]) -> Edit:
+    def edit(items: list[Step]) -> list[Step]:
+        items[0] = items[0].with_json(change(items[0].json(index)), index)
+        return items
+
+    return edit
+
+
+def test_each_consistent_tampering_fails_at_its_check_with_its_own_message(
+    tmp_path, election, tallied
+):
+    reasons: dict[str, str] = {}
+    for case, (edit, check, words) in _cases(election).items():
+        path = tamper(tallied, tmp_path / f"{case}.bel", edit)
+        with pytest.raises(VerificationFailed) as failure:
+            verify_archive(path, jobs=1)
+        message = str(failure.value)
+        assert failure.value.check is check, f"{case}: {message}"
+        assert words in message, f"{case}: {message}"
+        # Without the ballot's number and tracker, which would make any two messages differ.
+        reasons[case] = message.split("): ", 1)[-1]
+    assert len(set(reasons.values())) == len(reasons), reasons
+
+
+def test_the_ballot_at_fault_is_named_by_its_number_event_and_tracker(tmp_path, election, tallied):
+    edit, _, _ = _cases(election)["signature altered"]
+    path = tamper(tallied, tmp_path / "tampered.bel", edit)
+    text = steps(path)[1][indices(steps(path)[1], "ballot")[5]].texts[0]
+    with pytest.raises(VerificationFailed) as failure:
+        verify_archive(path, jobs=1)
+    assert failure.value.ballot == 6
+    from urne.crypto.hashing import hash_json
+
+    assert f"ballot 6 (event 6, tracker {hash_json(text)}): " in str(failure.value)
+
+
+def test_the_first_of_two_faults_is_named(tmp_path, election, tallied):
+    cases = _cases(election)
+    both = _then(cases["signature altered"][0], cases["individual proof altered"][0])
+    path = tamper(tallied, tmp_path / "tampered.bel", both)
+    with pytest.raises(VerificationFailed) as failure:
+        verify_archive(path, jobs=1)
+    assert failure.value.ballot == 4
+
+
+def test_a_fault_is_named_the_same_way_by_worker_processes(tmp_path, election, tallied):
+    from urne.crypto.archive import ArchiveReader
+    from urne.crypto.verifier import verify_records
+
+    edit, _, _ = _cases(election)["signature altered"]
+    path = tamper(tallied, tmp_path / "tampered.bel", edit)
+    with pytest.raises(VerificationFailed) as alone:
+        verify_archive(path, jobs=1)
+    with ArchiveReader.open(path) as reader, pytest.raises(VerificationFailed) as pooled:
+        verify_records(reader.records(), jobs=2, chunk=2)
+    assert str(pooled.value) == str(alone.value)
+
+
+# --- the vectors' invalid ballots ----------------------------------------------------------------
+
+
+def _invalid_ballots(vectors: Path) -> list[str]:
+    return sorted(path.name for path in (vectors / "single" / "invalid-ballots").glob("*.json"))
+
+
+@pytest.mark.parametrize(
+    "name", _invalid_ballots(Path(__file__).parents[3] / "shared" / "belenios-vectors")
+)
+def test_each_invalid_ballot_appended_to_the_open_archive_fails_it(
+    tmp_path, vectors, single: Reference, name
+):
+    text = (vectors / "single" / "invalid-ballots" / name).read_text().removesuffix("\n")
+    path = tamper(
+        vectors / "single" / "open.bel",
+        tmp_path / "open.bel",
+        lambda items: [*items, Step("ballot", (text,))],
+    )
+    with pytest.raises(VerificationFailed) as failure:
+        verify_archive(path, jobs=1)
+    assert failure.value.check is Check.BALLOT
+    assert failure.value.ballot == 13
+    with pytest.raises(InvalidBallot) as refused:
+        check_ballot(single.election, text, single.credentials)
+    assert str(failure.value).endswith(f": {refused.value}")
+
+
+def test_the_vectors_hold_invalid_ballots(vectors):
+    assert len(_invalid_ballots(vectors)) >= 15
+
+
+# --- the archive itself --------------------------------------------------------------------------
+
+
+def test_a_byte_changed_without_the_hashes_fails_the_archive_check(tmp_path, tallied):
+    raw = bytearray(tallied.read_bytes())
+    at = raw.index(b'"result"')
+    raw[at + 12] ^= 1  # inside the result's data entry: its name no longer is its hash
+    path = tmp_path / "edited.bel"
+    path.write_bytes(bytes(raw))
+    with pytest.raises(VerificationFailed) as failure:
+        verify_archive(path, jobs=1)
+    assert failure.value.check is Check.ARCHIVE
+    assert "SHA256" in str(failure.value)
+
+
+def test_ballots_before_a_broken_entry_are_judged_first(tmp_path, election, tallied):
+    edit, _, _ = _cases(election)["signature altered"]
+    path = tamper(tallied, tmp_path / "tampered.bel", edit)
+    raw = bytearray(path.read_bytes())
+    at = raw.index(b'"result"')
+    raw[at + 12] ^= 1
+    path.write_bytes(bytes(raw))
+    with pytest.raises(VerificationFailed) as failure:
+        verify_archive(path, jobs=1)
+    assert failure.value.check is Check.BALLOT
+
+
+def test_counting_the_ballots_of_a_truncated_archive_refuses_it(tmp_path, tallied):
+    assert count_ballots(tallied) >= 6
+    path = tmp_path / "cut.bel"
+    path.write_bytes(tallied.read_bytes()[:3000])
+    with pytest.raises(InvalidArchive, match="truncated"):
+        count_ballots(path)
+
+
+def test_the_summary_in_json_names_stage_ballots_and_result(tallied, election):
+    summary = verify_archive(tallied, jobs=1).to_json()
+    assert summary["ok"] is True
+    assert summary["stage"] == "tallied"
+    assert summary["ballots"] == 6
+    assert summary["result"] == [list(election.expected.counts[0])]
+    assert summary["questions"][0]["blank"] is True
+
+
+def test_an_archive_written_again_from_its_steps_still_verifies(tmp_path, tallied):
+    timestamp, items = steps(tallied)
+    path = tmp_path / "again.bel"
+    write(path, items, timestamp)
+    assert path.read_bytes() == tallied.read_bytes()
+    verify_archive(path, jobs=1)
