@@ -341,6 +341,8 @@ class _BallotChecker:
     def finish(self) -> EncryptedTally:
         """Wait for every chunk; raise at the first ballot at fault; return the tally."""
         self.drain()
+        if self.progress is not None:
+            self.progress(self.count, self.count)  # the exact count is known now
         return EncryptedTally(
             ciphertexts=tuple(tuple(row) for row in self.rows),
             num_tallied=self.count,

@@ -1,0 +1,278 @@
+"""`urne verify` and `urne simulate` as a user runs them: exit codes, what they print."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from urne.cli import main as cli_main
+from urne.crypto.commands import ProgressBar, main
+from urne.crypto.simulate import write_simulation
+
+from .simulated import simulated
+from .tampering import indices, tamper
+
+
+class Terminal(io.StringIO):
+    """A standard error that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def tallied(tmp_path: Path) -> Path:
+    path = tmp_path / "scrutin.bel"
+    write_simulation(simulated(), path)
+    return path
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(args[0], list(args[1:]))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- urne verify ---------------------------------------------------------------------------------
+
+
+def test_verify_prints_the_result_per_question_and_exits_0(capsys, vectors):
+    code, out, err = run(capsys, "verify", str(vectors / "single" / "tallied.bel"), "--jobs", "1")
+    assert code == 0
+    assert "Every check passed: 12 voters, 12 ballots" in out
+    assert "Choisissez une liste" in out
+    assert re.search(r"^    Blank +2$", out, re.MULTILINE)
+    assert re.search(r"^    Liste A +4$", out, re.MULTILINE)
+    assert err == ""
+
+
+def test_verify_reads_an_archive_of_any_name_or_the_only_one_of_a_folder(capsys, tmp_path, tallied):
+    renamed = tmp_path / "any name at all"
+    shutil.copyfile(tallied, renamed)
+    assert run(capsys, "verify", str(renamed))[0] == 0
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    shutil.copyfile(tallied, folder / "ABCDEFGHJKLMNP.bel")
+    code, out, _ = run(capsys, "verify", str(folder))
+    assert code == 0
+    assert "ABCDEFGHJKLMNP.bel" in out
+
+
+def test_verify_in_json_gives_the_summary(capsys, tallied):
+    code, out, _ = run(capsys, "verify", str(tallied), "--json")
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["ok"] is True
+    assert summary["ballots"] == 6
+    assert summary["result"] == [list(simulated().expected.counts[0])]
+    assert summary["archive"] == str(tallied)
+
+
+def test_verify_names_the_first_failing_check_and_exits_1(capsys, tmp_path, tallied):
+    def wrong_result(items):
+        at = indices(items, "result")[0]
+        value = items[at].json()
+        value["result"][0][0] += 1
+        items[at] = items[at].with_json(value)
+        return items
+
+    path = tamper(tallied, tmp_path / "tampered.bel", wrong_result)
+    code, out, _ = run(capsys, "verify", str(path))
+    assert code == 1
+    assert "VERIFICATION FAILED: the published result is not the decryption of the tally" in out
+    code, out, _ = run(capsys, "verify", str(path), "--json")
+    assert code == 1
+    failure = json.loads(out)
+    assert failure["ok"] is False
+    assert failure["check"] == "result"
+    assert failure["ballot"] is None
+
+
+def test_verify_in_json_names_the_ballot_at_fault(capsys, tmp_path, tallied):
+    path = tamper(tallied, tmp_path / "twice.bel", lambda items: [*items[:3], items[2], *items[3:]])
+    code, out, _ = run(capsys, "verify", str(path), "--json")
+    assert code == 1
+    failure = json.loads(out)
+    assert failure["check"] == "second-ballot"
+    assert failure["ballot"] == 3
+    assert "same ballot again for the credential of ballot 2" in failure["message"]
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda tmp, good: tmp / "missing.bel", "no such file or folder"),
+        (lambda tmp, good: tmp, "no .bel archive in this folder"),
+        (lambda tmp, good: _write(tmp / "empty.bel", b""), "the first entry must be BELENIOS"),
+        (lambda tmp, good: _write(tmp / "x.bel", b'{"not": "an archive"}'), "not a complete"),
+        (lambda tmp, good: _write(tmp / "x.bel", good.read_bytes()[:5000]), "truncated"),
+        (lambda tmp, good: _write(tmp / "x.bel", b"\x00" * 512), "the first entry must be"),
+    ],
+)
+def test_verify_refuses_what_is_not_an_archive_with_exit_2(capsys, tmp_path, tallied, make, words):
+    folder = tmp_path / "input"
+    folder.mkdir()
+    path = make(folder, tallied)
+    code, out, err = run(capsys, "verify", str(path))
+    assert code == 2
+    assert words in err
+    assert out == ""
+
+
+def _write(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    return path
+
+
+def test_verify_refuses_a_folder_with_several_archives(capsys, tmp_path, tallied):
+    shutil.copyfile(tallied, tmp_path / "other.bel")
+    code, _, err = run(capsys, "verify", str(tmp_path))
+    assert code == 2
+    assert "several .bel archives in this folder (other.bel, scrutin.bel); name one" in err
+
+
+def test_bad_input_in_json_is_a_json_object_too(capsys, tmp_path):
+    code, out, _ = run(capsys, "verify", str(tmp_path / "nothing.bel"), "--json")
+    assert code == 2
+    assert json.loads(out) == {
+        "ok": False,
+        "error": "bad-input",
+        "message": f"{tmp_path / 'nothing.bel'}: no such file or folder",
+    }
+
+
+@pytest.mark.parametrize("jobs", ["0", "two"])
+def test_verify_refuses_a_wrong_number_of_processes(capsys, tallied, jobs):
+    code, _, err = run(capsys, "verify", str(tallied), "--jobs", jobs)
+    assert code == 2
+    assert "--jobs" in err
+
+
+def test_help_exits_0(capsys):
+    code, out, _ = run(capsys, "verify", "--help")
+    assert code == 0
+    assert "usage: urne verify" in out
+
+
+def test_an_unknown_command_exits_2(capsys):
+    assert main("audit", []) == 2
+    assert "unknown command 'audit'" in capsys.readouterr().err
+
+
+def test_the_urne_command_hands_verify_over_without_django(capsys, tallied):
+    assert cli_main(["verify", str(tallied)]) == 0
+    assert "Every check passed" in capsys.readouterr().out
+
+
+def test_the_installed_command_runs_in_a_fresh_process(tallied):
+    urne = Path(sys.executable).parent / "urne"
+    done = subprocess.run(  # noqa: S603 - our own command and a temporary path
+        [str(urne), "verify", str(tallied), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin"},  # no DJANGO_SETTINGS_MODULE, no database
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["stage"] == "tallied"
+
+
+# --- the progress bar ----------------------------------------------------------------------------
+
+
+def test_the_progress_bar_shows_on_a_terminal_and_is_wiped_at_the_end(monkeypatch, tallied):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main("verify", [str(tallied)]) == 0
+    shown = terminal.getvalue()
+    assert "Checking ballots [" in shown
+    assert "6/6 100%" in shown
+    assert shown.endswith("\r")
+
+
+def test_no_progress_bar_when_the_standard_error_is_not_a_terminal(capsys, tallied):
+    code, _, err = run(capsys, "verify", str(tallied))
+    assert code == 0
+    assert err == ""
+
+
+def test_the_progress_bar_draws_at_most_ten_times_a_second():
+    stream = io.StringIO()
+    bar = ProgressBar("Checking ballots", stream)
+    for done in range(1, 1001):
+        bar(done, 1000)
+    assert 1 <= stream.getvalue().count("\r") <= 3
+    assert "1000/1000 100%" in stream.getvalue()
+    bar.close()
+    assert stream.getvalue().endswith("\r")
+
+
+# --- urne simulate -------------------------------------------------------------------------------
+
+
+def test_simulate_writes_an_archive_that_urne_verify_passes(capsys, tmp_path):
+    out = tmp_path / "sim.bel"
+    code, printed, _ = run(
+        capsys, "simulate", "--voters", "5", "--lists", "2", "--blank", "--seed", "1",
+        "--jobs", "1", "--out", str(out),
+    )  # fmt: skip
+    assert code == 0
+    assert f"Wrote {out} (tallied)" in printed
+    assert "5 ballots" in printed
+    code, verified, _ = run(capsys, "verify", str(out), "--json")
+    assert code == 0
+    summary = json.loads(verified)
+    assert summary["ballots"] == 5
+    assert sum(summary["result"][0]) == 5
+
+
+def test_simulate_in_json_gives_the_result_and_the_timings(capsys, tmp_path):
+    out = tmp_path / "sim.bel"
+    code, printed, _ = run(
+        capsys, "simulate", "--voters", "3", "--lists", "2", "--trustees", "3",
+        "--threshold", "2", "--stage", "open", "--json", "--jobs", "1", "--out", str(out),
+    )  # fmt: skip
+    assert code == 0
+    report = json.loads(printed)
+    assert report["stage"] == "open"
+    assert report["ballots"] == 3
+    assert set(report["seconds"]) == {"setup", "ballots", "tally", "decryption"}
+    assert main("verify", [str(out)]) == 0
+    assert "the vote is open" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        (["--voters", "3", "--lists", "0"], "at least one list"),
+        (["--voters", "3", "--lists", "2", "--trustees", "2", "--threshold", "3"], "threshold"),
+        (["--voters", "3", "--lists", "2", "--trustees", "0"], "at least one trustee"),
+        (["--voters", "-1", "--lists", "2"], "--voters"),
+        (["--lists", "2"], "--voters"),
+        (["--voters", "3", "--lists", "2", "--stage", "half"], "--stage"),
+    ],
+)
+def test_simulate_refuses_parameters_that_make_no_election(capsys, tmp_path, arguments, words):
+    out = tmp_path / "never.bel"
+    code, _, err = run(capsys, "simulate", *arguments, "--out", str(out))
+    assert code == 2
+    assert words in err
+    assert not out.exists()
+
+
+def test_simulate_refuses_an_output_in_a_missing_folder_or_a_folder(capsys, tmp_path):
+    base = ["simulate", "--voters", "1", "--lists", "1", "--out"]
+    code, _, err = run(capsys, *base, str(tmp_path / "nowhere" / "x.bel"))
+    assert code == 2
+    assert "does not exist" in err
+    code, _, err = run(capsys, *base, str(tmp_path))
+    assert code == 2
+    assert "is a folder" in err
