@@ -67,3 +67,12 @@ def test_a_technical_failure_is_recorded_without_the_details(
     job.refresh_from_db()
     assert job.report.startswith("L'import a échoué pour une raison technique ;")
     assert "alice" not in caplog.text
+
+
+def test_workers_find_the_task_by_its_name() -> None:
+    """A worker imports each app's tasks module: the upload's task must be among them."""
+    from urne.celery import app
+
+    app.loader.import_default_modules()
+
+    assert app.tasks["urne.campaign.run_elector_import"].name == run_elector_import.name
