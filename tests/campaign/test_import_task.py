@@ -13,6 +13,7 @@ from django.utils import timezone
 from tests.conftest import make_campaign
 from urne.campaign.models import Academy, Campaign, Elector, ElectorImport, Scrutin
 from urne.campaign.tasks import run_elector_import
+from urne.celery import app
 
 CONTENT = (
     "civilite;prenom;nom;email;corps;grade;etablissement;academie;scrutins\n"
@@ -71,8 +72,6 @@ def test_a_technical_failure_is_recorded_without_the_details(
 
 def test_workers_find_the_task_by_its_name() -> None:
     """A worker imports each app's tasks module: the upload's task must be among them."""
-    from urne.celery import app
-
     app.loader.import_default_modules()
 
     assert app.tasks["urne.campaign.run_elector_import"].name == run_elector_import.name
