@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 
-def run_demo(data_dir: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+def run_demo(data_dir: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -18,7 +18,7 @@ def run_demo(data_dir: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     }
     env.update({"URNE_DATA_DIR": str(data_dir), "URNE_DEMO": "1", "URNE_DEBUG": "1", **extra})
     return subprocess.run(
-        [sys.executable, "-m", "urne", "demo", "--no-serve"],
+        [sys.executable, "-m", "urne", "demo", "--no-serve", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -64,6 +64,14 @@ def test_it_prepares_the_database_loads_the_campaign_once_and_says_what_to_try(
     assert len(list((tmp_path / "media" / "professions-de-foi").rglob("*.pdf"))) == count(
         database, "candidacies_candidatelist"
     )
+
+
+def test_what_it_prints_follows_the_address_it_serves(tmp_path: Path) -> None:
+    result = run_demo(tmp_path, "--addrport", "127.0.0.1:8765")
+
+    assert result.returncode == 0, result.stderr
+    assert "http://127.0.0.1:8765/compte/connexion/" in result.stdout
+    assert "127.0.0.1:8000" not in result.stdout
 
 
 def test_it_refuses_to_run_in_production(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from argparse import ArgumentParser
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from urne.demo import generator
@@ -21,11 +22,8 @@ from urne.demo import generator
 ADDRESS = "127.0.0.1:8000"
 
 
-def _url(name: str, fallback: str) -> str:
-    try:
-        return f"http://{ADDRESS}{reverse(name)}"
-    except NoReverseMatch:
-        return f"http://{ADDRESS}{fallback}"
+def _url(name: str) -> str:
+    return f"{settings.SITE_URL}{reverse(name)}"
 
 
 class Command(BaseCommand):
@@ -48,6 +46,9 @@ class Command(BaseCommand):
                 "La démonstration crée des comptes aux mots de passe publics : elle est "
                 "interdite en production (URNE_PRODUCTION)."
             )
+        if "URNE_SITE_URL" not in os.environ:
+            # Links in the demo's emails and in what is printed lead to the address served.
+            settings.SITE_URL = f"http://{options['addrport']}"
         quiet = {"verbosity": 0}
         # The embedded database, the mail folder and the uploads live there.
         Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
@@ -81,12 +82,12 @@ class Command(BaseCommand):
         )
         write("")
         write("À essayer (données fictives) :")
-        write(f"  Connexion à l'espace électeur : {_url('accounts:login', '/compte/connexion/')}")
-        write(f"  Création d'un compte :          {_url('accounts:signup', '/compte/creer/')}")
-        write(f"  Espace électeur :               {_url('campaign:space', '/espace/')}")
-        write(f"  FAQ et assistance :             {_url('support:faq', '/aide/')}")
-        write(f"  Courriels envoyés :             {_url('support:mailbox', '/aide/courriels/')}")
-        write(f"  Gestion (back office) :         {_url('admin:index', '/gestion/')}")
+        write(f"  Connexion à l'espace électeur : {_url('accounts:login')}")
+        write(f"  Création d'un compte :          {_url('accounts:signup')}")
+        write(f"  Espace électeur :               {_url('campaign:space')}")
+        write(f"  FAQ et assistance :             {_url('support:faq')}")
+        write(f"  Courriels envoyés :             {_url('support:mailbox')}")
+        write(f"  Gestion (back office) :         {_url('admin:index')}")
         write("")
         write(f"Comptes électeurs prêts (mot de passe : {generator.ELECTOR_PASSWORD}) :")
         for email, description in summary.ready_accounts:
@@ -110,7 +111,7 @@ class Command(BaseCommand):
         write("")
         write(
             f"Les courriels ne partent pas : ils sont écrits dans {settings.EMAIL_FILE_PATH} "
-            f"et se lisent sur {_url('support:mailbox', '/aide/courriels/')}"
+            f"et se lisent sur {_url('support:mailbox')}"
             + ("." if settings.DEMO else " (page visible avec URNE_DEMO=1, comme `make demo`).")
         )
         c = campaign
