@@ -22,6 +22,7 @@ LOGIN_BLOCKED = (
     "Trop de tentatives de connexion ont échoué pour cette adresse ou depuis votre réseau."
 )
 MAIL_BLOCKED = "Trop de demandes ont été faites pour cette adresse ou depuis votre réseau."
+CAPTCHA = {"captcha_0": "any-key", "captcha_1": "PASSED"}
 
 
 def fail_login(client: Client, email: str, times: int, ip: str = "192.0.2.1") -> None:
@@ -137,6 +138,22 @@ def test_three_mails_per_address_and_hour_then_a_french_refusal(
     assert MAIL_BLOCKED in response.content.decode()
     assert "Patientez 60 minutes" in response.content.decode()
     assert len(mail.outbox) == 3
+
+
+def test_the_mail_refusal_is_the_sites_429_page_with_its_help(
+    client: Client, post, elector_alice
+) -> None:
+    for _ in range(3):
+        post(reverse("accounts:resend"), {"email": "alice.bernard@ac-dijon.fr", **CAPTCHA})
+
+    response = post(reverse("accounts:resend"), {"email": "alice.bernard@ac-dijon.fr", **CAPTCHA})
+
+    assert response.status_code == 429
+    assert response.templates[0].name == "errors/429.html"
+    page = response.content.decode()
+    assert "<h1>Trop de tentatives</h1>" in page
+    assert MAIL_BLOCKED in page
+    assert reverse("support:assistance") in page
 
 
 def test_the_mail_limit_is_shared_by_the_forms_that_send_mail(post, unconfirmed_alice) -> None:

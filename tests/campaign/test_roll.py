@@ -6,10 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
 from tests.campaign.conftest import paris, text
+from urne.campaign import services
 from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin
 
 ROLL = reverse("campaign:roll", args=["capa-certifies-dijon"])
@@ -152,3 +154,19 @@ def test_a_roll_page_takes_the_same_few_queries_however_long_the_roll(
 
     with django_assert_max_num_queries(10):
         bob.get(ROLL, {"page": 4})
+
+
+def test_the_service_refuses_the_roll_before_the_15_october_whatever_the_caller(
+    capa_dijon: Scrutin, calendar_2014: Campaign, travel: Callable[[datetime], None]
+):
+    travel(paris(2014, 10, 14, 23, 59))
+    scrutin = Scrutin.objects.select_related("campaign").get(pk=capa_dijon.pk)
+
+    with pytest.raises(services.RollsNotPublished) as refused:
+        services.search_roll(scrutin, "", None)
+
+    assert "consultables à partir du 15 octobre 2014" in str(refused.value.message)
+
+    travel(paris(2014, 10, 15))
+
+    assert services.search_roll(scrutin, "", None).total == 0

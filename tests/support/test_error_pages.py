@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
-from django.urls import reverse
+from django.urls import include, path, reverse
+from django_ratelimit.exceptions import Ratelimited
 
 from tests.campaign.conftest import text
 from urne.accounts.models import User
 from urne.campaign.models import Academy
 from urne.support import views
+from urne.support.errors import TooManyAttempts
+
+
+def too_many(request: HttpRequest) -> HttpResponse:
+    raise TooManyAttempts("Revenez demain.")
+
+
+# The site's URLs, plus a view that raises: the error goes through Django's handlers.
+urlpatterns = [path("trop/", too_many), path("", include("urne.urls"))]
+handler403 = "urne.support.views.permission_denied"
+
+
+@pytest.fixture
+def raising_view_urls(settings, db: None) -> None:
+    settings.ROOT_URLCONF = __name__
 
 
 def test_a_404_says_so_in_french_and_points_to_the_assistance(client: Client, dijon: Academy):
@@ -67,11 +86,31 @@ def test_the_csrf_page_says_the_form_expired(voter_bob: User):
 
 def test_the_rate_limit_page_is_french(client: Client, db: None):
     request = RequestFactory().get("/compte/connexion/")
-    from django.contrib.auth.models import AnonymousUser
-
     request.user = AnonymousUser()
 
     response = views.rate_limited(request)
 
     assert response.status_code == 429
-    assert "Trop de tentatives" in text(response)
+    page = text(response)
+    assert "<h1>Trop de tentatives</h1>" in page
+    assert "Patientez quelques minutes avant de réessayer." in page
+
+
+def test_django_ratelimits_refusal_gets_the_429_page_not_the_403(db: None):
+    """Its decorator raises Ratelimited, a PermissionDenied: the 403 handler must tell."""
+    request = RequestFactory().get("/compte/connexion/")
+    request.user = AnonymousUser()
+
+    response = views.permission_denied(request, Ratelimited())
+
+    assert response.status_code == 429
+    assert "<h1>Trop de tentatives</h1>" in text(response)
+
+
+def test_a_typed_refusal_raised_in_a_view_keeps_its_status_and_message(raising_view_urls: None):
+    response = Client().get("/trop/")
+
+    assert response.status_code == 429
+    page = text(response)
+    assert "Trop de tentatives" in page
+    assert "Revenez demain." in page

@@ -156,7 +156,7 @@ class InvitationCampaignAdmin(InvitationAdminBase):
             try:
                 invitations.check_invitations_open(campaign)
             except invitations.InvitationsNotOpen as refused:
-                self.message_user(request, refused.message, messages.ERROR)
+                self.message_user(request, str(refused.message), messages.ERROR)
                 continue
             result = tasks.send_invitations.delay(campaign.pk)
             if result.ready():

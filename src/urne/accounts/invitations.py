@@ -22,18 +22,15 @@ from urne import clock
 from urne.accounts.mail import invitation_message
 from urne.campaign.models import Campaign, Elector
 from urne.support import dates
+from urne.support.errors import VisitorError
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 
 
-class InvitationsNotOpen(Exception):
+class InvitationsNotOpen(VisitorError):
     """The campaign's account creation has not opened yet, or its vote is over."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,12 @@ Views call these and nothing else touches accounts. Rules that shape them:
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.encoding import force_str
-from django.utils.functional import Promise
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
@@ -27,23 +25,17 @@ from urne.accounts import tasks
 from urne.accounts.models import User
 from urne.accounts.rolls import eligible_elector, signup_calendar
 from urne.accounts.tokens import confirmation_token_generator
+from urne.support.errors import VisitorError
 
-logger = logging.getLogger(__name__)
 
-
-class AccountError(Exception):
-    """A refusal the visitor sees; `message` says why, in French."""
-
-    message: str | Promise = _("La demande n'a pas pu aboutir.")
-
-    def __init__(self, message: str | Promise | None = None) -> None:
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
+class AccountError(VisitorError):
+    """A refusal of the account's pages; `message` says why, in French."""
 
 
 class SignupClosed(AccountError):
     """Account creation is not open (yet); the message says from when."""
+
+    status = 403
 
 
 class InvalidLogin(AccountError):

@@ -14,9 +14,11 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
 from urne.campaign.models import normalize_email
+from urne.support.errors import TooManyAttempts
 
 KeyKind = Literal["ip", "address"]
 
@@ -73,15 +75,6 @@ MAIL_RULES = (MAILS_PER_ADDRESS, MAIL_FORMS_PER_IP)
 ALL_RULES = (*LOGIN_RULES, *MAIL_RULES)
 
 
-def any_reached(request: HttpRequest, rules: tuple[Rule, ...], address: str = "") -> bool:
-    return any(rule.reached(request, address) for rule in rules)
-
-
-def count_all(request: HttpRequest, rules: tuple[Rule, ...], address: str = "") -> None:
-    for rule in rules:
-        rule.count(request, address)
-
-
 _RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -97,3 +90,48 @@ def parse_rate(rate: str) -> tuple[int, int]:
 def wait_minutes(rules: tuple[Rule, ...]) -> int:
     """How long someone who reached one of these limits waits at most, in whole minutes."""
     return max(-(-parse_rate(rule.rate)[1] // 60) for rule in rules)
+
+
+def check_login_allowed(request: HttpRequest, address: str) -> None:
+    """TooManyAttempts once failed logins for this address, or from this client, reached
+    their limit: then even the right password is not checked."""
+    if any(rule.reached(request, address) for rule in LOGIN_RULES):
+        raise TooManyAttempts(
+            _(
+                "Trop de tentatives de connexion ont échoué pour cette adresse ou depuis votre "
+                "réseau. Patientez %(minutes)d minutes avant de réessayer, ou choisissez un "
+                "nouveau mot de passe avec « Mot de passe oublié ? »."
+            )
+            % {"minutes": wait_minutes(LOGIN_RULES)}
+        )
+
+
+def count_failed_login(request: HttpRequest, address: str) -> None:
+    for rule in LOGIN_RULES:
+        rule.count(request, address)
+
+
+def _mail_limit_reached() -> TooManyAttempts:
+    return TooManyAttempts(
+        _(
+            "Trop de demandes ont été faites pour cette adresse ou depuis votre réseau. "
+            "Patientez %(minutes)d minutes avant de réessayer."
+        )
+        % {"minutes": wait_minutes(MAIL_RULES)}
+    )
+
+
+def count_mail_form(request: HttpRequest) -> None:
+    """Count one more submitted form that sends an email, from this client; TooManyAttempts
+    (and nothing counted) once the client reached its limit. Call before validating the form,
+    so that invalid submissions count too."""
+    if MAIL_FORMS_PER_IP.reached(request):
+        raise _mail_limit_reached()
+    MAIL_FORMS_PER_IP.count(request)
+
+
+def count_mail_to(request: HttpRequest, address: str) -> None:
+    """Count one more email asked for this address; TooManyAttempts once it reached its limit."""
+    if MAILS_PER_ADDRESS.reached(request, address):
+        raise _mail_limit_reached()
+    MAILS_PER_ADDRESS.count(request, address)

@@ -2,6 +2,8 @@
 the resend form and the password reset (Django's views, French templates, our form and tokens).
 
 Views read the form, check the rate limits and call services; nothing here decides a rule.
+A limit reached on a form that sends an email raises TooManyAttempts, which support.views shows
+as the 429 page; the login and confirmation forms show theirs in place, above the form.
 """
 
 from __future__ import annotations
@@ -33,25 +35,10 @@ from urne.accounts.forms import (
 from urne.accounts.models import User
 from urne.accounts.tokens import password_reset_token_generator
 from urne.campaign.models import normalize_email
+from urne.support.errors import TooManyAttempts
 
 # Every user logs in with a password checked by services.check_login.
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 (a class path)
-
-
-def _login_throttled() -> str:
-    return _(
-        "Trop de tentatives de connexion ont échoué pour cette adresse ou depuis votre réseau. "
-        "Patientez %(minutes)d minutes avant de réessayer, ou choisissez un nouveau mot de passe "
-        "avec « Mot de passe oublié ? »."
-    ) % {"minutes": throttle.wait_minutes(throttle.LOGIN_RULES)}
-
-
-def _mail_throttled(request: HttpRequest) -> HttpResponse:
-    message = _(
-        "Trop de demandes ont été faites pour cette adresse ou depuis votre réseau. "
-        "Patientez %(minutes)d minutes avant de réessayer."
-    ) % {"minutes": throttle.wait_minutes(throttle.MAIL_RULES)}
-    return render(request, "accounts/throttled.html", {"message": message}, status=429)
 
 
 def _typed_address(request: HttpRequest) -> str:
@@ -85,12 +72,14 @@ def login(request: HttpRequest) -> HttpResponse:
     problem: services.AccountError | None = None
     if request.method == "POST":
         address = _typed_address(request)
-        if throttle.any_reached(request, throttle.LOGIN_RULES, address):
+        try:
+            throttle.check_login_allowed(request, address)
+        except TooManyAttempts as limit:
             return render(
                 request,
                 "accounts/login.html",
-                {"form": LoginForm(), "throttled": _login_throttled()},
-                status=429,
+                {"form": LoginForm(), "throttled": limit.message},
+                status=limit.status,
             )
         if form.is_valid():
             try:
@@ -98,7 +87,7 @@ def login(request: HttpRequest) -> HttpResponse:
                     form.cleaned_data["email"], form.cleaned_data["password"]
                 )
             except services.InvalidLogin as error:
-                throttle.count_all(request, throttle.LOGIN_RULES, address)
+                throttle.count_failed_login(request, address)
                 problem = error
             except services.AccountError as error:
                 problem = error  # the right password: not a guess to count
@@ -138,14 +127,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     text_captcha = wants_text_challenge(request)
     form = SignupForm(request.POST if request.method == "POST" else None, text_captcha=text_captcha)
     if request.method == "POST":
-        if throttle.MAIL_FORMS_PER_IP.reached(request):
-            return _mail_throttled(request)
-        throttle.MAIL_FORMS_PER_IP.count(request)
+        throttle.count_mail_form(request)  # beyond the limit, the 429 page (support.views)
         if form.is_valid():
             address = form.cleaned_data["email"]
-            if throttle.MAILS_PER_ADDRESS.reached(request, address):
-                return _mail_throttled(request)
-            throttle.MAILS_PER_ADDRESS.count(request, address)
+            throttle.count_mail_to(request, address)
             try:
                 services.do_request_account(address, form.cleaned_data["password1"])
             except services.SignupClosed as closed:
@@ -172,19 +157,21 @@ def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         return _invalid_link(request, error)
     form = ConfirmAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if throttle.any_reached(request, throttle.LOGIN_RULES, user.email):
+        try:
+            throttle.check_login_allowed(request, user.email)
+        except TooManyAttempts as limit:
             return render(
                 request,
                 "accounts/confirm.html",
-                {"form": ConfirmAccountForm(), "throttled": _login_throttled()},
-                status=429,
+                {"form": ConfirmAccountForm(), "throttled": limit.message},
+                status=limit.status,
             )
         if form.is_valid():
             try:
                 services.check_confirmation(uidb64, token, form.cleaned_data["password"])
                 services.do_confirm_account(user)
             except services.InvalidLogin as error:
-                throttle.count_all(request, throttle.LOGIN_RULES, user.email)
+                throttle.count_failed_login(request, user.email)
                 form.add_error("password", str(error.message))
             except services.InvalidLink as error:
                 return _invalid_link(request, error)
@@ -207,14 +194,10 @@ def resend(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, text_captcha=text_captcha
     )
     if request.method == "POST":
-        if throttle.MAIL_FORMS_PER_IP.reached(request):
-            return _mail_throttled(request)
-        throttle.MAIL_FORMS_PER_IP.count(request)
+        throttle.count_mail_form(request)
         if form.is_valid():
             address = form.cleaned_data["email"]
-            if throttle.MAILS_PER_ADDRESS.reached(request, address):
-                return _mail_throttled(request)
-            throttle.MAILS_PER_ADDRESS.count(request, address)
+            throttle.count_mail_to(request, address)
             services.do_request_confirmation_mail(address)
             return redirect("accounts:resend_done")
     return render(request, "accounts/resend.html", {"form": form, "text_captcha": text_captcha})
@@ -233,16 +216,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if throttle.MAIL_FORMS_PER_IP.reached(request):
-            return _mail_throttled(request)
-        throttle.MAIL_FORMS_PER_IP.count(request)
+        throttle.count_mail_form(request)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
-        address = form.cleaned_data["email"]
-        if throttle.MAILS_PER_ADDRESS.reached(self.request, address):
-            return _mail_throttled(self.request)
-        throttle.MAILS_PER_ADDRESS.count(self.request, address)
+        throttle.count_mail_to(self.request, form.cleaned_data["email"])
         return super().form_valid(form)
 
 

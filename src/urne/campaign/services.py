@@ -19,7 +19,7 @@ from urne import clock
 from urne.campaign.models import Campaign, Elector, ProfileCorrectionRequest, Scrutin
 from urne.candidacies.models import Candidate, CandidateList
 from urne.support import dates
-from urne.support.errors import Forbidden, NotFound
+from urne.support.errors import Forbidden, NotFound, VisitorError
 
 ROLL_PAGE_SIZE = 50
 ROLL_QUERY_MAX_WORDS = 5
@@ -29,20 +29,23 @@ class NotAnElector(Forbidden):
     """The account is not a confirmed elector's (staff, or an unconfirmed account)."""
 
 
-class CorrectionRefused(Exception):
+class CorrectionRefused(VisitorError):
     """A profile correction request that cannot be accepted; `message` says why, in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class CorrectionsClosed(CorrectionRefused):
-    pass
+    status = 403
 
 
 class CorrectionAlreadyOpen(CorrectionRefused):
-    pass
+    message = _(
+        "Vous avez déjà une demande en cours pour cette information : attendez la réponse de "
+        "votre académie."
+    )
+
+
+class RollsNotPublished(VisitorError):
+    """The campaign's rolls are not published yet; the message says from when."""
 
 
 class NoCurrentCampaign(Exception):
@@ -114,8 +117,14 @@ def roll_electors(scrutin: Scrutin, query: str = "") -> QuerySet[Elector]:
     return electors
 
 
+def check_rolls_published(campaign: Campaign) -> None:
+    if not campaign.rolls_published():
+        raise RollsNotPublished(rolls_opening_notice(campaign))
+
+
 def search_roll(scrutin: Scrutin, query: str, page_number: str | int | None) -> RollSearch:
-    """A page of the roll. Call only once `check_rolls_published` allowed it."""
+    """A page of the roll, once the campaign published its rolls (RollsNotPublished before)."""
+    check_rolls_published(scrutin.campaign)
     paginator = Paginator(roll_electors(scrutin, query), ROLL_PAGE_SIZE)
     page = paginator.get_page(page_number)
     return RollSearch(page=page, query=query, total=paginator.count)
@@ -174,14 +183,7 @@ def check_request_correction(elector: Elector, field: str) -> None:
     if elector.correction_requests.filter(
         field=field, status=ProfileCorrectionRequest.Status.SUBMITTED
     ).exists():
-        raise CorrectionAlreadyOpen(
-            str(
-                _(
-                    "Vous avez déjà une demande en cours pour cette information : attendez la "
-                    "réponse de votre académie."
-                )
-            )
-        )
+        raise CorrectionAlreadyOpen
 
 
 def corrections_closed_notice(campaign: Campaign) -> str:
@@ -210,9 +212,7 @@ def do_request_correction(
             )
     except IntegrityError:
         # Two submissions raced past the check: the constraint keeps one; say so like the check.
-        raise CorrectionAlreadyOpen(
-            str(_("Vous avez déjà une demande en cours pour cette information."))
-        ) from None
+        raise CorrectionAlreadyOpen from None
 
 
 def do_answer_corrections(

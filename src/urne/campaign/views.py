@@ -82,7 +82,7 @@ def request_correction(request: HttpRequest, elector: Elector) -> HttpResponse:
                 elector, data["field"], data["correction"], data["comment"]
             )
         except services.CorrectionRefused as refused:
-            form.add_error(None, refused.message)
+            form.add_error(None, str(refused.message))
         else:
             messages.success(
                 request,
@@ -139,15 +139,15 @@ def scrutin(request: HttpRequest, elector: Elector, code: str) -> HttpResponse:
 @elector_view
 def roll(request: HttpRequest, elector: Elector, code: str) -> HttpResponse:
     found = services.access_scrutin_as_elector(elector, code)
-    campaign = found.campaign
-    context: dict[str, object] = {"scrutin": found, "campaign": campaign}
-    if not campaign.rolls_published():
-        context["notice"] = services.rolls_opening_notice(campaign)
-        return render(request, "campaign/roll.html", context)
+    context: dict[str, object] = {"scrutin": found, "campaign": found.campaign}
     form = RollSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
+    try:
+        context["search"] = services.search_roll(found, query, request.GET.get("page"))
+    except services.RollsNotPublished as closed:
+        context["notice"] = closed.message
+        return render(request, "campaign/roll.html", context)
     context["form"] = form
-    context["search"] = services.search_roll(found, query, request.GET.get("page"))
     return render(request, "campaign/roll.html", context, status=200 if form.is_valid() else 400)
 
 

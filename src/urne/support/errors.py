@@ -1,23 +1,55 @@
-"""Errors the visitor sees, each with a reason in plain French shown on the error page."""
+"""The errors a visitor sees: one hierarchy, each with a message in plain French.
+
+Services raise these; the page that shows them is chosen in one place, `support.views`:
+`NotFound` and `Forbidden` (with `TooManyAttempts`) reach Django's 404 and 403 handlers from
+anywhere, and a view that keeps its own page for a refusal (a form error, the login form) shows
+`message` as it is. Messages are lazy translations, or already formatted in the active language.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
-class NotFound(Http404):
+class VisitorError(Exception):
+    """A refusal the visitor sees; `message` says why. Subclasses give a default message."""
+
+    message: str | Promise = _("La demande n'a pas pu aboutir.")
+    # The HTTP status of the page that shows the error on its own.
+    status = 400
+
+    def __init__(self, message: str | Promise | None = None) -> None:
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class NotFound(VisitorError, Http404):
     """A 404 whose reason is safe and useful to show (Django's own 404 messages are not)."""
 
-    def __init__(self, reason: str | Promise) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    message = _("La page demandée n'existe pas ou a été déplacée.")
+    status = 404
 
 
-class Forbidden(PermissionDenied):
+class Forbidden(VisitorError, PermissionDenied):
     """A 403 whose reason is safe and useful to show."""
 
-    def __init__(self, reason: str | Promise) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    message = _("Vous n'avez pas accès à cette page.")
+    status = 403
+
+
+class TooManyAttempts(Forbidden):
+    """A rate limit reached: a 429 page that says how long to wait.
+
+    A Forbidden, so that Django's 403 handler renders it from any view (Django has no 429
+    handler); `support.views.permission_denied` gives it its own page and status.
+    """
+
+    message = _(
+        "Vous avez fait trop de tentatives en peu de temps. Patientez quelques minutes avant de "
+        "réessayer."
+    )
+    status = 429

@@ -15,12 +15,13 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_ratelimit.exceptions import Ratelimited
 
 from urne.campaign.models import Academy, Campaign
 from urne.campaign.services import NoCurrentCampaign, current_campaign
 from urne.support import mailbox
 from urne.support.context_processors import assistance_for
-from urne.support.errors import Forbidden, NotFound
+from urne.support.errors import Forbidden, NotFound, TooManyAttempts, VisitorError
 from urne.support.models import FaqEntry
 
 logger = logging.getLogger(__name__)
@@ -91,29 +92,31 @@ def mailbox_message(request: HttpRequest, message_id: str) -> HttpResponse:
     return render(request, "support/mailbox_message.html", {"message": message})
 
 
-def _error(
-    request: HttpRequest, template: str, status: int, exception: Exception | None = None
-) -> HttpResponse:
-    # Only our own typed errors carry a reason fit for the visitor; Django's are for developers.
-    reason = exception.reason if isinstance(exception, NotFound | Forbidden) else ""
-    return render(request, template, {"reason": reason}, status=status)
+def render_error(request: HttpRequest, error: VisitorError) -> HttpResponse:
+    """The page of an error shown on its own: errors/<status>.html with the error's message."""
+    return render(
+        request, f"errors/{error.status}.html", {"reason": error.message}, status=error.status
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, "errors/400.html", 400)
+    # Django's own reasons (a suspicious operation) are for developers, not for the visitor.
+    return render(request, "errors/400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, "errors/403.html", 403, exception)
+    if isinstance(exception, Ratelimited):  # django-ratelimit's, should a view use its decorator
+        return render_error(request, TooManyAttempts())
+    return render_error(request, exception if isinstance(exception, VisitorError) else Forbidden())
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, "errors/404.html", 404, exception)
+    return render_error(request, exception if isinstance(exception, VisitorError) else NotFound())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     try:
-        return _error(request, "errors/500.html", 500)
+        return render(request, "errors/500.html", status=500)
     except Exception:
         # The failure may be the database itself, which the page's context needs: fall back to
         # the page without a request context rather than to a blank answer.
@@ -122,8 +125,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, "errors/429.html", 429)
+    """RATELIMIT_VIEW, for django-ratelimit's middleware."""
+    return render_error(request, TooManyAttempts())
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return _error(request, "errors/csrf.html", 403)
+    return render(request, "errors/csrf.html", status=403)
