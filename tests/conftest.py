@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -21,6 +22,26 @@ from urne.accounts.models import User
 from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin
 
 PASSWORD = "Bonjour2014x"
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    """A moment on the clocks of Paris, where the calendar is decided: paris(2014, 11, 27, 10)."""
+    return datetime(year, month, day, hour, minute, second, tzinfo=PARIS)
+
+
+# The seed's calendar (2014).
+CALENDAR_2014: dict[str, Any] = {
+    "accounts_open_at": paris(2014, 9, 22, 9),
+    "rolls_published_at": paris(2014, 10, 15),
+    "candidacies_published_at": paris(2014, 10, 28),
+    "identifiers_available_at": paris(2014, 11, 12),
+    "corrections_deadline": paris(2014, 11, 14, 23, 59, 59),
+    "vote_opens_at": paris(2014, 11, 27, 10),
+    "vote_closes_at": paris(2014, 12, 4, 17),
+}
 
 
 @pytest.fixture
@@ -35,8 +56,15 @@ def travel() -> Iterator[Callable[[datetime], None]]:
         yield go
 
 
-def make_campaign(now: datetime | None = None, **dates: Any) -> Campaign:
-    """A campaign whose every step is open at `now` (the vote opened an hour ago)."""
+def make_campaign(
+    now: datetime | None = None,
+    *,
+    name: str = "Élections professionnelles 2014",
+    year: int = 2014,
+    **dates: Any,
+) -> Campaign:
+    """A campaign whose every step is open at `now` (the vote opened an hour ago), unless
+    `dates` say otherwise (make_campaign(**CALENDAR_2014))."""
     at = now or timezone.now()
     defaults = {
         "accounts_open_at": at - timedelta(days=60),
@@ -48,9 +76,7 @@ def make_campaign(now: datetime | None = None, **dates: Any) -> Campaign:
         "vote_closes_at": at + timedelta(days=7),
     }
     defaults.update(dates)
-    return Campaign.objects.create(
-        name="Élections professionnelles 2014", year=2014, organizer="Ministère", **defaults
-    )
+    return Campaign.objects.create(name=name, year=year, organizer="Ministère", **defaults)
 
 
 @pytest.fixture
@@ -58,28 +84,28 @@ def campaign(db: None) -> Campaign:
     return make_campaign()
 
 
-@pytest.fixture
-def dijon(campaign: Campaign) -> Academy:
+def make_academy(campaign: Campaign, name: str, phone: str) -> Academy:
+    """The academy `name` of the campaign, with its ac-<code>.fr domain and its assistance
+    (elections<year>@ac-<code>.fr, `phone`)."""
+    code = name.lower()
     return Academy.objects.create(
         campaign=campaign,
-        code="dijon",
-        name="Dijon",
-        mail_domain="ac-dijon.fr",
-        assistance_email="elections2014@ac-dijon.fr",
-        assistance_phone="03.80.44.89.95",
+        code=code,
+        name=name,
+        mail_domain=f"ac-{code}.fr",
+        assistance_email=f"elections{campaign.year}@ac-{code}.fr",
+        assistance_phone=phone,
     )
+
+
+@pytest.fixture
+def dijon(campaign: Campaign) -> Academy:
+    return make_academy(campaign, "Dijon", "03.80.44.89.95")
 
 
 @pytest.fixture
 def lyon(campaign: Campaign) -> Academy:
-    return Academy.objects.create(
-        campaign=campaign,
-        code="lyon",
-        name="Lyon",
-        mail_domain="ac-lyon.fr",
-        assistance_email="elections2014@ac-lyon.fr",
-        assistance_phone="04.72.80.60.60",
-    )
+    return make_academy(campaign, "Lyon", "04.72.80.60.60")
 
 
 @pytest.fixture

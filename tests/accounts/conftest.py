@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core import mail
 from django.test import Client
 
-from tests.conftest import PASSWORD, make_elector
+from tests.conftest import CALENDAR_2014, PASSWORD, make_academy, make_campaign, make_elector
 from urne.accounts.models import User
 from urne.campaign.models import Academy, Campaign, Elector
 
-PARIS = ZoneInfo("Europe/Paris")
 NEW_PASSWORD = "Printemps2014z"
 LINK = re.compile(r"https?://\S+")
 
@@ -83,33 +80,15 @@ def unconfirmed_alice(elector_alice: Elector) -> User:
     )
 
 
-def paris(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    """A moment on the clocks of Paris, where the calendar is decided."""
-    return datetime(year, month, day, hour, minute, tzinfo=PARIS)
-
-
 @pytest.fixture
 def campaign_2014(db: None) -> Campaign:
     """The seed's calendar (2014), with Alice on the roll of Dijon."""
-    campaign = Campaign.objects.create(
-        name="Élections professionnelles 2014",
-        year=2014,
-        organizer="Ministère",
-        accounts_open_at=paris(2014, 9, 22, 9, 0),
-        rolls_published_at=paris(2014, 10, 15, 9, 0),
-        candidacies_published_at=paris(2014, 10, 28, 9, 0),
-        identifiers_available_at=paris(2014, 11, 12, 9, 0),
-        corrections_deadline=paris(2014, 11, 14, 18, 0),
-        vote_opens_at=paris(2014, 11, 27, 10, 0),
-        vote_closes_at=paris(2014, 12, 4, 17, 0),
+    campaign = make_campaign(**CALENDAR_2014)
+    make_elector(
+        campaign,
+        make_academy(campaign, "Dijon", "03.80.44.89.95"),
+        "Alice",
+        "Bernard",
+        civilite="MME",
     )
-    academy = Academy.objects.create(
-        campaign=campaign,
-        code="dijon",
-        name="Dijon",
-        mail_domain="ac-dijon.fr",
-        assistance_email="elections2014@ac-dijon.fr",
-        assistance_phone="03.80.44.89.95",
-    )
-    make_elector(campaign, academy, "Alice", "Bernard", civilite="MME")
     return campaign

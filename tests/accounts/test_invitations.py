@@ -7,9 +7,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from tests.accounts.conftest import paris
 from tests.accounts.mailbackends import DyingBackend, RefusingBackend, WorkerLost
-from tests.conftest import make_elector
+from tests.conftest import make_elector, paris
 from urne import clock
 from urne.accounts import invitations, tasks
 from urne.accounts.models import User
@@ -157,7 +156,7 @@ def test_invitations_cannot_leave_before_account_creation_opens(campaign_2014, t
     with pytest.raises(invitations.InvitationsNotOpen) as refused:
         send(campaign_2014)
 
-    assert "n'ouvre que le 22 septembre 2014 à 9 h 00" in refused.value.message
+    assert "n'ouvre que le 22 septembre 2014 à 9 h 00" in str(refused.value.message)
     assert mail.outbox == []
     assert Elector.objects.filter(invitation_sent_at__isnull=False).count() == 0
 

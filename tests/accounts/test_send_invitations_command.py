@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.accounts.conftest import paris
 from tests.accounts.mailbackends import RefusingBackend
+from tests.conftest import paris
 from urne.campaign.models import Campaign
 
 

@@ -7,7 +7,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts.conftest import paris, signup_data
+from tests.accounts.conftest import signup_data
+from tests.conftest import paris
 from urne.accounts.models import User
 from urne.campaign.models import Campaign
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.base import ContentFile
@@ -17,30 +16,10 @@ from django.http.response import HttpResponseBase
 from django.test import Client
 from reportlab.pdfgen import canvas
 
+from tests.conftest import CALENDAR_2014, paris
 from urne.accounts.models import User
 from urne.campaign.models import Campaign, Civilite, Scrutin
 from urne.candidacies.models import Candidate, CandidateList, Union
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def paris(
-    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
-) -> datetime:
-    """A moment on the clocks of Paris: paris(2014, 11, 27, 10)."""
-    return datetime(year, month, day, hour, minute, second, tzinfo=PARIS)
-
-
-# The seed's calendar (2014).
-CALENDAR_2014 = {
-    "accounts_open_at": paris(2014, 9, 22, 9),
-    "rolls_published_at": paris(2014, 10, 15),
-    "candidacies_published_at": paris(2014, 10, 28),
-    "identifiers_available_at": paris(2014, 11, 12),
-    "corrections_deadline": paris(2014, 11, 14, 23, 59, 59),
-    "vote_opens_at": paris(2014, 11, 27, 10),
-    "vote_closes_at": paris(2014, 12, 4, 17),
-}
 
 
 @pytest.fixture

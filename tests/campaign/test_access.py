@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.campaign.conftest import text
-from tests.conftest import make_account, make_elector
+from tests.conftest import make_account, make_campaign, make_elector
 from urne.accounts.models import User
 from urne.campaign.models import Academy, Campaign, Scrutin
 from urne.candidacies.models import CandidateList
@@ -99,23 +98,7 @@ def test_an_outsider_does_not_see_bobs_scrutins_in_the_list(charlie: Client, vot
 def test_a_scrutin_of_another_campaign_stays_hidden_even_with_a_roll_entry(
     bob: Client, voter_bob: User
 ):
-    other = Campaign.objects.create(
-        name="Élections 2018",
-        year=2018,
-        organizer="Ministère",
-        **{
-            field: timezone.now()
-            for field in (
-                "accounts_open_at",
-                "rolls_published_at",
-                "candidacies_published_at",
-                "identifiers_available_at",
-                "corrections_deadline",
-                "vote_opens_at",
-                "vote_closes_at",
-            )
-        },
-    )
+    other = make_campaign(name="Élections 2018", year=2018)
     stray = Scrutin.objects.create(
         campaign=other, code="ctm-2018", name="CTM 2018", level="national", kind="CSA", seats=15
     )

@@ -33,9 +33,7 @@ def test_it_fills_the_address_and_leaves_the_password_blank(
 def test_it_gives_the_academys_assistance(bob: Client, campaign: Campaign):
     page = text(bob.get(MEMO))
 
-    assert "En cas de problème, saisissez l'assistance académique :" in page or (
-        "En cas de problème, saisissez l'assistance académique :" in page
-    )
+    assert "En cas de problème, saisissez l'assistance académique :" in page
     assert 'href="mailto:elections2014@ac-dijon.fr"' in page
     assert "Tél : 03.80.44.89.95" in page
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from django.test import Client
 from django.urls import reverse
 
-from tests.campaign.conftest import paris, text
+from tests.campaign.conftest import text
+from tests.conftest import paris
 from urne.campaign.models import Campaign
 from urne.candidacies.models import CandidateList
 

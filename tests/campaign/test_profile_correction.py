@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.campaign.conftest import paris, text
+from tests.campaign.conftest import text
+from tests.conftest import paris
 from urne.accounts.models import User
 from urne.campaign import services
 from urne.campaign.models import Campaign, Elector, ProfileCorrectionRequest

@@ -10,7 +10,8 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from tests.campaign.conftest import paris, text
+from tests.campaign.conftest import text
+from tests.conftest import paris
 from urne.campaign.models import Campaign
 from urne.candidacies.models import CandidateList
 

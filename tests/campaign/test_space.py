@@ -8,7 +8,8 @@ from datetime import datetime
 from django.test import Client
 from django.urls import reverse
 
-from tests.campaign.conftest import paris, text
+from tests.campaign.conftest import text
+from tests.conftest import paris
 from urne.campaign.models import Campaign
 
 SPACE = reverse("campaign:space")

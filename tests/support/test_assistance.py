@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.campaign.conftest import text
+from tests.conftest import CALENDAR_2014, make_academy, make_campaign
 from urne.accounts.models import User
 from urne.campaign.models import Academy, Campaign
 
@@ -27,26 +28,13 @@ def test_anyone_finds_every_academys_contact(client: Client, dijon: Academy, lyo
 def test_it_lists_only_the_current_campaigns_academies(
     client: Client, dijon: Academy, campaign: Campaign
 ):
-    older = Campaign.objects.create(
+    # The same calendar: the latest campaign is the one of the higher year.
+    older = make_campaign(
         name="Élections 2011",
         year=2011,
-        organizer="Ministère",
-        accounts_open_at=campaign.accounts_open_at,
-        rolls_published_at=campaign.rolls_published_at,
-        candidacies_published_at=campaign.candidacies_published_at,
-        identifiers_available_at=campaign.identifiers_available_at,
-        corrections_deadline=campaign.corrections_deadline,
-        vote_opens_at=campaign.vote_opens_at,
-        vote_closes_at=campaign.vote_closes_at,
+        **{field: getattr(campaign, field) for field in CALENDAR_2014},
     )
-    Academy.objects.create(
-        campaign=older,
-        code="dijon",
-        name="Dijon",
-        mail_domain="ac-dijon.fr",
-        assistance_email="elections2011@ac-dijon.fr",
-        assistance_phone="03.80.00.00.00",
-    )
+    make_academy(older, "Dijon", "03.80.00.00.00")
 
     page = text(client.get(ASSISTANCE))
 

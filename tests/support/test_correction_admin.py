@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.campaign.conftest import paris, text
+from tests.campaign.conftest import text
+from tests.conftest import paris
 from urne.accounts.models import User
 from urne.campaign import services
 from urne.campaign.models import Elector, ProfileCorrectionRequest

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from django.utils import translation
 
-from tests.campaign.conftest import paris
+from tests.conftest import paris
 from urne.support import dates
 
 
