@@ -276,3 +276,19 @@ def test_simulate_refuses_an_output_in_a_missing_folder_or_a_folder(capsys, tmp_
     code, _, err = run(capsys, *base, str(tmp_path))
     assert code == 2
     assert "is a folder" in err
+
+
+def test_verify_prints_the_fingerprint_and_checks_the_archive_continues_an_earlier_one(
+    capsys, tmp_path, tallied
+):
+    code, out, _ = run(capsys, "verify", str(tallied), "--json")
+    fingerprint = json.loads(out)["fingerprint"]
+    code, out, _ = run(capsys, "verify", str(tallied), "--since", fingerprint.upper())
+    assert code == 0
+    assert f"Archive fingerprint (last of 11 events): {fingerprint}" in out
+    code, out, _ = run(capsys, "verify", str(tallied), "--since", "0" * 64)
+    assert code == 1
+    assert "does not continue the earlier one" in out
+    code, _, err = run(capsys, "verify", str(tallied), "--since", "abc")
+    assert code == 2
+    assert "64 hexadecimal digits" in err

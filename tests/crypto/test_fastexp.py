@@ -248,3 +248,11 @@ def test_a_safe_prime_group_is_never_deferred():
     with deferred_membership() as deferred:
         group.element(members(1, group)[0])
     assert deferred == []
+
+
+def test_tiny_exponents_are_kept_and_still_right():
+    table = FixedBaseTable(G, P, 256, 8, Q)
+    for exponent in (-16, -1, 0, 1, 2, 16):
+        first = table.pow(exponent)
+        assert first == gmpy2.powmod(G, exponent % Q, P)
+        assert table.pow(exponent) is first

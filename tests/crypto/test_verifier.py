@@ -467,3 +467,35 @@ def test_an_archive_written_again_from_its_steps_still_verifies(tmp_path, tallie
     write(path, items, timestamp)
     assert path.read_bytes() == tallied.read_bytes()
     verify_archive(path, jobs=1)
+
+
+# --- the board only grows ------------------------------------------------------------------------
+
+
+def test_a_later_archive_continues_the_one_verified_during_the_vote(tmp_path, election, tallied):
+    during = tmp_path / "during.bel"
+    write_simulation(election, during, Stage.OPEN)
+    seen = verify_archive(during, jobs=1)
+    assert len(seen.fingerprint) == 64
+    assert seen.events == 7  # Setup and 6 ballots
+    final = verify_archive(tallied, jobs=1, earlier=seen.fingerprint)
+    assert final.fingerprint != seen.fingerprint
+    assert final.events == 11
+
+
+def test_an_archive_that_dropped_a_ballot_since_does_not_continue_it(tmp_path, election, tallied):
+    during = tmp_path / "during.bel"
+    write_simulation(election, during, Stage.OPEN)
+    seen = verify_archive(during, jobs=1)
+
+    def drop_and_recount(items: list[Step]) -> list[Step]:
+        del items[indices(items, "ballot")[0]]
+        # A careful forger fixes the tally and the result too: only the chain tells.
+        return items[: indices(items, "end")[0] + 1]
+
+    rewritten = tamper(tallied, tmp_path / "rewritten.bel", drop_and_recount)
+    verify_archive(rewritten, jobs=1)  # consistent on its own
+    with pytest.raises(VerificationFailed) as failure:
+        verify_archive(rewritten, jobs=1, earlier=seen.fingerprint)
+    assert failure.value.check is Check.ARCHIVE
+    assert f"does not hold the event {seen.fingerprint}" in str(failure.value)

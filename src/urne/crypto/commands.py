@@ -2,7 +2,8 @@
 
 `urne.cli` hands them over with `main(command, args)`, which returns the exit code:
 
-- ``urne verify PATH [--json] [--jobs N]``: verify a scrutin's archive (`urne.crypto.verifier`).
+- ``urne verify PATH [--json] [--jobs N] [--since FINGERPRINT]``: verify a scrutin's archive
+  (`urne.crypto.verifier`); with ``--since``, also that it continues an archive verified before.
   PATH is a ``.bel`` file (any name) or a folder holding exactly one. Exit 0 and a summary when
   every check holds; 1 and the first failing check in words when one fails; 2 when PATH is not
   something to verify (missing, not an archive, truncated, a folder with none or several).
@@ -100,6 +101,13 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+def _fingerprint(value: str) -> str:
+    text = value.strip().lower()
+    if len(text) != 64 or any(character not in "0123456789abcdef" for character in text):
+        raise argparse.ArgumentTypeError("a fingerprint is 64 hexadecimal digits")
+    return text
+
+
 def _count(value: str) -> int:
     try:
         number = int(value)
@@ -159,6 +167,7 @@ def _format_summary(archive: Path, summary: Summary) -> str:
                 f"    {label:<{width}}  {count:>8}"
                 for label, count in zip(labels, counts, strict=True)
             ]
+    lines.append(f"Archive fingerprint (last of {summary.events} events): {summary.fingerprint}")
     lines.append(f"Verified in {summary.seconds:.1f} s.")
     return "\n".join(lines)
 
@@ -173,6 +182,13 @@ def verify(args: Sequence[str]) -> int:
     parser.add_argument(
         "--jobs", type=_jobs, default=None, help="processes checking ballots (default: one a core)"
     )
+    parser.add_argument(
+        "--since",
+        type=_fingerprint,
+        default=None,
+        metavar="FINGERPRINT",
+        help="the fingerprint of an archive verified earlier: check that this one continues it",
+    )
     options = parser.parse_args(list(args))
     archive = find_archive(options.path)
     try:
@@ -184,7 +200,9 @@ def verify(args: Sequence[str]) -> int:
     bar = _progress("Checking ballots")
     try:
         with ArchiveReader.open(archive) as reader:
-            summary = verify_records(reader.records(), options.jobs, bar, expected)
+            summary = verify_records(
+                reader.records(), options.jobs, bar, expected, earlier=options.since
+            )
     except InvalidArchive as error:  # the file changed since it was scanned
         raise BadInput(f"{archive}: not a complete Belenios archive: {error}") from None
     except VerificationFailed as error:

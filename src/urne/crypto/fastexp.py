@@ -54,6 +54,9 @@ _SMALL_MULTI_EXP = 24
 _SECURITY_BITS = 128
 """A batch test accepts a set holding a number outside the subgroup with probability < 2^-128."""
 
+_SMALL_EXPONENT = 16
+"""`FixedBaseTable` keeps its results for exponents from -16 to 16."""
+
 
 def window_for(uses: int, bits: int = 256) -> int:
     """The table width w that minimizes the cost of building a fixed-base table (about
@@ -82,6 +85,9 @@ class FixedBaseTable:
         self.base = gmpy2.mpz(base)
         self.modulus = gmpy2.mpz(modulus)
         self.order = None if order is None else gmpy2.mpz(order)
+        self._order = None if order is None else int(order)
+        self._small: dict[int, int] = {}
+        """Results for tiny exponents (such as the -1 of g^-1 in every 0/1 proof), kept."""
         self.bits = bits
         self.window = window
         self._mask = (1 << window) - 1
@@ -102,10 +108,22 @@ class FixedBaseTable:
     def pow(self, exponent: int) -> int:
         """base^exponent modulo the modulus (reduced modulo `order` first when it was given)."""
         e = int(exponent)
-        if self.order is not None:
-            e %= int(self.order)
+        if -_SMALL_EXPONENT <= e <= _SMALL_EXPONENT:
+            known = self._small.get(e)
+            if known is not None:
+                return known
+            if e < 0 and self._order is None:
+                raise ValueError("a negative exponent needs the base's order")
+            result = self._pow(e % self._order if e < 0 and self._order else e)
+            self._small[e] = result
+            return result
+        if self._order is not None:
+            e %= self._order
         elif e < 0:
             raise ValueError("a negative exponent needs the base's order")
+        return self._pow(e)
+
+    def _pow(self, e: int) -> int:
         if e.bit_length() > self.bits:
             raise ValueError(f"exponent of {e.bit_length()} bits for a {self.bits}-bit table")
         m = self.modulus

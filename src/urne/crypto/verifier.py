@@ -130,6 +130,11 @@ class Summary:
     stage: str
     """"open" (ballots still come in), "closed" (the vote is over, not tallied yet), "tallied"."""
     result: Result | None
+    fingerprint: str = ""
+    """The hash of the archive's last event: it names this state of the board (two archives
+    with the same fingerprint hold the same events), and a later archive holds it if nothing was
+    removed since (`verify_records`' `earlier`)."""
+    events: int = 0
     seconds: float = field(default=0.0, compare=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -138,6 +143,8 @@ class Summary:
             "uuid": self.uuid,
             "name": self.name,
             "stage": self.stage,
+            "fingerprint": self.fingerprint,
+            "events": self.events,
             "voters": self.voters,
             "ballots": self.ballots,
             "total_weight": self.total_weight,
@@ -528,6 +535,7 @@ def verify_records(
     progress: Progress | None = None,
     expected_ballots: int | None = None,
     chunk: int | None = None,
+    earlier: str | None = None,
 ) -> Summary:
     """Run every check of the module docstring on an archive's records, in the archive's order
     (`urne.crypto.archive.ArchiveReader.records`); raise `VerificationFailed` at the first that
@@ -535,7 +543,8 @@ def verify_records(
 
     `jobs` processes check the ballots (default: one per core, or just this one for a few
     ballots); `expected_ballots` sizes the chunks of ballots sent to them (or `chunk`) and the
-    progress reports.
+    progress reports. With `earlier`, the fingerprint of an archive verified before (its last
+    event's hash), the chain must hold that event: the board only grew since.
     """
     started = time.perf_counter()
     stream = iter(records)
@@ -545,6 +554,8 @@ def verify_records(
         raise VerificationFailed(Check.ARCHIVE, str(error)) from None
     if not isinstance(setup, SetupRecord):
         raise VerificationFailed(Check.ARCHIVE, "the archive has no Setup event")
+    last = setup.event
+    found = earlier is None or earlier == last.hash
     election, trustees, credentials = _check_setup(setup)
     group = election.group
     workers = default_jobs() if jobs is None else max(1, jobs)
@@ -564,6 +575,8 @@ def verify_records(
         computed: EncryptedTally | None = None
         try:
             for record in stream:
+                last = record.event
+                found = found or earlier == last.hash
                 if isinstance(record, BallotRecord):
                     checker.add(record)
                     continue
@@ -591,6 +604,12 @@ def verify_records(
             computed = checker.finish()
     if tally is not None and result is None:
         _decrypt(election, trustees, tally, partials, combine=False)
+    if not found:
+        raise VerificationFailed(
+            Check.ARCHIVE,
+            f"the archive does not continue the earlier one: its chain does not hold the event "
+            f"{earlier} (something was removed or rewritten since)",
+        )
     return Summary(
         uuid=election.uuid,
         name=election.name,
@@ -603,6 +622,8 @@ def verify_records(
         total_weight=computed.total_weight,
         stage=stage,
         result=result,
+        fingerprint=last.hash,
+        events=last.event.height + 1,
         seconds=time.perf_counter() - started,
     )
 
@@ -617,13 +638,16 @@ def count_ballots(path: str | os.PathLike[str]) -> int:
 
 
 def verify_archive(
-    path: str | os.PathLike[str], jobs: int | None = None, progress: Progress | None = None
+    path: str | os.PathLike[str],
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    earlier: str | None = None,
 ) -> Summary:
-    """Verify the `.bel` archive at `path` (see the module docstring).
+    """Verify the `.bel` archive at `path` (see the module docstring and `verify_records`).
 
     Raises `InvalidArchive` when the file is not a readable archive at all (not a tar file,
     no ``BELENIOS`` header, truncated), `VerificationFailed` at the first check that fails.
     """
     expected = count_ballots(path)
     with ArchiveReader.open(path) as reader:
-        return verify_records(reader.records(), jobs, progress, expected)
+        return verify_records(reader.records(), jobs, progress, expected, earlier=earlier)
