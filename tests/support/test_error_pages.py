@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import include, path, reverse
@@ -114,3 +115,23 @@ def test_a_typed_refusal_raised_in_a_view_keeps_its_status_and_message(raising_v
     page = text(response)
     assert "Trop de tentatives" in page
     assert "Revenez demain." in page
+
+
+def test_when_the_500_page_cannot_render_a_plain_page_still_answers(
+    monkeypatch: pytest.MonkeyPatch, db: None
+):
+    """The failure may be the database the page's context needs: the fallback needs none."""
+
+    def broken(*args: object, **kwargs: object) -> HttpResponse:
+        raise DatabaseError("the database is down")
+
+    monkeypatch.setattr(views, "render", broken)
+    request = RequestFactory().get("/espace/")
+
+    response = views.server_error(request)
+
+    assert response.status_code == 500
+    page = text(response)
+    assert "<h1>Erreur du serveur</h1>" in page
+    assert '<link rel="icon" href="/static/urne/favicon.svg" type="image/svg+xml">' in page
+    assert f'<a href="{reverse("support:assistance")}">Assistance en académie</a>' in page

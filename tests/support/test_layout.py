@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.campaign.conftest import text
+from urne.campaign.models import Campaign
 from urne.candidacies.models import CandidateList
 
 ELECTOR_PAGES = [
@@ -25,12 +26,33 @@ ELECTOR_PAGES = [
 ]
 
 
+# What anonymous visitors see: the account's pages (the captcha's two modes) and the errors.
+VISITOR_PAGES = [
+    reverse("accounts:login"),
+    reverse("accounts:signup"),
+    reverse("accounts:signup") + "?captcha=texte",
+    reverse("accounts:resend"),
+    reverse("accounts:password_reset"),
+    reverse("accounts:signup_done"),
+    reverse("support:faq"),
+    "/nulle-part/",
+]
+
+
 @pytest.mark.parametrize("url", ELECTOR_PAGES)
 def test_every_page_has_landmarks_a_skip_link_and_no_inline_code(
     bob: Client, capa_lists: list[CandidateList], url: str
 ):
-    page = text(bob.get(url))
+    assert_frame(text(bob.get(url)))
 
+
+@pytest.mark.parametrize("url", VISITOR_PAGES)
+def test_every_visitors_page_has_the_same_frame(client: Client, campaign: Campaign, url: str):
+    assert_frame(text(client.get(url)))
+
+
+def assert_frame(page: str) -> None:
+    assert '<link rel="icon" href="/static/urne/favicon.svg" type="image/svg+xml">' in page
     assert '<a class="skip-link" href="#contenu">Aller au contenu</a>' in page
     assert '<main id="contenu"' in page
     assert '<header class="site-header">' in page
