@@ -238,8 +238,15 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Django logs the path of every error answer: an account link's token must not stay there.
+    "filters": {"hide_link_tokens": {"()": "urne.accounts.logs.HideLinkTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("URNE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["hide_link_tokens"]},
+        # The development server's request lines, to the console like the rest.
+        "django.server": {"filters": ["hide_link_tokens"], "propagate": True},
+    },
 }
 CSRF_FAILURE_VIEW = "urne.support.views.csrf_failure"

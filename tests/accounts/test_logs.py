@@ -8,10 +8,13 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from tests.accounts.conftest import NEW_PASSWORD, links_in, signup_data
 from tests.accounts.mailbackends import RefusingBackend
 from urne.accounts import tasks
+from urne.accounts.tokens import confirmation_token_generator
 
 
 def test_creating_confirming_and_failing_to_log_in_log_nothing_sensitive(
@@ -43,3 +46,20 @@ def test_a_failed_invitation_is_logged_with_the_elector_id_only(
 
     assert f"Invitation to elector {elector_alice.pk} not sent" in caplog.text
     assert "alice.bernard" not in caplog.text
+
+
+def test_an_error_answer_on_a_valid_link_does_not_log_its_token(
+    client: Client, unconfirmed_alice, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Django logs the path of 4xx answers: here a 429 on a link that still works."""
+    caplog.set_level(logging.DEBUG)
+    token = confirmation_token_generator.make_token(unconfirmed_alice)
+    uidb64 = urlsafe_base64_encode(force_bytes(unconfirmed_alice.pk))
+    path = reverse("accounts:confirm", kwargs={"uidb64": uidb64, "token": token})
+    for _ in range(6):
+        client.post(path, {"password": "Mauvais1x"})
+
+    assert client.post(path, {"password": "Mauvais1x"}).status_code == 429
+    assert f"Too Many Requests: /compte/confirmer/{uidb64}/[jeton masqué]/" in caplog.text
+    assert token not in caplog.text
+    assert confirmation_token_generator.check_token(unconfirmed_alice, token)
