@@ -10,14 +10,15 @@ from datetime import timedelta
 import pytest
 from captcha.conf import settings as captcha_settings
 from captcha.models import CaptchaStore
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.accounts.conftest import signup_data
-from urne.accounts.captcha import text_challenge
+from urne.accounts.captcha import CHALLENGE_MAX_LENGTH, challenge_words, text_challenge
 from urne.accounts.models import User
 
 SIGNUP = reverse("accounts:signup")
@@ -29,6 +30,17 @@ NUMBERS = {
             *("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"),
             *("dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix-sept"),
             *("dix-huit", "dix-neuf", "vingt"),
+        ]
+    )
+}
+
+ENGLISH = {
+    word: value
+    for value, word in enumerate(
+        [
+            *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+            *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
+            *("seventeen", "eighteen", "nineteen", "twenty"),
         ]
     )
 }
@@ -213,6 +225,37 @@ def test_written_questions_are_right_small_and_varied() -> None:
         assert len(question) <= 32
         seen.add(question)
     assert len(seen) > 50
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_written_question_fits_the_captcha_store(language: str) -> None:
+    with translation.override(language):
+        longest = max(
+            len(challenge_words(first, second, subtract))
+            for first in range(1, 21)
+            for second in range(1, 11)
+            for subtract in (False, True)
+        )
+
+    assert longest <= CHALLENGE_MAX_LENGTH
+
+
+def test_an_english_visitor_gets_the_written_question_in_english(
+    client: Client, post, elector_alice
+) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(SIGNUP + "?captcha=texte").content.decode()
+
+    store = challenge_on(page)
+    first, operator, second = store.challenge.split(" ")
+    assert operator in {"plus", "minus"}
+    assert f"Question: what is {store.challenge}?" in page
+    expected = ENGLISH[first] + ENGLISH[second] * (1 if operator == "plus" else -1)
+    response = post(
+        SIGNUP + "?captcha=texte",
+        signup_data("alice.bernard@ac-dijon.fr", captcha_0=store.hashkey, captcha_1=str(expected)),
+    )
+    assert response.status_code == 302
 
 
 @pytest.mark.skipif(shutil.which("flite") is None, reason="the spoken captcha needs flite")

@@ -5,10 +5,10 @@ Two ways to answer, checked by the same field:
 - the image (random letters, CAPTCHA_LENGTH of them), with a button for another image (the
   refresh view of simple-captcha, called by a static script; without JavaScript the same button
   is a plain link that reloads the form) and, when the server has `flite`, a spoken version;
-- a written question in French ("Combien font sept plus deux ?"), for those who can read neither
-  the image nor listen to it (blind or deaf-blind visitors using a screen reader or a braille
-  display). It is reached by a link next to the image ("?captcha=texte") and is a real
-  challenge stored like the image's: single use, expiring, checked on the server.
+- a written question in the visitor's language ("Combien font sept plus deux ?"), for those
+  who can read neither the image nor listen to it (blind or deaf-blind visitors using a screen
+  reader or a braille display). It is reached by a link next to the image ("?captcha=texte")
+  and is a real challenge stored like the image's: single use, expiring, checked on the server.
 
 The written question is easier for a program than the image; it is one obstacle among others
 (rate limits per address and per client, and an account that is useless without its mailbox).
@@ -24,46 +24,61 @@ from captcha.models import CaptchaStore
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 TEXT_MODE_PARAMETER = "captcha"
 TEXT_MODE_VALUE = "texte"
 
+# Numbers and operations in words, in the visitor's language (translated when the challenge is
+# made). The context keeps "un" or "six" apart from the same words elsewhere.
 _NUMBERS = (
-    "zéro",
-    "un",
-    "deux",
-    "trois",
-    "quatre",
-    "cinq",
-    "six",
-    "sept",
-    "huit",
-    "neuf",
-    "dix",
-    "onze",
-    "douze",
-    "treize",
-    "quatorze",
-    "quinze",
-    "seize",
-    "dix-sept",
-    "dix-huit",
-    "dix-neuf",
-    "vingt",
+    pgettext_lazy("captcha", "zéro"),
+    pgettext_lazy("captcha", "un"),
+    pgettext_lazy("captcha", "deux"),
+    pgettext_lazy("captcha", "trois"),
+    pgettext_lazy("captcha", "quatre"),
+    pgettext_lazy("captcha", "cinq"),
+    pgettext_lazy("captcha", "six"),
+    pgettext_lazy("captcha", "sept"),
+    pgettext_lazy("captcha", "huit"),
+    pgettext_lazy("captcha", "neuf"),
+    pgettext_lazy("captcha", "dix"),
+    pgettext_lazy("captcha", "onze"),
+    pgettext_lazy("captcha", "douze"),
+    pgettext_lazy("captcha", "treize"),
+    pgettext_lazy("captcha", "quatorze"),
+    pgettext_lazy("captcha", "quinze"),
+    pgettext_lazy("captcha", "seize"),
+    pgettext_lazy("captcha", "dix-sept"),
+    pgettext_lazy("captcha", "dix-huit"),
+    pgettext_lazy("captcha", "dix-neuf"),
+    pgettext_lazy("captcha", "vingt"),
 )
+# simple-captcha stores the challenge in 32 characters at most (tests check every question fits).
+CHALLENGE_MAX_LENGTH = 32
+
+
+def challenge_words(first: int, second: int, subtract: bool) -> str:
+    """ "sept plus deux", "dix-sept moins huit": in the active language."""
+    operation = (
+        pgettext("captcha", "%(first)s moins %(second)s")
+        if subtract
+        else pgettext("captcha", "%(first)s plus %(second)s")
+    )
+    return operation % {"first": _NUMBERS[first], "second": _NUMBERS[second]}
 
 
 def text_challenge() -> tuple[str, str]:
-    """A sum or a difference of two numbers written in words, and its answer in digits.
+    """A sum or a difference of two numbers written in words, in the active language, and its
+    answer in digits.
 
-    Numbers up to twenty, so that every one is a single word a screen reader says plainly; the
-    challenge fits simple-captcha's store (32 characters at most).
+    Numbers up to twenty, so that every one is a word a screen reader says plainly.
     """
     first, second = secrets.randbelow(10) + 1, secrets.randbelow(10) + 1
     if secrets.randbelow(2):
         first += second  # the difference stays positive
-        return f"{_NUMBERS[first]} moins {_NUMBERS[second]}", str(first - second)
-    return f"{_NUMBERS[first]} plus {_NUMBERS[second]}", str(first + second)
+        return challenge_words(first, second, subtract=True), str(first - second)
+    return challenge_words(first, second, subtract=False), str(first + second)
 
 
 def wants_text_challenge(request: HttpRequest) -> bool:

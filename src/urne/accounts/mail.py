@@ -1,7 +1,7 @@
 """The emails of the voter's account, in French, in the seed's words.
 
 Each function builds one complete message; tasks.py sends them. Links are absolute, built on
-URNE_SITE_URL. Messages name the person as the seed does ("M / Mme Prénom NOM") and end with the
+URNE_SITE_URL. Messages name the person as the seed does ("M. / Mme Prénom NOM") and end with the
 FAQ and the assistance of their academy.
 """
 

@@ -30,7 +30,7 @@ class CorrectionRequestForm(CorrectionFormBase):
             "correction": _("Ce qui devrait figurer dans votre profil (200 caractères au plus)."),
             "comment": _(
                 "Toute précision utile à votre académie : date d'un changement d'affectation, "
-                "arrêté de promotion... (1 000 caractères au plus)."
+                "arrêté de promotion… (1 000 caractères au plus)."
             ),
         }
         widgets = {"comment": forms.Textarea(attrs={"rows": 4})}

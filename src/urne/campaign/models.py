@@ -121,7 +121,7 @@ class Elector(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_civilite_display()} {self.first_name} {self.last_name.upper()}"
+        return self.salutation
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.email = normalize_email(self.email)
@@ -129,7 +129,7 @@ class Elector(models.Model):
 
     @property
     def salutation(self) -> str:
-        """ "M / Mme Prénom NOM", as the seed's emails address the elector."""
+        """ "M. Prénom NOM" or "Mme Prénom NOM", as the seed's emails address the elector."""
         return f"{self.get_civilite_display()} {self.first_name} {self.last_name.upper()}"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from urne import clock
 from urne.accounts import invitations, tasks
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     help = "Envoie aux électeurs sans compte l'invitation à créer leur compte électeur."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--campaign", type=int, help="identifiant de la campagne")
+        parser.add_argument("--campaign", type=int, help=_("identifiant de la campagne"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         campaigns = self._campaigns(options["campaign"])
@@ -27,20 +28,26 @@ class Command(BaseCommand):
             try:
                 invitations.check_invitations_open(campaign)
             except invitations.InvitationsNotOpen as refused:
-                raise CommandError(refused.message) from None
+                raise CommandError(str(refused.message)) from None
             result = tasks.send_invitations.delay(campaign.pk)
             if not result.ready():
-                self.stdout.write(f"{campaign.name} : envoi lancé par les workers Celery.")
+                self.stdout.write(
+                    _("%(campaign)s : envoi lancé par les workers Celery.")
+                    % {"campaign": campaign.name}
+                )
                 continue
             summary = result.result
             self.stdout.write(
-                f"{campaign.name} : {summary['sent']} invitation(s) envoyée(s), "
-                f"{summary['failed']} en échec."
+                _("%(campaign)s : %(sent)d invitation(s) envoyée(s), %(failed)d en échec.")
+                % {"campaign": campaign.name, **summary}
             )
             if summary["failed"]:
                 raise CommandError(
-                    f"{summary['failed']} invitation(s) non envoyée(s) : relancez la commande "
-                    "pour les renvoyer (les autres ne partiront pas deux fois)."
+                    _(
+                        "%(failed)d invitation(s) non envoyée(s) : relancez la commande pour les "
+                        "renvoyer (les autres ne partiront pas deux fois)."
+                    )
+                    % summary
                 )
 
     def _campaigns(self, campaign_id: int | None) -> list[Campaign]:
@@ -48,7 +55,9 @@ class Command(BaseCommand):
             try:
                 return [Campaign.objects.get(pk=campaign_id)]
             except Campaign.DoesNotExist:
-                raise CommandError(f"Aucune campagne n'a l'identifiant {campaign_id}.") from None
+                raise CommandError(
+                    _("Aucune campagne n'a l'identifiant %(id)d.") % {"id": campaign_id}
+                ) from None
         now = clock.now()
         found = list(
             Campaign.objects.filter(accounts_open_at__lte=now, vote_closes_at__gt=now).order_by(
@@ -56,5 +65,5 @@ class Command(BaseCommand):
             )
         )
         if not found:
-            raise CommandError("Aucune campagne n'a sa création de comptes ouverte.")
+            raise CommandError(_("Aucune campagne n'a sa création de comptes ouverte."))
         return found
