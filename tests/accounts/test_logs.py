@@ -60,6 +60,6 @@ def test_an_error_answer_on_a_valid_link_does_not_log_its_token(
         client.post(path, {"password": "Mauvais1x"})
 
     assert client.post(path, {"password": "Mauvais1x"}).status_code == 429
-    assert f"Too Many Requests: /compte/confirmer/{uidb64}/[jeton masqué]/" in caplog.text
+    assert f"Too Many Requests: /compte/confirmer/{uidb64}/[token hidden]/" in caplog.text
     assert token not in caplog.text
     assert confirmation_token_generator.check_token(unconfirmed_alice, token)

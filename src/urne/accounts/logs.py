@@ -15,7 +15,7 @@ import re
 # Django's PasswordResetTokenGenerator (and ours, built on it): a base 36 timestamp, a dash and
 # the hexadecimal HMAC.
 TOKEN = re.compile(r"\b[0-9a-z]{1,13}-[0-9a-f]{20,}\b")
-HIDDEN = "[jeton masqué]"
+HIDDEN = "[token hidden]"
 
 
 def hide_tokens(text: str) -> str:
