@@ -85,11 +85,14 @@ def test_the_csrf_page_says_the_form_expired(voter_bob: User):
     assert "elections2014@ac-dijon.fr" in page
 
 
-def test_the_rate_limit_page_is_french(client: Client, db: None):
-    request = RequestFactory().get("/compte/connexion/")
+def anonymous_request(path: str) -> HttpRequest:
+    request = RequestFactory().get(path)
     request.user = AnonymousUser()
+    return request
 
-    response = views.rate_limited(request)
+
+def test_the_rate_limit_page_is_french(db: None):
+    response = views.rate_limited(anonymous_request("/compte/connexion/"))
 
     assert response.status_code == 429
     page = text(response)
@@ -99,10 +102,7 @@ def test_the_rate_limit_page_is_french(client: Client, db: None):
 
 def test_django_ratelimits_refusal_gets_the_429_page_not_the_403(db: None):
     """Its decorator raises Ratelimited, a PermissionDenied: the 403 handler must tell."""
-    request = RequestFactory().get("/compte/connexion/")
-    request.user = AnonymousUser()
-
-    response = views.permission_denied(request, Ratelimited())
+    response = views.permission_denied(anonymous_request("/compte/connexion/"), Ratelimited())
 
     assert response.status_code == 429
     assert "<h1>Trop de tentatives</h1>" in text(response)
