@@ -44,6 +44,17 @@ CALENDAR_2014: dict[str, Any] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _empty_shared_cache() -> None:
+    """Each test starts without rate-limit counters. The database cache is rolled back with each
+    test's transaction; Redis (CI, production) is not, so it is emptied here."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        cache.clear()
+
+
 @pytest.fixture
 def travel() -> Iterator[Callable[[datetime], None]]:
     """Move urne's clock: `travel(moment)`; the real clock comes back after the test."""
