@@ -10,9 +10,13 @@ import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import CALENDAR_2014, PASSWORD, make_academy, make_campaign, make_elector
 from urne.accounts.models import User
+from urne.accounts.tokens import confirmation_token_generator
 from urne.campaign.models import Academy, Campaign, Elector
 
 NEW_PASSWORD = "Printemps2014z"
@@ -65,6 +69,13 @@ def links_in(message: mail.EmailMessage) -> list[str]:
 
 def path_of(url: str) -> str:
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def confirm_path(user: User, token: str | None = None) -> str:
+    """The confirmation link's path for this account (a valid token unless one is given)."""
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = token if token is not None else confirmation_token_generator.make_token(user)
+    return reverse("accounts:confirm", kwargs={"uidb64": uidb64, "token": token})
 
 
 def strip_csrf(html: str) -> str:

@@ -10,10 +10,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.accounts.conftest import NEW_PASSWORD, links_in, path_of, signup_data
+from tests.accounts.conftest import NEW_PASSWORD, confirm_path, links_in, path_of, signup_data
 from tests.conftest import PASSWORD
 from urne.accounts.models import User
 from urne.accounts.tokens import confirmation_token_generator, password_reset_token_generator
@@ -27,11 +26,6 @@ def create_alice(post) -> str:
     [message] = mail.outbox
     [link] = [url for url in links_in(message) if "/compte/confirmer/" in url]
     return path_of(link)
-
-
-def confirm_path(user: User, token: str) -> str:
-    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
-    return reverse("accounts:confirm", kwargs={"uidb64": uidb64, "token": token})
 
 
 def test_the_email_has_the_seed_subject_salutation_and_text(post, elector_alice) -> None:

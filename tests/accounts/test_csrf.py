@@ -7,13 +7,10 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from tests.accounts.conftest import signup_data
+from tests.accounts.conftest import confirm_path, signup_data
 from tests.conftest import PASSWORD
 from urne.accounts.models import User
-from urne.accounts.tokens import confirmation_token_generator
 
 CSRF_PAGE = "Formulaire expiré"
 
@@ -44,11 +41,7 @@ def test_login_without_token_does_not_log_in(browser: Client, voter_bob: User) -
 
 
 def test_confirmation_without_token_does_not_confirm(browser: Client, unconfirmed_alice) -> None:
-    token = confirmation_token_generator.make_token(unconfirmed_alice)
-    uidb64 = urlsafe_base64_encode(force_bytes(unconfirmed_alice.pk))
-    path = reverse("accounts:confirm", kwargs={"uidb64": uidb64, "token": token})
-
-    assert_refused(browser.post(path, {"password": PASSWORD}))
+    assert_refused(browser.post(confirm_path(unconfirmed_alice), {"password": PASSWORD}))
     assert User.objects.get(pk=unconfirmed_alice.pk).is_active is False
 
 

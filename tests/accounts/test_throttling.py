@@ -9,13 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from tests.accounts.conftest import signup_data
+from tests.accounts.conftest import confirm_path, signup_data
 from tests.conftest import PASSWORD
 from urne.accounts.models import User
-from urne.accounts.tokens import confirmation_token_generator
 
 LOGIN = reverse("accounts:login")
 LOGIN_BLOCKED = (
@@ -112,11 +109,7 @@ def test_failures_from_one_client_across_addresses_block_that_client(
 def test_the_confirmation_page_shares_the_login_limit(
     client: Client, unconfirmed_alice: User
 ) -> None:
-    token = confirmation_token_generator.make_token(unconfirmed_alice)
-    path = reverse(
-        "accounts:confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(unconfirmed_alice.pk)), "token": token},
-    )
+    path = confirm_path(unconfirmed_alice)
     for _ in range(5):
         client.post(path, {"password": "Mauvais1x"})
 
