@@ -14,16 +14,22 @@ from tests.campaign.conftest import text
 from urne.accounts.models import User
 from urne.campaign.models import Academy
 from urne.support import views
-from urne.support.errors import TooManyAttempts
+from urne.support.errors import Forbidden, NotFound, TooManyAttempts, VisitorError
+
+REFUSALS = {
+    "trop": TooManyAttempts("Revenez demain."),
+    "refus": Forbidden("Réservé aux membres du bureau de vote."),
+    "absent": NotFound("Ce bureau de vote n'existe pas."),
+    "perime": VisitorError("Ce formulaire appartient à une campagne close."),
+}
 
 
-def too_many(request: HttpRequest) -> HttpResponse:
-    raise TooManyAttempts("Revenez demain.")
+def refusing(request: HttpRequest, name: str) -> HttpResponse:
+    raise REFUSALS[name]
 
 
-# The site's URLs, plus a view that raises: the error goes through Django's handlers.
-urlpatterns = [path("trop/", too_many), path("", include("urne.urls"))]
-handler403 = "urne.support.views.permission_denied"
+# The site's URLs, plus a view that raises what a service would.
+urlpatterns = [path("refus/<str:name>/", refusing), path("", include("urne.urls"))]
 
 
 @pytest.fixture
@@ -108,13 +114,25 @@ def test_django_ratelimits_refusal_gets_the_429_page_not_the_403(db: None):
     assert "<h1>Trop de tentatives</h1>" in text(response)
 
 
-def test_a_typed_refusal_raised_in_a_view_keeps_its_status_and_message(raising_view_urls: None):
-    response = Client().get("/trop/")
+@pytest.mark.parametrize(
+    ("name", "status", "title"),
+    [
+        ("trop", 429, "Trop de tentatives"),
+        ("refus", 403, "Accès refusé"),
+        ("absent", 404, "Page introuvable"),
+        ("perime", 400, "Requête invalide"),
+    ],
+)
+def test_a_visitor_error_a_view_lets_through_gets_its_page_and_message(
+    raising_view_urls: None, name: str, status: int, title: str
+):
+    response = Client().get(f"/refus/{name}/")
 
-    assert response.status_code == 429
+    assert response.status_code == status
     page = text(response)
-    assert "Trop de tentatives" in page
-    assert "Revenez demain." in page
+    assert f"<h1>{title}</h1>" in page
+    assert f">{REFUSALS[name].message}</p>" in page.replace("&#x27;", "'")
+    assert reverse("support:assistance") in page
 
 
 def test_when_the_500_page_cannot_render_a_plain_page_still_answers(

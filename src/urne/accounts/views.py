@@ -2,8 +2,8 @@
 the resend form and the password reset (Django's views, French templates, our form and tokens).
 
 Views read the form, check the rate limits and call services; nothing here decides a rule.
-A limit reached on a form that sends an email raises TooManyAttempts, which support.views shows
-as the 429 page; the login and confirmation forms show theirs in place, above the form.
+A limit reached on a form that sends an email raises TooManyAttempts, which the support app's
+middleware shows as the 429 page; the login and confirmation forms show theirs above the form.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     text_captcha = wants_text_challenge(request)
     form = SignupForm(request.POST if request.method == "POST" else None, text_captcha=text_captcha)
     if request.method == "POST":
-        throttle.count_mail_form(request)  # beyond the limit, the 429 page (support.views)
+        throttle.count_mail_form(request)  # beyond the limit, the 429 page (support.middleware)
         if form.is_valid():
             address = form.cleaned_data["email"]
             throttle.count_mail_to(request, address)

@@ -1,9 +1,10 @@
 """The errors a visitor sees: one hierarchy, each with a message in plain French.
 
-Services raise these; the page that shows them is chosen in one place, `support.views`:
-`NotFound` and `Forbidden` (with `TooManyAttempts`) reach Django's 404 and 403 handlers from
-anywhere, and a view that keeps its own page for a refusal (a form error, the login form) shows
-`message` as it is. Messages are lazy translations, or already formatted in the active language.
+Services raise these; one function shows them, `support.views.render_error` (errors/<status>.html
+with the message): `support.middleware.VisitorErrorMiddleware` calls it for any error a view lets
+through, and Django's 403 and 404 handlers for its own exceptions. A view that keeps its own page
+for a refusal (a form error, the login form) catches the error and shows `message` there.
+Messages are lazy translations, or already formatted in the active language.
 """
 
 from __future__ import annotations
@@ -41,12 +42,8 @@ class Forbidden(VisitorError, PermissionDenied):
     status = 403
 
 
-class TooManyAttempts(Forbidden):
-    """A rate limit reached: a 429 page that says how long to wait.
-
-    A Forbidden, so that Django's 403 handler renders it from any view (Django has no 429
-    handler); `support.views.permission_denied` gives it its own page and status.
-    """
+class TooManyAttempts(VisitorError):
+    """A rate limit reached: a 429 page that says how long to wait."""
 
     message = _(
         "Vous avez fait trop de tentatives en peu de temps. Patientez quelques minutes avant de "

@@ -101,7 +101,15 @@ def render_error(request: HttpRequest, error: VisitorError) -> HttpResponse:
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Django's own reasons (a suspicious operation) are for developers, not for the visitor.
-    return render(request, "errors/400.html", status=400)
+    return render_error(
+        request,
+        VisitorError(
+            _(
+                "La demande envoyée n'a pas pu être comprise. Revenez à la page précédente et "
+                "réessayez."
+            )
+        ),
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
