@@ -133,6 +133,7 @@ def test_a_visitor_error_a_view_lets_through_gets_its_page_and_message(
     assert f"<h1>{title}</h1>" in page
     assert f">{REFUSALS[name].message}</p>" in page.replace("&#x27;", "'")
     assert reverse("support:assistance") in page
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_when_the_500_page_cannot_render_a_plain_page_still_answers(

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_ratelimit.exceptions import Ratelimited
@@ -93,10 +94,16 @@ def mailbox_message(request: HttpRequest, message_id: str) -> HttpResponse:
 
 
 def render_error(request: HttpRequest, error: VisitorError) -> HttpResponse:
-    """The page of an error shown on its own: errors/<status>.html with the error's message."""
-    return render(
+    """The page of an error shown on its own: errors/<status>.html with the error's message.
+
+    Never cached: the answer may change a minute later (a limit, a calendar date), and the
+    footer may carry the elector's own academy.
+    """
+    response = render(
         request, f"errors/{error.status}.html", {"reason": error.message}, status=error.status
     )
+    add_never_cache_headers(response)
+    return response
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
