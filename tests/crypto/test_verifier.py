@@ -10,15 +10,40 @@ from pathlib import Path
 import gmpy2
 import pytest
 
-from urne.crypto.archive import InvalidArchive
-from urne.crypto.ballot import check_ballot, make_ballot
-from urne.crypto.credentials import make_private_credential
-from urne.crypto.errors import InvalidBallot
+from urne.crypto.archive import ArchiveReader, InvalidArchive
+from urne.crypto.ballot import (
+    Answer,
+    Ballot,
+    Signature,
+    check_ballot,
+    make_ballot,
+    verify_ballot_proofs,
+)
+from urne.crypto.credentials import (
+    PublicCredential,
+    PublicCredentials,
+    derive_public_credential,
+    derive_secret,
+    make_private_credential,
+)
+from urne.crypto.election import Election, Question, make_election
+from urne.crypto.elgamal import Ciphertext, make_encryption
+from urne.crypto.errors import BallotDefect, InvalidBallot, InvalidProof
+from urne.crypto.fastexp import SubgroupBatch
+from urne.crypto.group import BELENIOS_2048, Element
+from urne.crypto.hashing import hash_json
 from urne.crypto.jsonio import dumps, loads
+from urne.crypto.proofs import make_ballot_signature, make_interval_proof, verify_interval_proof
 from urne.crypto.simulate import SimulatedElection, Stage, write_simulation
 from urne.crypto.tally import compute_encrypted_tally, decrypt_tally, make_partial_decryption
-from urne.crypto.trustees import SingleTrustee, make_trustee_key
-from urne.crypto.verifier import Check, VerificationFailed, count_ballots, verify_archive
+from urne.crypto.trustees import SingleTrustee, make_trustee_key, trustees_to_json
+from urne.crypto.verifier import (
+    Check,
+    VerificationFailed,
+    count_ballots,
+    verify_archive,
+    verify_records,
+)
 
 from .conftest import Reference, read_text
 from .simulated import simulated
@@ -92,9 +117,6 @@ def test_a_threshold_election_verifies(tmp_path):
 
 
 def test_worker_processes_and_small_chunks_give_the_same_summary(tallied):
-    from urne.crypto.archive import ArchiveReader
-    from urne.crypto.verifier import verify_records
-
     alone = verify_archive(tallied, jobs=1)
     with ArchiveReader.open(tallied) as reader:
         pooled = verify_records(reader.records(), jobs=2, chunk=2)
@@ -358,8 +380,6 @@ def test_the_ballot_at_fault_is_named_by_its_number_event_and_tracker(tmp_path, 
     with pytest.raises(VerificationFailed) as failure:
         verify_archive(path, jobs=1)
     assert failure.value.ballot == 6
-    from urne.crypto.hashing import hash_json
-
     assert f"ballot 6 (event 6, tracker {hash_json(text)}): " in str(failure.value)
 
 
@@ -373,9 +393,6 @@ def test_the_first_of_two_faults_is_named(tmp_path, election, tallied):
 
 
 def test_a_fault_is_named_the_same_way_by_worker_processes(tmp_path, election, tallied):
-    from urne.crypto.archive import ArchiveReader
-    from urne.crypto.verifier import verify_records
-
     edit, _, _ = _cases(election)["signature altered"]
     path = tamper(tallied, tmp_path / "tampered.bel", edit)
     with pytest.raises(VerificationFailed) as alone:
@@ -499,3 +516,77 @@ def test_an_archive_that_dropped_a_ballot_since_does_not_continue_it(tmp_path, e
         verify_archive(rewritten, jobs=1, earlier=seen.fingerprint)
     assert failure.value.check is Check.ARCHIVE
     assert f"does not hold the event {seen.fingerprint}" in str(failure.value)
+
+
+# --- a number outside the group that every proof lets through -------------------------------------
+
+
+def _forge(election: Election, identifier: str) -> Ballot:
+    """A ballot for "yes" whose encrypted choice carries a factor of order 3: the proofs are made
+    again until each real branch's challenge is a multiple of 3, so every proof and the signature
+    verify. Only the test that each number is in the group of order q refuses it."""
+    group, y = election.group, election.public_key
+    secret = derive_secret(group, identifier, election.uuid)
+    credential = group.pow_g(secret)
+    s0 = f"{election.fingerprint}|{credential}"  # the spec's S0, as ballots hash it
+    twist = outsider(group, 1)
+    while True:
+        honest, r = make_encryption(group, y, 1)
+        choice = Ciphertext(Element(honest.alpha * twist % group.p), honest.beta)
+        s = f"{s0}|{choice.alpha},{choice.beta}"
+        try:
+            individual = make_interval_proof(group, y, s0, choice, r, 1, (0, 1))
+            verify_interval_proof(group, y, s0, choice, (0, 1), individual)
+            overall = make_interval_proof(group, y, s, choice, r, 1, (0, 1))
+            verify_interval_proof(group, y, s, choice, (0, 1), overall)
+        except InvalidProof:
+            continue
+        answer = Answer((choice,), (individual,), overall)
+        unsigned = {
+            "election_uuid": election.uuid,
+            "election_hash": election.fingerprint,
+            "credential": str(credential),
+            "answers": [answer.to_json()],
+        }
+        signed = hash_json(dumps(unsigned))
+        signature = Signature(signed, make_ballot_signature(group, secret, signed))
+        return Ballot(election.uuid, election.fingerprint, credential, (answer,), signature)
+
+
+def test_a_ballot_whose_proofs_hold_but_a_number_is_outside_the_group_is_named(tmp_path):
+    group = BELENIOS_2048
+    _, key = make_trustee_key(group)
+    question = Question(question="Oui ?", answers=("Oui",), min=0, max=1)
+    election = make_election(
+        uuid="UrneForgeTest11", name="Forge", description="", group=group,
+        public_key=key.public_key, questions=[question],
+    )  # fmt: skip
+    identifiers = [make_private_credential() for _ in range(41)]
+    credentials = PublicCredentials(
+        [PublicCredential(derive_public_credential(group, i, election.uuid)) for i in identifiers]
+    )
+    forged = _forge(election, identifiers[20])
+    verify_ballot_proofs(election, forged)  # every proof and the signature hold
+    with pytest.raises(InvalidBallot) as refused:
+        check_ballot(election, forged.text, credentials)
+    assert refused.value.reason is BallotDefect.NOT_IN_SUBGROUP
+
+    ballots = [
+        forged.text if index == 20 else make_ballot(election, identifier, [[index % 2]]).text
+        for index, identifier in enumerate(identifiers)
+    ]
+    trustees = dumps(trustees_to_json([SingleTrustee(key)]))
+    items = [
+        Step("setup", (election.text, trustees, dumps(credentials.to_json()))),
+        *(Step("ballot", (text,)) for text in ballots),
+    ]
+    path = tmp_path / "forged.bel"
+    write(path, items, 1795900000)
+    # 41 ballots of 3 numbers in one chunk: the batch test, not one powmod a number, finds it.
+    assert 3 * len(ballots) >= SubgroupBatch(group.p, group.q).smallest_batch
+    for jobs, chunk in ((1, 64), (2, 16)):
+        with ArchiveReader.open(path) as reader, pytest.raises(VerificationFailed) as failure:
+            verify_records(reader.records(), jobs=jobs, chunk=chunk)
+        assert failure.value.check is Check.BALLOT
+        assert failure.value.ballot == 21
+        assert str(failure.value).endswith(f": {refused.value}")

@@ -548,6 +548,26 @@ def verify_records(
     progress reports. With `earlier`, the fingerprint of an archive verified before (its last
     event's hash), the chain must hold that event: the board only grew since.
     """
+    try:
+        return _verify_records(records, jobs, progress, expected_ballots, chunk, earlier)
+    except VerificationFailed:
+        raise
+    except CryptoError as error:
+        # Every check above names its failure; this only keeps an unforeseen shape of bad data
+        # from ending in a traceback.
+        raise VerificationFailed(
+            Check.ELECTION, f"the election data cannot be checked: {error}"
+        ) from None
+
+
+def _verify_records(
+    records: Iterable[Record],
+    jobs: int | None,
+    progress: Progress | None,
+    expected_ballots: int | None,
+    chunk: int | None,
+    earlier: str | None,
+) -> Summary:
     started = time.perf_counter()
     stream = iter(records)
     try:
