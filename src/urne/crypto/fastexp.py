@@ -13,7 +13,9 @@ one by one from Python, so a Python-level algorithm pays only when it needs far 
   (22 products for w = 12 instead of ~300 squarings and products). `prepare_fixed_base` builds
   one for this process and `prepared_table` finds it: `urne.crypto.group.Group.pow_g` and
   `Group.fixed_base` use a prepared table when there is one.
-- `multi_exp(pairs, modulus)`: the product of many base^exponent. A few pairs: one `powmod` each.
+- `multi_exp(pairs, modulus)`: the product of many base^exponent. A few pairs: one `powmod` each
+  (Straus's and Shamir's tricks, which share the squarings of a few bases, do not pay from Python:
+  they need about as many products as two powmods, each product twice as dear as inside GMP).
   Many pairs: Pippenger's bucket method, which shares the work between all bases (about
   bits/c products per pair for c-bit windows, instead of ~150 product-equivalents).
 - `SubgroupBatch`: checks that many numbers are all in the subgroup of order q with ~35 products

@@ -46,6 +46,7 @@ from urne.crypto.archive import (
     BallotRecord,
     EncryptedTallyRecord,
     EndBallotsRecord,
+    EventType,
     InvalidArchive,
     PartialDecryptionRecord,
     Record,
@@ -656,7 +657,19 @@ def count_ballots(path: str | os.PathLike[str]) -> int:
     file is not a complete archive (not a tar file, no header, truncated)."""
     with Path(path).open("rb") as stream:
         state = scan(stream)
-    return max(0, state.height)
+    # Heights count every event: the Setup (height 0), the ballots, then at least one event per
+    # step after them.
+    after = (
+        {
+            EventType.END_BALLOTS: 1,
+            EventType.ENCRYPTED_TALLY: 2,
+            EventType.PARTIAL_DECRYPTION: 3,
+            EventType.RESULT: 4,
+        }.get(state.last_type, 0)
+        if state.last_type is not None
+        else 0
+    )
+    return max(0, state.height - after)
 
 
 def verify_archive(
