@@ -256,3 +256,10 @@ def test_tiny_exponents_are_kept_and_still_right():
         first = table.pow(exponent)
         assert first == gmpy2.powmod(G, exponent % Q, P)
         assert table.pow(exponent) is first
+
+
+@settings(max_examples=10, deadline=None)
+@given(base=bases, exponent=st.integers(min_value=0, max_value=2**64 - 1), window=st.integers(1, 9))
+def test_a_table_for_any_base_and_width_equals_powmod(base, exponent, window):
+    table = FixedBaseTable(base, P, 64, window)
+    assert table.pow(exponent) == gmpy2.powmod(base, exponent, P)
