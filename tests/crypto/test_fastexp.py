@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from urne.crypto.ballot import make_ballot, read_ballot, verify_ballot_proofs
+from urne.crypto.credentials import make_private_credential
 from urne.crypto.errors import NotInGroup, NotInSubgroup
 from urne.crypto.fastexp import (
     BatchMembershipFailed,
@@ -23,6 +25,8 @@ from urne.crypto.fastexp import (
     window_for,
 )
 from urne.crypto.group import BELENIOS_2048, RFC_3526_2048, Group
+
+from .forgery import forge_outsider_ballot, yes_no_election
 
 P = BELENIOS_2048.p
 Q = BELENIOS_2048.q
@@ -263,3 +267,26 @@ def test_tiny_exponents_are_kept_and_still_right():
 def test_a_table_for_any_base_and_width_equals_powmod(base, exponent, window):
     table = FixedBaseTable(base, P, 64, window)
     assert table.pow(exponent) == gmpy2.powmod(base, exponent, P)
+
+
+def test_a_batch_of_ballots_with_one_forged_ballot_fails_and_names_it():
+    election, _ = yes_no_election()
+    identifiers = [make_private_credential() for _ in range(40)]
+    texts = [make_ballot(election, identifier, [[1]]).text for identifier in identifiers]
+    texts[17] = forge_outsider_ballot(election, identifiers[17]).text
+    spans = []
+    with deferred_membership() as numbers:
+        for text in texts:
+            first = len(numbers)
+            ballot = read_ballot(election, text)  # the cheap part only: the forgery passes
+            verify_ballot_proofs(election, ballot)  # every proof holds, the forgery's too
+            spans.append((first, len(numbers)))
+    batch = SubgroupBatch(P, Q)
+    assert len(numbers) >= batch.smallest_batch
+    assert not batch.all_members(numbers)
+    named = [
+        index
+        for index, (first, last) in enumerate(spans)
+        if batch.first_outsider(numbers[first:last]) is not None
+    ]
+    assert named == [17]

@@ -3,18 +3,13 @@ fails on archives a dishonest server rewrote consistently (every hash and the ch
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-import gmpy2
 import pytest
 
 from urne.crypto.archive import ArchiveReader, InvalidArchive
 from urne.crypto.ballot import (
-    Answer,
-    Ballot,
-    Signature,
     check_ballot,
     make_ballot,
     verify_ballot_proofs,
@@ -23,17 +18,12 @@ from urne.crypto.credentials import (
     PublicCredential,
     PublicCredentials,
     derive_public_credential,
-    derive_secret,
     make_private_credential,
 )
-from urne.crypto.election import Election, Question, make_election
-from urne.crypto.elgamal import Ciphertext, make_encryption
-from urne.crypto.errors import BallotDefect, InvalidBallot, InvalidProof
+from urne.crypto.errors import BallotDefect, InvalidBallot
 from urne.crypto.fastexp import SubgroupBatch
-from urne.crypto.group import BELENIOS_2048, Element
 from urne.crypto.hashing import hash_json
 from urne.crypto.jsonio import dumps, loads
-from urne.crypto.proofs import make_ballot_signature, make_interval_proof, verify_interval_proof
 from urne.crypto.simulate import SimulatedElection, Stage, write_simulation
 from urne.crypto.tally import compute_encrypted_tally, decrypt_tally, make_partial_decryption
 from urne.crypto.trustees import SingleTrustee, make_trustee_key, trustees_to_json
@@ -46,20 +36,11 @@ from urne.crypto.verifier import (
 )
 
 from .conftest import Reference, read_text
+from .forgery import forge_outsider_ballot, outsider, yes_no_election
 from .simulated import simulated
 from .tampering import Step, indices, steps, tamper, write
 
 Edit = Callable[[list[Step]], list[Step]]
-
-
-def outsider(group, member: int) -> int:
-    """`member` times a number of order 3: in range, a square, but outside the subgroup."""
-    p = group.p
-    while True:
-        t = gmpy2.powmod(secrets.randbelow(int(p) - 3) + 2, (p - 1) // 3, p)
-        if t != 1:
-            value: int = gmpy2.mpz(member * t % p)
-            return value
 
 
 @pytest.fixture
@@ -521,51 +502,14 @@ def test_an_archive_that_dropped_a_ballot_since_does_not_continue_it(tmp_path, e
 # --- a number outside the group that every proof lets through -------------------------------------
 
 
-def _forge(election: Election, identifier: str) -> Ballot:
-    """A ballot for "yes" whose encrypted choice carries a factor of order 3: the proofs are made
-    again until each real branch's challenge is a multiple of 3, so every proof and the signature
-    verify. Only the test that each number is in the group of order q refuses it."""
-    group, y = election.group, election.public_key
-    secret = derive_secret(group, identifier, election.uuid)
-    credential = group.pow_g(secret)
-    s0 = f"{election.fingerprint}|{credential}"  # the spec's S0, as ballots hash it
-    twist = outsider(group, 1)
-    while True:
-        honest, r = make_encryption(group, y, 1)
-        choice = Ciphertext(Element(honest.alpha * twist % group.p), honest.beta)
-        s = f"{s0}|{choice.alpha},{choice.beta}"
-        try:
-            individual = make_interval_proof(group, y, s0, choice, r, 1, (0, 1))
-            verify_interval_proof(group, y, s0, choice, (0, 1), individual)
-            overall = make_interval_proof(group, y, s, choice, r, 1, (0, 1))
-            verify_interval_proof(group, y, s, choice, (0, 1), overall)
-        except InvalidProof:
-            continue
-        answer = Answer((choice,), (individual,), overall)
-        unsigned = {
-            "election_uuid": election.uuid,
-            "election_hash": election.fingerprint,
-            "credential": str(credential),
-            "answers": [answer.to_json()],
-        }
-        signed = hash_json(dumps(unsigned))
-        signature = Signature(signed, make_ballot_signature(group, secret, signed))
-        return Ballot(election.uuid, election.fingerprint, credential, (answer,), signature)
-
-
 def test_a_ballot_whose_proofs_hold_but_a_number_is_outside_the_group_is_named(tmp_path):
-    group = BELENIOS_2048
-    _, key = make_trustee_key(group)
-    question = Question(question="Oui ?", answers=("Oui",), min=0, max=1)
-    election = make_election(
-        uuid="UrneForgeTest11", name="Forge", description="", group=group,
-        public_key=key.public_key, questions=[question],
-    )  # fmt: skip
+    election, key = yes_no_election()
+    group = election.group
     identifiers = [make_private_credential() for _ in range(41)]
     credentials = PublicCredentials(
         [PublicCredential(derive_public_credential(group, i, election.uuid)) for i in identifiers]
     )
-    forged = _forge(election, identifiers[20])
+    forged = forge_outsider_ballot(election, identifiers[20])
     verify_ballot_proofs(election, forged)  # every proof and the signature hold
     with pytest.raises(InvalidBallot) as refused:
         check_ballot(election, forged.text, credentials)
