@@ -214,10 +214,12 @@ def _check_chunk(
                 accumulator.add(ballot, weights.get(ballot.credential, 1))
             spans.append((first, len(numbers)))
     batch = SubgroupBatch(group.p, group.q)
-    if not batch.all_members(numbers):
+    # The ballots refused already are left out: their numbers need no test.
+    passed = [index for index, credential in enumerate(credentials) if credential is not None]
+    if not batch.all_members([x for i in passed for x in numbers[slice(*spans[i])]]):
         # Some number is outside the subgroup: find its ballot(s), one by one.
-        for index, (first, last) in enumerate(spans):
-            if credentials[index] is not None and not batch.all_members(numbers[first:last]):
+        for index in passed:
+            if not batch.all_members(numbers[slice(*spans[index])]):
                 credentials[index] = None
     clean = all(credential is not None for credential in credentials)
     return _ChunkReport(
