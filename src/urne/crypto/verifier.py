@@ -20,13 +20,19 @@ check that fails, which `VerificationFailed` names in a plain sentence:
 7. the result: the combination of the partial decryptions (Lagrange interpolation for threshold
    trustees) decrypts the tally to exactly the published counts.
 
-When all holds, `verify_board` returns a `Summary` (ballots, total weight, result per question).
+Entry points: `verify_archive(path)` for a `.bel` file, `verify_records(records)` for the records
+an `urne.crypto.archive.ArchiveReader` yields. When all holds they return a `Summary` (ballots,
+total weight, result per question, and the archive's fingerprint: the hash of its last event);
+with `earlier`, the fingerprint of an archive verified before, they also check that the board
+only grew since. `count_ballots(path)` reads just the events, for progress bars.
 
-Speed. Ballots are checked in worker processes (`jobs`, default one per core) in chunks; each
-worker holds fixed-base tables for g and the election public key, and tests the group membership
-of all the numbers of its chunk at once (`urne.crypto.fastexp.SubgroupBatch`, sound with
-probability 1 − 2^−128). A chunk with a failing ballot is checked again, one ballot at a time with
-the plain checks, so that the message is exactly the ballot box's and names the ballot.
+Speed. Ballots are read as the archive streams in and checked in worker processes (`jobs`,
+default one per core), by chunks; each worker holds fixed-base tables for g and the election
+public key, and tests the group membership of all the numbers of its chunk at once
+(`urne.crypto.fastexp.SubgroupBatch`: a number outside the group passes with probability below
+2^−128). A ballot a worker refuses is checked again here with the ballot box's own checks, so that
+the message is exactly the ballot box's; reports are taken in the archive's order, so the ballot
+named is the first at fault.
 """
 
 from __future__ import annotations
