@@ -386,11 +386,8 @@ class _BallotChecker:
         self.pending.append(_Pending(start, records, outcome))
 
     def _absorb(self, pending: _Pending) -> None:
-        report = (
-            pending.outcome
-            if isinstance(pending.outcome, _ChunkReport)
-            else (pending.outcome.result())
-        )
+        outcome = pending.outcome
+        report = outcome if isinstance(outcome, _ChunkReport) else outcome.result()
         for offset, credential in enumerate(report.credentials):
             number = pending.start + offset + 1
             record = pending.records[offset]
