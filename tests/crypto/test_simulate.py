@@ -156,6 +156,7 @@ def test_a_failed_write_leaves_no_file_behind(tmp_path, monkeypatch):
         (SimulationSpec(voters=1, lists=2, trustees=0), "at least one trustee"),
         (SimulationSpec(voters=1, lists=2, trustees=2, threshold=3), "between 1 and"),
         (SimulationSpec(voters=1, lists=2, trustees=2, threshold=0), "between 1 and"),
+        (SimulationSpec(voters=1, lists=2, trustees=1, threshold=1), "at least two trustees"),
     ],
 )
 def test_parameters_that_make_no_election_are_refused(spec, words):

@@ -94,6 +94,8 @@ class SimulationSpec:
             raise SimulationError("an election needs at least one list")
         if self.trustees < 1:
             raise SimulationError("an election needs at least one trustee")
+        if self.threshold is not None and self.trustees < 2:
+            raise SimulationError("a threshold ceremony needs at least two trustees")
         if self.threshold is not None and not 1 <= self.threshold <= self.trustees:
             raise SimulationError(
                 f"the threshold must be between 1 and the number of trustees ({self.trustees})"
