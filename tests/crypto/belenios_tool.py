@@ -17,6 +17,26 @@ def run_tool(*args: str, cwd: Path | None = None, stdin: str | None = None) -> C
     return done
 
 
+def make_election_with_tool(folder: Path, template_text: str, uuid: str) -> str:
+    """Have the tool make an election from a template (trustees.json must be in `folder`);
+    return the election.json it wrote, without the newline the tool adds at the end."""
+    template = folder / "template.json"
+    template.write_text(template_text, encoding="utf-8")
+    run_tool(
+        "setup",
+        "make-election",
+        "--dir",
+        str(folder),
+        "--group",
+        "BELENIOS-2048",
+        "--template",
+        str(template),
+        "--uuid",
+        uuid,
+    )
+    return (folder / "election.json").read_text(encoding="utf-8").removesuffix("\n")
+
+
 def run_tool_unchecked(*args: str, cwd: Path | None = None, stdin: str | None = None) -> Completed:
     """Run ``belenios-tool ARGS`` and return whatever happened (for expected failures)."""
     tool = shutil.which("belenios-tool")

@@ -17,7 +17,7 @@ from urne.crypto.errors import (
     WrongType,
 )
 
-from .belenios_tool import run_tool
+from .belenios_tool import make_election_with_tool
 from .conftest import read_text
 
 TRICKY = 'd "q" \\ / é — \x7f \x01 \b \f \r \t \n \u2028 😀'
@@ -50,20 +50,7 @@ def test_it_escapes_like_the_real_tool(tmp_path: Path, vectors: Path):
         "name": "n",
         "questions": [{"answers": ["a"], "min": 0, "max": 1, "question": "q"}],
     }
-    (tmp_path / "template.json").write_text(jsonio.dumps(template), encoding="utf-8")
-    run_tool(
-        "setup",
-        "make-election",
-        "--dir",
-        str(tmp_path),
-        "--group",
-        "BELENIOS-2048",
-        "--template",
-        str(tmp_path / "template.json"),
-        "--uuid",
-        "iXEX1YBacEUwsS",
-    )
-    made = read_text(tmp_path / "election.json")
+    made = make_election_with_tool(tmp_path, jsonio.dumps(template), "iXEX1YBacEUwsS")
     assert f'"description":{jsonio.quote(TRICKY)},' in made
     assert jsonio.dumps(jsonio.loads(made)) == made
 
