@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "captcha",
+    "urne.web",
     "urne.campaign",
     "urne.accounts",
     "urne.candidacies",
@@ -62,7 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "urne.support.middleware.VisitorErrorMiddleware",
+    "urne.web.middleware.VisitorErrorMiddleware",
 ]
 
 ROOT_URLCONF = "urne.urls"
@@ -156,7 +157,7 @@ STORAGES = {
 }
 
 # Mail: SMTP in production; in development and the demo, files the person trying it can read
-# (also shown at /aide/courriels/, support:mailbox, when URNE_DEMO is on).
+# (also shown at /aide/courriels/, demo:mailbox, when URNE_DEMO is on).
 DEFAULT_FROM_EMAIL = env(
     "URNE_FROM_EMAIL", "Élections professionnelles <ne-pas-repondre@urne.example>"
 )
@@ -194,7 +195,7 @@ CAPTCHA_FLITE_PATH = env("URNE_CAPTCHA_FLITE_PATH", shutil.which("flite") or "")
 
 # Rate limits (django-ratelimit) use the shared cache above.
 RATELIMIT_ENABLE = envbool("URNE_RATELIMIT_ENABLE", True)
-RATELIMIT_VIEW = "urne.support.views.rate_limited"
+RATELIMIT_VIEW = "urne.web.views.rate_limited"
 # Behind a proxy, the request header holding the client's address (e.g. HTTP_X_REAL_IP):
 # otherwise every visitor shares the proxy's address and its limits.
 RATELIMIT_IP_META_KEY = env("URNE_RATELIMIT_IP_META_KEY") or None
@@ -250,4 +251,4 @@ LOGGING = {
         "django.server": {"filters": ["hide_link_tokens"], "propagate": True},
     },
 }
-CSRF_FAILURE_VIEW = "urne.support.views.csrf_failure"
+CSRF_FAILURE_VIEW = "urne.web.views.csrf_failure"

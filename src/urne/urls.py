@@ -10,6 +10,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:login", permanent=False), name="home"),
     path("compte/", include("urne.accounts.urls")),
     path("espace/", include("urne.campaign.urls")),
+    path("aide/courriels/", include("urne.demo.urls")),
     path("aide/", include("urne.support.urls")),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -19,7 +20,7 @@ urlpatterns = [
 # Uploaded files are never served at a public address, not even in the demo: a profession de foi
 # goes out through campaign:profession_de_foi, which checks the roll and the calendar first.
 
-handler400 = "urne.support.views.bad_request"
-handler403 = "urne.support.views.permission_denied"
-handler404 = "urne.support.views.page_not_found"
-handler500 = "urne.support.views.server_error"
+handler400 = "urne.web.views.bad_request"
+handler403 = "urne.web.views.permission_denied"
+handler404 = "urne.web.views.page_not_found"
+handler500 = "urne.web.views.server_error"

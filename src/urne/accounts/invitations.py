@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from urne import clock
 from urne.accounts.mail import invitation_message
 from urne.campaign.models import Campaign, Elector
-from urne.support import dates
-from urne.support.errors import VisitorError
+from urne.web import dates
+from urne.web.errors import VisitorError
 
 logger = logging.getLogger(__name__)
 

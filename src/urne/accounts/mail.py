@@ -24,7 +24,7 @@ from urne.accounts.models import User
 from urne.accounts.rolls import eligible_elector
 from urne.accounts.tokens import confirmation_token_generator, password_reset_token_generator
 from urne.campaign.models import Campaign, Elector
-from urne.support import dates
+from urne.web import dates
 
 
 def absolute(path: str) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from urne import clock
 from urne.campaign.models import Campaign, Elector
-from urne.support import dates
+from urne.web import dates
 
 
 def eligible_elector(address: str) -> Elector | None:

@@ -25,7 +25,7 @@ from urne.accounts import tasks
 from urne.accounts.models import User
 from urne.accounts.rolls import eligible_elector, signup_calendar
 from urne.accounts.tokens import confirmation_token_generator
-from urne.support.errors import VisitorError
+from urne.web.errors import VisitorError
 
 
 class AccountError(VisitorError):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
 from urne.campaign.models import normalize_email
-from urne.support.errors import TooManyAttempts
+from urne.web.errors import TooManyAttempts
 
 KeyKind = Literal["ip", "address"]
 

@@ -35,7 +35,7 @@ from urne.accounts.forms import (
 from urne.accounts.models import User
 from urne.accounts.tokens import password_reset_token_generator
 from urne.campaign.models import normalize_email
-from urne.support.errors import TooManyAttempts
+from urne.web.errors import TooManyAttempts
 
 # Every user logs in with a password checked by services.check_login.
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 (a class path)

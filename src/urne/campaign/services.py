@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from urne import clock
 from urne.campaign.models import Campaign, Elector, ProfileCorrectionRequest, Scrutin
 from urne.candidacies.models import Candidate, CandidateList
-from urne.support import dates
-from urne.support.errors import Forbidden, NotFound, VisitorError
+from urne.web import dates
+from urne.web.errors import Forbidden, NotFound, VisitorError
 
 ROLL_PAGE_SIZE = 50
 ROLL_QUERY_MAX_WORDS = 5

@@ -11,8 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from urne.campaign.models import Campaign
-from urne.support import dates
 from urne.support.models import FaqEntry
+from urne.web import dates
 
 
 def _default_entries(campaign: Campaign) -> list[tuple[str, str]]:

@@ -11,6 +11,4 @@ app_name = "support"
 urlpatterns: list[URLPattern] = [
     path("", views.faq, name="faq"),
     path("assistance/", views.assistance, name="assistance"),
-    path("courriels/", views.mailbox_index, name="mailbox"),
-    path("courriels/<str:message_id>/", views.mailbox_message, name="mailbox_message"),
 ]

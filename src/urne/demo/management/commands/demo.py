@@ -86,7 +86,7 @@ class Command(BaseCommand):
         write(f"  Création d'un compte :          {_url('accounts:signup')}")
         write(f"  Espace électeur :               {_url('campaign:space')}")
         write(f"  FAQ et assistance :             {_url('support:faq')}")
-        write(f"  Courriels envoyés :             {_url('support:mailbox')}")
+        write(f"  Courriels envoyés :             {_url('demo:mailbox')}")
         write(f"  Gestion (back office) :         {_url('admin:index')}")
         write("")
         write(f"Comptes électeurs prêts (mot de passe : {generator.ELECTOR_PASSWORD}) :")
@@ -111,7 +111,7 @@ class Command(BaseCommand):
         write("")
         write(
             f"Les courriels ne partent pas : ils sont écrits dans {settings.EMAIL_FILE_PATH} "
-            f"et se lisent sur {_url('support:mailbox')}"
+            f"et se lisent sur {_url('demo:mailbox')}"
             + ("." if settings.DEMO else " (page visible avec URNE_DEMO=1, comme `make demo`).")
         )
         c = campaign

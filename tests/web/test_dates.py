@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from tests.conftest import paris
-from urne.support import dates
+from urne.web import dates
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Template filters for the calendar's dates (see urne.support.dates)."""
+"""Template filters for the calendar's dates (see urne.web.dates)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django import template
 
-from urne.support import dates
+from urne.web import dates
 
 register = template.Library()
 

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.campaign.conftest import text
-from urne.support import mailbox
+from urne.demo import mailbox
 
-MAILBOX = reverse("support:mailbox")
+MAILBOX = reverse("demo:mailbox")
 
 
 def send(directory: Path, *messages: EmailMessage) -> None:
@@ -48,7 +48,7 @@ def test_outside_the_demo_the_mailbox_does_not_exist(client: Client, settings: A
     message_id = mailbox.read_mailbox(tmp_path)[0].id
 
     assert client.get(MAILBOX).status_code == 404
-    assert client.get(reverse("support:mailbox_message", args=[message_id])).status_code == 404
+    assert client.get(reverse("demo:mailbox_message", args=[message_id])).status_code == 404
 
 
 def test_in_production_the_mailbox_stays_off_even_if_demo_is_set(
@@ -83,7 +83,7 @@ def test_a_message_shows_its_link_clickable(client: Client, demo_mail: Path):
     send(demo_mail, confirmation("bob.martin@ac-dijon.fr", link))
     message_id = mailbox.read_mailbox(demo_mail)[0].id
 
-    page = text(client.get(reverse("support:mailbox_message", args=[message_id])))
+    page = text(client.get(reverse("demo:mailbox_message", args=[message_id])))
 
     assert "Élections professionnelles 2014 : confirmez votre compte électeur" in page
     assert f'<a href="{link}"' in page
@@ -100,7 +100,7 @@ def test_several_messages_in_one_file_each_open(client: Client, demo_mail: Path)
 
     assert sorted(message.recipients for message in found) == ["a@ac-dijon.fr", "b@ac-dijon.fr"]
     for message in found:
-        page = text(client.get(reverse("support:mailbox_message", args=[message.id])))
+        page = text(client.get(reverse("demo:mailbox_message", args=[message.id])))
         assert message.recipients in page
 
 
@@ -110,7 +110,7 @@ def test_an_html_only_message_is_shown_as_text(client: Client, demo_mail: Path):
     send(demo_mail, html)
     message = mailbox.read_mailbox(demo_mail)[0]
 
-    page = text(client.get(reverse("support:mailbox_message", args=[message.id])))
+    page = text(client.get(reverse("demo:mailbox_message", args=[message.id])))
 
     assert "Bonjour Bob" in page
     assert "<script>x()" not in page

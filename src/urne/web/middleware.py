@@ -6,15 +6,15 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from urne.support.errors import VisitorError
-from urne.support.views import render_error
+from urne.web.errors import VisitorError
+from urne.web.views import render_error
 
 
 class VisitorErrorMiddleware:
     """A VisitorError raised by a view or a service it calls, and not caught there, is shown
     as errors/<status>.html with its message (a 400, 403, 404 or 429), never as a 500.
 
-    Django's handlers still show its own Http404 and PermissionDenied (support.views).
+    Django's handlers still show its own Http404 and PermissionDenied (urne.web.views).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

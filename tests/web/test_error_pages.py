@@ -13,8 +13,8 @@ from django_ratelimit.exceptions import Ratelimited
 from tests.campaign.conftest import text
 from urne.accounts.models import User
 from urne.campaign.models import Academy
-from urne.support import views
-from urne.support.errors import Forbidden, NotFound, TooManyAttempts, VisitorError
+from urne.web import views
+from urne.web.errors import Forbidden, NotFound, TooManyAttempts, VisitorError
 
 REFUSALS = {
     "trop": TooManyAttempts("Revenez demain."),

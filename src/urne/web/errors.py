@@ -1,7 +1,7 @@
 """The errors a visitor sees: one hierarchy, each with a message in plain French.
 
-Services raise these; one function shows them, `support.views.render_error` (errors/<status>.html
-with the message): `support.middleware.VisitorErrorMiddleware` calls it for any error a view lets
+Services raise these; one function shows them, `urne.web.views.render_error` (errors/<status>.html
+with the message): `urne.web.middleware.VisitorErrorMiddleware` calls it for any error a view lets
 through, and Django's 403 and 404 handlers for its own exceptions. A view that keeps its own page
 for a refusal (a form error, the login form) catches the error and shows `message` there.
 Messages are lazy translations, or already formatted in the active language.
