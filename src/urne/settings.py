@@ -110,8 +110,10 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+# Argon2id with OWASP's costs (accounts/hashers.py): hashes made with Django's heavier defaults
+# still verify and are made again with these costs at the next successful login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "urne.accounts.hashers.SizedArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
