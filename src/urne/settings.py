@@ -192,8 +192,10 @@ CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes
 CAPTCHA_IMAGE_SIZE = (180, 60)
 CAPTCHA_FONT_SIZE = 40
-# The spoken captcha needs Debian's `flite` (docs/accounts.md); without it there is no audio link.
-CAPTCHA_FLITE_PATH = env("URNE_CAPTCHA_FLITE_PATH", shutil.which("flite") or "") or None
+# The spoken captcha needs Debian's `espeak-ng` (docs/accounts.md), which speaks the page's
+# language; without it there is no audio link. simple-captcha's own audio (flite, English only)
+# stays off: CAPTCHA_FLITE_PATH is left unset.
+CAPTCHA_ESPEAK_PATH = env("URNE_CAPTCHA_ESPEAK_PATH", shutil.which("espeak-ng") or "") or None
 
 # Rate limits (django-ratelimit) use the shared cache above.
 RATELIMIT_ENABLE = envbool("URNE_RATELIMIT_ENABLE", True)
@@ -206,6 +208,8 @@ URNE_RATE_LOGIN_PER_ADDRESS = env("URNE_RATE_LOGIN_PER_ADDRESS", "5/15m")
 URNE_RATE_LOGIN_PER_IP = env("URNE_RATE_LOGIN_PER_IP", "30/15m")
 URNE_RATE_MAIL_PER_ADDRESS = env("URNE_RATE_MAIL_PER_ADDRESS", "3/1h")
 URNE_RATE_MAIL_PER_IP = env("URNE_RATE_MAIL_PER_IP", "30/1h")
+# Security codes made or spoken for one client (form displays, new codes, audio).
+URNE_RATE_CAPTCHA_PER_IP = env("URNE_RATE_CAPTCHA_PER_IP", "100/15m")
 
 # Content Security Policy: same-origin everything, no inline script.
 CONTENT_SECURITY_POLICY = {

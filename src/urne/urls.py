@@ -12,7 +12,7 @@ urlpatterns = [
     path("espace/", include("urne.campaign.urls")),
     path("aide/courriels/", include("urne.demo.urls")),
     path("aide/", include("urne.support.urls")),
-    path("captcha/", include("captcha.urls")),
+    path("captcha/", include("urne.accounts.captcha_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("gestion/", admin.site.urls),
 ]

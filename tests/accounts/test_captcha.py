@@ -1,14 +1,16 @@
-"""The captcha of CRÉER MON COMPTE: a wrong or replayed answer is refused, a new challenge is
-available on demand, and a written question serves those who cannot read the image."""
+"""The captcha of the forms that create an account or send an email: a wrong or replayed answer
+is refused, a new challenge is available on demand (within the client's limit), the code is
+spoken in the page's language, and a written question serves those who cannot read the image."""
 
 from __future__ import annotations
 
 import re
-import shutil
+import subprocess
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
-from captcha.conf import settings as captcha_settings
 from captcha.models import CaptchaStore
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -22,6 +24,7 @@ from urne.accounts.captcha import CHALLENGE_MAX_LENGTH, challenge_words, text_ch
 from urne.accounts.models import User
 
 SIGNUP = reverse("accounts:signup")
+RESET = reverse("accounts:password_reset")
 WRONG = "Le code de sécurité saisi est incorrect ou a expiré."
 NUMBERS = {
     word: value
@@ -258,23 +261,169 @@ def test_an_english_visitor_gets_the_written_question_in_english(
     assert response.status_code == 302
 
 
-@pytest.mark.skipif(shutil.which("flite") is None, reason="the spoken captcha needs flite")
-def test_the_code_can_be_heard_when_the_server_has_flite(client: Client, elector_alice) -> None:
-    page = client.get(SIGNUP).content.decode()
-    audio = re.search(r'<a href="([^"]+)" data-captcha-audio>Écouter le code', page)
-    assert audio is not None
+@pytest.fixture
+def speech_commands(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The commands the audio view runs, recorded: they still run, for real."""
+    commands: list[list[str]] = []
+    real_run = subprocess.run
 
-    response = client.get(audio.group(1))
+    def recording_run(command: list[str], *args: Any, **kwargs: Any) -> Any:
+        commands.append(list(command))
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", recording_run)
+    return commands
+
+
+def audio_link(page: str, text: str) -> str:
+    link = re.search(rf'<a href="([^"]+)" data-captcha-audio>{re.escape(text)}</a>', page)
+    assert link is not None
+    return link.group(1)
+
+
+def voice_of(command: list[str]) -> str:
+    return command[command.index("-v") + 1]
+
+
+def test_the_french_page_spells_the_code_in_french(
+    client: Client, elector_alice, speech_commands: list[list[str]]
+) -> None:
+    page = client.get(SIGNUP).content.decode()
+
+    response = client.get(audio_link(page, "Écouter le code (fichier audio)"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "audio/wav"
-    assert response.getvalue().startswith(b"RIFF")
+    wav = response.getvalue()
+    assert wav[:4] == b"RIFF" and wav[8:12] == b"WAVE" and len(wav) > 10_000
+    [command] = speech_commands
+    assert Path(command[0]).name == "espeak-ng"
+    assert voice_of(command) == "fr"
 
 
-def test_without_flite_there_is_no_audio_link(client: Client, elector_alice, monkeypatch):
-    monkeypatch.setattr(captcha_settings, "CAPTCHA_FLITE_PATH", None)
-
+def test_the_english_page_spells_the_code_in_english(
+    client: Client, elector_alice, speech_commands: list[list[str]]
+) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(SIGNUP).content.decode()
+    link = audio_link(page, "Listen to the code (audio file)")
+
+    english = client.get(link).getvalue()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = client.get(link).getvalue()
+
+    assert [voice_of(command) for command in speech_commands] == ["en", "fr"]
+    assert english[:4] == b"RIFF" and english[8:12] == b"WAVE"
+    assert english != french  # the same letters, said otherwise
+
+
+def test_a_used_code_or_a_written_question_is_not_spoken(
+    client: Client, post, elector_alice, speech_commands: list[list[str]]
+) -> None:
+    store = challenge_on(client.get(SIGNUP).content.decode())
+    post(SIGNUP, signup_data("x@ac-dijon.fr", captcha_0=store.hashkey, captcha_1="NOTIT"))
+    question = challenge_on(client.get(SIGNUP + "?captcha=texte").content.decode())
+
+    used = client.get(reverse("captcha-audio", kwargs={"key": store.hashkey}))
+    written = client.get(reverse("captcha-audio", kwargs={"key": question.hashkey}))
+
+    assert used.status_code == written.status_code == 410
+    assert speech_commands == []
+
+
+def test_without_espeak_there_is_no_audio(client: Client, elector_alice, settings) -> None:
+    settings.CAPTCHA_ESPEAK_PATH = None
+    page = client.get(SIGNUP).content.decode()
+    store = challenge_on(page)
+
+    response = client.get(reverse("captcha-audio", kwargs={"key": store.hashkey}))
 
     assert "data-captcha-audio" not in page
     assert "?captcha=texte" in page
+    assert response.status_code == 404
+
+
+REFRESH = reverse("captcha-refresh")
+SCRIPT = {"X-Requested-With": "XMLHttpRequest"}
+TOO_MANY_CODES = "Trop de codes de sécurité ont été demandés depuis votre réseau."
+
+
+def test_new_codes_stop_at_the_clients_limit_with_a_french_message(
+    client: Client, settings, db: None
+) -> None:
+    settings.URNE_RATE_CAPTCHA_PER_IP = "3/15m"
+    for _ in range(3):
+        assert client.get(REFRESH, headers=SCRIPT, REMOTE_ADDR="203.0.113.7").status_code == 200
+    stored = CaptchaStore.objects.count()
+
+    refused = client.get(REFRESH, headers=SCRIPT, REMOTE_ADDR="203.0.113.7")
+    elsewhere = client.get(REFRESH, headers=SCRIPT, REMOTE_ADDR="198.51.100.7")
+
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert TOO_MANY_CODES in page
+    assert "Patientez 15 minutes" in page
+    assert CaptchaStore.objects.count() == stored + 1  # only the other client's
+    assert elsewhere.status_code == 200
+
+
+def test_every_display_of_a_form_with_a_code_counts_toward_the_same_limit(
+    client: Client, settings, elector_alice
+) -> None:
+    settings.URNE_RATE_CAPTCHA_PER_IP = "3/15m"
+    client.get(SIGNUP)
+    client.get(reverse("accounts:resend"))
+    client.get(RESET)
+    stored = CaptchaStore.objects.count()
+
+    for refused in (
+        client.get(SIGNUP + "?captcha=texte"),
+        client.get(REFRESH, headers=SCRIPT),
+        client.get(reverse("captcha-audio", kwargs={"key": "0" * 40})),
+    ):
+        assert refused.status_code == 429
+        assert TOO_MANY_CODES in refused.content.decode()
+    assert CaptchaStore.objects.count() == stored
+
+
+def test_listening_to_the_code_counts_toward_the_limit(
+    client: Client, settings, elector_alice
+) -> None:
+    """Each listening runs the speech synthesizer."""
+    settings.URNE_RATE_CAPTCHA_PER_IP = "3/15m"
+    link = audio_link(client.get(SIGNUP).content.decode(), "Écouter le code (fichier audio)")
+    client.get(link)
+    client.get(link)
+
+    response = client.get(link)
+
+    assert response.status_code == 429
+
+
+def solve(question: str) -> str:
+    """What a ten-line program does with the written question (docs/accounts.md says so)."""
+    first, operator, second = question.split(" ")
+    return str(NUMBERS[first] + NUMBERS[second] * (1 if operator == "plus" else -1))
+
+
+def test_a_program_answering_every_written_question_is_stopped_by_the_clients_limit(
+    client: Client, post, settings, voter_bob
+) -> None:
+    """The written question stops no program: the per-client limit on forms that send an email
+    is what bounds it (here 3 an hour instead of 30)."""
+    settings.URNE_RATE_MAIL_PER_IP = "3/1h"
+    statuses = []
+    for n in range(4):
+        store = challenge_on(client.get(RESET + "?captcha=texte").content.decode())
+        response = post(
+            RESET + "?captcha=texte",
+            {
+                "email": f"agent{n}@ac-dijon.fr" if n else "bob.martin@ac-dijon.fr",
+                "captcha_0": store.hashkey,
+                "captcha_1": solve(store.challenge),
+            },
+        )
+        statuses.append(response.status_code)
+
+    assert statuses == [302, 302, 302, 429]
+    assert len(mail.outbox) == 1  # Bob's: the other addresses have no account

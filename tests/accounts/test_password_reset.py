@@ -3,8 +3,10 @@ address, a link that works once and expires."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+from captcha.models import CaptchaStore
 from django.conf import settings
 from django.core import mail
 from django.test import Client
@@ -15,11 +17,14 @@ from tests.accounts.conftest import NEW_PASSWORD, links_in, path_of, strip_csrf
 from tests.conftest import PASSWORD
 
 RESET = reverse("accounts:password_reset")
+# The security code answered as the test switch allows (tests/environment.py).
+CAPTCHA = {"captcha_0": "any-key", "captcha_1": "PASSED"}
+WRONG_CODE = "Le code de sécurité saisi est incorrect ou a expiré."
 
 
 def ask_reset(post, email: str) -> str:
     """Ask for a link; the path of the link received, if any."""
-    post(RESET, {"email": email})
+    post(RESET, {"email": email, **CAPTCHA})
     links = [url for message in mail.outbox for url in links_in(message) if "/nouveau/" in url]
     return path_of(links[-1]) if links else ""
 
@@ -55,8 +60,8 @@ def test_bob_gets_a_link_and_chooses_a_new_password(client: Client, post, voter_
 
 
 def test_the_answer_is_the_same_for_an_unknown_address(client: Client, post, voter_bob) -> None:
-    known = post(RESET, {"email": "bob.martin@ac-dijon.fr"})
-    unknown = post(RESET, {"email": "nobody@ac-dijon.fr"})
+    known = post(RESET, {"email": "bob.martin@ac-dijon.fr", **CAPTCHA})
+    unknown = post(RESET, {"email": "nobody@ac-dijon.fr", **CAPTCHA})
 
     assert known["Location"] == unknown["Location"]
     assert strip_csrf(client.get(known["Location"]).content.decode()) == strip_csrf(
@@ -124,7 +129,53 @@ def test_a_disabled_account_gets_no_link(post, voter_bob) -> None:
 
 
 def test_a_malformed_address_is_refused_in_french(post, voter_bob) -> None:
-    response = post(RESET, {"email": "bob.martin@"})
+    response = post(RESET, {"email": "bob.martin@", **CAPTCHA})
 
     assert "Saisissez une adresse de courriel valide." in response.content.decode()
     assert mail.outbox == []
+
+
+def test_the_form_asks_for_the_security_code(client: Client, db: None) -> None:
+    page = client.get(RESET).content.decode()
+
+    assert re.search(r'<img class="captcha-image" src="/captcha/image/[0-9a-f]+/"', page)
+    assert 'name="captcha_1"' in page
+    assert "/static/urne/accounts/captcha.js" in page
+
+
+def test_without_the_right_security_code_no_link_is_sent(client: Client, post, voter_bob):
+    page = client.get(RESET).content.decode()
+    key = re.search(r'name="captcha_0" value="([0-9a-f]+)"', page)
+    assert key is not None
+
+    wrong = post(
+        RESET, {"email": "bob.martin@ac-dijon.fr", "captcha_0": key.group(1), "captcha_1": "NOTIT"}
+    )
+    missing = post(RESET, {"email": "bob.martin@ac-dijon.fr"})
+
+    assert wrong.status_code == missing.status_code == 200
+    assert WRONG_CODE in wrong.content.decode()
+    assert "Saisissez le code de sécurité." in missing.content.decode()
+    assert mail.outbox == []
+
+
+def test_the_written_question_is_offered_and_answers_the_form(client: Client, post, voter_bob):
+    page = client.get(RESET).content.decode().replace("&#x27;", "'")
+    assert '<a href="?captcha=texte">Je ne peux pas lire l\'image' in page
+
+    written = client.get(RESET + "?captcha=texte").content.decode()
+    key = re.search(r'name="captcha_0" value="([0-9a-f]+)"', written)
+    assert key is not None
+    store = CaptchaStore.objects.get(hashkey=key.group(1))
+    assert f"Question : combien font {store.challenge} ?" in written
+    response = post(
+        RESET + "?captcha=texte",
+        {
+            "email": "bob.martin@ac-dijon.fr",
+            "captcha_0": store.hashkey,
+            "captcha_1": store.response,
+        },
+    )
+
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1

@@ -150,9 +150,9 @@ def test_the_mail_refusal_is_the_sites_429_page_with_its_help(
 
 
 def test_the_mail_limit_is_shared_by_the_forms_that_send_mail(post, unconfirmed_alice) -> None:
-    address = {"email": "alice.bernard@ac-dijon.fr"}
+    address = {"email": "alice.bernard@ac-dijon.fr", **CAPTCHA}
     post(reverse("accounts:password_reset"), address)
-    post(reverse("accounts:resend"), {**address, "captcha_0": "k", "captcha_1": "PASSED"})
+    post(reverse("accounts:resend"), address)
     post(reverse("accounts:signup"), signup_data("alice.bernard@ac-dijon.fr"))
 
     response = post(reverse("accounts:password_reset"), address)

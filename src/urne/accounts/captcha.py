@@ -2,29 +2,39 @@
 
 Two ways to answer, checked by the same field:
 
-- the image (random letters, CAPTCHA_LENGTH of them), with a button for another image (the
-  refresh view of simple-captcha, called by a static script; without JavaScript the same button
-  is a plain link that reloads the form) and, when the server has `flite`, a spoken version;
+- the image (random letters, CAPTCHA_LENGTH of them), with a button for another image (our
+  refresh view, called by a static script; without JavaScript the same button is a plain link
+  that reloads the form) and, when the server has `espeak-ng`, the letters spelled aloud in the
+  page's language;
 - a written question in the visitor's language ("Combien font sept plus deux ?"), for those
   who can read neither the image nor listen to it (blind or deaf-blind visitors using a screen
   reader or a braille display). It is reached by a link next to the image ("?captcha=texte")
   and is a real challenge stored like the image's: single use, expiring, checked on the server.
 
-The written question is easier for a program than the image; it is one obstacle among others
-(rate limits per address and per client, and an account that is useless without its mailbox).
+The written question is solved by a short program, and so, nowadays, is the image: neither is
+what bounds abuse. The rate limits are (docs/accounts.md, « What the captcha does and does not
+stop »): per client, security codes made (CAPTCHAS_PER_IP) and forms sent; per address, emails.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
+import subprocess
 from typing import Any
 
 from captcha.fields import CaptchaField, CaptchaTextInput
 from captcha.models import CaptchaStore
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext, pgettext_lazy
+
+from urne.accounts.throttle import CAPTCHAS_PER_IP, wait_minutes
+from urne.web.errors import NotFound, TooManyAttempts
+
+logger = logging.getLogger(__name__)
 
 TEXT_MODE_PARAMETER = "captcha"
 TEXT_MODE_VALUE = "texte"
@@ -85,6 +95,83 @@ def wants_text_challenge(request: HttpRequest) -> bool:
     return request.GET.get(TEXT_MODE_PARAMETER) == TEXT_MODE_VALUE
 
 
+def count_captcha_request(request: HttpRequest) -> None:
+    """Count one more security code made or spoken for this client (a form displayed, a new
+    code, the audio); TooManyAttempts, and nothing counted, once the client reached its limit.
+    Call it before the challenge is stored or spoken, so that a refused request costs nothing."""
+    if CAPTCHAS_PER_IP.reached(request):
+        raise TooManyAttempts(
+            gettext(
+                "Trop de codes de sécurité ont été demandés depuis votre réseau. "
+                "Patientez %(minutes)d minutes avant de réessayer."
+            )
+            % {"minutes": wait_minutes((CAPTCHAS_PER_IP,))}
+        )
+    CAPTCHAS_PER_IP.count(request)
+
+
+# espeak-ng's voice for each language of the site (LANGUAGES): the code is spelled in the page's.
+VOICES = {"fr": "fr", "en": "en"}
+# Slower than espeak-ng's default (175 words a minute), with a pause between letters.
+SPEECH_WORDS_PER_MINUTE = "120"
+SPEECH_GAP_10MS = "10"
+SPEECH_TIMEOUT_SECONDS = 10
+
+
+def speech_available() -> bool:
+    return bool(settings.CAPTCHA_ESPEAK_PATH)
+
+
+def audio_url(key: str) -> str | None:
+    """Where the code of challenge `key` is heard, when the server can speak."""
+    return reverse("captcha-audio", kwargs={"key": key}) if speech_available() else None
+
+
+def speech_command(language: str) -> list[str]:
+    """The espeak-ng command that reads text on its standard input aloud in `language` (the
+    site's default for another) and writes a WAV file on its standard output."""
+    voice = VOICES.get(language.split("-")[0], VOICES[settings.LANGUAGE_CODE])
+    return [
+        str(settings.CAPTCHA_ESPEAK_PATH),
+        "-v",
+        voice,
+        "-s",
+        SPEECH_WORDS_PER_MINUTE,
+        "-g",
+        SPEECH_GAP_10MS,
+        "--stdout",
+        "--stdin",
+    ]
+
+
+def spoken_letters(letters: str, language: str) -> bytes:
+    """The letters of an image's code spelled one by one ("A, B, C": espeak-ng then says each
+    letter's name, "a, bé, cé" in French), as WAV audio.
+
+    The text goes through standard input, never the command line. NotFound with a French
+    message (and a log line without the code) if the synthesizer fails.
+    """
+    if not speech_available():
+        raise NotFound
+    try:
+        result = subprocess.run(  # noqa: S603 (a fixed command; the text goes to stdin)
+            speech_command(language),
+            input=", ".join(letters).encode(),
+            capture_output=True,
+            timeout=SPEECH_TIMEOUT_SECONDS,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        logger.warning("espeak-ng failed to speak a security code: %s", type(error).__name__)
+        raise NotFound(
+            _(
+                "Le code ne peut pas être lu pour le moment : affichez un autre code ou "
+                "répondez à une question écrite."
+            )
+        ) from None
+    return result.stdout
+
+
 class CaptchaInput(CaptchaTextInput):  # type: ignore[misc]
     """simple-captcha's widget, rendered by our accessible template, with the written mode."""
 
@@ -108,6 +195,10 @@ class CaptchaInput(CaptchaTextInput):  # type: ignore[misc]
         self._key = store.hashkey
         self._value = [store.hashkey, ""]
         self.id_ = self.build_attrs(attrs or {}).get("id")
+
+    def audio_url(self) -> str | None:
+        """Our audio view (espeak-ng, the page's language) instead of simple-captcha's (flite)."""
+        return audio_url(self._key)
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(name, value, attrs)

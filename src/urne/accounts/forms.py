@@ -84,18 +84,25 @@ def check_new_password(form: forms.Form, user: User, first_name: str, second_nam
         form.add_error(first_name, error)
 
 
-class SignupForm(forms.Form):
+class SecurityCodeForm(forms.Form):
+    """A form that creates an account or sends an email: it ends with the security code, the
+    image or, with `text_captcha` (the page's "?captcha=texte"), the written question."""
+
+    captcha = SecurityCodeField()
+
+    def __init__(self, *args: Any, text_captcha: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields([name for name in self.fields if name != "captcha"])
+        if text_captcha:
+            self.fields["captcha"].use_text_challenge()  # type: ignore[attr-defined]
+
+
+class SignupForm(SecurityCodeForm):
     """ "CRÉER MON COMPTE"."""
 
     email = ProfessionalEmailField()
     password1 = password_field(_("Mot de passe électeur"), "new-password", PASSWORD_HINT)
     password2 = password_field(_("Confirmation du mot de passe"), "new-password")
-    captcha = SecurityCodeField()
-
-    def __init__(self, *args: Any, text_captcha: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if text_captcha:
-            self.fields["captcha"].use_text_challenge()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -104,16 +111,10 @@ class SignupForm(forms.Form):
         return cleaned
 
 
-class ResendConfirmationForm(forms.Form):
+class ResendConfirmationForm(SecurityCodeForm):
     """Ask for the confirmation email again."""
 
     email = ProfessionalEmailField()
-    captcha = SecurityCodeField()
-
-    def __init__(self, *args: Any, text_captcha: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if text_captcha:
-            self.fields["captcha"].use_text_challenge()  # type: ignore[attr-defined]
 
 
 class LoginForm(forms.Form):
@@ -133,8 +134,9 @@ class ConfirmAccountForm(forms.Form):
     password = password_field(_("Mot de passe électeur"), "current-password")
 
 
-class PasswordResetRequestForm(forms.Form):
-    """Django's PasswordResetView calls save(); the email leaves through a Celery task."""
+class PasswordResetRequestForm(SecurityCodeForm):
+    """ "Mot de passe oublié ?". Django's PasswordResetView calls save(); the email leaves
+    through a Celery task."""
 
     email = ProfessionalEmailField()
 

@@ -71,8 +71,14 @@ MAILS_PER_ADDRESS = Rule(
 MAIL_FORMS_PER_IP = Rule("urne.accounts.mail.ip", "URNE_RATE_MAIL_PER_IP", "30/1h", "ip")
 MAIL_RULES = (MAILS_PER_ADDRESS, MAIL_FORMS_PER_IP)
 
+# Security codes asked for (accounts/captcha.py): every display of a form with a captcha and
+# every "Afficher un autre code" stores a challenge, every "Écouter le code" runs the speech
+# synthesizer. Generous (a school shares one address), it bounds the rows and the work one client
+# causes; the forms themselves are limited above.
+CAPTCHAS_PER_IP = Rule("urne.accounts.captcha.ip", "URNE_RATE_CAPTCHA_PER_IP", "100/15m", "ip")
 
-ALL_RULES = (*LOGIN_RULES, *MAIL_RULES)
+
+ALL_RULES = (*LOGIN_RULES, *MAIL_RULES, CAPTCHAS_PER_IP)
 
 
 _RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from captcha.helpers import captcha_image_url
+from captcha.models import CaptchaStore
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,7 +26,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from urne.accounts import rolls, services, throttle
-from urne.accounts.captcha import wants_text_challenge
+from urne.accounts.captcha import (
+    audio_url,
+    count_captcha_request,
+    speech_available,
+    spoken_letters,
+    wants_text_challenge,
+)
 from urne.accounts.forms import (
     ConfirmAccountForm,
     LoginForm,
@@ -35,7 +44,7 @@ from urne.accounts.forms import (
 from urne.accounts.models import User
 from urne.accounts.tokens import password_reset_token_generator
 from urne.campaign.models import normalize_email
-from urne.web.errors import TooManyAttempts
+from urne.web.errors import NotFound, TooManyAttempts
 
 # Every user logs in with a password checked by services.check_login.
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 (a class path)
@@ -125,6 +134,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             request, "accounts/signup_closed.html", {"notice": calendar.notice()}, status=status
         )
     text_captcha = wants_text_challenge(request)
+    if request.method == "GET":
+        count_captcha_request(request)  # the form stores a new challenge
     form = SignupForm(request.POST if request.method == "POST" else None, text_captcha=text_captcha)
     if request.method == "POST":
         throttle.count_mail_form(request)  # beyond the limit, the 429 page (support.middleware)
@@ -190,6 +201,8 @@ def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 def resend(request: HttpRequest) -> HttpResponse:
     """Ask for the confirmation email again."""
     text_captcha = wants_text_challenge(request)
+    if request.method == "GET":
+        count_captcha_request(request)
     form = ResendConfirmationForm(
         request.POST if request.method == "POST" else None, text_captcha=text_captcha
     )
@@ -215,9 +228,23 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        count_captcha_request(request)
+        return super().get(request, *args, **kwargs)
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         throttle.count_mail_form(request)
         return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["text_captcha"] = wants_text_challenge(self.request)
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["text_captcha"] = wants_text_challenge(self.request)
+        return context
 
     def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
         throttle.count_mail_to(self.request, form.cleaned_data["email"])
@@ -237,3 +264,35 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+@require_GET
+@never_cache
+def captcha_refresh(request: HttpRequest) -> HttpResponse:
+    """ "Afficher un autre code" without reloading the form (static/urne/accounts/captcha.js):
+    a new challenge, counted against the client's limit like a display of the form."""
+    if request.headers.get("x-requested-with") != "XMLHttpRequest":
+        raise NotFound  # only the script asks; without it the link reloads the form
+    count_captcha_request(request)
+    key = CaptchaStore.pick()
+    return JsonResponse(
+        {"key": key, "image_url": captcha_image_url(key), "audio_url": audio_url(key)}
+    )
+
+
+@require_GET
+@never_cache
+def captcha_audio(request: HttpRequest, key: str) -> HttpResponse:
+    """ "Écouter le code": the image's letters spelled in the page's language (espeak-ng)."""
+    if not speech_available():
+        raise NotFound
+    count_captcha_request(request)  # each one runs the synthesizer
+    store = CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).first()
+    if store is None or not store.challenge.isalpha():
+        # Gone (used or expired), or a written question, which has nothing to spell.
+        return HttpResponse(status=410)
+    response = HttpResponse(
+        spoken_letters(store.challenge, translation.get_language()), content_type="audio/wav"
+    )
+    response["Content-Disposition"] = 'attachment; filename="code-de-securite.wav"'
+    return response
