@@ -343,6 +343,21 @@ def test_without_espeak_there_is_no_audio(client: Client, elector_alice, setting
     assert response.status_code == 404
 
 
+def test_a_failing_synthesizer_gives_a_french_message_and_logs_no_code(
+    client: Client, elector_alice, settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.CAPTCHA_ESPEAK_PATH = "/bin/false"  # a synthesizer that always fails
+    page = client.get(SIGNUP).content.decode()
+    store = challenge_on(page)
+
+    response = client.get(audio_link(page, "Écouter le code (fichier audio)"))
+
+    assert response.status_code == 404
+    assert "Le code ne peut pas être lu pour le moment" in response.content.decode()
+    assert "espeak-ng failed" in caplog.text
+    assert store.challenge not in caplog.text
+
+
 REFRESH = reverse("captcha-refresh")
 SCRIPT = {"X-Requested-With": "XMLHttpRequest"}
 TOO_MANY_CODES = "Trop de codes de sécurité ont été demandés depuis votre réseau."
