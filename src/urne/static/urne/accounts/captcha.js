@@ -1,6 +1,8 @@
-// "Afficher un autre code": ask simple-captcha's refresh view for a new challenge and swap it in
-// place, so that what the visitor typed in the other fields stays. Without JavaScript the same
-// control is a plain link that reloads the form with a new code.
+// "Afficher un autre code": ask the refresh view (accounts.views.captcha_refresh) for a new
+// challenge and swap it in place, so that what the visitor typed in the other fields stays.
+// Without JavaScript the same control is a plain link that reloads the form with a new code.
+// Beyond the client's limit the view answers 429: the link is then followed, and the page says
+// how long to wait.
 "use strict";
 
 function refreshCaptcha(link) {
