@@ -17,7 +17,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -35,7 +35,7 @@ from urne.accounts.forms import (
 )
 from urne.accounts.models import User
 from urne.accounts.tokens import password_reset_token_generator
-from urne.web.errors import TooManyAttempts
+from urne.web.errors import Forbidden, TooManyAttempts
 
 # Every user logs in with a password checked by services.check_login.
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 (a class path)
@@ -92,6 +92,18 @@ def login(request: HttpRequest) -> HttpResponse:
             "next": request.POST.get("next") or request.GET.get("next") or "",
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def back_office_login(request: HttpRequest) -> HttpResponse:
+    """Django admin's own login page (/gestion/login/) would check passwords outside the
+    limits: it sends to ACCÉDER instead, the one login for everybody, which brings staff back
+    to the back office page they asked for. A POST is not read: no password is checked here."""
+    if request.user.is_authenticated:
+        # The admin sends here someone logged in who is not staff: ACCÉDER would send them back.
+        raise Forbidden
+    target = request.GET.get("next") or resolve_url("admin:index")
+    return redirect(f"{resolve_url('accounts:login')}?{urlencode({'next': target})}")
 
 
 @require_POST
