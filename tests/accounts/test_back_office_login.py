@@ -84,6 +84,20 @@ def test_a_voter_sent_to_the_back_office_login_is_refused_without_a_loop(
     assert len(response.redirect_chain) == 1
 
 
+def test_staff_already_logged_in_go_straight_to_the_page_they_asked_for(
+    client: Client, staff_dijon: User
+) -> None:
+    client.force_login(staff_dijon)
+
+    response = client.get(f"{BACK_OFFICE_LOGIN}?next=/gestion/campaign/", follow=True)
+
+    # (Where the admin's own permissions decide what this staff member sees there.)
+    assert [url for url, _status in response.redirect_chain] == [
+        f"{LOGIN}?next=%2Fgestion%2Fcampaign%2F",
+        "/gestion/campaign/",
+    ]
+
+
 def test_the_back_office_password_change_goes_to_forgotten_password(
     client: Client, staff_dijon: User
 ) -> None:

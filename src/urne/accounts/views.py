@@ -99,7 +99,7 @@ def back_office_login(request: HttpRequest) -> HttpResponse:
     """Django admin's own login page (/gestion/login/) would check passwords outside the
     limits: it sends to ACCÉDER instead, the one login for everybody, which brings staff back
     to the back office page they asked for. A POST is not read: no password is checked here."""
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and not request.user.is_staff:
         # The admin sends here someone logged in who is not staff: ACCÉDER would send them back.
         raise Forbidden
     target = request.GET.get("next") or resolve_url("admin:index")
