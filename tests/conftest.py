@@ -44,6 +44,23 @@ CALENDAR_2014: dict[str, Any] = {
 }
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On SQLite, the test database is a file, like the embedded default's, not Django's shared
+    in-memory one: there, a thread that writes while another does fails at once ("database
+    table is locked") instead of waiting for its turn as with a file, so the tests that send
+    simultaneous requests (tests/accounts/test_throttling_concurrency.py) would test that, not
+    urne. One file per test process, in pytest's temporary directory."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+
+
 @pytest.fixture(autouse=True)
 def _empty_shared_cache() -> None:
     """Each test starts without rate-limit counters. The database cache is rolled back with each

@@ -3,12 +3,15 @@ Each gives a French message and changes nothing; the limits never depend on the 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.accounts.conftest import confirm_path, signup_data
 from tests.conftest import PASSWORD
@@ -179,3 +182,86 @@ def test_a_malformed_rate_stops_the_server_at_start(settings) -> None:
 
     with pytest.raises(SystemCheckError, match="URNE_RATE_LOGIN_PER_IP"):
         call_command("check")
+
+
+# How long a lockout lasts: each failure holds its place for the whole window (urne.clock), so
+# the lockout lifts 15 minutes after the failures, not when a cache entry happens to expire.
+
+
+def log_in(client: Client, password: str = PASSWORD) -> int:
+    response = client.post(
+        LOGIN, {"email": "bob.martin@ac-dijon.fr", "password": password}, REMOTE_ADDR="192.0.2.1"
+    )
+    client.logout()
+    return int(response.status_code)
+
+
+def test_a_lockout_lasts_the_fifteen_minutes_it_announces(
+    client: Client, travel, voter_bob: User
+) -> None:
+    start = timezone.now()
+    travel(start)
+    fail_login(client, "bob.martin@ac-dijon.fr", 5)
+
+    travel(start + timedelta(minutes=6))
+    after_six_minutes = log_in(client)
+    travel(start + timedelta(minutes=14, seconds=59))
+    just_before = log_in(client)
+    travel(start + timedelta(minutes=15, seconds=1))
+    after = log_in(client)
+
+    assert (after_six_minutes, just_before, after) == (429, 429, 302)
+
+
+def test_no_fifteen_minutes_let_more_than_five_failures_through(
+    client: Client, travel, voter_bob: User
+) -> None:
+    """A fixed window lets 5 failures at its end and 5 more at the next one's start."""
+    start = timezone.now()
+    travel(start)
+    fail_login(client, "bob.martin@ac-dijon.fr", 1)
+    travel(start + timedelta(minutes=14))
+    fail_login(client, "bob.martin@ac-dijon.fr", 4)
+
+    travel(start + timedelta(minutes=15, seconds=1))  # the first failure is 15 minutes old
+    one_more = log_in(client, "Mauvais2x")
+    then = log_in(client, "Mauvais3x")
+    travel(start + timedelta(minutes=29, seconds=1))  # the next four are too
+    later = log_in(client)
+
+    assert (one_more, then, later) == (200, 429, 302)
+
+
+def test_right_passwords_are_not_counted_as_failures(client: Client, voter_bob: User) -> None:
+    fail_login(client, "bob.martin@ac-dijon.fr", 4)
+    for _ in range(10):
+        assert log_in(client) == 302
+
+    assert log_in(client, "Mauvais2x") == 200
+    assert log_in(client) == 429
+
+
+def test_a_mail_lockout_lasts_the_hour_it_announces(
+    client: Client, post, travel, elector_alice
+) -> None:
+    start = timezone.now()
+    travel(start)
+    for _ in range(3):
+        post(reverse("accounts:signup"), signup_data("alice.bernard@ac-dijon.fr"))
+
+    travel(start + timedelta(minutes=59))
+    within = post(reverse("accounts:signup"), signup_data("alice.bernard@ac-dijon.fr"))
+    travel(start + timedelta(minutes=60, seconds=1))
+    after = post(reverse("accounts:signup"), signup_data("alice.bernard@ac-dijon.fr"))
+
+    assert (within.status_code, after.status_code) == (429, 302)
+    assert len(mail.outbox) == 4
+
+
+def test_switching_the_limits_off_lets_every_attempt_through(
+    client: Client, settings, voter_bob: User
+) -> None:
+    settings.RATELIMIT_ENABLE = False
+    fail_login(client, "bob.martin@ac-dijon.fr", 10)
+
+    assert log_in(client) == 302

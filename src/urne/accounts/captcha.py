@@ -99,7 +99,7 @@ def count_captcha_request(request: HttpRequest) -> None:
     """Count one more security code made or spoken for this client (a form displayed, a new
     code, the audio); TooManyAttempts, and nothing counted, once the client reached its limit.
     Call it before the challenge is stored or spoken, so that a refused request costs nothing."""
-    if CAPTCHAS_PER_IP.reached(request):
+    if CAPTCHAS_PER_IP.take(request) is None:
         raise TooManyAttempts(
             gettext(
                 "Trop de codes de sécurité ont été demandés depuis votre réseau. "
@@ -107,7 +107,6 @@ def count_captcha_request(request: HttpRequest) -> None:
             )
             % {"minutes": wait_minutes((CAPTCHAS_PER_IP,))}
         )
-    CAPTCHAS_PER_IP.count(request)
 
 
 # espeak-ng's voice for each language of the site (LANGUAGES): the code is spelled in the page's.

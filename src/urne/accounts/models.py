@@ -68,3 +68,26 @@ class InvitationCampaign(Campaign):
         verbose_name = _("invitations d'une campagne")
         verbose_name_plural = _("invitations à créer un compte")
         permissions = [("send_invitations", _("Peut envoyer les invitations à créer un compte"))]
+
+
+class LimitSlot(models.Model):
+    """One of the `limit` places of a rate limit's key (urne.accounts.throttle), when counters
+    live in the database (every cache but Redis).
+
+    An event takes a free place until `expires_at` (its moment plus the rule's window) with one
+    conditional UPDATE, atomic on SQLite and PostgreSQL alike: so no more than `limit` events fit
+    in any window, however many requests arrive at once. `key` is an HMAC of the rule and of the
+    address or client, never the address itself. Not shown in the back office.
+    """
+
+    key = models.CharField(max_length=64)
+    slot = models.PositiveSmallIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+    # Which event holds the place, so that it alone gives it back (a right password).
+    token = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "slot"], name="limit_slot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}…#{self.slot}"

@@ -15,13 +15,14 @@ from functools import partial
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from urne import clock
-from urne.accounts import tasks
+from urne.accounts import tasks, throttle
 from urne.accounts.models import User
 from urne.accounts.rolls import eligible_elector, signup_calendar
 from urne.accounts.tokens import confirmation_token_generator
@@ -107,15 +108,26 @@ def do_request_password_reset(address: str) -> None:
 
 
 @sensitive_variables("password")
-def check_login(address: str, password: str) -> User:
-    """The account this address and password open, or the reason they do not."""
-    user = User.objects.filter(email=address).first()
+def _check_password(request: HttpRequest, address: str, user: User | None, password: str) -> User:
+    """The one place a password is checked, always within the login limits (per address and
+    per client, urne.accounts.throttle): TooManyAttempts before the check once one is reached;
+    a wrong password stays counted, a right one is given back."""
+    attempt = throttle.begin_password_check(request, address)
     if user is None:
         # Hash anyway, so that an unknown address takes as long as a wrong password.
         User().set_password(password)
         raise InvalidLogin
     if not user.check_password(password):
         raise InvalidLogin
+    attempt.succeeded()
+    return user
+
+
+@sensitive_variables("password")
+def check_login(request: HttpRequest, address: str, password: str) -> User:
+    """The account this address and password open, or the reason they do not. Every login,
+    voter or staff, comes here (the back office's own login page sends to ours)."""
+    user = _check_password(request, address, User.objects.filter(email=address).first(), password)
     # Only someone who knows the password learns the account's state.
     if not user.is_active:
         raise AccountNotConfirmed if user.confirmed_at is None else AccountDisabled
@@ -135,16 +147,18 @@ def check_confirmation_link(uidb64: str, token: str) -> User:
 
 
 @sensitive_variables("password")
-def check_confirmation(uidb64: str, token: str, password: str) -> User:
+def check_confirmation(request: HttpRequest, uidb64: str, token: str, password: str) -> User:
+    """The account this link confirms, once its password is given (within the login limits)."""
     user = check_confirmation_link(uidb64, token)
-    if not user.check_password(password):
+    try:
+        return _check_password(request, user.email, user, password)
+    except InvalidLogin:
         raise InvalidLogin(
             _(
                 "Mot de passe incorrect : saisissez le mot de passe choisi lors de la création "
                 "de votre compte."
             )
-        )
-    return user
+        ) from None
 
 
 def do_confirm_account(user: User) -> None:

@@ -1,32 +1,148 @@
-"""How often a visitor may try: failed logins, and requests that send an email.
+"""How often a visitor may try: password checks, and requests that send an email.
 
-Counters live in the shared cache (django-ratelimit), so every web process sees the same numbers.
-They are keyed on the address *as typed* (normalized), never on whether an account exists, so a
-limit reached says nothing about the rolls. The client address is the one django-ratelimit reads
-(REMOTE_ADDR, or RATELIMIT_IP_META_KEY behind a proxy); IPv6 clients count per /64.
+Every rule is a sliding window: at most `limit` events in *any* `window` seconds. Each event takes
+one of the key's `limit` places for `window` seconds from its own moment (urne.clock), so a
+lockout lasts until the oldest counted event is `window` old, and no boundary lets twice the limit
+through. Taking a place is one atomic step — with Redis, a Lua script over a sorted set; with any
+other cache, a conditional UPDATE of a LimitSlot row in the database (Django's cache API cannot
+count atomically there: DatabaseCache.incr is a get then a set) — and it happens *before* the work
+it limits (the password check), so a burst of simultaneous requests gets `limit` through at most.
+
+Keys are the address as typed (normalized) and the client's network, never whether an account
+exists, so a limit reached says nothing about the rolls. They are stored as an HMAC (SECRET_KEY):
+the counters hold no address. The client is read as django-ratelimit reads it (REMOTE_ADDR, or
+RATELIMIT_IP_META_KEY behind a proxy); IPv6 clients count per /64.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import _get_ip as client_network  # pinned; reads the proxy header
 
+from urne import clock
+from urne.accounts.models import LimitSlot
 from urne.campaign.models import normalize_email
 from urne.web.errors import TooManyAttempts
 
 KeyKind = Literal["ip", "address"]
 
+# Places free for longer than this are deleted when a new key gets its places.
+_KEEP_FREE_PLACES = timedelta(days=1)
+
+
+class _Store(Protocol):
+    """Where places are taken: one atomic `take` whatever the number of web processes."""
+
+    def take(self, key: str, limit: int, window: int, now: datetime, token: str) -> bool: ...
+
+    def release(self, key: str, token: str, now: datetime) -> None: ...
+
+    def in_use(self, key: str, limit: int, now: datetime) -> int: ...
+
+
+class _DatabaseStore:
+    """Places as LimitSlot rows. A place is free once its `expires_at` has passed; it is taken
+    by `UPDATE … WHERE expires_at <= now`, which PostgreSQL re-checks after waiting for a
+    concurrent writer's lock, and SQLite runs one writer at a time: two requests never take the
+    same place."""
+
+    def take(self, key: str, limit: int, window: int, now: datetime, token: str) -> bool:
+        places = LimitSlot.objects.filter(key=key, slot__lt=limit)
+        for _round in range(2):
+            for slot in list(places.filter(expires_at__lte=now).values_list("slot", flat=True)):
+                taken = places.filter(slot=slot, expires_at__lte=now).update(
+                    expires_at=now + timedelta(seconds=window), token=token
+                )
+                if taken:
+                    return True
+            if places.count() >= limit:
+                return False  # every place holds an event of the last `window` seconds
+            # A key not seen lately (or a limit raised): create its missing places, free now.
+            LimitSlot.objects.filter(expires_at__lte=now - _KEEP_FREE_PLACES).delete()
+            LimitSlot.objects.bulk_create(
+                [LimitSlot(key=key, slot=slot, expires_at=now) for slot in range(limit)],
+                ignore_conflicts=True,
+            )
+        return False  # fail closed: the places were taken while they were created
+
+    def release(self, key: str, token: str, now: datetime) -> None:
+        LimitSlot.objects.filter(key=key, token=token).update(expires_at=now, token="")
+
+    def in_use(self, key: str, limit: int, now: datetime) -> int:
+        return LimitSlot.objects.filter(key=key, slot__lt=limit, expires_at__gt=now).count()
+
+
+# KEYS[1]: the key's sorted set (token → expiry); ARGV: now, expiry, limit, token, lifetime.
+_REDIS_TAKE = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return 1
+"""
+
+
+class _RedisStore:
+    """Places as the members of a sorted set scored by their expiry: a Lua script runs alone on
+    the server, so dropping the expired, counting and adding are one step."""
+
+    def __init__(self, cache: RedisCache) -> None:
+        self.cache = cache
+
+    def _client(self, key: str) -> tuple[Any, str]:
+        name = self.cache.make_and_validate_key(f"urne.limit.{key}")
+        # Django's own redis-py client for this key (no public accessor; django-stubs lacks it).
+        client = self.cache._cache.get_client(name, write=True)  # type: ignore[attr-defined]
+        return client, name
+
+    def take(self, key: str, limit: int, window: int, now: datetime, token: str) -> bool:
+        client, name = self._client(key)
+        at = now.timestamp()
+        # The set outlives its newest event by a second; the scores, not this, decide.
+        return bool(client.eval(_REDIS_TAKE, 1, name, at, at + window, limit, token, window + 1))
+
+    def release(self, key: str, token: str, now: datetime) -> None:
+        client, name = self._client(key)
+        client.zrem(name, token)
+
+    def in_use(self, key: str, limit: int, now: datetime) -> int:
+        client, name = self._client(key)
+        return int(client.zcount(name, f"({now.timestamp()}", "+inf"))
+
+
+def _store() -> _Store:
+    cache = caches["default"]
+    return _RedisStore(cache) if isinstance(cache, RedisCache) else _DatabaseStore()
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One counted event. `release()` gives its place back (a password that proved right)."""
+
+    key: str
+    token: str
+
+    def release(self) -> None:
+        if self.token:
+            _store().release(self.key, self.token, clock.now())
+
 
 @dataclass(frozen=True)
 class Rule:
-    """At most so many counted events per window: django-ratelimit's rate ("5/15m"), read from
-    the setting named `setting` (docs/accounts.md), `default` when it is not set."""
+    """At most so many events in any window: a rate like "5/15m", read from the setting named
+    `setting` (docs/accounts.md), `default` when it is not set."""
 
     group: str
     setting: str
@@ -37,25 +153,32 @@ class Rule:
     def rate(self) -> str:
         return str(getattr(settings, self.setting, "") or self.default)
 
-    def _usage(self, request: HttpRequest, address: str, increment: bool) -> dict[str, int] | None:
-        typed = f"address:{normalize_email(address)}"
-        key = "ip" if self.key == "ip" else (lambda _group, _request: typed)
-        return get_usage(  # type: ignore[no-any-return]
-            request, group=self.group, key=key, rate=self.rate, increment=increment
-        )
+    def _key(self, request: HttpRequest, address: str) -> str:
+        value = client_network(request) if self.key == "ip" else normalize_email(address)
+        return salted_hmac(self.group, value, algorithm="sha256").hexdigest()
+
+    def take(self, request: HttpRequest, address: str = "") -> Claim | None:
+        """Count one event if the limit lets it through, atomically; None (and nothing counted)
+        once `limit` events were counted in the last window. Call it before the work it limits."""
+        if not settings.RATELIMIT_ENABLE:  # URNE_RATELIMIT_ENABLE=0
+            return Claim("", "")
+        limit, window = parse_rate(self.rate)
+        key, token = self._key(request, address), uuid.uuid4().hex
+        if _store().take(key, limit, window, clock.now(), token):
+            return Claim(key, token)
+        return None
 
     def reached(self, request: HttpRequest, address: str = "") -> bool:
-        """True once `limit` events were counted in the current window."""
-        usage = self._usage(request, address, increment=False)
-        if usage is None:  # rate limiting switched off (URNE_RATELIMIT_ENABLE=0)
+        """True while `limit` events are counted in the last window. To limit some work, use
+        `take()`: a check then a count would let simultaneous requests in between."""
+        if not settings.RATELIMIT_ENABLE:
             return False
-        return bool(usage["count"] >= usage["limit"])
-
-    def count(self, request: HttpRequest, address: str = "") -> None:
-        self._usage(request, address, increment=True)
+        limit, _window = parse_rate(self.rate)
+        return _store().in_use(self._key(request, address), limit, clock.now()) >= limit
 
 
-# Failed password checks (login, and the confirmation page which asks for the password too).
+# Password checks (login, staff included, and the confirmation page): every attempt is counted
+# before the password is checked, and given back if the password was right.
 LOGIN_FAILURES_PER_ADDRESS = Rule(
     "urne.accounts.login.address", "URNE_RATE_LOGIN_PER_ADDRESS", "5/15m", "address"
 )
@@ -94,27 +217,59 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def wait_minutes(rules: tuple[Rule, ...]) -> int:
-    """How long someone who reached one of these limits waits at most, in whole minutes."""
+    """How long someone who reached one of these limits waits at most, in whole minutes: a
+    place comes free `window` after the event that took it."""
     return max(-(-parse_rate(rule.rate)[1] // 60) for rule in rules)
 
 
-def check_login_allowed(request: HttpRequest, address: str) -> None:
-    """TooManyAttempts once failed logins for this address, or from this client, reached
-    their limit: then even the right password is not checked."""
-    if any(rule.reached(request, address) for rule in LOGIN_RULES):
-        raise TooManyAttempts(
-            _(
-                "Trop de tentatives de connexion ont échoué pour cette adresse ou depuis votre "
-                "réseau. Patientez %(minutes)d minutes avant de réessayer, ou choisissez un "
-                "nouveau mot de passe avec « Mot de passe oublié ? »."
-            )
-            % {"minutes": wait_minutes(LOGIN_RULES)}
+def take_all(
+    rules: tuple[Rule, ...],
+    request: HttpRequest,
+    address: str,
+    refusal: Callable[[], TooManyAttempts],
+) -> list[Claim]:
+    """One event counted by each rule, or `refusal()` raised and nothing counted."""
+    claims: list[Claim] = []
+    for rule in rules:
+        claim = rule.take(request, address)
+        if claim is None:
+            for taken in claims:
+                taken.release()
+            raise refusal()
+        claims.append(claim)
+    return claims
+
+
+def _login_limit_reached() -> TooManyAttempts:
+    return TooManyAttempts(
+        _(
+            "Trop de tentatives de connexion ont échoué pour cette adresse ou depuis votre "
+            "réseau. Patientez %(minutes)d minutes avant de réessayer, ou choisissez un "
+            "nouveau mot de passe avec « Mot de passe oublié ? »."
         )
+        % {"minutes": wait_minutes(LOGIN_RULES)}
+    )
 
 
-def count_failed_login(request: HttpRequest, address: str) -> None:
-    for rule in LOGIN_RULES:
-        rule.count(request, address)
+@dataclass
+class PasswordAttempt:
+    """A password check, counted as a failed login unless `succeeded()` is called."""
+
+    claims: list[Claim] = field(default_factory=list)
+
+    def succeeded(self) -> None:
+        """The password was right: not a guess, its places are given back."""
+        for claim in self.claims:
+            claim.release()
+        self.claims = []
+
+
+def begin_password_check(request: HttpRequest, address: str) -> PasswordAttempt:
+    """Count a password check for this address and this client *before* it is made:
+    TooManyAttempts (nothing counted, the password not checked) once either limit is reached.
+    The attempt stays counted unless the caller proves the password right — an error, expected
+    or not, leaves it counted (fail closed). Only urne.accounts.services checks passwords."""
+    return PasswordAttempt(take_all(LOGIN_RULES, request, address, _login_limit_reached))
 
 
 def _mail_limit_reached() -> TooManyAttempts:
@@ -131,13 +286,9 @@ def count_mail_form(request: HttpRequest) -> None:
     """Count one more submitted form that sends an email, from this client; TooManyAttempts
     (and nothing counted) once the client reached its limit. Call before validating the form,
     so that invalid submissions count too."""
-    if MAIL_FORMS_PER_IP.reached(request):
-        raise _mail_limit_reached()
-    MAIL_FORMS_PER_IP.count(request)
+    take_all((MAIL_FORMS_PER_IP,), request, "", _mail_limit_reached)
 
 
 def count_mail_to(request: HttpRequest, address: str) -> None:
     """Count one more email asked for this address; TooManyAttempts once it reached its limit."""
-    if MAILS_PER_ADDRESS.reached(request, address):
-        raise _mail_limit_reached()
-    MAILS_PER_ADDRESS.count(request, address)
+    take_all((MAILS_PER_ADDRESS,), request, address, _mail_limit_reached)

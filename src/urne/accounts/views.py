@@ -1,9 +1,10 @@
 """The pages of the voter's account: "ACCÉDER", "CRÉER MON COMPTE", the confirmation link,
 the resend form and the password reset (Django's views, French templates, our form and tokens).
 
-Views read the form, check the rate limits and call services; nothing here decides a rule.
-A limit reached on a form that sends an email raises TooManyAttempts, which the support app's
-middleware shows as the 429 page; the login and confirmation forms show theirs above the form.
+Views read the form, count the mail limits and call services; nothing here decides a rule.
+Passwords are checked by services alone, within the login limits. A limit reached on a form that
+sends an email raises TooManyAttempts, which the site's middleware shows as the 429 page; the
+login and confirmation forms show theirs above the form.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -43,16 +44,10 @@ from urne.accounts.forms import (
 )
 from urne.accounts.models import User
 from urne.accounts.tokens import password_reset_token_generator
-from urne.campaign.models import normalize_email
-from urne.web.errors import NotFound, TooManyAttempts
+from urne.web.errors import Forbidden, NotFound, TooManyAttempts
 
 # Every user logs in with a password checked by services.check_login.
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 (a class path)
-
-
-def _typed_address(request: HttpRequest) -> str:
-    """The address as typed, normalized, before validation: the key of the per-address limits."""
-    return normalize_email(request.POST.get("email", "")[:1000])
 
 
 def _invalid_link(request: HttpRequest, error: services.InvalidLink) -> HttpResponse:
@@ -79,10 +74,11 @@ def login(request: HttpRequest) -> HttpResponse:
         return redirect(_after_login(request, request.user))
     form = LoginForm(request.POST if request.method == "POST" else None)
     problem: services.AccountError | None = None
-    if request.method == "POST":
-        address = _typed_address(request)
+    if request.method == "POST" and form.is_valid():
         try:
-            throttle.check_login_allowed(request, address)
+            user = services.check_login(
+                request, form.cleaned_data["email"], form.cleaned_data["password"]
+            )
         except TooManyAttempts as limit:
             return render(
                 request,
@@ -90,19 +86,11 @@ def login(request: HttpRequest) -> HttpResponse:
                 {"form": LoginForm(), "throttled": limit.message},
                 status=limit.status,
             )
-        if form.is_valid():
-            try:
-                user = services.check_login(
-                    form.cleaned_data["email"], form.cleaned_data["password"]
-                )
-            except services.InvalidLogin as error:
-                throttle.count_failed_login(request, address)
-                problem = error
-            except services.AccountError as error:
-                problem = error  # the right password: not a guess to count
-            else:
-                auth.login(request, user, backend=PASSWORD_BACKEND)  # a new session key
-                return redirect(_after_login(request, user))
+        except services.AccountError as error:
+            problem = error  # a wrong password, or the right one for an account not usable
+        else:
+            auth.login(request, user, backend=PASSWORD_BACKEND)  # a new session key
+            return redirect(_after_login(request, user))
     return render(
         request,
         "accounts/login.html",
@@ -113,6 +101,18 @@ def login(request: HttpRequest) -> HttpResponse:
             "next": request.POST.get("next") or request.GET.get("next") or "",
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def back_office_login(request: HttpRequest) -> HttpResponse:
+    """Django admin's own login page (/gestion/login/) would check passwords outside the
+    limits: it sends to ACCÉDER instead, the one login for everybody, which brings staff back
+    to the back office page they asked for. A POST is not read: no password is checked here."""
+    if request.user.is_authenticated and not request.user.is_staff:
+        # The admin sends here someone logged in who is not staff: ACCÉDER would send them back.
+        raise Forbidden
+    target = request.GET.get("next") or resolve_url("admin:index")
+    return redirect(f"{resolve_url('accounts:login')}?{urlencode({'next': target})}")
 
 
 @require_POST
@@ -167,9 +167,10 @@ def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     except services.InvalidLink as error:
         return _invalid_link(request, error)
     form = ConfirmAccountForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         try:
-            throttle.check_login_allowed(request, user.email)
+            services.check_confirmation(request, uidb64, token, form.cleaned_data["password"])
+            services.do_confirm_account(user)
         except TooManyAttempts as limit:
             return render(
                 request,
@@ -177,22 +178,17 @@ def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
                 {"form": ConfirmAccountForm(), "throttled": limit.message},
                 status=limit.status,
             )
-        if form.is_valid():
-            try:
-                services.check_confirmation(uidb64, token, form.cleaned_data["password"])
-                services.do_confirm_account(user)
-            except services.InvalidLogin as error:
-                throttle.count_failed_login(request, user.email)
-                form.add_error("password", str(error.message))
-            except services.InvalidLink as error:
-                return _invalid_link(request, error)
-            else:
-                auth.login(request, user, backend=PASSWORD_BACKEND)
-                messages.success(
-                    request,
-                    _("Votre compte électeur est confirmé. Bienvenue dans votre espace électeur."),
-                )
-                return redirect(_after_login(request, user))
+        except services.InvalidLogin as error:
+            form.add_error("password", str(error.message))
+        except services.InvalidLink as error:
+            return _invalid_link(request, error)
+        else:
+            auth.login(request, user, backend=PASSWORD_BACKEND)
+            messages.success(
+                request,
+                _("Votre compte électeur est confirmé. Bienvenue dans votre espace électeur."),
+            )
+            return redirect(_after_login(request, user))
     return render(request, "accounts/confirm.html", {"form": form})
 
 

@@ -1,0 +1,112 @@
+"""Staff log in through ACCÉDER like everyone, within the same limits: the back office's own
+login page (Django admin's, /gestion/login/) checks no password, and neither does its password
+change page."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+from urne.accounts.models import User
+
+LOGIN = reverse("accounts:login")
+BACK_OFFICE = reverse("admin:index")
+BACK_OFFICE_LOGIN = reverse("admin:login")
+
+
+def fail_login(client: Client, email: str, times: int) -> None:
+    for _ in range(times):
+        client.post(LOGIN, {"email": email, "password": "Mauvais1x"})
+
+
+def admin_form(password: str) -> dict[str, str]:
+    """What Django admin's login form posts."""
+    return {"username": "gestion@ac-dijon.fr", "password": password, "next": BACK_OFFICE}
+
+
+def test_a_staff_member_locked_out_cannot_get_in_through_the_back_office_login(
+    client: Client, staff_dijon: User
+) -> None:
+    fail_login(client, "gestion@ac-dijon.fr", 5)
+    guesses = [client.post(BACK_OFFICE_LOGIN, admin_form(f"Mauvais{i}x")) for i in range(40)]
+
+    client.post(BACK_OFFICE_LOGIN, admin_form(PASSWORD))
+    back_office = client.get(BACK_OFFICE)
+
+    assert {guess.status_code for guess in guesses} == {302}
+    assert "_auth_user_id" not in client.session
+    assert back_office.status_code == 302
+    assert back_office["Location"].startswith(BACK_OFFICE_LOGIN)
+
+
+def test_the_back_office_login_page_sends_to_acceder_without_checking_the_password(
+    client: Client, staff_dijon: User
+) -> None:
+    response = client.post(f"{BACK_OFFICE_LOGIN}?next=/gestion/campaign/", admin_form(PASSWORD))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next=%2Fgestion%2Fcampaign%2F"
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_log_in_on_acceder_and_reach_the_back_office_page_they_asked_for(
+    client: Client, staff_dijon: User
+) -> None:
+    login_page = client.get(BACK_OFFICE, follow=True)
+    asked = login_page.redirect_chain[-1][0]
+
+    response = client.post(asked, {"email": "gestion@ac-dijon.fr", "password": PASSWORD})
+
+    assert asked == f"{LOGIN}?next=%2Fgestion%2F"
+    assert response.status_code == 302
+    assert response["Location"] == BACK_OFFICE
+    assert client.get(BACK_OFFICE).status_code == 200
+
+
+def test_staff_failures_count_like_anyone_elses(client: Client, staff_dijon: User) -> None:
+    fail_login(client, "gestion@ac-dijon.fr", 5)
+
+    response = client.post(LOGIN, {"email": "gestion@ac-dijon.fr", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_voter_sent_to_the_back_office_login_is_refused_without_a_loop(
+    client: Client, voter_bob: User
+) -> None:
+    client.force_login(voter_bob)
+
+    response = client.get(BACK_OFFICE, follow=True)
+
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1
+
+
+def test_staff_already_logged_in_go_straight_to_the_page_they_asked_for(
+    client: Client, staff_dijon: User
+) -> None:
+    client.force_login(staff_dijon)
+
+    response = client.get(f"{BACK_OFFICE_LOGIN}?next=/gestion/campaign/", follow=True)
+
+    # (Where the admin's own permissions decide what this staff member sees there.)
+    assert [url for url, _status in response.redirect_chain] == [
+        f"{LOGIN}?next=%2Fgestion%2Fcampaign%2F",
+        "/gestion/campaign/",
+    ]
+
+
+def test_the_back_office_password_change_goes_to_forgotten_password(
+    client: Client, staff_dijon: User
+) -> None:
+    client.force_login(staff_dijon)
+
+    response = client.post(
+        reverse("admin:password_change"),
+        {"old_password": "Mauvais1x", "new_password1": "Nouveau2014x", "new_password2": "x"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_reset")
