@@ -182,10 +182,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
-# Captcha: the test switch lets automated tests answer "PASSED"; production refuses it.
+# Captcha: the test switch lets anyone answer "PASSED". It needs debug on, which production
+# refuses, so that a forgotten URNE_PRODUCTION alone cannot leave it open on a public server. The
+# test run, which has debug off, turns it on in its own settings (tests/settings.py).
 CAPTCHA_TEST_MODE = envbool("URNE_CAPTCHA_TEST_MODE", False)
-if PRODUCTION and CAPTCHA_TEST_MODE:
-    raise ImproperlyConfigured("URNE_CAPTCHA_TEST_MODE must be off in production")
+if CAPTCHA_TEST_MODE and not DEBUG:
+    raise ImproperlyConfigured(
+        "URNE_CAPTCHA_TEST_MODE needs URNE_DEBUG: it is a development switch, refused in production"
+    )
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes
 CAPTCHA_IMAGE_SIZE = (180, 60)
