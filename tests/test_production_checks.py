@@ -17,20 +17,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from tests.conftest import PRODUCTION_ENVIRONMENT
+
 POSTGRES = {"ENGINE": "django.db.backends.postgresql", "NAME": "urne", "HOST": "db.example"}
 REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://r:6379/0"}
 DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"}
-
-# What a complete production environment sets, as an operator would (docs/configuration.md).
-PRODUCTION_ENVIRONMENT = {
-    "URNE_PRODUCTION": "1",
-    "URNE_SECRET_KEY": "k" * 30 + "Q9#x" * 10,
-    "URNE_ALLOWED_HOSTS": "vote.example.org",
-    "URNE_SITE_URL": "https://vote.example.org",
-    "DATABASE_URL": "postgres://urne@db.example:5432/urne",
-    "REDIS_URL": "redis://cache.example:6379/0",
-    "CELERY_BROKER_URL": "redis://cache.example:6379/1",
-}
 
 
 @pytest.fixture
