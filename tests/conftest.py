@@ -61,6 +61,19 @@ def django_db_modify_db_settings(
         database.setdefault("TEST", {})["NAME"] = str(name)
 
 
+# What a complete production sets, as an operator would (docs/configuration.md): every
+# production check (src/urne/checks.py) passes; no connection is opened to these hosts.
+PRODUCTION_ENVIRONMENT = {
+    "URNE_PRODUCTION": "1",
+    "URNE_SECRET_KEY": "k" * 30 + "Q9#x" * 10,
+    "URNE_ALLOWED_HOSTS": "vote.example.org",
+    "URNE_SITE_URL": "https://vote.example.org",
+    "DATABASE_URL": "postgres://urne@db.example:5432/urne",
+    "REDIS_URL": "redis://cache.example:6379/0",
+    "CELERY_BROKER_URL": "redis://cache.example:6379/1",
+}
+
+
 @pytest.fixture(autouse=True)
 def _empty_shared_cache() -> None:
     """Each test starts without rate-limit counters. The database cache is rolled back with each

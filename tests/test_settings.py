@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +46,33 @@ def test_production_refuses_the_captcha_test_switch() -> None:
     assert "URNE_CAPTCHA_TEST_MODE" in result.stderr
 
 
+def test_the_captcha_test_switch_is_refused_without_debug() -> None:
+    """Production mode forgotten must not leave a public server accepting PASSED."""
+    result = _import_settings(URNE_CAPTCHA_TEST_MODE="1")
+    assert result.returncode != 0
+    assert "URNE_CAPTCHA_TEST_MODE needs URNE_DEBUG" in result.stderr
+
+
+def test_the_captcha_test_switch_is_allowed_in_development() -> None:
+    assert _import_settings(URNE_CAPTCHA_TEST_MODE="1", URNE_DEBUG="1").returncode == 0
+
+
+def test_the_test_settings_refuse_production() -> None:
+    """The test run's own settings (tests/settings.py) turn the switch on: never in production."""
+    clean = _environment()
+    clean.update(URNE_PRODUCTION="1", URNE_SECRET_KEY="s" * 60)
+    result = subprocess.run(
+        [sys.executable, "-c", "import tests.settings"],
+        env=clean,
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "tests/settings.py" in result.stderr
+
+
 def test_a_malformed_boolean_is_refused() -> None:
     result = _import_settings(URNE_DEBUG="perhaps")
     assert result.returncode != 0
@@ -54,21 +82,3 @@ def test_a_malformed_boolean_is_refused() -> None:
 @pytest.mark.parametrize("value", ["1", "true", "yes", "on"])
 def test_true_spellings_are_accepted(value: str) -> None:
     assert _import_settings(URNE_DEBUG=value).returncode == 0
-
-
-def test_check_deploy_is_clean_with_production_variables(tmp_path: object) -> None:
-    env = _environment()
-    env.update(
-        URNE_PRODUCTION="1",
-        URNE_SECRET_KEY="k" * 30 + "Q9#x" * 10,
-        URNE_ALLOWED_HOSTS="vote.example.org",
-        DJANGO_SETTINGS_MODULE="urne.settings",
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "urne", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr

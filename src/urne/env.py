@@ -53,3 +53,20 @@ def env_secret(name: str, default: str = "") -> str:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {exc}") from exc
     return os.environ.get(name, default)
+
+
+def project_data_dir(package: Path) -> Path:
+    """The embedded default's data folder: `var/` of the source checkout holding `package`.
+
+    Fixed relative to the code, not to the current directory, so that `urne migrate` finds the
+    same database wherever it runs from, and each checkout (each worktree) keeps its own. An
+    installed urne (site-packages) has no project folder, and writing beside the Python libraries
+    would be wrong: it then asks for URNE_DATA_DIR.
+    """
+    project = package.parents[1]  # src/urne -> the checkout
+    if (project / "pyproject.toml").is_file() and package.parent.name == "src":
+        return project / "var"
+    raise ImproperlyConfigured(
+        f"URNE_DATA_DIR is required: urne runs from {package}, not from its source folder, "
+        "so it has no var/ of its own"
+    )

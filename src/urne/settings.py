@@ -9,10 +9,12 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from urne.env import env, env_secret, envbool, envint, envlist
+from urne.env import env, env_secret, envbool, envint, envlist, project_data_dir
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env("URNE_DATA_DIR", str(Path.cwd() / "var")))
+# The embedded default's files (SQLite database, uploads, mail): the checkout's var/, wherever
+# the command runs from (env.project_data_dir).
+DATA_DIR = Path(env("URNE_DATA_DIR") or project_data_dir(BASE_DIR))
 
 # Production mode turns every safety on and refuses the conveniences of development and tests.
 PRODUCTION = envbool("URNE_PRODUCTION", False)
@@ -94,6 +96,16 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if not env("DATABASE_URL"):
+    # SQLite makes its file, not the folder: without this, a first `urne migrate` ends in "unable
+    # to open database file".
+    try:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"The data folder {DATA_DIR} cannot be created ({exc.strerror}): set URNE_DATA_DIR "
+            "to a folder urne may write to, or DATABASE_URL"
+        ) from exc
 
 # Caches back the rate limits: they must be shared by every web process.
 REDIS_URL = env("REDIS_URL")
@@ -184,10 +196,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
-# Captcha: the test switch lets automated tests answer "PASSED"; production refuses it.
+# Captcha: the test switch lets anyone answer "PASSED". It needs debug on, which production
+# refuses, so that a forgotten URNE_PRODUCTION alone cannot leave it open on a public server. The
+# test run, which has debug off, turns it on in its own settings (tests/settings.py).
 CAPTCHA_TEST_MODE = envbool("URNE_CAPTCHA_TEST_MODE", False)
-if PRODUCTION and CAPTCHA_TEST_MODE:
-    raise ImproperlyConfigured("URNE_CAPTCHA_TEST_MODE must be off in production")
+if CAPTCHA_TEST_MODE and not DEBUG:
+    raise ImproperlyConfigured(
+        "URNE_CAPTCHA_TEST_MODE needs URNE_DEBUG: it is a development switch, refused in production"
+    )
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes
 CAPTCHA_IMAGE_SIZE = (180, 60)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import os
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "urne.settings")
 application = get_wsgi_application()
+
+if settings.PRODUCTION:
+    # Django's commands run the system checks, gunicorn does not: without this, a production
+    # missing its database, cache or broker (urne.E002...) would serve anyway. An error raises
+    # SystemCheckError here, so the server stops at start instead.
+    call_command("check")

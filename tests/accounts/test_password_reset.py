@@ -17,7 +17,7 @@ from tests.accounts.conftest import NEW_PASSWORD, links_in, path_of, strip_csrf
 from tests.conftest import PASSWORD
 
 RESET = reverse("accounts:password_reset")
-# The security code answered as the test switch allows (tests/environment.py).
+# The security code answered as the test switch allows (tests/settings.py).
 CAPTCHA = {"captcha_0": "any-key", "captcha_1": "PASSED"}
 WRONG_CODE = "Le code de sécurité saisi est incorrect ou a expiré."
 

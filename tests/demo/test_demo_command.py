@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import PRODUCTION_ENVIRONMENT
+
 
 def run_demo(data_dir: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {
@@ -75,13 +77,8 @@ def test_what_it_prints_follows_the_address_it_serves(tmp_path: Path) -> None:
 
 
 def test_it_refuses_to_run_in_production(tmp_path: Path) -> None:
-    result = run_demo(
-        tmp_path,
-        URNE_DEBUG="0",
-        URNE_PRODUCTION="1",
-        URNE_SECRET_KEY="s" * 60,
-        URNE_ALLOWED_HOSTS="urne.example",
-    )
+    """Even a complete production, which the production checks let start, refuses the demo."""
+    result = run_demo(tmp_path, URNE_DEBUG="0", **PRODUCTION_ENVIRONMENT)
 
     assert result.returncode != 0
     assert "interdite en production" in result.stderr

@@ -1,0 +1,20 @@
+"""The test run's settings: urne's own, plus the captcha test switch.
+
+simple-captcha accepts the answer "PASSED" in test mode (and still refuses any other wrong
+answer), so that tests can sign up without reading an image. urne.settings allows the switch
+only with debug on (a development convenience), and tests run with debug off like production:
+the switch is set here, in a module that exists only in the source tree and that pytest alone
+names (pyproject.toml), never in an environment variable a server could inherit.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+
+from urne.settings import *  # noqa: F403 - the test run's settings are urne's, plus one switch
+from urne.settings import PRODUCTION
+
+if PRODUCTION:
+    raise ImproperlyConfigured("tests/settings.py is the test run's: never in production")
+
+CAPTCHA_TEST_MODE = True
