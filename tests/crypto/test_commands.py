@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from urne.cli import main as cli_main
-from urne.crypto.commands import ProgressBar, main
+from urne.cli.protocol import ProgressBar, main
 from urne.crypto.simulate import write_simulation
 
+from .fresh import loaded_frameworks
 from .simulated import simulated
 from .tampering import indices, tamper
 
@@ -166,9 +167,29 @@ def test_an_unknown_command_exits_2(capsys):
     assert "unknown command 'audit'" in capsys.readouterr().err
 
 
-def test_the_urne_command_hands_verify_over_without_django(capsys, tallied):
-    assert cli_main(["verify", str(tallied)]) == 0
-    assert "Every check passed" in capsys.readouterr().out
+def test_the_urne_command_hands_verify_over_without_django(tallied):
+    # In a fresh interpreter: this test process has loaded Django already.
+    run_verify = f"from urne.cli import main\nassert main(['verify', {str(tallied)!r}]) == 0"
+    assert loaded_frameworks(run_verify) == []
+
+
+def test_urne_help_lists_the_protocol_commands_beside_djangos(capsys):
+    assert cli_main(["--help"]) == 0
+    listed = capsys.readouterr().out
+    assert "migrate" in listed
+    assert re.search(r"\[protocol[^]]*\]\n    simulate\n    verify", listed)
+    assert cli_main(["help", "--commands"]) == 0
+    names = capsys.readouterr().out.split()
+    assert {"verify", "simulate", "migrate"} <= set(names)
+    assert names == sorted(names)
+
+
+@pytest.mark.parametrize("command", ["verify", "simulate"])
+def test_urne_help_on_a_protocol_command_shows_its_usage(capsys, command):
+    assert cli_main(["help", command]) == 0
+    out, err = capsys.readouterr()
+    assert f"usage: urne {command}" in out
+    assert "Unknown command" not in out + err
 
 
 def test_the_installed_command_runs_in_a_fresh_process(tallied):

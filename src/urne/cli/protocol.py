@@ -1,6 +1,7 @@
 """`urne verify` and `urne simulate`: the protocol's two commands, without Django.
 
-`urne.cli` hands them over with `main(command, args)`, which returns the exit code:
+The command-line side of the protocol core (`urne.crypto`, which knows nothing of terminals or
+arguments). `urne.cli` hands them over with `main(command, args)`, which returns the exit code:
 
 - ``urne verify PATH [--json] [--jobs N] [--since FINGERPRINT]``: verify a scrutin's archive
   (`urne.crypto.verifier`); with ``--since``, also that it continues an archive verified before.
