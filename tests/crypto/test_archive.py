@@ -27,11 +27,11 @@ from urne.crypto.archive import (
     read_records,
     rewrite,
     scan,
-    sha256_hex,
     verify_extension,
 )
 from urne.crypto.ballot import make_ballot, read_ballot
 from urne.crypto.errors import UnsupportedElection
+from urne.crypto.hashing import sha256_hex
 from urne.crypto.jsonio import dumps, loads
 from urne.crypto.tally import (
     TallyAccumulator,

@@ -30,7 +30,7 @@ import os
 import sys
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -98,14 +98,24 @@ class _Parser(argparse.ArgumentParser):
         raise BadInput(f"{self.prog}: {message}")
 
 
-def _jobs(value: str) -> int:
-    try:
-        jobs = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of processes: {value!r}") from None
-    if jobs < 1:
-        raise argparse.ArgumentTypeError("at least one process")
-    return jobs
+def _whole(minimum: int, refusal: str, floor: str) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `minimum` (`refusal` names what was
+    expected, `floor` says the minimum, in the error message)."""
+
+    def read(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{refusal}: {value!r}") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(floor)
+        return number
+
+    return read
+
+
+_jobs = _whole(1, "not a number of processes", "at least one process")
+_count = _whole(0, "not a whole number", "a number of at least 0")
 
 
 def _fingerprint(value: str) -> str:
@@ -113,16 +123,6 @@ def _fingerprint(value: str) -> str:
     if len(text) != 64 or any(character not in "0123456789abcdef" for character in text):
         raise argparse.ArgumentTypeError("a fingerprint is 64 hexadecimal digits")
     return text
-
-
-def _count(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError("a number of at least 0")
-    return number
 
 
 # --- printing what an archive says ---------------------------------------------------------------

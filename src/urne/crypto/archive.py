@@ -38,7 +38,6 @@ beginning of the current one (nothing removed or rewritten).
 from __future__ import annotations
 
 import enum
-import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -47,6 +46,7 @@ from pathlib import Path
 from typing import IO, Any, TypeAlias
 
 from urne.crypto.errors import CryptoError, MalformedData, UnsupportedElection
+from urne.crypto.hashing import sha256_hex
 from urne.crypto.jsonio import dumps, loads, read_int, read_object, read_string
 
 BLOCK = 512
@@ -145,11 +145,6 @@ def _read_hash(value: object, where: str) -> str:
     if not _HASH.fullmatch(text):
         raise MalformedData(where, "expected a SHA256 hash in lower-case hexadecimal")
     return text
-
-
-def sha256_hex(content: bytes) -> str:
-    """The hash naming an entry: SHA256 of its content in lower-case hexadecimal."""
-    return hashlib.sha256(content).hexdigest()
 
 
 # --- tar entries ---------------------------------------------------------------------------------
