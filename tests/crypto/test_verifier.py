@@ -35,7 +35,7 @@ from urne.crypto.verifier import (
     verify_records,
 )
 
-from .conftest import Reference, read_text
+from .conftest import Reference, read_text, vectors_root
 from .forgery import forge_outsider_ballot, outsider, yes_no_election
 from .simulated import simulated
 from .tampering import Step, indices, steps, tamper, write
@@ -390,9 +390,11 @@ def _invalid_ballots(vectors: Path) -> list[str]:
     return sorted(path.name for path in (vectors / "single" / "invalid-ballots").glob("*.json"))
 
 
-@pytest.mark.parametrize(
-    "name", _invalid_ballots(Path(__file__).parents[3] / "shared" / "belenios-vectors")
-)
+INVALID_BALLOTS = _invalid_ballots(vectors_root())
+"""Read when the tests are collected, from where the fixtures read (it raises if absent)."""
+
+
+@pytest.mark.parametrize("name", INVALID_BALLOTS)
 def test_each_invalid_ballot_appended_to_the_open_archive_fails_it(
     tmp_path, vectors, single: Reference, name
 ):
@@ -411,8 +413,9 @@ def test_each_invalid_ballot_appended_to_the_open_archive_fails_it(
     assert str(failure.value).endswith(f": {refused.value}")
 
 
-def test_the_vectors_hold_invalid_ballots(vectors):
+def test_the_vectors_hold_invalid_ballots_and_each_is_a_case(vectors):
     assert len(_invalid_ballots(vectors)) >= 15
+    assert _invalid_ballots(vectors) == INVALID_BALLOTS
 
 
 # --- the archive itself --------------------------------------------------------------------------
