@@ -8,7 +8,7 @@ import secrets
 
 import gmpy2
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from urne.crypto.ballot import make_ballot, read_ballot, verify_ballot_proofs
@@ -27,12 +27,11 @@ from urne.crypto.fastexp import (
 from urne.crypto.group import BELENIOS_2048, RFC_3526_2048, Group
 
 from .forgery import forge_outsider_ballot, yes_no_election
+from .strategies import FEW, MANY
 
 P = BELENIOS_2048.p
 Q = BELENIOS_2048.q
 G = BELENIOS_2048.g
-
-QUICK = settings(max_examples=25, deadline=None)
 
 
 def members(count: int, group: Group = BELENIOS_2048) -> list[int]:
@@ -58,7 +57,7 @@ def g_tables() -> dict[int, FixedBaseTable]:
     return {w: FixedBaseTable(G, P, 256, w, Q) for w in (1, 5, 8, 11)}
 
 
-@QUICK
+@MANY
 @given(exponent=exponents)
 def test_fixed_base_tables_of_every_width_equal_powmod(g_tables, exponent):
     expected = gmpy2.powmod(G, exponent, P)
@@ -66,7 +65,7 @@ def test_fixed_base_tables_of_every_width_equal_powmod(g_tables, exponent):
         assert table.pow(exponent) == expected
 
 
-@QUICK
+@MANY
 @given(exponent=st.integers(min_value=-(2**300), max_value=2**300))
 def test_a_table_with_the_order_takes_any_exponent(g_tables, exponent):
     assert g_tables[8].pow(exponent) == gmpy2.powmod(G, exponent % Q, P)
@@ -107,7 +106,7 @@ def test_a_prepared_table_is_found_for_its_base_and_modulus_only():
         forget_prepared_tables()
 
 
-@QUICK
+@MANY
 @given(pairs=st.lists(st.tuples(bases, st.integers(min_value=0, max_value=2**260)), max_size=40))
 def test_multi_exponentiation_equals_the_product_of_powmods(pairs):
     expected = gmpy2.mpz(1)
@@ -287,7 +286,7 @@ def test_tiny_exponents_are_kept_and_still_right():
         assert table.pow(exponent) is first
 
 
-@settings(max_examples=10, deadline=None)
+@FEW
 @given(base=bases, exponent=st.integers(min_value=0, max_value=2**64 - 1), window=st.integers(1, 9))
 def test_a_table_for_any_base_and_width_equals_powmod(base, exponent, window):
     table = FixedBaseTable(base, P, 64, window)
