@@ -1,8 +1,9 @@
 """Benchmark: making and checking Belenios ballots with urne's protocol core, against
 belenios-tool.
 
-Uses the reference election of /work/shared/belenios-vectors/single (6 lists + blank: 7 encrypted
-choices a ballot) and times, per ballot:
+Uses the reference election of belenios-vectors/single, found as the tests find it
+(URNE_BELENIOS_VECTORS, else ../shared beside the repository): 6 lists + blank, 7 encrypted
+choices a ballot. Times, per ballot:
 1. `make_ballot` (encryption, every proof, signature);
 2. `read_ballot` (JSON, shape, canonical numbers, group membership of every element);
 3. `verify_ballot` (credential, every proof, signature);
@@ -16,6 +17,7 @@ The figures go to docs/benchmarks.md, section « Bulletins chiffrés ».
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -28,7 +30,10 @@ from urne.crypto.credentials import PublicCredentials
 from urne.crypto.election import read_election
 from urne.crypto.jsonio import loads
 
-DEFAULT_VECTORS = Path(__file__).resolve().parents[2] / "shared" / "belenios-vectors"
+_NAMED = os.environ.get("URNE_BELENIOS_VECTORS")
+_BASE = Path(_NAMED) if _NAMED else Path(__file__).resolve().parents[2] / "shared"
+DEFAULT_VECTORS = _BASE / "belenios-vectors" if (_BASE / "belenios-vectors").is_dir() else _BASE
+"""As the tests find them: URNE_BELENIOS_VECTORS, else shared/ beside the repository."""
 
 
 def _milliseconds(samples: list[float]) -> str:

@@ -1,7 +1,6 @@
-"""urne: verifiable online professional elections."""
+"""urne: verifiable online professional elections.
 
-from __future__ import annotations
-
-from urne.celery import app as celery_app
-
-__all__ = ["celery_app"]
+This package file imports nothing: `urne.crypto` (the protocol core) and `urne verify` must load
+without Django, Celery or kombu. The Celery application is made when Django's settings load
+(`urne.settings` imports `urne.celery`), and `celery -A urne` finds it in `urne.celery`.
+"""

@@ -195,6 +195,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# The Celery application is made with the settings, before any app's tasks are imported, so that
+# their `shared_task`s bind to it. (Not in urne/__init__.py: the protocol core, urne.crypto, must
+# load without Celery.) It reads the CELERY_* settings above lazily, when first used.
+import urne.celery  # noqa: E402,F401  (for its effect: the application exists)
 
 # Captcha: the test switch lets anyone answer "PASSED". It needs debug on, which production
 # refuses, so that a forgotten URNE_PRODUCTION alone cannot leave it open on a public server. The

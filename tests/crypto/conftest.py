@@ -1,7 +1,7 @@
 """Fixtures of the protocol tests: the reference elections made by the real belenios-tool.
 
 `single` and `threshold` (session fixtures) are `Reference` objects holding what each folder of
-/work/shared/belenios-vectors has, read with urne's own readers.
+shared/belenios-vectors has (see `vectors_root`), read with urne's own readers.
 """
 
 from __future__ import annotations
@@ -19,15 +19,31 @@ from urne.crypto.election import Election, read_election
 from urne.crypto.jsonio import loads
 from urne.crypto.trustees import Trustee, read_trustees
 
-VECTORS = Path(os.environ.get("URNE_BELENIOS_VECTORS", Path(__file__).parents[3] / "shared"))
-"""Where the reference elections are: shared/belenios-vectors beside the work tree."""
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 
-def _vectors_root() -> Path:
-    for candidate in (VECTORS / "belenios-vectors", VECTORS):
+def vectors_root() -> Path:
+    """Where the reference elections are (the folder holding single/ and threshold/): see
+    `find_vectors`. Used by the fixtures and for parametrizing at collection time alike."""
+    return find_vectors(os.environ.get("URNE_BELENIOS_VECTORS"), REPOSITORY)
+
+
+def find_vectors(named: str | None, repository: Path) -> Path:
+    """The folder `named` (URNE_BELENIOS_VECTORS) if given, else shared/ beside `repository`
+    (a clone's ../shared); in either, a belenios-vectors/ folder or the folder itself.
+
+    Absent, this raises: a test run without the vectors fails, it never collects nothing and
+    passes.
+    """
+    base = Path(named) if named else repository.parent / "shared"
+    for candidate in (base / "belenios-vectors", base):
         if (candidate / "single" / "election.json").is_file():
             return candidate
-    raise FileNotFoundError(f"no belenios-vectors under {VECTORS}")
+    source = "URNE_BELENIOS_VECTORS" if named else "../shared beside the repository"
+    raise FileNotFoundError(
+        f"the Belenios reference vectors are missing: no single/election.json under {base} "
+        f"or {base / 'belenios-vectors'} ({source}); set URNE_BELENIOS_VECTORS to their folder"
+    )
 
 
 def read_text(path: Path) -> str:
@@ -96,7 +112,7 @@ def _reference(folder: Path) -> Reference:
 @pytest.fixture(scope="session")
 def vectors() -> Path:
     """The folder of the reference elections (single/ and threshold/)."""
-    return _vectors_root()
+    return vectors_root()
 
 
 @pytest.fixture(scope="session")

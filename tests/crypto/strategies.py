@@ -1,11 +1,13 @@
 """Hypothesis strategies shared by the protocol's property tests.
 
-2048-bit arithmetic is slow-ish: tests use `FEW` (a handful of examples, no deadline) and small
-elections (up to 4 answers, 2 questions).
+2048-bit arithmetic is slow-ish: tests use `FEW` (the profile's examples, no deadline) and small
+elections (up to 4 answers, 2 questions). The profile is loaded here, before any test's settings
+are made: "urne-local" (6 examples a property) by default, "urne-ci" (100) when CI=true.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from hypothesis import HealthCheck, settings
@@ -18,12 +20,21 @@ from urne.crypto.jsonio import dumps
 from urne.crypto.proofs import make_key_proof, make_message_signature
 from urne.crypto.trustees import PedersenTrustees, SignedMessage, TrusteePublicKey
 
-FEW = settings(
-    max_examples=6,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+_PATIENT = settings(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
-"""Settings for tests that do a few dozen 2048-bit exponentiations per example."""
+settings.register_profile("urne-local", _PATIENT, max_examples=6)
+settings.register_profile("urne-ci", _PATIENT, max_examples=100)
+PROFILE = "urne-ci" if os.environ.get("CI", "").lower() == "true" else "urne-local"
+"""A handful of examples a property where people wait for the tests; many more on CI (which
+sets CI=true): its runs have the time to look for what a handful would miss."""
+settings.load_profile(PROFILE)
+
+FEW = settings()
+"""Settings for tests that do a few dozen 2048-bit exponentiations per example: the profile's."""
+
+MANY = settings(max_examples=4 * FEW.max_examples)
+"""For properties whose examples are cheap (a few multiplications): four times the profile's."""
 
 GROUP = BELENIOS_2048
 

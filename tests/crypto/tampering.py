@@ -4,6 +4,8 @@ the chain right (the archive writer recomputes them), so only the protocol's che
 `steps(path)` reads an archive as a list of `Step`s (one per event, with its texts); an edit
 changes that list; `write(path, steps, timestamp)` writes it back with `ArchiveWriter`.
 `tamper(source, target, edit)` does the three.
+
+`claim_size(raw, index, size)` is the one raw edit: a tar header lying about its entry's size.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from urne.crypto.archive import (
+    BLOCK,
     ArchiveReader,
     ArchiveWriter,
     BallotRecord,
@@ -102,3 +105,23 @@ def tamper(source: Path, target: Path, edit: Callable[[list[Step]], list[Step]])
 def indices(items: list[Step], kind: str) -> list[int]:
     """The positions of the steps of one kind."""
     return [index for index, step in enumerate(items) if step.kind == kind]
+
+
+HUGE = 8**12 - 1
+"""The largest size a tar header holds: 64 GiB, more than any test machine can allocate."""
+
+
+def claim_size(raw: bytes, index: int, size: int) -> bytes:
+    """The archive `raw` with the header of tar entry `index` claiming `size` bytes of content
+    (its checksum made right again, so that only the size is wrong)."""
+    changed = bytearray(raw)
+    offset = 0
+    for _ in range(index):  # an independent walk over the headers, not urne's reader
+        length = int(changed[offset + 124 : offset + 136].strip(b" \x00"), 8)
+        offset += BLOCK + length + (-length % BLOCK)
+    header = changed[offset : offset + BLOCK]
+    header[124:136] = b"%012o" % size
+    header[148:156] = b" " * 8
+    header[148:156] = b"%06o\x00 " % sum(header)
+    changed[offset : offset + BLOCK] = header
+    return bytes(changed)

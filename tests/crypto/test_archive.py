@@ -27,11 +27,11 @@ from urne.crypto.archive import (
     read_records,
     rewrite,
     scan,
-    sha256_hex,
     verify_extension,
 )
 from urne.crypto.ballot import make_ballot, read_ballot
 from urne.crypto.errors import UnsupportedElection
+from urne.crypto.hashing import sha256_hex
 from urne.crypto.jsonio import dumps, loads
 from urne.crypto.tally import (
     TallyAccumulator,
@@ -43,6 +43,7 @@ from urne.crypto.trustees import read_private_key
 
 from .belenios_tool import run_tool, run_tool_unchecked
 from .conftest import Reference, read_text
+from .tampering import HUGE, claim_size
 
 ARCHIVES = ("single/open.bel", "single/tallied.bel", "threshold/open.bel", "threshold/tallied.bel")
 
@@ -279,6 +280,34 @@ def test_it_refuses_a_truncated_archive(vectors: Path):
     for cut in (len(raw) - 100, len(raw) - BLOCK - 10, 2 * BLOCK + 7):
         with pytest.raises(InvalidArchive, match="truncated"):
             _read_all(raw[:cut])
+
+
+class Pipe(io.BytesIO):
+    """A stream whose size cannot be known in advance, as a pipe's."""
+
+    def seekable(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("index", [2, 5])  # a data entry, the Setup event
+def test_an_entry_claiming_more_bytes_than_the_file_holds_is_refused_without_reading_them(
+    tmp_path: Path, vectors: Path, index: int
+):
+    raw = claim_size((vectors / "single" / "open.bel").read_bytes(), index, HUGE)
+    path = tmp_path / "claiming.bel"
+    path.write_bytes(raw)
+    tracemalloc.start()
+    try:
+        with path.open("rb") as stream, pytest.raises(InvalidArchive, match="truncated"):
+            scan(stream)
+        with pytest.raises(InvalidArchive, match=rf"entry {index} .*truncated"):
+            list(read_records(path))
+        with pytest.raises(InvalidArchive, match=rf"entry {index} .*truncated"):
+            list(ArchiveReader(Pipe(raw)).records())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * len(raw) + (1 << 21)
 
 
 def test_it_refuses_data_after_the_last_event(vectors: Path):

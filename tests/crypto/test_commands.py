@@ -8,16 +8,20 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from urne.cli import main as cli_main
-from urne.crypto.commands import ProgressBar, main
-from urne.crypto.simulate import write_simulation
+from urne.cli.protocol import ProgressBar, format_summary, main
+from urne.crypto.simulate import SimulationSpec, simulate, write_simulation
+from urne.crypto.verifier import verify_archive
 
+from .fresh import loaded_frameworks
 from .simulated import simulated
-from .tampering import indices, tamper
+from .tampering import HUGE, claim_size, indices, tamper
 
 
 class Terminal(io.StringIO):
@@ -114,6 +118,10 @@ def test_verify_in_json_names_the_ballot_at_fault(capsys, tmp_path, tallied):
         (lambda tmp, good: _write(tmp / "x.bel", b'{"not": "an archive"}'), "not a complete"),
         (lambda tmp, good: _write(tmp / "x.bel", good.read_bytes()[:5000]), "truncated"),
         (lambda tmp, good: _write(tmp / "x.bel", b"\x00" * 512), "the first entry must be"),
+        (
+            lambda tmp, good: _write(tmp / "x.bel", claim_size(good.read_bytes(), 5, HUGE)),
+            f"its header claims {HUGE} bytes",
+        ),
     ],
 )
 def test_verify_refuses_what_is_not_an_archive_with_exit_2(capsys, tmp_path, tallied, make, words):
@@ -124,6 +132,36 @@ def test_verify_refuses_what_is_not_an_archive_with_exit_2(capsys, tmp_path, tal
     assert code == 2
     assert words in err
     assert out == ""
+
+
+@pytest.fixture
+def unruly(tmp_path: Path) -> Path:
+    """A tallied archive whose election name holds terminal controls: clear the screen, go back
+    to the start of the line, print made-up counts."""
+    spec = SimulationSpec(voters=2, lists=2, seed=3, name="Scrutin\x1b[2J\rListe 1  999\u202e")
+    path = tmp_path / "unruly.bel"
+    write_simulation(simulate(spec, jobs=1), path)
+    return path
+
+
+def test_verify_prints_names_with_control_characters_inert_and_visible(capsys, unruly):
+    code, out, _ = run(capsys, "verify", str(unruly))
+    assert code == 0
+    assert "Election « Scrutin\\x1b[2J\\rListe 1  999\\u202e »" in out
+    assert not any(unicodedata.category(c) in {"Cc", "Cf"} for c in out.replace("\n", ""))
+    code, out, _ = run(capsys, "verify", str(unruly), "--json")
+    assert "\u202e" not in out
+    assert json.loads(out)["name"] == "Scrutin\x1b[2J\rListe 1  999\u202e"
+
+
+def test_the_result_labels_are_inert_and_aligned(tallied):
+    summary = verify_archive(tallied, jobs=1)
+    question = ("Q\r", ("A\x1b[1A", "B\x9b", "C"), True)
+    text = format_summary(tallied, replace(summary, questions=(question,)))
+    assert "\n  Q\\r\n" in text
+    rows = [line for line in text.splitlines() if line.startswith("    ")]
+    assert [row.split()[0] for row in rows] == ["Blank", "A\\x1b[1A", "B\\x9b", "C"]
+    assert len({len(row) for row in rows}) == 1  # the counts in one column
 
 
 def _write(path: Path, content: bytes) -> Path:
@@ -166,9 +204,29 @@ def test_an_unknown_command_exits_2(capsys):
     assert "unknown command 'audit'" in capsys.readouterr().err
 
 
-def test_the_urne_command_hands_verify_over_without_django(capsys, tallied):
-    assert cli_main(["verify", str(tallied)]) == 0
-    assert "Every check passed" in capsys.readouterr().out
+def test_the_urne_command_hands_verify_over_without_django(tallied):
+    # In a fresh interpreter: this test process has loaded Django already.
+    run_verify = f"from urne.cli import main\nassert main(['verify', {str(tallied)!r}]) == 0"
+    assert loaded_frameworks(run_verify) == []
+
+
+def test_urne_help_lists_the_protocol_commands_beside_djangos(capsys):
+    assert cli_main(["--help"]) == 0
+    listed = capsys.readouterr().out
+    assert "migrate" in listed
+    assert re.search(r"\[protocol[^]]*\]\n    simulate\n    verify", listed)
+    assert cli_main(["help", "--commands"]) == 0
+    names = capsys.readouterr().out.split()
+    assert {"verify", "simulate", "migrate"} <= set(names)
+    assert names == sorted(names)
+
+
+@pytest.mark.parametrize("command", ["verify", "simulate"])
+def test_urne_help_on_a_protocol_command_shows_its_usage(capsys, command):
+    assert cli_main(["help", command]) == 0
+    out, err = capsys.readouterr()
+    assert f"usage: urne {command}" in out
+    assert "Unknown command" not in out + err
 
 
 def test_the_installed_command_runs_in_a_fresh_process(tallied):

@@ -3,21 +3,21 @@ accepts sets of members and refuses a set with one outsider, which it names."""
 
 from __future__ import annotations
 
+import pickle
 import secrets
 
 import gmpy2
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from urne.crypto.ballot import make_ballot, read_ballot, verify_ballot_proofs
 from urne.crypto.credentials import make_private_credential
-from urne.crypto.errors import NotInGroup, NotInSubgroup
+from urne.crypto.errors import InvalidBallot, NotInGroup, NotInSubgroup
 from urne.crypto.fastexp import (
     BatchMembershipFailed,
     FixedBaseTable,
     SubgroupBatch,
-    deferred_membership,
     forget_prepared_tables,
     multi_exp,
     prepare_fixed_base,
@@ -27,12 +27,11 @@ from urne.crypto.fastexp import (
 from urne.crypto.group import BELENIOS_2048, RFC_3526_2048, Group
 
 from .forgery import forge_outsider_ballot, yes_no_election
+from .strategies import FEW, MANY
 
 P = BELENIOS_2048.p
 Q = BELENIOS_2048.q
 G = BELENIOS_2048.g
-
-QUICK = settings(max_examples=25, deadline=None)
 
 
 def members(count: int, group: Group = BELENIOS_2048) -> list[int]:
@@ -58,7 +57,7 @@ def g_tables() -> dict[int, FixedBaseTable]:
     return {w: FixedBaseTable(G, P, 256, w, Q) for w in (1, 5, 8, 11)}
 
 
-@QUICK
+@MANY
 @given(exponent=exponents)
 def test_fixed_base_tables_of_every_width_equal_powmod(g_tables, exponent):
     expected = gmpy2.powmod(G, exponent, P)
@@ -66,7 +65,7 @@ def test_fixed_base_tables_of_every_width_equal_powmod(g_tables, exponent):
         assert table.pow(exponent) == expected
 
 
-@QUICK
+@MANY
 @given(exponent=st.integers(min_value=-(2**300), max_value=2**300))
 def test_a_table_with_the_order_takes_any_exponent(g_tables, exponent):
     assert g_tables[8].pow(exponent) == gmpy2.powmod(G, exponent % Q, P)
@@ -107,7 +106,7 @@ def test_a_prepared_table_is_found_for_its_base_and_modulus_only():
         forget_prepared_tables()
 
 
-@QUICK
+@MANY
 @given(pairs=st.lists(st.tuples(bases, st.integers(min_value=0, max_value=2**260)), max_size=40))
 def test_multi_exponentiation_equals_the_product_of_powmods(pairs):
     expected = gmpy2.mpz(1)
@@ -230,27 +229,52 @@ def test_the_group_multi_exponentiation_reduces_negative_exponents():
     assert BELENIOS_2048.multi_exp([(x, -1), (G, 2)]) == gmpy2.invert(x, P) * G * G % P
 
 
-def test_inside_a_deferred_block_the_group_records_numbers_and_still_refuses_the_cheap_cases():
+def test_a_group_deferring_membership_records_numbers_and_still_refuses_the_cheap_cases():
     numbers = members(4)
-    with deferred_membership() as deferred:
-        for index, number in enumerate(numbers):
-            BELENIOS_2048.element(number, f"n{index}")
-        with pytest.raises(NotInSubgroup):
-            BELENIOS_2048.element(P - 1, "minus one")  # order 2: refused at once
-        with pytest.raises(NotInGroup):
-            BELENIOS_2048.element(0, "zero")
-        sneaky = outsider(3, (3,))
-        BELENIOS_2048.element(sneaky, "sneaky")  # order-3 part: left to the batch
+    deferred: list[int] = []
+    reading = BELENIOS_2048.with_deferred_membership(deferred)
+    for index, number in enumerate(numbers):
+        reading.element(number, f"n{index}")
+    with pytest.raises(NotInSubgroup):
+        reading.element(P - 1, "minus one")  # order 2: refused at once
+    with pytest.raises(NotInGroup):
+        reading.element(0, "zero")
+    sneaky = outsider(3, (3,))
+    reading.element(sneaky, "sneaky")  # order-3 part: left to the batch
     assert deferred == [*numbers, sneaky]
     assert SubgroupBatch(P, Q).first_outsider(deferred) == 4
+
+
+def test_the_group_itself_checks_every_element_while_a_deferring_one_is_in_use():
+    # Deferral is an object the batch verifier asks for, not a state around it: code running
+    # at the same time (here, in between two deferred reads) still gets checked elements.
+    sneaky = outsider(3, (3,))
+    deferred: list[int] = []
+    reading = BELENIOS_2048.with_deferred_membership(deferred)
+    reading.element(members(1)[0], "first")
     with pytest.raises(NotInSubgroup):
-        BELENIOS_2048.element(sneaky, "outside the block")
+        BELENIOS_2048.element(sneaky, "meanwhile")
+    election, identifier = yes_no_election()[0], make_private_credential()
+    forged = forge_outsider_ballot(election, identifier).text
+    with pytest.raises(InvalidBallot):
+        read_ballot(election, forged)  # no deferral asked: refused as it is read
+    reading.element(sneaky, "second")
+    assert deferred[-1] == sneaky
+
+
+def test_a_deferring_group_sent_to_another_process_arrives_checking():
+    reading = BELENIOS_2048.with_deferred_membership([])
+    arrived = pickle.loads(pickle.dumps(reading))  # noqa: S301 - our own bytes, just made
+    assert arrived is BELENIOS_2048
+    with pytest.raises(NotInSubgroup):
+        arrived.element(outsider(3, (3,)), "sent")
 
 
 def test_a_safe_prime_group_is_never_deferred():
     group = RFC_3526_2048
-    with deferred_membership() as deferred:
-        group.element(members(1, group)[0])
+    deferred: list[int] = []
+    assert group.with_deferred_membership(deferred) is group
+    group.element(members(1, group)[0])
     assert deferred == []
 
 
@@ -262,7 +286,7 @@ def test_tiny_exponents_are_kept_and_still_right():
         assert table.pow(exponent) is first
 
 
-@settings(max_examples=10, deadline=None)
+@FEW
 @given(base=bases, exponent=st.integers(min_value=0, max_value=2**64 - 1), window=st.integers(1, 9))
 def test_a_table_for_any_base_and_width_equals_powmod(base, exponent, window):
     table = FixedBaseTable(base, P, 64, window)
@@ -275,12 +299,12 @@ def test_a_batch_of_ballots_with_one_forged_ballot_fails_and_names_it():
     texts = [make_ballot(election, identifier, [[1]]).text for identifier in identifiers]
     texts[17] = forge_outsider_ballot(election, identifiers[17]).text
     spans = []
-    with deferred_membership() as numbers:
-        for text in texts:
-            first = len(numbers)
-            ballot = read_ballot(election, text)  # the cheap part only: the forgery passes
-            verify_ballot_proofs(election, ballot)  # every proof holds, the forgery's too
-            spans.append((first, len(numbers)))
+    numbers: list[int] = []
+    for text in texts:
+        first = len(numbers)
+        ballot = read_ballot(election, text, deferred=numbers)  # cheap part only: forgery passes
+        verify_ballot_proofs(election, ballot)  # every proof holds, the forgery's too
+        spans.append((first, len(numbers)))
     batch = SubgroupBatch(P, Q)
     assert len(numbers) >= batch.smallest_batch
     assert not batch.all_members(numbers)

@@ -60,7 +60,7 @@ def test_belenios_tool_verifies_the_archives_urne_simulate_writes(tmp_path, name
 
 
 def test_the_urne_simulate_command_writes_what_belenios_tool_verifies(tmp_path):
-    from urne.crypto.commands import main
+    from urne.cli.protocol import main
 
     archive = tmp_path / "cli.bel"
     code = main(

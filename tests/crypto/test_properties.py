@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -201,3 +204,22 @@ def test_any_threshold_of_trustees_decrypts_and_fewer_cannot(data, threshold, ex
 def make_identifier(data: st.DataObject) -> str:
     identifier: str = data.draw(private_credentials())
     return identifier
+
+
+@pytest.mark.parametrize(("ci", "examples"), [("true", 100), ("", 6)])
+def test_ci_looks_at_many_more_examples_than_a_local_run(ci, examples):
+    # In a fresh interpreter: the profile is chosen once, when the strategies are imported.
+    probe = (
+        "from tests.crypto.strategies import FEW, MANY\n"
+        "print(FEW.max_examples, MANY.max_examples, FEW.deadline)"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, our own code
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+        env={"PATH": "/usr/bin:/bin", "CI": ci},
+    )
+    assert done.stdout.split() == [str(examples), str(4 * examples), "None"]

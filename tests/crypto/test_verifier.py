@@ -3,6 +3,7 @@ fails on archives a dishonest server rewrote consistently (every hash and the ch
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from urne.crypto.verifier import (
     verify_records,
 )
 
-from .conftest import Reference, read_text
+from .conftest import Reference, read_text, vectors_root
 from .forgery import forge_outsider_ballot, outsider, yes_no_election
 from .simulated import simulated
 from .tampering import Step, indices, steps, tamper, write
@@ -338,19 +339,39 @@ def _setup_edit(index: int, change: Callable[[object], object]) -> Edit:
     return edit
 
 
-def test_each_consistent_tampering_fails_at_its_check_with_its_own_message(
-    tmp_path, election, tallied
-):
-    reasons: dict[str, str] = {}
-    for case, (edit, check, words) in _cases(election).items():
-        path = tamper(tallied, tmp_path / f"{case}.bel", edit)
-        with pytest.raises(VerificationFailed) as failure:
+TAMPERINGS = tuple(_cases(simulated()))
+"""The names of the cases, for parametrizing (the election is the `election` fixture's)."""
+
+
+@pytest.fixture(scope="module")
+def tampered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], VerificationFailed]:
+    """The failure each tampering case gives, verified once per test module."""
+    folder = tmp_path_factory.mktemp("tampered")
+    honest = folder / "tallied.bel"
+    write_simulation(simulated(), honest)
+    cases = _cases(simulated())
+
+    @functools.cache
+    def failure(case: str) -> VerificationFailed:
+        path = tamper(honest, folder / f"{case}.bel", cases[case][0])
+        with pytest.raises(VerificationFailed) as raised:
             verify_archive(path, jobs=1)
-        message = str(failure.value)
-        assert failure.value.check is check, f"{case}: {message}"
-        assert words in message, f"{case}: {message}"
-        # Without the ballot's number and tracker, which would make any two messages differ.
-        reasons[case] = message.split("): ", 1)[-1]
+        return raised.value
+
+    return failure
+
+
+@pytest.mark.parametrize("case", TAMPERINGS)
+def test_each_consistent_tampering_fails_at_its_check_with_its_words(election, tampered, case):
+    _, check, words = _cases(election)[case]
+    failure = tampered(case)
+    assert failure.check is check, str(failure)
+    assert words in str(failure)
+
+
+def test_no_two_tamperings_fail_with_the_same_message(tampered):
+    # Without the ballot's number and tracker, which would make any two messages differ.
+    reasons = {case: str(tampered(case)).split("): ", 1)[-1] for case in TAMPERINGS}
     assert len(set(reasons.values())) == len(reasons), reasons
 
 
@@ -390,9 +411,11 @@ def _invalid_ballots(vectors: Path) -> list[str]:
     return sorted(path.name for path in (vectors / "single" / "invalid-ballots").glob("*.json"))
 
 
-@pytest.mark.parametrize(
-    "name", _invalid_ballots(Path(__file__).parents[3] / "shared" / "belenios-vectors")
-)
+INVALID_BALLOTS = _invalid_ballots(vectors_root())
+"""Read when the tests are collected, from where the fixtures read (it raises if absent)."""
+
+
+@pytest.mark.parametrize("name", INVALID_BALLOTS)
 def test_each_invalid_ballot_appended_to_the_open_archive_fails_it(
     tmp_path, vectors, single: Reference, name
 ):
@@ -411,8 +434,9 @@ def test_each_invalid_ballot_appended_to_the_open_archive_fails_it(
     assert str(failure.value).endswith(f": {refused.value}")
 
 
-def test_the_vectors_hold_invalid_ballots(vectors):
+def test_the_vectors_hold_invalid_ballots_and_each_is_a_case(vectors):
     assert len(_invalid_ballots(vectors)) >= 15
+    assert _invalid_ballots(vectors) == INVALID_BALLOTS
 
 
 # --- the archive itself --------------------------------------------------------------------------

@@ -23,6 +23,9 @@ One module per concept:
 - `tally`: encrypted tally, partial decryptions with proofs, their combination (Lagrange for
   threshold trustees), the result.
 
-Beside these, `pedersen` (threshold key ceremony), `archive` (the `.bel` file), `verifier` and
-`commands` (`urne verify`, `urne simulate`) build on the modules above.
+Beside these, `pedersen` (threshold key ceremony), `archive` (the `.bel` file), `verifier` (with
+`ballot_pool`, its worker processes) and `simulate` build on the modules above. The commands
+`urne verify` and `urne simulate` are outside the core, in `urne.cli.protocol`.
+
+Importing any of these modules loads neither Django nor Celery (tests/crypto/test_imports.py).
 """

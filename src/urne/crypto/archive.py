@@ -38,15 +38,15 @@ beginning of the current one (nothing removed or rewritten).
 from __future__ import annotations
 
 import enum
-import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeAlias
 
 from urne.crypto.errors import CryptoError, MalformedData, UnsupportedElection
+from urne.crypto.hashing import sha256_hex
 from urne.crypto.jsonio import dumps, loads, read_int, read_object, read_string
 
 BLOCK = 512
@@ -147,11 +147,6 @@ def _read_hash(value: object, where: str) -> str:
     return text
 
 
-def sha256_hex(content: bytes) -> str:
-    """The hash naming an entry: SHA256 of its content in lower-case hexadecimal."""
-    return hashlib.sha256(content).hexdigest()
-
-
 # --- tar entries ---------------------------------------------------------------------------------
 
 
@@ -204,11 +199,16 @@ def _octal(field: bytes, what: str, index: int, offset: int) -> int:
 
 
 def _read_entries(stream: IO[bytes], skip_data: bool = False) -> Iterator[Entry]:
-    """The tar entries of `stream`, checked as tar (checksum, type, complete content)."""
+    """The tar entries of `stream`, checked as tar (checksum, type, complete content).
+
+    A header's size is never trusted: it is compared with what the file holds before anything
+    is read (a header may claim up to 64 GiB), and from a stream of unknown size (a pipe) the
+    content is read by bounded pieces, so memory never exceeds what is really there.
+    """
     index = 0
     offset = 0
     read = stream.read
-    end = _stream_size(stream) if skip_data else 0
+    available = _bytes_left(stream)
     while True:
         header = read(BLOCK)
         if not header:
@@ -235,26 +235,51 @@ def _read_entries(stream: IO[bytes], skip_data: bool = False) -> Iterator[Entry]
         size = _octal(header[124:136], "size", index, offset)
         mtime = _octal(header[136:148], "time", index, offset)
         padded = size + (-size % BLOCK)
+        end = offset + BLOCK + padded
+        if available is not None and end > available:
+            available = offset + BLOCK + (_bytes_left(stream) or 0)  # the file may have grown
+            if end > available:
+                raise InvalidArchive(
+                    f"the archive is truncated inside an entry (its header claims {size} bytes, "
+                    f"the file holds {available - offset - BLOCK} after it)",
+                    index,
+                    offset,
+                )
         content: bytes | None
-        if skip_data and name.endswith(".data.json"):
+        if skip_data and available is not None and name.endswith(".data.json"):
             content = None
-            if stream.seek(padded, os.SEEK_CUR) > end:
-                raise InvalidArchive("the archive is truncated inside an entry", index, offset)
+            stream.seek(padded, os.SEEK_CUR)
         else:
-            body = read(padded)
+            body = read(padded) if available is not None else _read_at_most(read, padded)
             if len(body) < padded:
                 raise InvalidArchive("the archive is truncated inside an entry", index, offset)
             content = body[:size]
         yield Entry(index, offset, name, mtime, content, size)
         index += 1
-        offset += BLOCK + padded
+        offset = end
 
 
-def _stream_size(stream: IO[bytes]) -> int:
+def _bytes_left(stream: IO[bytes]) -> int | None:
+    """How many bytes the stream holds from where it stands; None if it cannot tell (a pipe)."""
+    if not stream.seekable():
+        return None
     here = stream.tell()
     end = stream.seek(0, os.SEEK_END)
     stream.seek(here)
-    return end
+    return end - here
+
+
+def _read_at_most(read: Callable[[int], bytes], size: int) -> bytes:
+    """Up to `size` bytes, by pieces of 1 MiB: a stream that ends early costs what it held."""
+    pieces: list[bytes] = []
+    left = size
+    while left > 0:
+        piece = read(min(left, 1 << 20))
+        if not piece:
+            break
+        pieces.append(piece)
+        left -= len(piece)
+    return b"".join(pieces)
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from urne.crypto.credentials import derive_secret
-from urne.crypto.election import Election, Question, read_election
+from urne.crypto.election import Election, Question, read_election_once
 from urne.crypto.elgamal import Ciphertext, make_encryption, multiply
 from urne.crypto.errors import (
     BallotDefect,
@@ -318,14 +318,25 @@ def max_ballot_length(election: Election) -> int:
 
 
 def read_ballot(
-    election: Election, text: str | bytes, credentials: Mapping[Element, int] | None = None
+    election: Election,
+    text: str | bytes,
+    credentials: Mapping[Element, int] | None = None,
+    *,
+    deferred: list[int] | None = None,
 ) -> Ballot:
     """Read and check the form of a ballot for `election` (see the module docstring, step 1).
 
     With `credentials` (public credential → weight), an unknown credential is refused before any
     costly check. Raises `InvalidBallot`; proofs and signature are checked by `verify_ballot`.
+
+    `deferred` is for the batch verifier only: the numbers read are appended to it with only the
+    cheap part of their group membership checked (`urne.crypto.group.Group.
+    with_deferred_membership`); the ballot may be trusted once that list passed a
+    `urne.crypto.fastexp.SubgroupBatch`.
     """
     group = election.group
+    if deferred is not None:
+        group = group.with_deferred_membership(deferred)
     limit = max_ballot_length(election)
     if len(text) > limit:
         raise InvalidBallot(
@@ -498,12 +509,7 @@ def check_ballot_text(election_text: str, ballot_text: str) -> str:
     Takes and returns only strings, so that a process pool can run it (the credential check
     stays with the caller, who holds the list).
     """
-    election = _election_from_text(election_text)
+    election = read_election_once(election_text)
     ballot = read_ballot(election, ballot_text)
     verify_ballot_proofs(election, ballot)
     return ballot.tracker
-
-
-@functools.lru_cache(maxsize=8)
-def _election_from_text(text: str) -> Election:
-    return read_election(text)

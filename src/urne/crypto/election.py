@@ -220,3 +220,13 @@ def read_election(text: str) -> Election:
         text=text,
         **optional,
     )
+
+
+@functools.lru_cache(maxsize=4)
+def read_election_once(text: str) -> Election:
+    """`read_election`, done once per text in a process (the same `Election` is returned after).
+
+    For worker processes (the verifier's, the simulator's, the ballot box's): the election
+    travels to them as its text, cheap to send, and each reads it once, not once per task.
+    """
+    return read_election(text)

@@ -22,12 +22,10 @@ one by one from Python, so a Python-level algorithm pays only when it needs far 
   each instead of one `powmod(x, q, p)` each. The test and why it is sound are described on the
   class. If the batch fails, `first_outsider` finds the first number outside by checking them
   one by one, so that a verifier can name the offending ballot.
+  The numbers come from `urne.crypto.group.Group.with_deferred_membership`: a group to read
+  with that does only the cheap part of the subgroup test and records each number.
 - `worker_pool(jobs, p, q, bases)`: the processor's cores for work split in chunks (ballots to
   check or to make): a process pool whose workers build their fixed-base tables once, at start.
-- `deferred_membership()`: within this block, `urne.crypto.group.Group.element` (through which
-  every number read from a ballot passes) does only the cheap part of its subgroup test and
-  records the number in the list the block yields; the caller must give that list to a
-  `SubgroupBatch` before trusting anything read inside the block.
 
 What cannot be batched. Every proof of Belenios is written as (challenge, response): the verifier
 recomputes each commitment A = g^response · X^challenge and hashes it. A random linear combination
@@ -46,7 +44,6 @@ import os
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextvars import ContextVar
 
 import gmpy2
 
@@ -359,30 +356,6 @@ def _uniform_below_27(count: int) -> list[int]:
         )
     del result[count:]
     return result
-
-
-_DEFERRED: ContextVar[list[int] | None] = ContextVar("urne_deferred_membership", default=None)
-
-
-@contextlib.contextmanager
-def deferred_membership() -> Iterator[list[int]]:
-    """Defer the costly part of the subgroup tests of the numbers read inside the block.
-
-    Yields the list where `urne.crypto.group.Group.element` records each number it let through
-    after the cheap part only (range and Jacobi symbol). Nothing read inside the block is checked
-    until the caller runs `SubgroupBatch(p, q).all_members(list)` (or `check`) on it.
-    """
-    collected: list[int] = []
-    token = _DEFERRED.set(collected)
-    try:
-        yield collected
-    finally:
-        _DEFERRED.reset(token)
-
-
-def deferred_membership_list() -> list[int] | None:
-    """The list of the innermost `deferred_membership` block, or None outside any."""
-    return _DEFERRED.get()
 
 
 def default_jobs() -> int:

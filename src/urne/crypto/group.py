@@ -14,6 +14,9 @@ of order q, and `Exponent`, a number modulo q. Only this module creates them fro
 - `Group.read_exponent(value, where)` reads a canonical string in [0, q-1].
 - `Group.element(x)` / `Group.exponent(x)` check or reduce a number computed locally.
 
+The one exception is explicit: `Group.with_deferred_membership(pending)` gives the batch verifier
+a group to read with whose x^q = 1 tests are left to one `urne.crypto.fastexp.SubgroupBatch`.
+
 Exponentiation goes through a handful of methods so that a performance pass can change how they
 compute without touching any caller:
 
@@ -36,7 +39,7 @@ import functools
 import math
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NewType
 
 import gmpy2
@@ -139,17 +142,23 @@ class Group:
         value = gmpy2.mpz(x)
         if not 0 < value < self.p:
             raise NotInGroup(where, "not a group element: not between 1 and p-1")
-        deferred = fastexp.deferred_membership_list()
-        if deferred is not None and not self._safe_prime:
-            # Hook for verifiers of many ballots: the costly x^q = 1 is batched by the caller
-            # (urne.crypto.fastexp.deferred_membership, SubgroupBatch); only the cheap part here.
-            if gmpy2.jacobi(value, self.p) != 1:
-                raise NotInSubgroup(where, "not in the subgroup of order q")
-            deferred.append(value)
-            return Element(value)
         if not self.is_element(value):
             raise NotInSubgroup(where, "not in the subgroup of order q")
         return Element(value)
+
+    def with_deferred_membership(self, pending: list[int]) -> Group:
+        """This group, for reading only, with the costly part of the membership test left out.
+
+        For the batch verifier alone (`urne.crypto.ballot_pool`): the group returned checks each
+        number read for what is cheap (range, Jacobi symbol) and appends it to `pending`, which
+        the caller must give to `urne.crypto.fastexp.SubgroupBatch` before trusting anything
+        read with it. Deferral is this explicit object, never a state around the caller: code
+        that reads with the group itself always gets checked elements. A safe-prime group is
+        returned as it is (its Jacobi symbol is the whole test: nothing to defer).
+        """
+        if self._safe_prime:
+            return self
+        return _MembershipDeferred(self.name, self.p, self.q, self.g, pending)
 
     def read_element(self, value: object, where: str) -> Element:
         """A group element from its JSON form (canonical base-10 string), checked."""
@@ -257,6 +266,26 @@ class Group:
                 return i * step + found
             gamma = gmpy2.f_mod(gamma * giant, self.p)
         raise DecryptionFailed(f"no discrete logarithm between 0 and {bound}")
+
+
+@dataclass(frozen=True)
+class _MembershipDeferred(Group):
+    """A group whose `element` defers x^q = 1 to a batch: see `Group.with_deferred_membership`.
+
+    It travels to no other process: pickled, it becomes the checked group of its name (`Group`'s
+    `__reduce__`), so a deferral can only be lost towards checking.
+    """
+
+    pending: list[int] = field(default_factory=list, compare=False, repr=False)
+
+    def element(self, x: int, where: str = "") -> Element:
+        value = gmpy2.mpz(x)
+        if not 0 < value < self.p:
+            raise NotInGroup(where, "not a group element: not between 1 and p-1")
+        if gmpy2.jacobi(value, self.p) != 1:  # order 2 (or any even order) refused at once
+            raise NotInSubgroup(where, "not in the subgroup of order q")
+        self.pending.append(value)
+        return Element(value)
 
 
 @functools.lru_cache(maxsize=16)

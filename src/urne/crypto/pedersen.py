@@ -321,18 +321,27 @@ class Polynomial:
 
     @classmethod
     def from_json(cls, group: Group, value: object, where: str = "polynomial") -> Polynomial:
-        fields = read_object(value, where, required=("polynomial", "secrets", "coefexps"))
-        path = join_path(where, "secrets")
+        polynomial, secrets, coefexps = _read_routed(value, where)
         return cls(
-            polynomial=read_string(fields["polynomial"], join_path(where, "polynomial")),
-            secrets=tuple(
-                read_string(item, join_path(path, j))
-                for j, item in enumerate(read_array(fields["secrets"], path))
-            ),
-            coefexps=SignedMessage.from_json(
-                group, fields["coefexps"], join_path(where, "coefexps")
-            ),
+            polynomial=polynomial,
+            secrets=secrets,
+            coefexps=SignedMessage.from_json(group, coefexps, join_path(where, "coefexps")),
         )
+
+
+def _read_routed(value: object, where: str) -> tuple[str, tuple[str, ...], object]:
+    """What a polynomial and a vinput share: the ``polynomial`` and ``secrets`` texts, read,
+    and the ``coefexps`` value, left to each (one signed message, or one per trustee)."""
+    fields = read_object(value, where, required=("polynomial", "secrets", "coefexps"))
+    path = join_path(where, "secrets")
+    return (
+        read_string(fields["polynomial"], join_path(where, "polynomial")),
+        tuple(
+            read_string(item, join_path(path, j))
+            for j, item in enumerate(read_array(fields["secrets"], path))
+        ),
+        fields["coefexps"],
+    )
 
 
 def make_polynomial(
@@ -434,18 +443,14 @@ class Vinput:
 
     @classmethod
     def from_json(cls, group: Group, value: object, where: str = "vinput") -> Vinput:
-        fields = read_object(value, where, required=("polynomial", "secrets", "coefexps"))
-        secrets_path = join_path(where, "secrets")
-        coefexps_path = join_path(where, "coefexps")
+        polynomial, secrets, coefexps = _read_routed(value, where)
+        path = join_path(where, "coefexps")
         return cls(
-            polynomial=read_string(fields["polynomial"], join_path(where, "polynomial")),
-            secrets=tuple(
-                read_string(item, join_path(secrets_path, i))
-                for i, item in enumerate(read_array(fields["secrets"], secrets_path))
-            ),
+            polynomial=polynomial,
+            secrets=secrets,
             coefexps=tuple(
-                SignedMessage.from_json(group, item, join_path(coefexps_path, i))
-                for i, item in enumerate(read_array(fields["coefexps"], coefexps_path))
+                SignedMessage.from_json(group, item, join_path(path, i))
+                for i, item in enumerate(read_array(coefexps, path))
             ),
         )
 

@@ -39,7 +39,7 @@ from urne.crypto.credentials import (
     derive_public_credential,
     make_private_credential,
 )
-from urne.crypto.election import Election, Question, make_election, read_election
+from urne.crypto.election import Election, Question, make_election, read_election_once
 from urne.crypto.fastexp import worker_pool
 from urne.crypto.group import BELENIOS_2048, Exponent, Group
 from urne.crypto.jsonio import dumps
@@ -188,20 +188,8 @@ def _threshold_ceremony(
 def _make_ballots_chunk(
     election_text: str, work: Sequence[tuple[str, tuple[tuple[int, ...], ...]]]
 ) -> list[Ballot]:
-    election = _election(election_text)
+    election = read_election_once(election_text)
     return [make_ballot(election, identifier, vote) for identifier, vote in work]
-
-
-_ELECTIONS: dict[str, Election] = {}
-
-
-def _election(text: str) -> Election:
-    # Each worker reads the election once (its text is what travels to the processes).
-    election = _ELECTIONS.get(text)
-    if election is None:
-        _ELECTIONS.clear()
-        election = _ELECTIONS[text] = read_election(text)
-    return election
 
 
 def _cast(

@@ -27,12 +27,11 @@ with `earlier`, the fingerprint of an archive verified before, they also check t
 only grew since. `count_ballots(path)` reads just the events, for progress bars.
 
 Speed. Ballots are read as the archive streams in and checked in worker processes (`jobs`,
-default one per core), by chunks; each worker holds fixed-base tables for g and the election
-public key, and tests the group membership of all the numbers of its chunk at once
-(`urne.crypto.fastexp.SubgroupBatch`: a number outside the group passes with probability below
-2^−128). A ballot a worker refuses is checked again here with the ballot box's own checks, so that
-the message is exactly the ballot box's; reports are taken in the archive's order, so the ballot
-named is the first at fault.
+default one per core), by chunks: `urne.crypto.ballot_pool` runs the costly part (each ballot's
+proofs; the group membership of all the numbers of a chunk at once) and hands back, in the
+archive's order, what each chunk found; this module judges it (`_BallotJudge`). A ballot a
+worker refuses is checked again here with the ballot box's own checks, so that the message is
+exactly the ballot box's; the ballot named is the first at fault.
 """
 
 from __future__ import annotations
@@ -40,9 +39,7 @@ from __future__ import annotations
 import enum
 import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,7 +57,8 @@ from urne.crypto.archive import (
     SetupRecord,
     scan,
 )
-from urne.crypto.ballot import check_ballot, read_ballot, verify_ballot_proofs
+from urne.crypto.ballot import check_ballot
+from urne.crypto.ballot_pool import ChunkReport, ballot_pool
 from urne.crypto.credentials import PublicCredentials
 from urne.crypto.election import Election, read_election
 from urne.crypto.elgamal import Ciphertext
@@ -73,7 +71,7 @@ from urne.crypto.errors import (
     MalformedData,
     UnsupportedElection,
 )
-from urne.crypto.fastexp import SubgroupBatch, default_jobs, deferred_membership, worker_pool
+from urne.crypto.fastexp import SubgroupBatch
 from urne.crypto.group import Element, Group
 from urne.crypto.hashing import hash_json
 from urne.crypto.jsonio import loads
@@ -81,7 +79,6 @@ from urne.crypto.tally import (
     EncryptedTally,
     PartialDecryption,
     Result,
-    TallyAccumulator,
     decrypt_tally,
     verify_partial_decryption,
 )
@@ -164,82 +161,7 @@ class Summary:
         }
 
 
-# --- ballots, in worker processes -------------------------------------------------------------
-
-# A chunk's batch test costs about 81 exponentiations, a ballot about 40: chunks of 16 to 64
-# ballots keep that cost small and the workers evenly busy until the end.
-_CHUNK_MAX = 64
-_CHUNK_MIN = 16
-
-
-@dataclass(frozen=True)
-class _ChunkReport:
-    start: int
-    credentials: list[int | None]
-    """each ballot's public credential; None for a ballot that failed a check"""
-    tally: tuple[tuple[Ciphertext, ...], ...] | None
-    """the weighted product of the chunk's ballots that passed"""
-    total_weight: int
-
-
-_ELECTIONS: dict[str, Election] = {}
-
-
-def _election(text: str) -> Election:
-    # A worker reads the election once; its text is what travels between processes.
-    election = _ELECTIONS.get(text)
-    if election is None:
-        _ELECTIONS.clear()
-        election = _ELECTIONS[text] = read_election(text)
-    return election
-
-
-def _check_chunk(
-    election_text: str, weights: Mapping[int, int], start: int, texts: Sequence[str]
-) -> _ChunkReport:
-    """Check the proofs of a chunk of ballots; their numbers' membership in one batch.
-
-    The credential list stays with the caller (it can hold a million entries): `weights` gives
-    only the weights other than 1, and the caller checks each credential against the list.
-    """
-    election = _election(election_text)
-    group = election.group
-    accumulator = TallyAccumulator(election)
-    credentials: list[int | None] = []
-    spans: list[tuple[int, int]] = []
-    with deferred_membership() as numbers:
-        for text in texts:
-            first = len(numbers)
-            try:
-                ballot = read_ballot(election, text)
-                verify_ballot_proofs(election, ballot)
-            except InvalidBallot:
-                credentials.append(None)
-            else:
-                credentials.append(ballot.credential)
-                accumulator.add(ballot, weights.get(ballot.credential, 1))
-            spans.append((first, len(numbers)))
-    batch = SubgroupBatch(group.p, group.q)
-    # The ballots refused already are left out: their numbers need no test.
-    passed = [index for index, credential in enumerate(credentials) if credential is not None]
-    if not batch.all_members([x for i in passed for x in numbers[slice(*spans[i])]]):
-        # Some number is outside the subgroup: find its ballot(s), one by one.
-        for index in passed:
-            if not batch.all_members(numbers[slice(*spans[index])]):
-                credentials[index] = None
-    clean = all(credential is not None for credential in credentials)
-    return _ChunkReport(
-        start=start,
-        credentials=credentials,
-        tally=accumulator.result().ciphertexts if clean else None,
-        total_weight=accumulator.total_weight,
-    )
-
-
-def _chunk_size(expected_ballots: int | None, workers: int) -> int:
-    if expected_ballots is None:
-        return 64
-    return max(_CHUNK_MIN, min(_CHUNK_MAX, -(-expected_ballots // (workers * 8))))
+# --- the ballots ---------------------------------------------------------------------------------
 
 
 def _ballot_name(number: int, record: BallotRecord) -> str:
@@ -286,9 +208,11 @@ def _check_setup(setup: SetupRecord) -> tuple[Election, tuple[Trustee, ...], Pub
             Check.TRUSTEES,
             "the election public key is not the one the trustees' keys make together",
         )
+    numbers: list[int] = []
     try:
-        with deferred_membership() as numbers:
-            credentials = PublicCredentials.from_json(group, loads(setup.credentials))
+        # Read with the x^q = 1 tests left to one batch, run just below.
+        reading = group.with_deferred_membership(numbers)
+        credentials = PublicCredentials.from_json(reading, loads(setup.credentials))
     except MalformedData as error:
         raise VerificationFailed(
             Check.CREDENTIALS, f"the public credential list cannot be read: {error}"
@@ -303,43 +227,24 @@ def _check_setup(setup: SetupRecord) -> tuple[Election, tuple[Trustee, ...], Pub
     return election, trustees, credentials
 
 
-# --- the ballots ---------------------------------------------------------------------------------
-
-
-@dataclass
-class _Pending:
-    """A chunk of ballots sent to a worker, with what is needed to name them."""
-
-    start: int
-    records: list[BallotRecord]
-    outcome: Future[_ChunkReport] | _ChunkReport
-
-
-class _BallotChecker:
-    """Sends the ballots to the workers chunk by chunk, as the archive is read, and takes the
-    reports back in the archive's order: the first ballot at fault is the one named."""
+class _BallotJudge:
+    """Judges the ballots from the workers' reports, in the archive's order (the first ballot at
+    fault is the one named): every check passed, a credential of the list, one ballot each; and
+    multiplies the chunks' products into the encrypted tally."""
 
     def __init__(
         self,
         election: Election,
         credentials: PublicCredentials,
-        pool: Executor | None,
-        workers: int,
-        chunk: int,
         progress: Progress | None,
         expected: int | None,
     ) -> None:
         self.election = election
         self.credentials = credentials
-        self.pool = pool
-        self.workers = workers
-        self.chunk = chunk
         self.progress = progress
         self.expected = expected
-        self.weights = {int(c): w for c, w in credentials.items() if w != 1}
-        self.buffer: list[BallotRecord] = []
-        self.pending: deque[_Pending] = deque()
         self.count = 0
+        """ballots read so far (sent to the workers)"""
         self.checked = 0
         self.total_weight = 0
         self.seen: dict[int, tuple[int, str]] = {}
@@ -347,50 +252,25 @@ class _BallotChecker:
             [_ONE] * question.choice_count for question in election.questions
         ]
 
-    def add(self, record: BallotRecord) -> None:
-        self.buffer.append(record)
-        self.count += 1
-        if len(self.buffer) >= self.chunk:
-            self._send()
-        # Keep the workers busy without holding the whole archive in memory.
-        while len(self.pending) > 2 * self.workers:
-            self._absorb(self.pending.popleft())
+    @property
+    def weights(self) -> dict[int, int]:
+        """The weights other than 1: all the workers need of the credential list."""
+        return {int(c): w for c, w in self.credentials.items() if w != 1}
 
-    def finish(self) -> EncryptedTally:
-        """Wait for every chunk; raise at the first ballot at fault; return the tally."""
-        self.drain()
+    def tally(self) -> EncryptedTally:
+        """The encrypted tally of every ballot judged (all of them, once the pool is drained)."""
         if self.progress is not None:
-            self.progress(self.count, self.count)  # the exact count is known now
+            self.progress(self.checked, self.checked)  # the exact count is known now
         return EncryptedTally(
             ciphertexts=tuple(tuple(row) for row in self.rows),
-            num_tallied=self.count,
+            num_tallied=self.checked,
             total_weight=self.total_weight,
         )
 
-    def drain(self) -> None:
-        if self.buffer:
-            self._send()
-        while self.pending:
-            self._absorb(self.pending.popleft())
-
-    def _send(self) -> None:
-        records, self.buffer = self.buffer, []
-        start = self.count - len(records)
-        texts = [record.ballot for record in records]
-        arguments = (self.election.text, self.weights, start, texts)
-        outcome = (
-            _check_chunk(*arguments)
-            if self.pool is None
-            else self.pool.submit(_check_chunk, *arguments)
-        )
-        self.pending.append(_Pending(start, records, outcome))
-
-    def _absorb(self, pending: _Pending) -> None:
-        outcome = pending.outcome
-        report = outcome if isinstance(outcome, _ChunkReport) else outcome.result()
+    def __call__(self, records: Sequence[BallotRecord], report: ChunkReport) -> None:
         for offset, credential in enumerate(report.credentials):
-            number = pending.start + offset + 1
-            record = pending.records[offset]
+            number = report.start + offset + 1
+            record = records[offset]
             if credential is None or credential not in self.credentials:
                 reason = _plain_ballot_error(self.election, record.ballot, self.credentials)
                 raise VerificationFailed(
@@ -586,30 +466,25 @@ def _verify_records(
     found = earlier is None or earlier == last.hash
     election, trustees, credentials = _check_setup(setup)
     group = election.group
-    workers = default_jobs() if jobs is None else max(1, jobs)
-    if jobs is None and expected_ballots is not None and expected_ballots < 2 * _CHUNK_MIN:
-        workers = 1  # starting processes would cost more than it saves
-    chunk = chunk or _chunk_size(expected_ballots, workers)
-    uses = 60 * max(1, expected_ballots or 1000)
     stage = "open"
     tally: EncryptedTally | None = None
     owners = {slot.owner for slot in decryption_slots(trustees)}
     partials: dict[int, PartialDecryption] = {}
     result: Result | None = None
-    with worker_pool(workers, group.p, group.q, [group.g, election.public_key], uses) as pool:
-        checker = _BallotChecker(
-            election, credentials, pool, workers, chunk, progress, expected_ballots
-        )
+    judge = _BallotJudge(election, credentials, progress, expected_ballots)
+    with ballot_pool(election, judge.weights, judge, jobs, expected_ballots, chunk) as pool:
         computed: EncryptedTally | None = None
         try:
             for record in stream:
                 last = record.event
                 found = found or earlier == last.hash
                 if isinstance(record, BallotRecord):
-                    checker.add(record)
+                    judge.count += 1
+                    pool.add(record)
                     continue
                 if computed is None:
-                    computed = checker.finish()
+                    pool.drain()
+                    computed = judge.tally()
                 if isinstance(record, EndBallotsRecord):
                     stage = "closed"
                 elif isinstance(record, EncryptedTallyRecord):
@@ -625,11 +500,12 @@ def _verify_records(
                     stage = "tallied"
         except (InvalidArchive, UnsupportedElection) as error:
             # Ballots read before the fault come first in the archive: they are judged first.
-            checker.drain()
+            pool.drain()
             check = Check.ARCHIVE if isinstance(error, InvalidArchive) else Check.ELECTION
             raise VerificationFailed(check, str(error)) from None
         if computed is None:
-            computed = checker.finish()
+            pool.drain()
+            computed = judge.tally()
     if tally is not None and result is None:
         _decrypt(election, trustees, tally, partials, combine=False)
     if not found:

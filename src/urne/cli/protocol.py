@@ -1,6 +1,7 @@
 """`urne verify` and `urne simulate`: the protocol's two commands, without Django.
 
-`urne.cli` hands them over with `main(command, args)`, which returns the exit code:
+The command-line side of the protocol core (`urne.crypto`, which knows nothing of terminals or
+arguments). `urne.cli` hands them over with `main(command, args)`, which returns the exit code:
 
 - ``urne verify PATH [--json] [--jobs N] [--since FINGERPRINT]``: verify a scrutin's archive
   (`urne.crypto.verifier`); with ``--since``, also that it continues an archive verified before.
@@ -14,6 +15,11 @@
 
 Messages are in English, as the protocol core's. A progress bar goes to the standard error when
 it is a terminal; ``--json`` prints one JSON object on the standard output instead of the text.
+
+What an archive says (election name, questions, list names) is anyone's text: a control
+character in it (ESC, CR, a bidirectional override...) could make a terminal show other counts
+than those verified. Every such text is printed inert, its control characters written as visible
+escapes (``\x1b``, ``\r``, ``\u202e``) by `inert`; the JSON output escapes them as JSON does.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -91,14 +98,24 @@ class _Parser(argparse.ArgumentParser):
         raise BadInput(f"{self.prog}: {message}")
 
 
-def _jobs(value: str) -> int:
-    try:
-        jobs = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of processes: {value!r}") from None
-    if jobs < 1:
-        raise argparse.ArgumentTypeError("at least one process")
-    return jobs
+def _whole(minimum: int, refusal: str, floor: str) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `minimum` (`refusal` names what was
+    expected, `floor` says the minimum, in the error message)."""
+
+    def read(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{refusal}: {value!r}") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(floor)
+        return number
+
+    return read
+
+
+_jobs = _whole(1, "not a number of processes", "at least one process")
+_count = _whole(0, "not a whole number", "a number of at least 0")
 
 
 def _fingerprint(value: str) -> str:
@@ -108,14 +125,45 @@ def _fingerprint(value: str) -> str:
     return text
 
 
-def _count(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError("a number of at least 0")
-    return number
+# --- printing what an archive says ---------------------------------------------------------------
+
+_UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+"""Unicode categories a terminal may act on or show as nothing: controls, format characters
+(bidirectional overrides, zero-width ones), surrogates, private use, unassigned, line and
+paragraph separators."""
+
+
+def inert(text: str) -> str:
+    """`text` safe to print on a terminal: each character that could act on it or hide (see
+    `_UNPRINTABLE`) written as a Python escape, and backslashes doubled so that an escape shown
+    always stands for such a character, never for the text itself."""
+    return "".join(
+        "\\\\"
+        if character == "\\"
+        else (
+            character.encode("unicode_escape").decode("ascii")
+            if unicodedata.category(character) in _UNPRINTABLE
+            else character
+        )
+        for character in text
+    )
+
+
+def _json_inert(text: str) -> str:
+    """JSON text with the characters of `_UNPRINTABLE` written as ``\\uXXXX`` escapes (the value
+    read back is the same; outside strings JSON text has none of them): `json.dumps` escapes
+    only those below U+0020 when it keeps non-ASCII text as it is."""
+    return "".join(
+        character
+        if unicodedata.category(character) not in _UNPRINTABLE
+        else "".join(f"\\u{unit:04x}" for unit in _utf16(character))
+        for character in text
+    )
+
+
+def _utf16(character: str) -> list[int]:
+    data = character.encode("utf-16-be", "surrogatepass")
+    return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
 
 
 # --- urne verify ---------------------------------------------------------------------------------
@@ -138,15 +186,16 @@ def find_archive(path: Path) -> Path:
     return path
 
 
-def _format_summary(archive: Path, summary: Summary) -> str:
+def format_summary(archive: Path, summary: Summary) -> str:
+    """The text `urne verify` prints for a verified archive; what the archive says is `inert`."""
     stage = {
         "open": "the vote is open (no tally yet)",
         "closed": "the vote is closed, not tallied yet",
         "tallied": "tallied",
     }[summary.stage]
     lines = [
-        f"Archive {archive}",
-        f"Election « {summary.name} » ({summary.uuid}): {stage}.",
+        f"Archive {inert(str(archive))}",
+        f"Election « {inert(summary.name)} » ({inert(summary.uuid)}): {stage}.",
         f"Every check passed: {summary.voters} voters, {summary.ballots} ballots"
         + (
             f" (total weight {summary.total_weight})"
@@ -160,8 +209,8 @@ def _format_summary(archive: Path, summary: Summary) -> str:
         for (question, answers, blank), counts in zip(
             summary.questions, summary.result.counts, strict=True
         ):
-            lines.append(f"  {question}")
-            labels = (["Blank"] if blank else []) + list(answers)
+            lines.append(f"  {inert(question)}")
+            labels = (["Blank"] if blank else []) + [inert(answer) for answer in answers]
             width = max(len(label) for label in labels)
             lines += [
                 f"    {label:<{width}}  {count:>8}"
@@ -219,7 +268,7 @@ def verify(args: Sequence[str]) -> int:
                 }
             )
         else:
-            print(f"Archive {archive}\nVERIFICATION FAILED: {error.message}")
+            print(f"Archive {inert(str(archive))}\nVERIFICATION FAILED: {inert(error.message)}")
         return EXIT_FAILED
     finally:
         if bar is not None:
@@ -227,7 +276,7 @@ def verify(args: Sequence[str]) -> int:
     if options.json:
         _print_json({**summary.to_json(), "archive": str(archive)})
     else:
-        print(_format_summary(archive, summary))
+        print(format_summary(archive, summary))
     return EXIT_OK
 
 
@@ -312,7 +361,7 @@ def run_simulation(args: Sequence[str]) -> int:
 
 
 def _print_json(value: dict[str, Any]) -> None:
-    print(json.dumps(value, ensure_ascii=False))
+    print(_json_inert(json.dumps(value, ensure_ascii=False)))
 
 
 COMMANDS = {"verify": verify, "simulate": run_simulation}
@@ -327,7 +376,7 @@ def main(command: str, args: list[str]) -> int:
     try:
         return handler(args)
     except BadInput as error:
-        print(str(error), file=sys.stderr)
+        print(inert(str(error)), file=sys.stderr)
         if "--json" in args:
             _print_json({"ok": False, "error": "bad-input", "message": str(error)})
         return EXIT_BAD_INPUT
