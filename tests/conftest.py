@@ -74,15 +74,16 @@ def make_campaign(
     year: int = 2014,
     **dates: Any,
 ) -> Campaign:
-    """A campaign whose every step is open at `now` (the vote opened an hour ago), unless
-    `dates` say otherwise (make_campaign(**CALENDAR_2014))."""
+    """A campaign whose every step has come at `now` (the vote opened an hour ago, so the
+    profile corrections closed before it), unless `dates` say otherwise
+    (make_campaign(**CALENDAR_2014))."""
     at = now or timezone.now()
     defaults = {
         "accounts_open_at": at - timedelta(days=60),
         "rolls_published_at": at - timedelta(days=40),
         "candidacies_published_at": at - timedelta(days=30),
         "identifiers_available_at": at - timedelta(days=10),
-        "corrections_deadline": at + timedelta(days=5),
+        "corrections_deadline": at - timedelta(hours=2),
         "vote_opens_at": at - timedelta(hours=1),
         "vote_closes_at": at + timedelta(days=7),
     }

@@ -515,8 +515,9 @@ def test_errors_beyond_the_listing_limit_are_counted(
 def test_it_refuses_to_import_once_the_vote_has_opened(
     campaign: Campaign, scrutins: dict[str, Scrutin]
 ) -> None:
+    now = timezone.now()
     Campaign.objects.filter(pk=campaign.pk).update(
-        vote_opens_at=timezone.now() - timedelta(minutes=1)
+        corrections_deadline=now - timedelta(minutes=2), vote_opens_at=now - timedelta(minutes=1)
     )
     campaign.refresh_from_db()
 
