@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,24 +9,12 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from tests.conftest import make_campaign
+from tests.campaign.conftest import ALICE, csv_text
 from urne.campaign.models import Academy, Campaign, Elector, ElectorImport, Scrutin
 from urne.campaign.tasks import run_elector_import
 from urne.celery import app
 
-CONTENT = (
-    "civilite;prenom;nom;email;corps;grade;etablissement;academie;scrutins\n"
-    "Mme;Alice;Durand;alice.durand@ac-dijon.fr;Professeur des écoles;;École Jules-Ferry, "
-    "Beaune;dijon;csa-men\n"
-)
-
-
-@pytest.fixture
-def campaign(db: None) -> Campaign:
-    now = timezone.now()
-    return make_campaign(
-        vote_opens_at=now + timedelta(days=7), vote_closes_at=now + timedelta(days=14)
-    )
+pytestmark = pytest.mark.usefixtures("importable_campaign")
 
 
 @pytest.fixture
@@ -36,7 +23,7 @@ def job(
 ) -> ElectorImport:
     settings.IMPORTS_ROOT = tmp_path / "imports"
     job = ElectorImport(campaign=campaign, original_name="electeurs.csv", created_at=timezone.now())
-    job.file.save("electeurs.csv", ContentFile(CONTENT.encode()), save=True)
+    job.file.save("electeurs.csv", ContentFile(csv_text(ALICE).encode()), save=True)
     return job
 
 
