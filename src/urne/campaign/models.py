@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final
 
 from django.conf import settings
@@ -437,6 +437,26 @@ def elector_import_path(instance: ElectorImport, filename: str) -> str:
     return f"electeurs/{instance.campaign_id}/{clock.now():%Y%m%d-%H%M%S}.csv"
 
 
+# Celery kills an import's task past this time (its database transaction is rolled back with
+# it): a million lines take about four minutes (docs/benchmarks.md), so an hour is ample.
+IMPORT_TIME_LIMIT: Final = 60 * 60
+# A job still marked running this long after it started has no worker left (killed at the time
+# limit, or lost with its machine): another may take it up, the import being idempotent. The
+# margin covers the worker's own shutdown.
+IMPORT_STALE_AFTER: Final = timedelta(seconds=IMPORT_TIME_LIMIT) + timedelta(minutes=5)
+
+
+class ElectorImportQuerySet(models.QuerySet["ElectorImport"]):
+    def claimable(self, at: datetime) -> ElectorImportQuerySet:
+        """The jobs a worker may take at `at`: waiting, or running with no worker left."""
+        return self.filter(
+            models.Q(status=ElectorImport.Status.PENDING)
+            | models.Q(status=ElectorImport.Status.RUNNING, started_at__lt=at - IMPORT_STALE_AFTER)
+            # Claimed before claims were dated: its worker is long gone.
+            | models.Q(status=ElectorImport.Status.RUNNING, started_at=None)
+        )
+
+
 class ElectorImport(models.Model):
     """One electors file uploaded by staff, imported in the background; its report is kept.
 
@@ -475,8 +495,14 @@ class ElectorImport(models.Model):
         verbose_name=_("déposé par"),
     )
     created_at = models.DateTimeField(_("déposé le"))
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    # The run that holds the job: only it may record the outcome, so a run presumed lost that
+    # ends after all cannot overwrite the report of the run that took the job up again.
+    claim = models.CharField(max_length=32, blank=True, editable=False)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     report = models.TextField(_("compte rendu"), blank=True)
+
+    objects = ElectorImportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import d'électeurs")
