@@ -32,9 +32,11 @@ CORPS = (
 
 
 def write_file(path: Path, lines: int, seed: int, changed_every: int = 0) -> None:
+    from urne.campaign.import_parse import HEADER  # once Django is set up, like every urne import
+
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as out:
-        out.write("civilite;prenom;nom;email;corps;grade;etablissement;academie;scrutins\r\n")
+        out.write(f"{HEADER}\r\n")
         for n in range(lines):
             academy = ACADEMIES[n % len(ACADEMIES)]
             corps, key = CORPS[rng.randrange(len(CORPS))]

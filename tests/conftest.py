@@ -19,7 +19,14 @@ from django.utils import timezone
 
 from urne import clock
 from urne.accounts.models import User
-from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin
+from urne.campaign.models import (
+    CALENDAR_ORDER,
+    Academy,
+    Campaign,
+    Elector,
+    RollEntry,
+    Scrutin,
+)
 
 PASSWORD = "Bonjour2014x"
 PARIS = ZoneInfo("Europe/Paris")
@@ -104,20 +111,33 @@ def make_campaign(
     year: int = 2014,
     **dates: Any,
 ) -> Campaign:
-    """A campaign whose every step is open at `now` (the vote opened an hour ago), unless
-    `dates` say otherwise (make_campaign(**CALENDAR_2014))."""
+    """A campaign whose every step has come at `now` (the vote opened an hour ago, so the
+    profile corrections closed before it), unless `dates` say otherwise
+    (make_campaign(**CALENDAR_2014)).
+
+    The dates not given are moved, if need be, to keep the calendar in the order the database
+    requires: make_campaign(vote_opens_at=in_a_week) closes the vote after it opens."""
     at = now or timezone.now()
-    defaults = {
+    calendar = {
         "accounts_open_at": at - timedelta(days=60),
         "rolls_published_at": at - timedelta(days=40),
         "candidacies_published_at": at - timedelta(days=30),
         "identifiers_available_at": at - timedelta(days=10),
-        "corrections_deadline": at + timedelta(days=5),
+        "corrections_deadline": at - timedelta(hours=2),
         "vote_opens_at": at - timedelta(hours=1),
         "vote_closes_at": at + timedelta(days=7),
+        **dates,
     }
-    defaults.update(dates)
-    return Campaign.objects.create(name=name, year=year, organizer="Ministère", **defaults)
+    step = timedelta(hours=1)
+    for earlier, later, strict, _message in CALENDAR_ORDER:  # forwards: after what was given
+        gap = step if strict else timedelta(0)
+        if later not in dates and calendar[later] < calendar[earlier] + gap:
+            calendar[later] = calendar[earlier] + step
+    for earlier, later, strict, _message in reversed(CALENDAR_ORDER):  # backwards: before it
+        gap = step if strict else timedelta(0)
+        if earlier not in dates and calendar[earlier] > calendar[later] - gap:
+            calendar[earlier] = calendar[later] - step
+    return Campaign.objects.create(name=name, year=year, organizer="Ministère", **calendar)
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
-"""Fixtures of the espace électeur: the 2014 calendar of the seed, a logged-in Bob, candidacies."""
+"""Fixtures of the campaign: the 2014 calendar of the seed, a logged-in Bob, candidacies, and
+the electors file as staff write it."""
 
 from __future__ import annotations
 
 import html
 import io
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.test import Client
+from django.utils import timezone
 from reportlab.pdfgen import canvas
 
 from tests.conftest import CALENDAR_2014, paris
@@ -30,6 +32,33 @@ def calendar_2014(campaign: Campaign, travel: Callable[[datetime], None]) -> Cam
     campaign.refresh_from_db()
     travel(paris(2014, 10, 1, 12))
     return campaign
+
+
+@pytest.fixture
+def importable_campaign(campaign: Campaign) -> Campaign:
+    """The campaign before its vote, which opens in a week: its rolls can still be imported.
+    Modules of imports use it for every test: `pytestmark = usefixtures("importable_campaign")`."""
+    now = timezone.now()
+    Campaign.objects.filter(pk=campaign.pk).update(
+        corrections_deadline=now + timedelta(days=5),
+        vote_opens_at=now + timedelta(days=7),
+        vote_closes_at=now + timedelta(days=14),
+    )
+    campaign.refresh_from_db()
+    return campaign
+
+
+# The electors file: the documented header (docs/import-format.md), spelled out here rather than
+# taken from the code, so that a change of format shows in the tests.
+HEADER = "civilite;prenom;nom;email;corps;grade;etablissement;academie;scrutins"
+ALICE = (
+    "Mme;Alice;Durand;alice.durand@ac-dijon.fr;Professeur des écoles;Hors classe;"
+    "École Jules-Ferry, Beaune;dijon;csa-men"
+)
+
+
+def csv_text(*lines: str, header: str = HEADER) -> str:
+    return "\n".join([header, *lines]) + "\n"
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,26 +9,16 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
 
-from tests.conftest import PASSWORD, make_campaign
+from tests.campaign.conftest import ALICE as ALICE_ON_THE_CSA
+from tests.campaign.conftest import HEADER
+from tests.conftest import PASSWORD
 from urne.accounts.models import User
 from urne.campaign.models import Academy, Campaign, Elector, ElectorImport, RollEntry, Scrutin
 
-HEADER = "civilite;prenom;nom;email;corps;grade;etablissement;academie;scrutins"
-ALICE = (
-    "Mme;Alice;Durand;alice.durand@ac-dijon.fr;Professeur des écoles;Hors classe;"
-    "École Jules-Ferry, Beaune;dijon;csa-men|capa-certifies-dijon"
-)
-
-
-@pytest.fixture
-def campaign(db: None) -> Campaign:
-    """The vote opens in a week: the rolls can still be imported."""
-    now = timezone.now()
-    return make_campaign(
-        vote_opens_at=now + timedelta(days=7), vote_closes_at=now + timedelta(days=14)
-    )
+# Alice on the roll of her academy's CAPA too.
+ALICE = f"{ALICE_ON_THE_CSA}|capa-certifies-dijon"
+pytestmark = pytest.mark.usefixtures("importable_campaign")
 
 
 @pytest.fixture

@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
-from tests.conftest import make_campaign
+from tests.campaign.conftest import ALICE, HEADER
 from urne.campaign.models import Academy, Campaign, Elector, Scrutin
 
-HEADER = "civilite;prenom;nom;email;corps;grade;etablissement;academie;scrutins"
-ALICE = (
-    "Mme;Alice;Durand;alice.durand@ac-dijon.fr;Professeur des écoles;Hors classe;"
-    "École Jules-Ferry, Beaune;dijon;csa-men"
-)
-
-
-@pytest.fixture
-def campaign(db: None) -> Campaign:
-    now = timezone.now()
-    return make_campaign(
-        vote_opens_at=now + timedelta(days=7), vote_closes_at=now + timedelta(days=14)
-    )
+pytestmark = pytest.mark.usefixtures("importable_campaign")
 
 
 @pytest.fixture

@@ -10,19 +10,17 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from tests.campaign.conftest import ALICE, HEADER, csv_text
 from tests.conftest import make_campaign, make_elector
-from urne.campaign import imports
+from urne.campaign import import_store, imports
 from urne.campaign.imports import ElectorImportRejected, do_import_electors
 from urne.campaign.models import Academy, Campaign, Civilite, Elector, RollEntry, Scrutin
 
-HEADER = "civilite;prenom;nom;email;corps;grade;etablissement;academie;scrutins"
+pytestmark = pytest.mark.usefixtures("importable_campaign")
+
 BOB = (
     "M.;Bob;Martin;bob.martin@ac-dijon.fr;Professeur certifié;Classe normale;"
     "Lycée Carnot, Dijon;dijon;csa-men|capa-certifies-dijon"
-)
-ALICE = (
-    "Mme;Alice;Durand;alice.durand@ac-dijon.fr;Professeur des écoles;Hors classe;"
-    "École Jules-Ferry, Beaune;dijon;csa-men"
 )
 CHARLIE = (
     "Mme;Charlie;Petit;charlie.petit@ac-lyon.fr;Conseiller principal d'éducation;;"
@@ -30,21 +28,8 @@ CHARLIE = (
 )
 
 
-def csv_text(*lines: str, header: str = HEADER) -> str:
-    return "\n".join([header, *lines]) + "\n"
-
-
 def csv_bytes(*lines: str, header: str = HEADER) -> io.BytesIO:
     return io.BytesIO(csv_text(*lines, header=header).encode("utf-8"))
-
-
-@pytest.fixture
-def campaign(db: None) -> Campaign:
-    """Imports are refused once the vote opens: this campaign's vote opens in a week."""
-    now = timezone.now()
-    return make_campaign(
-        vote_opens_at=now + timedelta(days=7), vote_closes_at=now + timedelta(days=14)
-    )
 
 
 @pytest.fixture
@@ -308,8 +293,8 @@ def test_it_writes_the_same_rows_through_model_instances(
     campaign: Campaign, scrutins: dict[str, Scrutin], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The path taken should Elector gain a per-row default or RollEntry another column."""
-    monkeypatch.setattr(imports, "_ELECTOR_DEFAULTS_ARE_CONSTANT", False)
-    monkeypatch.setattr(imports, "_ROLL_IS_A_LINK", False)
+    monkeypatch.setattr(import_store, "_ELECTOR_DEFAULTS_ARE_CONSTANT", False)
+    monkeypatch.setattr(import_store, "_ROLL_IS_A_LINK", False)
 
     report = do_import_electors(campaign, csv_bytes(BOB, ALICE))
 
@@ -368,7 +353,7 @@ def test_it_writes_the_same_rows_through_model_instances(
         ),
         (
             BOB.replace("Lycée Carnot, Dijon", '"Lycée Carnot"x'),
-            "ligne 3 : ligne illisible : guillemets mal placés ou caractère interdit "
+            "ligne 3 : ligne illisible : guillemets mal placés "
             "(un champ contenant « ; » doit être entre guillemets)",
         ),
     ],
@@ -394,6 +379,91 @@ def test_a_bad_line_is_reported_in_french_and_nothing_is_written(
     assert rejected_messages(campaign, csv_bytes(ALICE, line)) == [message]
     assert Elector.objects.count() == 0
     assert RollEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            BOB.replace(";Martin;", ";Mar\x00tin;"),
+            "ligne 3 : le champ « nom » contient un caractère interdit : U+0000",
+        ),
+        (
+            BOB.replace(";Bob;", ";\x1b[31mBob;"),
+            "ligne 3 : le champ « prenom » contient un caractère interdit : U+001B",
+        ),
+        (
+            BOB.replace(";Bob;", ";Bob\x07;"),
+            "ligne 3 : le champ « prenom » contient un caractère interdit : U+0007",
+        ),
+        (
+            BOB.replace(";Martin;", ";\u202eNitram;"),
+            "ligne 3 : le champ « nom » contient un caractère interdit : "
+            "U+202E (RIGHT-TO-LEFT OVERRIDE)",
+        ),
+        (
+            BOB.replace(";Martin;", ";Mar\u200btin;"),
+            "ligne 3 : le champ « nom » contient un caractère interdit : U+200B (ZERO WIDTH SPACE)",
+        ),
+        (
+            BOB.replace("Lycée Carnot, Dijon", "Lycée Carnot,\u2028Dijon"),
+            "ligne 3 : le champ « etablissement » contient un caractère interdit : "
+            "U+2028 (LINE SEPARATOR)",
+        ),
+        (
+            BOB.replace("Lycée Carnot, Dijon", '"Lycée Carnot\nDijon"'),
+            "ligne 3 : le champ « etablissement » contient un caractère interdit : U+000A",
+        ),
+        (
+            BOB.replace("bob.martin@ac-dijon.fr", "bob.martin@ac-dijon.fr\x00"),
+            "ligne 3 : le champ « email » contient un caractère interdit : U+0000",
+        ),
+    ],
+    ids=[
+        "nul",
+        "escape",
+        "bell",
+        "bidi-override",
+        "zero-width",
+        "line-separator",
+        "newline",
+        "email",
+    ],
+)
+def test_it_refuses_invisible_and_control_characters_naming_the_column_and_the_character(
+    campaign: Campaign, scrutins: dict[str, Scrutin], line: str, message: str
+) -> None:
+    """Such a character would print nothing, reverse or split a name on the roll and in the
+    mail, or make two identical-looking names differ; PostgreSQL refuses a NUL outright."""
+    assert rejected_messages(campaign, csv_bytes(ALICE, line, CHARLIE)) == [message]
+    assert Elector.objects.count() == 0
+
+
+def test_a_quoted_field_over_several_lines_is_reported_at_its_first_line(
+    campaign: Campaign, scrutins: dict[str, Scrutin]
+) -> None:
+    split = BOB.replace(";Martin;", ';"Mar\n\ntin";')
+
+    messages = rejected_messages(campaign, csv_bytes(split, ALICE))
+
+    assert messages == ["ligne 2 : le champ « nom » contient un caractère interdit : U+000A"]
+
+
+def test_a_field_beyond_the_readers_limit_is_reported_as_such(
+    campaign: Campaign, scrutins: dict[str, Scrutin]
+) -> None:
+    """A quote opened and never closed swallows the following lines into one huge field: the
+    report says so, rather than blaming misplaced quotes in general."""
+    opened = BOB.replace(";Martin;", ';"Martin;')
+    swallowed = [ALICE.replace("alice.durand", f"alice.durand{n}") for n in range(1500)]
+
+    messages = rejected_messages(campaign, csv_bytes(opened, *swallowed))
+
+    assert messages[0] == (
+        "ligne 2 : ligne illisible : un champ dépasse 131\u202f072 caractères ; un guillemet "
+        "ouvert et jamais refermé lui a sans doute fait avaler les lignes suivantes"
+    )
+    assert Elector.objects.count() == 0
 
 
 def test_an_address_twice_in_the_file_is_reported(
@@ -515,8 +585,9 @@ def test_errors_beyond_the_listing_limit_are_counted(
 def test_it_refuses_to_import_once_the_vote_has_opened(
     campaign: Campaign, scrutins: dict[str, Scrutin]
 ) -> None:
+    now = timezone.now()
     Campaign.objects.filter(pk=campaign.pk).update(
-        vote_opens_at=timezone.now() - timedelta(minutes=1)
+        corrections_deadline=now - timedelta(minutes=2), vote_opens_at=now - timedelta(minutes=1)
     )
     campaign.refresh_from_db()
 

@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from celery.exceptions import Retry
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from tests.conftest import make_campaign
-from urne.campaign.models import Academy, Campaign, Elector, ElectorImport, Scrutin
-from urne.campaign.tasks import run_elector_import
+from tests.campaign.conftest import ALICE, csv_text
+from urne.campaign.models import (
+    IMPORT_STALE_AFTER,
+    IMPORT_TIME_LIMIT,
+    Academy,
+    Campaign,
+    Elector,
+    ElectorImport,
+    Scrutin,
+)
+from urne.campaign.tasks import claim_job, record_outcome, run_elector_import
 from urne.celery import app
 
-CONTENT = (
-    "civilite;prenom;nom;email;corps;grade;etablissement;academie;scrutins\n"
-    "Mme;Alice;Durand;alice.durand@ac-dijon.fr;Professeur des écoles;;École Jules-Ferry, "
-    "Beaune;dijon;csa-men\n"
-)
-
-
-@pytest.fixture
-def campaign(db: None) -> Campaign:
-    now = timezone.now()
-    return make_campaign(
-        vote_opens_at=now + timedelta(days=7), vote_closes_at=now + timedelta(days=14)
-    )
+pytestmark = pytest.mark.usefixtures("importable_campaign")
 
 
 @pytest.fixture
@@ -36,7 +33,7 @@ def job(
 ) -> ElectorImport:
     settings.IMPORTS_ROOT = tmp_path / "imports"
     job = ElectorImport(campaign=campaign, original_name="electeurs.csv", created_at=timezone.now())
-    job.file.save("electeurs.csv", ContentFile(CONTENT.encode()), save=True)
+    job.file.save("electeurs.csv", ContentFile(csv_text(ALICE).encode()), save=True)
     return job
 
 
@@ -58,6 +55,71 @@ def test_a_task_delivered_twice_imports_once(job: ElectorImport) -> None:
     assert Elector.objects.count() == 0
 
 
+def left_running(job: ElectorImport, started_at: datetime | None) -> None:
+    """The job as a worker leaves it when it dies mid-import (acks late: its task comes back)."""
+    ElectorImport.objects.filter(pk=job.pk).update(
+        status=ElectorImport.Status.RUNNING, started_at=started_at, claim="lost"
+    )
+
+
+@pytest.mark.parametrize(
+    "started", [timedelta(hours=2), None], ids=["stale", "claimed-before-claims-were-dated"]
+)
+def test_a_job_left_running_by_a_lost_worker_is_taken_up_again(
+    job: ElectorImport, started: timedelta | None
+) -> None:
+    left_running(job, timezone.now() - started if started else None)
+
+    assert run_elector_import.delay(job.pk).get() == ElectorImport.Status.DONE
+
+    job.refresh_from_db()
+    assert "Électeurs créés : 1" in job.report
+    assert Elector.objects.count() == 1
+
+
+def test_a_job_running_in_time_is_left_to_its_worker(job: ElectorImport) -> None:
+    left_running(job, timezone.now() - timedelta(minutes=10))
+
+    assert run_elector_import.delay(job.pk).get() == ElectorImport.Status.RUNNING
+
+    job.refresh_from_db()
+    assert (job.status, job.report) == (ElectorImport.Status.RUNNING, "")
+    assert Elector.objects.count() == 0
+
+
+def test_a_delivery_finding_the_job_running_comes_back_later(job: ElectorImport) -> None:
+    """Should the running worker die after all, a task is still there to take the job up."""
+    left_running(job, timezone.now() - timedelta(minutes=10))
+
+    with pytest.raises(Retry):
+        run_elector_import(job.pk)  # as a worker runs it, not eagerly
+
+    assert Elector.objects.count() == 0
+
+
+def test_a_job_is_stale_only_after_the_time_limit_and_a_margin(job: ElectorImport) -> None:
+    started = timezone.now()
+    assert claim_job(job.pk, started) is not None
+
+    assert claim_job(job.pk, started + timedelta(seconds=IMPORT_TIME_LIMIT)) is None
+    assert claim_job(job.pk, started + IMPORT_STALE_AFTER + timedelta(seconds=1)) is not None
+
+
+def test_a_run_presumed_lost_cannot_overwrite_the_outcome_of_the_run_that_took_over(
+    job: ElectorImport,
+) -> None:
+    started = timezone.now()
+    slow = claim_job(job.pk, started)
+    taker = claim_job(job.pk, started + IMPORT_STALE_AFTER + timedelta(seconds=1))
+    assert slow is not None and taker is not None
+
+    assert record_outcome(job.pk, taker, ElectorImport.Status.DONE, "compte rendu de la reprise")
+    assert not record_outcome(job.pk, slow, ElectorImport.Status.FAILED, "échec")
+
+    job.refresh_from_db()
+    assert (job.status, job.report) == (ElectorImport.Status.DONE, "compte rendu de la reprise")
+
+
 def test_a_technical_failure_is_recorded_without_the_details(
     job: ElectorImport, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -74,4 +136,7 @@ def test_workers_find_the_task_by_its_name() -> None:
     """A worker imports each app's tasks module: the upload's task must be among them."""
     app.loader.import_default_modules()
 
-    assert app.tasks["urne.campaign.run_elector_import"].name == run_elector_import.name
+    task = app.tasks["urne.campaign.run_elector_import"]
+    assert task.name == run_elector_import.name
+    # A job is judged stale from this limit: past it, the worker has killed the task.
+    assert task.time_limit == IMPORT_TIME_LIMIT < IMPORT_STALE_AFTER.total_seconds()

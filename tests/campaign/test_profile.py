@@ -39,7 +39,7 @@ def test_it_shows_every_field_of_the_profile(bob: Client, elector_bob: Elector):
         assert f"<dt>{label}</dt><dd>{value}</dd>" in page
 
 
-def test_it_offers_the_update_until_the_deadline(bob: Client, campaign: Campaign):
+def test_it_offers_the_update_until_the_deadline(bob: Client, calendar_2014: Campaign):
     page = text(bob.get(PROFILE))
 
     assert reverse("campaign:request_correction") in page

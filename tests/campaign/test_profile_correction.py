@@ -116,7 +116,7 @@ def test_after_the_deadline_the_profile_says_it_is_closed(
     ],
 )
 def test_it_refuses_bad_input_in_french_and_saves_nothing(
-    bob: Client, campaign: Campaign, field: str, value: str, message: str
+    bob: Client, calendar_2014: Campaign, field: str, value: str, message: str
 ):
     response = bob.post(FORM, {**GOOD, field: value})
 
@@ -127,7 +127,9 @@ def test_it_refuses_bad_input_in_french_and_saves_nothing(
     assert ProfileCorrectionRequest.objects.count() == 0
 
 
-def test_it_refuses_a_second_open_request_on_the_same_information(bob: Client, campaign: Campaign):
+def test_it_refuses_a_second_open_request_on_the_same_information(
+    bob: Client, calendar_2014: Campaign
+):
     bob.post(FORM, GOOD)
 
     response = bob.post(FORM, {**GOOD, "correction": "Classe exceptionnelle"})
@@ -138,7 +140,7 @@ def test_it_refuses_a_second_open_request_on_the_same_information(bob: Client, c
 
 
 def test_it_accepts_a_new_request_once_the_first_was_answered(
-    bob: Client, campaign: Campaign, staff_dijon: User
+    bob: Client, calendar_2014: Campaign, staff_dijon: User
 ):
     bob.post(FORM, GOOD)
     services.do_answer_corrections(
@@ -150,7 +152,7 @@ def test_it_accepts_a_new_request_once_the_first_was_answered(
     assert ProfileCorrectionRequest.objects.count() == 2
 
 
-def test_a_request_on_another_information_is_independent(bob: Client, campaign: Campaign):
+def test_a_request_on_another_information_is_independent(bob: Client, calendar_2014: Campaign):
     bob.post(FORM, GOOD)
     bob.post(FORM, {**GOOD, "field": "corps", "correction": "Professeur agrégé"})
 

@@ -51,7 +51,9 @@ def pending_electors(campaign_id: int) -> QuerySet[Elector]:
 
 def check_invitations_open(campaign: Campaign) -> None:
     now = clock.now()
-    if not campaign.accounts_open(now):
+    if campaign.accounts_open(now):
+        return
+    if campaign.accounts_not_yet_open(now):
         raise InvitationsNotOpen(
             _(
                 "La création des comptes de la campagne « %(campaign)s » n'ouvre que le "
@@ -62,10 +64,9 @@ def check_invitations_open(campaign: Campaign) -> None:
                 "date": dates.day_month_year_hour(campaign.accounts_open_at),
             }
         )
-    if now >= campaign.vote_closes_at:
-        raise InvitationsNotOpen(
-            _("Le vote de la campagne « %(campaign)s » est clos.") % {"campaign": campaign.name}
-        )
+    raise InvitationsNotOpen(
+        _("Le vote de la campagne « %(campaign)s » est clos.") % {"campaign": campaign.name}
+    )
 
 
 def pending_batches(campaign: Campaign, size: int | None = None) -> Iterator[list[int]]:

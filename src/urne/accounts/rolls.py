@@ -8,23 +8,20 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from urne import clock
-from urne.campaign.models import Campaign, Elector
+from urne.campaign.models import ACCOUNTS, Campaign, Elector, latest_first
 from urne.web import dates
 
 
 def eligible_elector(address: str) -> Elector | None:
     """The elector this (normalized) address names on the roll of a campaign open for accounts.
 
-    A campaign is open for accounts from `accounts_open_at` until its vote closes; should several
-    be open, the latest wins.
+    The campaign's calendar says when it is open for accounts (ACCOUNTS); should several be
+    open, the latest wins.
     """
-    now = clock.now()
     return (
-        Elector.objects.filter(
-            email=address, campaign__accounts_open_at__lte=now, campaign__vote_closes_at__gt=now
-        )
+        Elector.objects.filter(ACCOUNTS.q(clock.now(), prefix="campaign__"), email=address)
         .select_related("campaign", "academy")
-        .order_by("-campaign__year", "-campaign__accounts_open_at", "-pk")
+        .order_by(*latest_first("campaign__"))
         .first()
     )
 
@@ -49,8 +46,7 @@ class SignupCalendar:
 
 def signup_calendar() -> SignupCalendar:
     now = clock.now()
-    current = Campaign.objects.filter(vote_closes_at__gt=now)
-    if current.filter(accounts_open_at__lte=now).exists():
+    if Campaign.objects.accounts_open(now).exists():
         return SignupCalendar(is_open=True, opens_at=None)
-    upcoming = current.order_by("accounts_open_at").first()
+    upcoming = Campaign.objects.accounts_not_yet_open(now).first()
     return SignupCalendar(is_open=False, opens_at=upcoming.accounts_open_at if upcoming else None)

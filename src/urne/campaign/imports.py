@@ -1,6 +1,7 @@
 """Importing electors and their rolls from the administration's CSV file.
 
-The format is documented in docs/import-format.md. `do_import_electors` is the only
+The format is documented in docs/import-format.md; `urne.campaign.import_parse` reads and
+checks the file, `urne.campaign.import_store` writes the rows. `do_import_electors` is the only
 implementation: the `urne import_electors` command and the back office's upload (through the
 Celery task in `urne.campaign.tasks`) both call it.
 
@@ -17,89 +18,44 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import unicodedata
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import ngettext
 
 from urne import clock
-from urne.campaign.models import (
-    Academy,
-    Campaign,
-    Civilite,
-    Elector,
-    RollEntry,
-    Scrutin,
-    normalize_email,
+from urne.campaign.import_parse import (
+    UNDECODABLE,
+    Catalogue,
+    Lines,
+    Parser,
+    Row,
+    format_count,
+    read_header,
+    reader,
+    unreadable_message,
 )
+from urne.campaign.import_store import BatchCounts, write_batch
+from urne.campaign.models import Campaign
 
-DELIMITER: Final = ";"
-SCRUTIN_SEPARATOR: Final = "|"
-
-# The header's names, in the documented order.
-COLUMNS: Final = (
-    "civilite",
-    "prenom",
-    "nom",
-    "email",
-    "corps",
-    "grade",
-    "etablissement",
-    "academie",
-    "scrutins",
-)
-_TEXT_FIELDS: Final = {
-    "prenom": "first_name",
-    "nom": "last_name",
-    "corps": "corps",
-    "grade": "grade",
-    "etablissement": "establishment",
-}
-_OPTIONAL: Final = frozenset({"grade", "scrutins"})
-_CIVILITES: Final = {
-    "m": Civilite.M,
-    "m.": Civilite.M,
-    "monsieur": Civilite.M,
-    "mme": Civilite.MME,
-    "mme.": Civilite.MME,
-    "madame": Civilite.MME,
-}
-# The fields an import may change on an existing elector (the email is the key).
-UPDATED_FIELDS: Final = (
-    "civilite",
-    "first_name",
-    "last_name",
-    "corps",
-    "grade",
-    "establishment",
-    "academy_id",
-)
+__all__ = [
+    "ElectorImportRejected",
+    "ElectorImportReport",
+    "ImportIssue",
+    "check_import_allowed",
+    "do_import_electors",
+    "format_count",
+]
 
 BATCH_SIZE: Final = 2000
 # Beyond this many, errors are counted but not listed: a file in the wrong format would
 # otherwise produce a report as large as itself.
 MAX_LISTED_ERRORS: Final = 10_000
 PROGRESS_EVERY: Final = 100_000
-
-
-def _max_length(name: str) -> int:
-    model_field = Elector._meta.get_field(name)
-    assert isinstance(model_field, models.CharField) and model_field.max_length  # noqa: S101
-    return model_field.max_length
-
-
-_validate_email = EmailValidator()
-_EMAIL_MAX_LENGTH: Final = _max_length("email")
-# The model's limits, so that the file and the database never disagree.
-_LIMITS: Final = {column: _max_length(name) for column, name in _TEXT_FIELDS.items()}
 
 
 @dataclass(frozen=True)
@@ -129,6 +85,13 @@ class ElectorImportReport:
     roll_removed: int = 0
     errors: list[ImportIssue] = field(default_factory=list)
     error_count: int = 0
+
+    def count(self, batch: BatchCounts) -> None:
+        self.created += batch.created
+        self.updated += batch.updated
+        self.unchanged += batch.unchanged
+        self.roll_added += batch.roll_added
+        self.roll_removed += batch.roll_removed
 
     def add_error(self, line: int | None, message: str) -> None:
         self.error_count += 1
@@ -184,410 +147,6 @@ class ElectorImportRejected(Exception):
         self.report = report
 
 
-def format_count(value: int) -> str:
-    """French digit grouping with a narrow no-break space: 100 000."""
-    return f"{value:,}".replace(",", "\u202f")
-
-
-def _fold(name: str) -> str:
-    """A header name as compared: trimmed, lower case, without accents (« Prénom » = prenom)."""
-    decomposed = unicodedata.normalize("NFKD", name.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    line: int
-    email: str
-    civilite: str
-    first_name: str
-    last_name: str
-    corps: str
-    grade: str
-    establishment: str
-    academy_id: int
-    scrutin_ids: frozenset[int]
-
-
-class _Lines:
-    """Decodes the file line by line, remembering which physical lines were not UTF-8.
-
-    Accepts text lines or bytes lines (a file opened in binary mode, an upload, an iterator);
-    a byte order mark at the start is dropped.
-    """
-
-    def __init__(self, source: Iterable[bytes] | Iterable[str]) -> None:
-        self._source = source
-        self.physical = 0
-        self.undecodable: deque[int] = deque()
-
-    def __iter__(self) -> Iterator[str]:
-        for raw in self._source:
-            self.physical += 1
-            if isinstance(raw, bytes):
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    self.undecodable.append(self.physical)
-                    text = raw.decode("utf-8", errors="replace")
-            else:
-                text = raw
-            if self.physical == 1:
-                text = text.removeprefix("\ufeff")
-            yield text
-
-    def undecodable_up_to(self, last: int) -> bool:
-        """Whether a line up to `last` failed to decode (and forget them)."""
-        found = bool(self.undecodable) and self.undecodable[0] <= last
-        while self.undecodable and self.undecodable[0] <= last:
-            self.undecodable.popleft()
-        return found
-
-
-class _Catalogue:
-    """The campaign's academies and scrutins by code, read once."""
-
-    def __init__(self, campaign: Campaign) -> None:
-        self.academies = {a.code: a for a in Academy.objects.filter(campaign=campaign)}
-        self.scrutins = {s.code: s for s in Scrutin.objects.filter(campaign=campaign)}
-        self.academy_names = {a.pk: a.name for a in self.academies.values()}
-
-
-class _Parser:
-    """Checks one record against the format; collects every problem of the line."""
-
-    def __init__(self, header: list[str], catalogue: _Catalogue) -> None:
-        self.index = {_fold(name): i for i, name in enumerate(header)}
-        self.width = len(header)
-        self.catalogue = catalogue
-
-    def parse(self, line: int, values: list[str], report: ElectorImportReport) -> _Row | None:
-        """The row, or None after adding each of its problems to the report."""
-        if len(values) != self.width:
-            report.add_error(
-                line,
-                _("%(found)d colonnes au lieu de %(expected)d (séparateur attendu : « ; »)")
-                % {"found": len(values), "expected": self.width},
-            )
-            return None
-        cell = {name: values[self.index[name]].strip() for name in COLUMNS}
-        errors_before = report.error_count
-
-        for name in COLUMNS:
-            if not cell[name] and name not in _OPTIONAL:
-                report.add_error(line, _("le champ « %(column)s » est vide") % {"column": name})
-
-        civilite = _CIVILITES.get(cell["civilite"].lower())
-        if cell["civilite"] and civilite is None:
-            report.add_error(
-                line,
-                _("civilité « %(value)s » inconnue (attendu : M. ou Mme)")
-                % {"value": cell["civilite"]},
-            )
-
-        email = normalize_email(cell["email"])
-        if cell["email"]:
-            if len(email) > _EMAIL_MAX_LENGTH:
-                report.add_error(
-                    line,
-                    _("l'adresse de messagerie dépasse %(max)d caractères")
-                    % {"max": _EMAIL_MAX_LENGTH},
-                )
-            else:
-                try:
-                    _validate_email(email)
-                except ValidationError:
-                    report.add_error(
-                        line,
-                        _("adresse de messagerie invalide « %(value)s »")
-                        % {"value": cell["email"]},
-                    )
-
-        for column, limit in _LIMITS.items():
-            if len(cell[column]) > limit:
-                report.add_error(
-                    line,
-                    _("le champ « %(column)s » dépasse %(max)d caractères (%(length)d)")
-                    % {"column": column, "max": limit, "length": len(cell[column])},
-                )
-
-        academy = self.catalogue.academies.get(cell["academie"])
-        if cell["academie"] and academy is None:
-            report.add_error(
-                line, _("code d'académie inconnu « %(value)s »") % {"value": cell["academie"]}
-            )
-
-        scrutin_ids: set[int] = set()
-        for code in (c.strip() for c in cell["scrutins"].split(SCRUTIN_SEPARATOR)):
-            if not code:
-                continue
-            scrutin = self.catalogue.scrutins.get(code)
-            if scrutin is None:
-                report.add_error(line, _("code de scrutin inconnu « %(value)s »") % {"value": code})
-            elif (
-                academy is not None
-                and scrutin.academy_id is not None
-                and scrutin.academy_id != academy.pk
-            ):
-                # An academic (or departmental) scrutin belongs to one academy's electors.
-                report.add_error(
-                    line,
-                    _("le scrutin « %(code)s » relève de l'académie de %(other)s, pas de %(own)s")
-                    % {
-                        "code": code,
-                        "other": self.catalogue.academy_names.get(scrutin.academy_id, "?"),
-                        "own": academy.name,
-                    },
-                )
-            else:
-                scrutin_ids.add(scrutin.pk)
-
-        if report.error_count != errors_before or civilite is None or academy is None:
-            return None
-        return _Row(
-            line=line,
-            email=email,
-            civilite=civilite,
-            first_name=cell["prenom"],
-            last_name=cell["nom"],
-            corps=cell["corps"],
-            grade=cell["grade"],
-            establishment=cell["etablissement"],
-            academy_id=academy.pk,
-            scrutin_ids=frozenset(scrutin_ids),
-        )
-
-
-_UNDECODABLE = gettext_noop(
-    "caractères illisibles : le fichier doit être enregistré en UTF-8 "
-    "(« CSV UTF-8 » dans le tableur)"
-)
-_UNREADABLE = gettext_noop(
-    "ligne illisible : guillemets mal placés ou caractère interdit "
-    "(un champ contenant « ; » doit être entre guillemets)"
-)
-
-
-def _read_header(
-    reader: Iterator[list[str]], lines: _Lines, report: ElectorImportReport
-) -> list[str] | None:
-    """The header's names, or None after reporting why the file cannot be read at all."""
-    try:
-        header = next(reader)
-    except StopIteration:
-        report.add_error(None, _("Le fichier est vide : la ligne d'en-tête manque."))
-        return None
-    except csv.Error:
-        report.add_error(1, _(_UNREADABLE))
-        return None
-    if lines.undecodable_up_to(lines.physical):
-        report.add_error(1, _(_UNDECODABLE))
-        return None
-    if len(header) == 1 and any(sep in header[0] for sep in (",", "\t")):
-        report.add_error(1, _("le séparateur des colonnes doit être le point-virgule « ; »"))
-        return None
-    _check_header(header, report)
-    return None if report.error_count else header
-
-
-def _check_header(header: list[str], report: ElectorImportReport) -> None:
-    folded = [_fold(name) for name in header]
-    for name in COLUMNS:
-        if name not in folded:
-            report.add_error(1, _("colonne manquante « %(column)s »") % {"column": name})
-    seen: set[str] = set()
-    for original, name in zip(header, folded, strict=True):
-        if name in seen:
-            report.add_error(1, _("colonne en double « %(column)s »") % {"column": original})
-        elif name not in COLUMNS:
-            report.add_error(
-                1,
-                _("colonne inconnue « %(column)s » (colonnes attendues : %(expected)s)")
-                % {"column": original, "expected": DELIMITER.join(COLUMNS)},
-            )
-        seen.add(name)
-
-
-def _executemany(
-    model: type[models.Model], columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """INSERT `rows` with one prepared statement run for all of them.
-
-    Django's bulk_create builds one large statement per batch and instantiates its expressions
-    row by row; the driver's executemany does the same work several times faster.
-    """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    # Only the model's own table and column names go into the text, quoted; values are bound.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(column) for column in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
-    """INSERT unsaved model instances, each value prepared by its field as Django would
-    (defaults included)."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    rows = [
-        tuple(f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields)
-        for obj in objects
-    ]
-    _executemany(model, [f.column for f in fields], rows)
-
-
-# A roll entry is a bare link: its rows are written straight from the pairs of keys, which
-# saves a model instance per entry (millions of them). Should the model ever gain another
-# column, the entries go through their model instances again.
-_ROLL_IS_A_LINK: Final = {
-    f.attname for f in RollEntry._meta.concrete_fields if not f.primary_key
-} == {"elector_id", "scrutin_id"}
-
-
-def _insert_roll(pairs: list[tuple[int, int]]) -> None:
-    """Add (elector id, scrutin id) pairs to the roll."""
-    if _ROLL_IS_A_LINK:
-        _executemany(RollEntry, [_roll_column("elector_id"), _roll_column("scrutin_id")], pairs)
-    else:
-        _insert(RollEntry, [RollEntry(elector_id=e, scrutin_id=s) for e, s in pairs])
-
-
-def _roll_column(name: str) -> str:
-    model_field = RollEntry._meta.get_field(name)
-    assert isinstance(model_field, models.Field)  # noqa: S101
-    return model_field.column
-
-
-def _column(name: str) -> str:
-    model_field = Elector._meta.get_field(name)
-    assert isinstance(model_field, models.Field)  # noqa: S101
-    return model_field.column
-
-
-_IMPORTED: Final = ("campaign_id", "email", *UPDATED_FIELDS)
-_ELECTOR_FIELDS: Final = [f for f in Elector._meta.concrete_fields if not f.primary_key]
-# The file gives plain text and keys, ready for the database; every other column takes its
-# default. When those defaults are constants (today: invitation_sent_at, empty), rows are
-# written straight from the file; a default computed per row (a token, a date) would need the
-# model instances again.
-_ELECTOR_DEFAULTS_ARE_CONSTANT: Final = all(
-    not callable(f.default)
-    and not getattr(f, "auto_now", False)
-    and not getattr(f, "auto_now_add", False)
-    for f in _ELECTOR_FIELDS
-    if f.attname not in _IMPORTED
-)
-
-
-def _insert_electors(campaign: Campaign, created: list[tuple[str, tuple[str | int, ...]]]) -> None:
-    """Add new electors, (email, values of UPDATED_FIELDS) each."""
-    if not _ELECTOR_DEFAULTS_ARE_CONSTANT:
-        _insert(
-            Elector,
-            [
-                Elector(
-                    campaign=campaign, email=email, **dict(zip(UPDATED_FIELDS, values, strict=True))
-                )
-                for email, values in created
-            ],
-        )
-        return
-    defaults = {
-        f.attname: f.get_db_prep_save(f.get_default(), connection)
-        for f in _ELECTOR_FIELDS
-        if f.attname not in _IMPORTED
-    }
-    rows = []
-    for email, values in created:
-        given = {
-            "campaign_id": campaign.pk,
-            "email": email,
-            **dict(zip(UPDATED_FIELDS, values, strict=True)),
-        }
-        rows.append(
-            tuple(
-                given[f.attname] if f.attname in given else defaults[f.attname]
-                for f in _ELECTOR_FIELDS
-            )
-        )
-    _executemany(Elector, [f.column for f in _ELECTOR_FIELDS], rows)
-
-
-def _update_electors(changes: list[tuple[int, tuple[str | int, ...]]]) -> None:
-    """UPDATE the changed electors, (id, new values of UPDATED_FIELDS) each, in one statement
-    run for all of them (Django's bulk_update is two orders of magnitude slower here)."""
-    if not changes:
-        return
-    columns = [_column(name) for name in UPDATED_FIELDS]
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names only, as in _insert
-        quote(Elector._meta.db_table),
-        ", ".join(f"{quote(column)} = %s" for column in columns),
-        quote(Elector._meta.pk.column),
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [(*values, pk) for pk, values in changes])
-
-
-def _write_batch(campaign: Campaign, rows: list[_Row], report: ElectorImportReport) -> None:
-    """Create or update the batch's electors and set their rolls: a few statements per batch."""
-    existing = {
-        email: (pk, tuple(values))
-        for pk, email, *values in Elector.objects.filter(
-            campaign=campaign, email__in=[row.email for row in rows]
-        ).values_list("id", "email", *UPDATED_FIELDS)
-    }
-    created: list[tuple[str, tuple[str | int, ...]]] = []
-    changed: list[tuple[int, tuple[str | int, ...]]] = []
-    for row in rows:
-        values = tuple(getattr(row, name) for name in UPDATED_FIELDS)
-        found = existing.get(row.email)
-        if found is None:
-            created.append((row.email, values))
-        elif found[1] != values:
-            changed.append((found[0], values))
-    _insert_electors(campaign, created)
-    _update_electors(changed)
-    report.created += len(created)
-    report.updated += len(changed)
-    report.unchanged += len(existing) - len(changed)
-
-    ids = {email: pk for email, (pk, _) in existing.items()}
-    if created:
-        ids.update(
-            Elector.objects.filter(
-                campaign=campaign, email__in=[email for email, _ in created]
-            ).values_list("email", "id")
-        )
-
-    current: dict[int, dict[int, int]] = {}
-    if existing:
-        for entry_id, elector_id, scrutin_id in RollEntry.objects.filter(
-            elector_id__in=[pk for pk, _ in existing.values()]
-        ).values_list("id", "elector_id", "scrutin_id"):
-            current.setdefault(elector_id, {})[scrutin_id] = entry_id
-    added: list[tuple[int, int]] = []
-    removed: list[int] = []
-    for row in rows:
-        elector_id = ids[row.email]
-        entries = current.get(elector_id, {})
-        added.extend((elector_id, scrutin_id) for scrutin_id in row.scrutin_ids - entries.keys())
-        removed.extend(
-            entry_id
-            for scrutin_id, entry_id in entries.items()
-            if scrutin_id not in row.scrutin_ids
-        )
-    _insert_roll(added)
-    if removed:
-        RollEntry.objects.filter(id__in=removed).delete()
-    report.roll_added += len(added)
-    report.roll_removed += len(removed)
-
-
 def _email_digest(email: str) -> int:
     # 16 bytes: a collision among a million addresses is as unlikely as a UUID's.
     return int.from_bytes(hashlib.blake2b(email.encode(), digest_size=16).digest(), "big")
@@ -624,11 +183,10 @@ def do_import_electors(
     """
     check_import_allowed(campaign)
     report = ElectorImportReport(campaign=str(campaign), dry_run=dry_run)
-    lines = _Lines(source)
-    reader = csv.reader(lines, delimiter=DELIMITER, strict=True)
+    lines = Lines(source)
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
-        _run(campaign, reader, lines, report, progress)
+        _run(campaign, reader(lines), lines, report, progress)
         if report.error_count:
             raise ElectorImportRejected(report)  # leaving the block rolls everything back
         if dry_run:
@@ -638,36 +196,40 @@ def do_import_electors(
 
 def _run(
     campaign: Campaign,
-    reader: Iterator[list[str]],
-    lines: _Lines,
+    records: Iterator[list[str]],
+    lines: Lines,
     report: ElectorImportReport,
     progress: Callable[[int], None] | None,
 ) -> None:
-    header = _read_header(reader, lines, report)
+    header, problems = read_header(records, lines)
+    for line, message in problems:
+        report.add_error(line, message)
     if header is None:
         return
-    parser = _Parser(header, _Catalogue(campaign))
+    parser = Parser(header, Catalogue(campaign))
     seen: set[int] = set()
-    batch: list[_Row] = []
+    batch: list[Row] = []
     while True:
         start = lines.physical + 1
         try:
-            values = next(reader)
+            values = next(records)
         except StopIteration:
             break
-        except csv.Error:
-            report.add_error(start, _(_UNREADABLE))
+        except csv.Error as error:
+            report.add_error(start, unreadable_message(error))
             continue
         if lines.undecodable_up_to(lines.physical):
-            report.add_error(start, _(_UNDECODABLE))
+            report.add_error(start, _(UNDECODABLE))
             continue
         if not any(value.strip() for value in values):
             continue  # blank lines, as spreadsheets leave at the end
         report.lines += 1
         if progress is not None and report.lines % PROGRESS_EVERY == 0:
             progress(report.lines)
-        row = parser.parse(start, values, report)
-        if row is None:
+        row = parser.parse(start, values)
+        if not isinstance(row, Row):
+            for message in row:
+                report.add_error(start, message)
             continue
         digest = _email_digest(row.email)
         if digest in seen:
@@ -682,7 +244,7 @@ def _run(
             continue  # the import is lost already: only look for the other bad lines
         batch.append(row)
         if len(batch) >= BATCH_SIZE:
-            _write_batch(campaign, batch, report)
+            report.count(write_batch(campaign, batch))
             batch = []
     if batch and not report.error_count:
-        _write_batch(campaign, batch, report)
+        report.count(write_batch(campaign, batch))

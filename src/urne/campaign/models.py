@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -18,10 +20,154 @@ def normalize_email(address: str) -> str:
     return "".join(address.split()).lower()
 
 
+@dataclass(frozen=True)
+class Period:
+    """A span of the campaign's calendar, between two of its dates, written once for both uses:
+    asking a campaign in memory (`contains`) and selecting campaigns in the database (`q`).
+
+    It starts at `opens` (included) and ends at `closes` (excluded, unless `closes_included`);
+    None leaves that side open.
+    """
+
+    opens: str | None
+    closes: str | None = None
+    closes_included: bool = False
+
+    def contains(self, campaign: Campaign, at: datetime) -> bool:
+        return not self.not_begun(campaign, at) and not self.over(campaign, at)
+
+    def not_begun(self, campaign: Campaign, at: datetime) -> bool:
+        return self.opens is not None and at < getattr(campaign, self.opens)
+
+    def over(self, campaign: Campaign, at: datetime) -> bool:
+        if self.closes is None:
+            return False
+        end: datetime = getattr(campaign, self.closes)
+        return at > end if self.closes_included else at >= end
+
+    def q(self, at: datetime, prefix: str = "") -> models.Q:
+        """The campaigns whose period holds `at`; `prefix` reaches them from another model
+        ("campaign__" from an elector)."""
+        condition = models.Q()
+        if self.opens is not None:
+            condition &= models.Q(**{f"{prefix}{self.opens}__lte": at})
+        if self.closes is not None:
+            lookup = "gte" if self.closes_included else "gt"
+            condition &= models.Q(**{f"{prefix}{self.closes}__{lookup}": at})
+        return condition
+
+    def not_begun_q(self, at: datetime, prefix: str = "") -> models.Q:
+        assert self.opens is not None  # noqa: S101 - a period open from the start never begins
+        return models.Q(**{f"{prefix}{self.opens}__gt": at})
+
+
+# The calendar's gates, each written here once. Accounts can be created from their opening until
+# the vote closes (an elector may still need one on the last day of the vote).
+ACCOUNTS: Final = Period("accounts_open_at", "vote_closes_at")
+ROLLS: Final = Period("rolls_published_at")
+CANDIDACIES: Final = Period("candidacies_published_at")
+IDENTIFIERS: Final = Period("identifiers_available_at")
+CORRECTIONS: Final = Period(None, "corrections_deadline", closes_included=True)
+VOTE: Final = Period("vote_opens_at", "vote_closes_at")
+
+# Which campaign speaks when several could: the latest (year, then opening, then creation).
+LATEST_FIRST: Final = ("-year", "-accounts_open_at", "-id")
+
+
+def latest_first(prefix: str = "") -> list[str]:
+    """LATEST_FIRST as an ordering, reached through `prefix` ("campaign__" from an elector)."""
+    return [f"-{prefix}{name.removeprefix('-')}" for name in LATEST_FIRST]
+
+
+# The calendar's order, as the texts give it (the seed's 2014 calendar: accounts 22 Sept, rolls
+# 15 Oct, candidacies 28 Oct, identifiers 12 Nov, corrections until 14 Nov, vote 27 Nov to
+# 4 Dec): each date no earlier than the one before it. The corrections close strictly before
+# the vote opens (a correction during the vote would change a sealed roll) and the vote lasts.
+# (earlier, later, strictly after, the message naming both dates)
+CALENDAR_ORDER: Final = (
+    (
+        "accounts_open_at",
+        "rolls_published_at",
+        False,
+        _(
+            "La publication des listes électorales ne peut pas précéder l'ouverture de la "
+            "création des comptes."
+        ),
+    ),
+    (
+        "rolls_published_at",
+        "candidacies_published_at",
+        False,
+        _(
+            "La publication des candidatures ne peut pas précéder la publication des listes "
+            "électorales."
+        ),
+    ),
+    (
+        "candidacies_published_at",
+        "identifiers_available_at",
+        False,
+        _(
+            "La mise à disposition des identifiants de vote ne peut pas précéder la publication "
+            "des candidatures."
+        ),
+    ),
+    (
+        "identifiers_available_at",
+        "corrections_deadline",
+        False,
+        _(
+            "La fin des demandes de mise à jour du profil ne peut pas précéder la mise à "
+            "disposition des identifiants de vote."
+        ),
+    ),
+    (
+        "corrections_deadline",
+        "vote_opens_at",
+        True,
+        _("L'ouverture du vote doit venir après la fin des demandes de mise à jour du profil."),
+    ),
+    (
+        "vote_opens_at",
+        "vote_closes_at",
+        True,
+        _("La clôture du vote doit venir après l'ouverture du vote."),
+    ),
+)
+
+
+def _calendar_constraints() -> list[models.BaseConstraint]:
+    """CALENDAR_ORDER as database constraints: model validation (admin forms) reports their
+    messages, and the database refuses what bypasses validation (update(), raw SQL)."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(**{f"{later}__{'gt' if strict else 'gte'}": models.F(earlier)}),
+            name=f"campaign_{later}_in_order",
+            violation_error_message=message,
+        )
+        for earlier, later, strict, message in CALENDAR_ORDER
+    ]
+
+
+class CampaignQuerySet(models.QuerySet["Campaign"]):
+    def accounts_open(self, at: datetime | None = None) -> CampaignQuerySet:
+        """The campaigns where electors can create their account at `at` (default: now)."""
+        return self.filter(ACCOUNTS.q(at or clock.now()))
+
+    def accounts_not_yet_open(self, at: datetime | None = None) -> CampaignQuerySet:
+        """The campaigns whose account creation opens later, the soonest first."""
+        return self.filter(ACCOUNTS.not_begun_q(at or clock.now())).order_by("accounts_open_at")
+
+    def latest_first(self) -> CampaignQuerySet:
+        return self.order_by(*LATEST_FIRST)
+
+
 class Campaign(models.Model):
     """One election campaign (e.g. "Élections professionnelles 2014") and its calendar.
 
-    Every date is an aware datetime, entered and shown in Europe/Paris.
+    Every date is an aware datetime, entered and shown in Europe/Paris. The calendar's gates
+    are the methods below (and CampaignQuerySet's): views, admin, tasks and commands ask them,
+    never compare the dates themselves.
     """
 
     name = models.CharField(_("nom"), max_length=200)
@@ -40,32 +186,38 @@ class Campaign(models.Model):
     vote_opens_at = models.DateTimeField(_("ouverture du vote"))
     vote_closes_at = models.DateTimeField(_("clôture du vote"))
 
+    objects = CampaignQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("campagne")
         verbose_name_plural = _("campagnes")
         ordering = ["-year", "name"]
+        constraints = _calendar_constraints()
 
     def __str__(self) -> str:
         return self.name
 
     def accounts_open(self, at: datetime | None = None) -> bool:
-        return (at or clock.now()) >= self.accounts_open_at
+        """Whether electors can create their account: from the opening until the vote closes."""
+        return ACCOUNTS.contains(self, at or clock.now())
+
+    def accounts_not_yet_open(self, at: datetime | None = None) -> bool:
+        return ACCOUNTS.not_begun(self, at or clock.now())
 
     def rolls_published(self, at: datetime | None = None) -> bool:
-        return (at or clock.now()) >= self.rolls_published_at
+        return ROLLS.contains(self, at or clock.now())
 
     def candidacies_published(self, at: datetime | None = None) -> bool:
-        return (at or clock.now()) >= self.candidacies_published_at
+        return CANDIDACIES.contains(self, at or clock.now())
 
     def identifiers_available(self, at: datetime | None = None) -> bool:
-        return (at or clock.now()) >= self.identifiers_available_at
+        return IDENTIFIERS.contains(self, at or clock.now())
 
     def corrections_open(self, at: datetime | None = None) -> bool:
-        return (at or clock.now()) <= self.corrections_deadline
+        return CORRECTIONS.contains(self, at or clock.now())
 
     def vote_open(self, at: datetime | None = None) -> bool:
-        moment = at or clock.now()
-        return self.vote_opens_at <= moment < self.vote_closes_at
+        return VOTE.contains(self, at or clock.now())
 
 
 class Academy(models.Model):
@@ -285,6 +437,26 @@ def elector_import_path(instance: ElectorImport, filename: str) -> str:
     return f"electeurs/{instance.campaign_id}/{clock.now():%Y%m%d-%H%M%S}.csv"
 
 
+# Celery kills an import's task past this time (its database transaction is rolled back with
+# it): a million lines take about four minutes (docs/benchmarks.md), so an hour is ample.
+IMPORT_TIME_LIMIT: Final = 60 * 60
+# A job still marked running this long after it started has no worker left (killed at the time
+# limit, or lost with its machine): another may take it up, the import being idempotent. The
+# margin covers the worker's own shutdown.
+IMPORT_STALE_AFTER: Final = timedelta(seconds=IMPORT_TIME_LIMIT) + timedelta(minutes=5)
+
+
+class ElectorImportQuerySet(models.QuerySet["ElectorImport"]):
+    def claimable(self, at: datetime) -> ElectorImportQuerySet:
+        """The jobs a worker may take at `at`: waiting, or running with no worker left."""
+        return self.filter(
+            models.Q(status=ElectorImport.Status.PENDING)
+            | models.Q(status=ElectorImport.Status.RUNNING, started_at__lt=at - IMPORT_STALE_AFTER)
+            # Claimed before claims were dated: its worker is long gone.
+            | models.Q(status=ElectorImport.Status.RUNNING, started_at=None)
+        )
+
+
 class ElectorImport(models.Model):
     """One electors file uploaded by staff, imported in the background; its report is kept.
 
@@ -323,8 +495,14 @@ class ElectorImport(models.Model):
         verbose_name=_("déposé par"),
     )
     created_at = models.DateTimeField(_("déposé le"))
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    # The run that holds the job: only it may record the outcome, so a run presumed lost that
+    # ends after all cannot overwrite the report of the run that took the job up again.
+    claim = models.CharField(max_length=32, blank=True, editable=False)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     report = models.TextField(_("compte rendu"), blank=True)
+
+    objects = ElectorImportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import d'électeurs")

@@ -54,7 +54,7 @@ class NoCurrentCampaign(Exception):
 
 def current_campaign() -> Campaign:
     """The campaign the public pages speak of: the latest one."""
-    campaign = Campaign.objects.order_by("-year", "-accounts_open_at", "-id").first()
+    campaign = Campaign.objects.latest_first().first()
     if campaign is None:
         raise NoCurrentCampaign
     return campaign
@@ -177,13 +177,17 @@ def access_profession_de_foi(elector: Elector, code: str, position: int) -> Cand
 
 def check_request_correction(elector: Elector, field: str) -> None:
     """May the elector ask for this correction now? Raises CorrectionRefused otherwise."""
-    campaign = elector.campaign
-    if not campaign.corrections_open():
-        raise CorrectionsClosed(corrections_closed_notice(campaign))
+    check_corrections_open(elector.campaign)
     if elector.correction_requests.filter(
         field=field, status=ProfileCorrectionRequest.Status.SUBMITTED
     ).exists():
         raise CorrectionAlreadyOpen
+
+
+def check_corrections_open(campaign: Campaign) -> None:
+    """Raise CorrectionsClosed, saying until when they were open, once the deadline passed."""
+    if not campaign.corrections_open():
+        raise CorrectionsClosed(corrections_closed_notice(campaign))
 
 
 def corrections_closed_notice(campaign: Campaign) -> str:

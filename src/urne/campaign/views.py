@@ -66,12 +66,14 @@ def profile(request: HttpRequest, elector: Elector) -> HttpResponse:
 @elector_view
 def request_correction(request: HttpRequest, elector: Elector) -> HttpResponse:
     campaign = elector.campaign
-    if not campaign.corrections_open():
+    try:
+        services.check_corrections_open(campaign)
+    except services.CorrectionsClosed as closed:
         # Closed: the page says so, and a late POST is refused without saving anything.
         return render(
             request,
             "campaign/correction_closed.html",
-            {"notice": services.corrections_closed_notice(campaign), "campaign": campaign},
+            {"notice": closed.message, "campaign": campaign},
             status=403 if request.method == "POST" else 200,
         )
     form = CorrectionRequestForm(request.POST if request.method == "POST" else None)

@@ -11,7 +11,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from urne import clock
 from urne.accounts import invitations, tasks
 from urne.campaign.models import Campaign
 
@@ -58,12 +57,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("Aucune campagne n'a l'identifiant %(id)d.") % {"id": campaign_id}
                 ) from None
-        now = clock.now()
-        found = list(
-            Campaign.objects.filter(accounts_open_at__lte=now, vote_closes_at__gt=now).order_by(
-                "pk"
-            )
-        )
+        found = list(Campaign.objects.accounts_open().order_by("pk"))
         if not found:
             raise CommandError(_("Aucune campagne n'a sa création de comptes ouverte."))
         return found
