@@ -38,6 +38,7 @@ from urne.campaign.models import (
     Elector,
     RollEntry,
     Scrutin,
+    name_key,
     normalize_email,
 )
 
@@ -81,6 +82,9 @@ UPDATED_FIELDS: Final = (
     "grade",
     "establishment",
     "academy_id",
+    # Derived from the names (name_key), written with them: the roll sorts and searches on them.
+    "last_name_key",
+    "first_name_key",
 )
 
 BATCH_SIZE: Final = 2000
@@ -207,6 +211,14 @@ class _Row:
     establishment: str
     academy_id: int
     scrutin_ids: frozenset[int]
+
+    @property
+    def last_name_key(self) -> str:
+        return name_key(self.last_name)
+
+    @property
+    def first_name_key(self) -> str:
+        return name_key(self.first_name)
 
 
 class _Lines:
