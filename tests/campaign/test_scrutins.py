@@ -50,6 +50,22 @@ def test_after_the_dates_it_links_rolls_and_candidacies(
     assert f"{CAPA}#candidatures" in page
 
 
+def test_the_vote_is_announced_then_under_way_then_over(
+    bob: Client, calendar_2014: Campaign, travel: Callable[[datetime], None]
+):
+    dates = "du 27 novembre 2014 à 10 h 00 au 4 décembre 2014 à 17 h 00 (heure de Paris)."
+
+    before = " ".join(text(bob.get(SCRUTINS)).split())
+    travel(paris(2014, 11, 27, 10))
+    during = " ".join(text(bob.get(SCRUTINS)).split())
+    travel(paris(2014, 12, 4, 17))
+    after = " ".join(text(bob.get(SCRUTINS)).split())
+
+    assert f"Le vote par internet aura lieu {dates}" in before
+    assert f"Le vote par internet a lieu {dates}" in during
+    assert f"Le vote par internet a eu lieu {dates}" in after
+
+
 def test_a_scrutin_page_before_the_rolls_says_when_they_open(bob: Client, calendar_2014: Campaign):
     page = text(bob.get(CAPA))
 

@@ -91,6 +91,9 @@ class Campaign(models.Model):
         moment = at or clock.now()
         return self.vote_opens_at <= moment < self.vote_closes_at
 
+    def vote_closed(self, at: datetime | None = None) -> bool:
+        return (at or clock.now()) >= self.vote_closes_at
+
 
 class Academy(models.Model):
     """An academy (rectorat): its electors' mail domain and its assistance contact."""
