@@ -116,6 +116,24 @@ def test_a_safe_next_page_is_followed(client: Client, voter_bob: User) -> None:
     assert response["Location"] == profile
 
 
+SENT_HERE = "Connectez-vous pour accéder à cette page."
+
+
+def test_a_visitor_sent_from_a_protected_page_is_told_why(client: Client, db: None) -> None:
+    response = client.get(reverse("campaign:scrutins"), follow=True)
+
+    assert response.redirect_chain[-1][0].startswith(f"{LOGIN}?next=")
+    assert SENT_HERE in response.content.decode()
+
+
+def test_a_visitor_who_came_to_log_in_is_not_told_so(client: Client, db: None) -> None:
+    from_home = client.get(reverse("home"), follow=True).content.decode()
+    sent_elsewhere = client.get(LOGIN, {"next": "https://evil.example/"}).content.decode()
+
+    assert SENT_HERE not in from_home
+    assert SENT_HERE not in sent_elsewhere
+
+
 def test_a_next_page_on_another_site_is_ignored(client: Client, voter_bob: User) -> None:
     response = client.post(
         LOGIN,

@@ -14,6 +14,7 @@ from urne.campaign.models import Elector
 
 PAGES = [
     "/compte/connexion/",
+    "/compte/connexion/?next=/espace/scrutins/",
     "/compte/creer/",
     "/compte/creer/?captcha=texte",
     "/compte/confirmation/renvoyer/",

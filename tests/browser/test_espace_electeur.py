@@ -38,6 +38,8 @@ PAGES = [
     "/espace/scrutins/",
     "/espace/scrutins/capa-certifies-dijon/",
     "/espace/scrutins/capa-certifies-dijon/liste-electorale/",
+    "/espace/scrutins/capa-certifies-dijon/liste-electorale/?q=gerard",
+    "/espace/scrutins/csa-men/liste-electorale/",
     "/espace/memo/",
     "/aide/",
     "/aide/assistance/",

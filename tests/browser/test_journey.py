@@ -112,7 +112,7 @@ def test_an_invited_elector_goes_from_the_invitation_to_the_profession_de_foi(
         "link", name="Consulter les scrutins auxquels je suis appelé(e) à participer"
     ).click()
     assert_accessible(page)
-    page.get_by_role("link", name=re.compile("CAPA des professeurs certifiés de Dijon")).click()
+    page.get_by_role("link", name="CAPA des professeurs certifiés de Dijon", exact=True).click()
     assert_accessible(page)
     main = page.locator("main").inner_text()
     assert main.index("Liste SNES-FSU") < main.index("Liste commune SGEN-CFDT et SE-UNSA")

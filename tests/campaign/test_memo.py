@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -9,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.campaign.conftest import text
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, paris
 from urne.accounts.models import User
 from urne.campaign.models import Campaign
 
@@ -28,6 +30,18 @@ def test_it_fills_the_address_and_leaves_the_password_blank(
     assert page.count('<span class="memo-line"></span>') == 2
     assert PASSWORD not in page
     assert voter_bob.password not in page
+
+
+def test_the_voting_identifier_is_announced_then_said_available(
+    bob: Client, calendar_2014: Campaign, travel: Callable[[datetime], None]
+):
+    before = text(bob.get(MEMO))
+    travel(paris(2014, 11, 13))
+    after = text(bob.get(MEMO))
+
+    assert "Identifiant de vote disponible à partir du 12 novembre 2014" in before
+    assert "Identifiant de vote disponible depuis le 12 novembre 2014" in after
+    assert "à partir du 12 novembre" not in after
 
 
 def test_it_gives_the_academys_assistance(bob: Client, campaign: Campaign):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.campaign.conftest import text
 from urne.accounts.models import User
-from urne.campaign.models import Campaign, Elector, ProfileCorrectionRequest
+from urne.campaign.models import Campaign, Elector, ProfileCorrectionRequest, Scrutin
 
 PROFILE = reverse("campaign:profile")
 
@@ -29,7 +29,7 @@ def test_it_shows_every_field_of_the_profile(bob: Client, elector_bob: Elector):
     for label, value in [
         ("Civilité", "M."),
         ("Prénom", "Bob"),
-        ("Nom", "Martin"),
+        ("Nom", "MARTIN"),
         ("Adresse de messagerie professionnelle", "bob.martin@ac-dijon.fr"),
         ("Corps", "Professeur certifié"),
         ("Grade", "Classe normale"),
@@ -37,6 +37,20 @@ def test_it_shows_every_field_of_the_profile(bob: Client, elector_bob: Elector):
         ("Académie", "Dijon"),
     ]:
         assert f"<dt>{label}</dt><dd>{value}</dd>" in page
+
+
+def test_the_profile_writes_the_family_name_as_the_welcome_line_the_roll_and_the_mail_do(
+    bob: Client, elector_bob: Elector, capa_dijon: Scrutin
+):
+    profile = text(bob.get(PROFILE))
+    space = text(bob.get(reverse("campaign:space")))
+    roll = text(bob.get(reverse("campaign:roll", args=[capa_dijon.code])))
+
+    assert "<dt>Nom</dt><dd>MARTIN</dd>" in profile
+    assert "Bienvenue, M. Bob MARTIN." in space
+    assert '<th scope="row">MARTIN</th>' in roll
+    assert elector_bob.salutation == "M. Bob MARTIN"  # the mail's first line
+    assert "Martin<" not in profile + space + roll
 
 
 def test_it_offers_the_update_until_the_deadline(bob: Client, calendar_2014: Campaign):

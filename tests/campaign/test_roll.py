@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -10,9 +11,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.campaign.conftest import text
-from tests.conftest import paris
+from tests.campaign.conftest import HEADER, text
+from tests.conftest import make_elector, paris
 from urne.campaign import services
+from urne.campaign.imports import do_import_electors
 from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin
 
 ROLL = reverse("campaign:roll", args=["capa-certifies-dijon"])
@@ -53,7 +55,7 @@ def test_from_the_15_october_it_shows_names_and_affectations_but_never_emails(
 
     assert '<th scope="row">MARTIN</th>' in page
     assert "<td>Bob</td>" in page
-    assert "Lycée Carnot, Dijon (Dijon)" in page
+    assert "<td>Lycée Carnot, Dijon</td>" in page
     assert "1 électeur inscrit." in page
     assert "@ac-dijon.fr</" not in page.replace("elections2014@ac-dijon.fr</", "")
     assert "bob.martin@" not in page
@@ -171,3 +173,146 @@ def test_the_service_refuses_the_roll_before_the_15_october_whatever_the_caller(
     travel(paris(2014, 10, 15))
 
     assert services.search_roll(scrutin, "", None).total == 0
+
+
+def put_on_roll(scrutin: Scrutin, academy: Academy, *names: tuple[str, str]) -> None:
+    """Electors (first name, last name) saved one by one, on the scrutin's roll."""
+    for first, last in names:
+        elector = make_elector(scrutin.campaign, academy, first, last)
+        RollEntry.objects.create(scrutin=scrutin, elector=elector)
+
+
+def names_in_order(page: str) -> list[str]:
+    """The family names of the roll's rows, top to bottom."""
+    return [row.split("</th>")[0] for row in page.split('<th scope="row">')[1:]]
+
+
+def test_the_roll_is_in_french_alphabetical_order(
+    bob: Client, campaign: Campaign, capa_dijon: Scrutin, dijon: Academy
+):
+    put_on_roll(
+        capa_dijon,
+        dijon,
+        ("Paul", "Guillot"),
+        ("Anne", "Guérin"),
+        ("Marc", "Gérard"),
+        ("Léa", "Œuvray"),
+        ("Yves", "Odin"),
+        ("Zoé", "Le Blanc"),
+        ("Ève", "Gérard"),
+        ("Adèle", "Gerard"),
+        ("Luc", "Lebrun"),
+    )
+
+    page = text(bob.get(ROLL))
+
+    assert names_in_order(page) == [
+        "GERARD",  # Adèle
+        "GÉRARD",  # Ève: the first names decide between two Gérard, accents aside
+        "GÉRARD",  # Marc
+        "GUÉRIN",
+        "GUILLOT",
+        "LE BLANC",
+        "LEBRUN",
+        "MARTIN",
+        "ODIN",
+        "ŒUVRAY",  # read « oe »
+    ]
+    assert page.index("<td>Ève</td>") < page.index("<td>Marc</td>")
+
+
+def test_electors_written_in_bulk_are_in_order_too(
+    bob: Client, campaign: Campaign, capa_dijon: Scrutin, dijon: Academy
+):
+    electors = Elector.objects.bulk_create(
+        Elector(
+            campaign=campaign,
+            academy=dijon,
+            civilite="M",
+            first_name=first,
+            last_name=last,
+            email=f"{number}@ac-dijon.fr",
+            corps="Professeur certifié",
+            establishment="Lycée Carnot, Dijon",
+        )
+        for number, (first, last) in enumerate([("Anne", "Guérin"), ("Paul", "Émery")])
+    )
+    RollEntry.objects.bulk_create(RollEntry(scrutin=capa_dijon, elector=e) for e in electors)
+
+    assert names_in_order(text(bob.get(ROLL))) == ["ÉMERY", "GUÉRIN", "MARTIN"]
+    assert "1 électeur inscrit correspond à « emery »." in text(bob.get(ROLL, {"q": "emery"}))
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("gerard", "GÉRARD"),
+        ("GÉRARD", "GÉRARD"),
+        ("guerin anne", "GUÉRIN"),
+        ("oeuvray", "ŒUVRAY"),
+        ("helene", "DUPRÉ-LASSALLE"),
+        ("dupre lassalle", "DUPRÉ-LASSALLE"),
+        ("dupré-lassalle", "DUPRÉ-LASSALLE"),
+    ],
+)
+def test_the_search_finds_a_name_whatever_its_accents_and_signs(
+    bob: Client, campaign: Campaign, capa_dijon: Scrutin, dijon: Academy, query: str, found: str
+):
+    put_on_roll(
+        capa_dijon,
+        dijon,
+        ("Marc", "Gérard"),
+        ("Anne", "Guérin"),
+        ("Léa", "Œuvray"),
+        ("Hélène", "Dupré-Lassalle"),
+    )
+
+    page = text(bob.get(ROLL, {"q": query}))
+
+    assert f"1 électeur inscrit correspond à « {query} »." in page
+    assert names_in_order(page) == [found]
+
+
+def test_imported_electors_are_sorted_and_found_as_they_are_written(
+    bob: Client, campaign: Campaign, capa_dijon: Scrutin, dijon: Academy
+):
+    Campaign.objects.filter(pk=campaign.pk).update(
+        vote_opens_at=paris(2099, 1, 1), vote_closes_at=paris(2099, 1, 8)
+    )
+    campaign.refresh_from_db()
+    line = "Mme;{first};{last};{email};Professeur certifié;;Lycée Carnot, Dijon;dijon;{code}"
+    code = capa_dijon.code
+
+    def import_names(*names: tuple[str, str, str]) -> None:
+        rows = [line.format(first=f, last=n, email=e, code=code) for f, n, e in names]
+        do_import_electors(campaign, [HEADER, *rows])
+
+    import_names(("Paul", "Guillot", "p.g@ac-dijon.fr"), ("Anne", "Guerin", "a.g@ac-dijon.fr"))
+    # The academy corrects a name: its key follows.
+    import_names(("Paul", "Guillot", "p.g@ac-dijon.fr"), ("Anne", "Élie", "a.g@ac-dijon.fr"))
+
+    assert names_in_order(text(bob.get(ROLL))) == ["ÉLIE", "GUILLOT", "MARTIN"]
+    assert names_in_order(text(bob.get(ROLL, {"q": "elie"}))) == ["ÉLIE"]
+    assert "Aucun électeur inscrit" in text(bob.get(ROLL, {"q": "guerin"}))
+
+
+def test_an_academic_roll_gives_each_affectation_without_repeating_the_academy(
+    bob: Client, campaign: Campaign
+):
+    page = text(bob.get(ROLL))
+
+    assert "<td>Lycée Carnot, Dijon</td>" in page
+    assert "(Dijon)" not in page
+    assert '<th scope="col">Académie</th>' not in page
+
+
+def test_a_national_roll_gives_each_electors_academy_in_its_own_column(
+    bob: Client, campaign: Campaign, csa_national: Scrutin, outsider_charlie: Any
+):
+    RollEntry.objects.create(scrutin=csa_national, elector=outsider_charlie.elector)
+
+    page = text(bob.get(reverse("campaign:roll", args=["csa-men"])))
+
+    assert '<th scope="col">Académie</th>' in page
+    assert re.search(r"<td>Lycée Carnot, Lyon</td>\s*<td>Lyon</td>", page)
+    assert "(Lyon)" not in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from html.parser import HTMLParser
 from typing import Any
 
 from django.test import Client
@@ -48,6 +49,68 @@ def test_after_the_dates_it_links_rolls_and_candidacies(
 
     assert reverse("campaign:roll", args=["capa-certifies-dijon"]) in page
     assert f"{CAPA}#candidatures" in page
+
+
+class _Links(HTMLParser):
+    """The page's links as a screen reader lists them: (accessible name, target)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self._words: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._href, self._words = dict(attrs).get("href") or "", []
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None:
+            self._words.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._href is not None:
+            self.links.append((" ".join("".join(self._words).split()), self._href))
+            self._href = None
+
+
+def test_every_link_to_a_different_place_has_a_different_name(
+    bob: Client, calendar_2014: Campaign, travel: Callable[[datetime], None]
+):
+    travel(paris(2014, 10, 28, 0, 0, 1))
+    parser = _Links()
+    parser.feed(bob.get(SCRUTINS).content.decode())
+
+    targets: dict[str, set[str]] = {}
+    for name, href in parser.links:
+        targets.setdefault(name, set()).add(href)
+
+    assert {name: hrefs for name, hrefs in targets.items() if len(hrefs) > 1} == {}
+    assert (
+        "Consulter la liste électorale du scrutin « CAPA des professeurs certifiés de Dijon »",
+        reverse("campaign:roll", args=["capa-certifies-dijon"]),
+    ) in parser.links
+    assert (
+        "Consulter les candidatures et les professions de foi du scrutin « CSA ministériel de "
+        "l'éducation nationale »",
+        reverse("campaign:scrutin", args=["csa-men"]) + "#candidatures",
+    ) in parser.links
+
+
+def test_the_vote_is_announced_then_under_way_then_over(
+    bob: Client, calendar_2014: Campaign, travel: Callable[[datetime], None]
+):
+    dates = "du 27 novembre 2014 à 10 h 00 au 4 décembre 2014 à 17 h 00 (heure de Paris)."
+
+    before = " ".join(text(bob.get(SCRUTINS)).split())
+    travel(paris(2014, 11, 27, 10))
+    during = " ".join(text(bob.get(SCRUTINS)).split())
+    travel(paris(2014, 12, 4, 17))
+    after = " ".join(text(bob.get(SCRUTINS)).split())
+
+    assert f"Le vote par internet aura lieu {dates}" in before
+    assert f"Le vote par internet a lieu {dates}" in during
+    assert f"Le vote par internet a eu lieu {dates}" in after
 
 
 def test_a_scrutin_page_before_the_rolls_says_when_they_open(bob: Client, calendar_2014: Campaign):

@@ -36,6 +36,38 @@ def test_it_shows_the_seed_wording_with_the_campaign_dates(bob: Client, calendar
     )
 
 
+def test_once_the_rolls_are_published_it_says_so_and_when_the_candidacies_will_be(
+    bob: Client, calendar_2014: Campaign, travel: Callable[[datetime], None]
+):
+    travel(paris(2014, 11, 1))
+    Campaign.objects.filter(pk=calendar_2014.pk).update(
+        candidacies_published_at=paris(2014, 11, 10)
+    )
+
+    page = " ".join(text(bob.get(SPACE)).split())
+
+    assert "vous pourrez consulter" not in page
+    assert "dès le" not in page
+    assert "les listes électorales sont consultables depuis le 15 octobre ;" in page
+    assert (
+        "la liste des organisations syndicales candidates, leurs professions de foi et leurs "
+        "candidats seront consultables à partir du 10 novembre." in page
+    )
+
+
+def test_after_both_dates_it_speaks_in_the_present(
+    bob: Client, calendar_2014: Campaign, travel: Callable[[datetime], None]
+):
+    travel(paris(2014, 11, 12))
+
+    page = " ".join(text(bob.get(SPACE)).split())
+
+    assert "pourrez" not in page
+    assert "seront" not in page
+    assert "les listes électorales sont consultables depuis le 15 octobre ;" in page
+    assert "leurs candidats sont consultables depuis le 28 octobre." in page
+
+
 def test_it_shows_the_next_steps_of_the_calendar(bob: Client, calendar_2014: Campaign):
     page = text(bob.get(SPACE))
 

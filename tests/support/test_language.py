@@ -37,7 +37,7 @@ def test_the_espace_reads_in_english(bob: Client, calendar_2014: Campaign):
     assert '<html lang="en">' in page
     assert "<h1>My voter area</h1>" in page
     assert (
-        "This personal area tells you about your ballots and lets you log in to the voting "
+        "This personal area tells you about your elections and lets you log in to the voting "
         "application." in page
     )
     assert "until 14 November" in page
@@ -47,13 +47,27 @@ def test_the_espace_reads_in_english(bob: Client, calendar_2014: Campaign):
     assert "Mon espace électeur" not in page
 
 
+def test_in_english_a_scrutin_is_an_election_and_its_level_reads_plainly(
+    bob: Client, campaign: Campaign
+):
+    bob.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = text(bob.get(reverse("campaign:scrutins")))
+
+    assert "<h1>My elections</h1>" in page
+    assert "You are called to take part in 2 elections." in page
+    assert "Joint administrative committee (CAP) — level: academy (Dijon)" in page
+    assert "level: national" in page
+    assert "ballot" not in page.lower()
+
+
 def test_a_french_404_becomes_english_too(bob: Client):
     bob.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     page = text(bob.get(reverse("campaign:scrutin", args=["nulle-part"])))
 
     assert "<h1>Page not found</h1>" in page
-    assert "This ballot does not exist or you are not called to vote in it." in page
+    assert "This election does not exist or you are not called to vote in it." in page
     assert "If there is a problem, contact the helpdesk of the academy of Dijon:" in page
 
 

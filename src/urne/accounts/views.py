@@ -54,11 +54,19 @@ def _invalid_link(request: HttpRequest, error: services.InvalidLink) -> HttpResp
     return render(request, "accounts/confirm_invalid.html", {"message": error.message}, status=400)
 
 
-def _after_login(request: HttpRequest, user: User) -> str:
+def _safe_next(request: HttpRequest) -> str:
+    """The page of this site the visitor asked for before logging in, or "" (none, or elsewhere)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
+        return target
+    return ""
+
+
+def _after_login(request: HttpRequest, user: User) -> str:
+    target = _safe_next(request)
+    if target:
         return target
     if user.is_staff and user.elector_id is None:
         return resolve_url("admin:index")
@@ -99,6 +107,8 @@ def login(request: HttpRequest) -> HttpResponse:
             "problem": problem,
             "not_confirmed": isinstance(problem, services.AccountNotConfirmed),
             "next": request.POST.get("next") or request.GET.get("next") or "",
+            # Sent here from a page that needs an account: say why, once (not over errors).
+            "sent_from_page": request.method == "GET" and bool(_safe_next(request)),
         },
     )
 

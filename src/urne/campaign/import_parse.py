@@ -20,7 +20,15 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from urne.campaign.models import Academy, Campaign, Civilite, Elector, Scrutin, normalize_email
+from urne.campaign.models import (
+    Academy,
+    Campaign,
+    Civilite,
+    Elector,
+    Scrutin,
+    name_key,
+    normalize_email,
+)
 
 DELIMITER: Final = ";"
 SCRUTIN_SEPARATOR: Final = "|"
@@ -138,6 +146,14 @@ class Row:
     establishment: str
     academy_id: int
     scrutin_ids: frozenset[int]
+
+    @property
+    def last_name_key(self) -> str:
+        return name_key(self.last_name)
+
+    @property
+    def first_name_key(self) -> str:
+        return name_key(self.first_name)
 
 
 class Lines:

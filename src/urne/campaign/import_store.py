@@ -26,6 +26,9 @@ UPDATED_FIELDS: Final = (
     "grade",
     "establishment",
     "academy_id",
+    # Derived from the names (name_key), written with them: the roll sorts and searches on them.
+    "last_name_key",
+    "first_name_key",
 )
 
 

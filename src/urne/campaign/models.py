@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -162,6 +165,33 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
         return self.order_by(*LATEST_FIRST)
 
 
+# Letters that Unicode does not decompose into a base letter and an accent, spelt as French
+# readers file them: « Œ » as « oe », « Æ » as « ae ».
+_UNDECOMPOSED = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+
+
+def name_key(name: str) -> str:
+    """A name as French readers sort and look it up: without case, accents, spaces or signs.
+
+    « Guérin » → "guerin", « Le Bœuf-Dupré » → "leboeufdupre". Only ASCII letters and digits
+    remain (for Latin names), which every database orders alike (byte order and its French or
+    English collations agree on them), so the roll reads the same on SQLite and PostgreSQL.
+    """
+    folded = name.casefold()
+    # Most names are plain ASCII once folded and skip the decomposition (an import of a million
+    # lines feels it).
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded.translate(_UNDECOMPOSED))
+    # Accents, once decomposed, are marks, not letters: they go with the spaces and signs.
+    return _NOT_LETTER_OR_DIGIT.sub("", folded)
+
+
+def family_name(last_name: str) -> str:
+    """How a family name is written everywhere (pages, mail, rolls, lists): in capitals."""
+    return last_name.upper()
+
+
 class Campaign(models.Model):
     """One election campaign (e.g. "Élections professionnelles 2014") and its calendar.
 
@@ -219,6 +249,9 @@ class Campaign(models.Model):
     def vote_open(self, at: datetime | None = None) -> bool:
         return VOTE.contains(self, at or clock.now())
 
+    def vote_closed(self, at: datetime | None = None) -> bool:
+        return (at or clock.now()) >= self.vote_closes_at
+
 
 class Academy(models.Model):
     """An academy (rectorat): its electors' mail domain and its assistance contact."""
@@ -247,11 +280,36 @@ class Civilite(models.TextChoices):
     MME = "MME", _("Mme")
 
 
+class ElectorQuerySet(models.QuerySet["Elector"]):
+    """Bulk writes keep the name keys right, as `Elector.save` does (bulk writes skip it)."""
+
+    def bulk_create(self, objs: Iterable[Elector], *args: Any, **kwargs: Any) -> list[Elector]:
+        objs = list(objs)
+        for elector in objs:
+            elector.set_name_keys()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(
+        self, objs: Iterable[Elector], fields: Iterable[str], *args: Any, **kwargs: Any
+    ) -> int:
+        objs = list(objs)
+        fields = list(fields)
+        if {"last_name", "first_name"} & set(fields):
+            for elector in objs:
+                elector.set_name_keys()
+            fields += [f for f in Elector.NAME_KEY_FIELDS if f not in fields]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
 class Elector(models.Model):
     """A person called to vote in the campaign, as the administration knows them.
 
-    The email is stored normalized (normalize_email) and is the key for imports.
+    The email is stored normalized (normalize_email) and is the key for imports. The name keys
+    (name_key of each name) are written with the names, on every path that writes them, so the
+    roll is sorted and searched as French readers expect on any database.
     """
+
+    NAME_KEY_FIELDS = ("last_name_key", "first_name_key")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="electors")
     civilite = models.CharField(_("civilité"), max_length=3, choices=Civilite.choices)
@@ -263,26 +321,46 @@ class Elector(models.Model):
     establishment = models.CharField(_("établissement d'affectation"), max_length=200)
     academy = models.ForeignKey(Academy, on_delete=models.PROTECT, related_name="electors")
     invitation_sent_at = models.DateTimeField(_("invitation envoyée le"), null=True, blank=True)
+    # Twice the names' length: a ligature becomes two letters.
+    last_name_key = models.CharField(max_length=200, editable=False, default="")
+    first_name_key = models.CharField(max_length=200, editable=False, default="")
+
+    objects = ElectorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("électeur")
         verbose_name_plural = _("électeurs")
-        ordering = ["last_name", "first_name"]
+        ordering = ["last_name_key", "first_name_key", "last_name", "first_name"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "email"], name="elector_email_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["last_name_key", "first_name_key"], name="elector_name_key_idx")
         ]
 
     def __str__(self) -> str:
         return self.salutation
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = normalize_email(self.email)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        self.set_name_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"last_name", "first_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, *self.NAME_KEY_FIELDS}
+        super().save(*args, **kwargs)
+
+    def set_name_keys(self) -> None:
+        self.last_name_key = name_key(self.last_name)
+        self.first_name_key = name_key(self.first_name)
+
+    @property
+    def family_name(self) -> str:
+        return family_name(self.last_name)
 
     @property
     def salutation(self) -> str:
         """ "M. Prénom NOM" or "Mme Prénom NOM", as the seed's emails address the elector."""
-        return f"{self.get_civilite_display()} {self.first_name} {self.last_name.upper()}"
+        return f"{self.get_civilite_display()} {self.first_name} {self.family_name}"
 
 
 class Scrutin(models.Model):

@@ -16,7 +16,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from urne import clock
-from urne.campaign.models import Campaign, Elector, ProfileCorrectionRequest, Scrutin
+from urne.campaign.models import (
+    Campaign,
+    Elector,
+    ProfileCorrectionRequest,
+    Scrutin,
+    name_key,
+)
 from urne.candidacies.models import Candidate, CandidateList
 from urne.web import dates
 from urne.web.errors import Forbidden, NotFound, VisitorError
@@ -102,18 +108,25 @@ class RollSearch:
 
 
 def roll_electors(scrutin: Scrutin, query: str = "") -> QuerySet[Elector]:
-    """The roll's electors, by name, holding only what the roll shows: never an email.
+    """The roll's electors in French alphabetical order, holding only what the roll shows:
+    never an email.
 
-    Each word of the query must appear in the first or last name (case-insensitive).
+    Each word of the query must appear in the first or last name, whatever its case, accents,
+    spaces or hyphens (« gerard » finds « Gérard », « jean-pierre » « Jean Pierre »): both sides
+    are compared as name keys.
     """
     electors = (
         Elector.objects.filter(roll_entries__scrutin=scrutin)
         .select_related("academy")
         .only("civilite", "first_name", "last_name", "establishment", "academy__name")
-        .order_by("last_name", "first_name", "id")
+        .order_by("last_name_key", "first_name_key", "last_name", "first_name", "id")
     )
     for word in query.split()[:ROLL_QUERY_MAX_WORDS]:
-        electors = electors.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+        key = name_key(word)
+        if key:
+            electors = electors.filter(
+                Q(last_name_key__contains=key) | Q(first_name_key__contains=key)
+            )
     return electors
 
 

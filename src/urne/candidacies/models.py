@@ -6,7 +6,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from urne.campaign.models import Campaign, Civilite, Scrutin
+from urne.campaign.models import Campaign, Civilite, Scrutin, family_name
 from urne.candidacies.validators import validate_pdf
 
 
@@ -87,4 +87,8 @@ class Candidate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_civilite_display()} {self.first_name} {self.last_name.upper()}"
+        return f"{self.get_civilite_display()} {self.first_name} {self.family_name}"
+
+    @property
+    def family_name(self) -> str:
+        return family_name(self.last_name)
