@@ -2,8 +2,10 @@
 
 Personas (after healthchecks' alice/bob/charlie):
 - voter_bob: an elector of Dijon with a confirmed account, on the rolls of two scrutins;
-- staff_dijon: a staff member;
-- outsider_charlie: a confirmed elector of another academy, on no roll of Bob's.
+- staff_dijon: a staff member whose perimeter is the academy of Dijon (no permission yet: each
+  test grants what it needs);
+- staff_organizer: a staff member whose perimeter is the whole campaign;
+- outsider_charlie: a confirmed elector of another academy (Lyon), on no roll of Bob's.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils import timezone
 
 from urne import clock
 from urne.accounts.models import User
+from urne.backoffice.models import StaffScope
 from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin
 
 PASSWORD = "Bonjour2014x"
@@ -190,5 +193,16 @@ def outsider_charlie(campaign: Campaign, lyon: Academy) -> User:
 
 
 @pytest.fixture
-def staff_dijon(db: None) -> User:
-    return User.objects.create_user("gestion@ac-dijon.fr", PASSWORD, is_staff=True, is_active=True)
+def staff_dijon(dijon: Academy) -> User:
+    user = User.objects.create_user("gestion@ac-dijon.fr", PASSWORD, is_staff=True, is_active=True)
+    StaffScope.objects.create(user=user, academy=dijon)
+    return user
+
+
+@pytest.fixture
+def staff_organizer(campaign: Campaign) -> User:
+    user = User.objects.create_user(
+        "organisation@education.gouv.fr", PASSWORD, is_staff=True, is_active=True
+    )
+    StaffScope.objects.create(user=user, campaign=campaign)
+    return user

@@ -1,6 +1,7 @@
 """Back office (/gestion/) for the campaign: calendar, academies, electors, scrutins and rolls.
 
-Staff see and change only what Django's permissions grant them; uploading an electors file needs
+Staff see and change only what Django's permissions grant them, within their perimeter
+(`urne.backoffice.access`: a campaign or academies); uploading an electors file needs
 the "add elector import" permission and runs the same service as `urne import_electors`.
 """
 
@@ -19,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from urne import clock
+from urne.backoffice.admin import ScopedAdminMixin, ScopedInlineMixin
 from urne.campaign.models import (
     Academy,
     Campaign,
@@ -62,14 +64,14 @@ CALENDAR_FIELDS: _FieldGroups = [
 ]
 
 
-class AcademyInline(AcademyInlineBase):
+class AcademyInline(ScopedInlineMixin, AcademyInlineBase):
     model = Academy
     extra = 0
     fields = ["code", "name", "mail_domain", "assistance_email", "assistance_phone"]
 
 
 @admin.register(Campaign)
-class CampaignAdmin(CampaignAdminBase):
+class CampaignAdmin(ScopedAdminMixin, CampaignAdminBase):
     list_display = ["name", "year", "accounts_open_at", "vote_opens_at", "vote_closes_at"]
     search_fields = ["name"]
     fieldsets = [
@@ -107,7 +109,7 @@ class CampaignAdmin(CampaignAdminBase):
 
 
 @admin.register(Academy)
-class AcademyAdmin(AcademyAdminBase):
+class AcademyAdmin(ScopedAdminMixin, AcademyAdminBase):
     list_display = [
         "name",
         "code",
@@ -120,7 +122,7 @@ class AcademyAdmin(AcademyAdminBase):
     search_fields = ["name", "code", "mail_domain"]
 
 
-class RollInline(RollInlineBase):
+class RollInline(ScopedInlineMixin, RollInlineBase):
     model = RollEntry
     extra = 0
     autocomplete_fields = ["scrutin"]
@@ -129,7 +131,7 @@ class RollInline(RollInlineBase):
 
 
 @admin.register(Elector)
-class ElectorAdmin(ElectorAdminBase):
+class ElectorAdmin(ScopedAdminMixin, ElectorAdminBase):
     list_display = [
         "last_name",
         "first_name",
@@ -155,14 +157,15 @@ class ElectorAdmin(ElectorAdminBase):
 
 
 @admin.register(Scrutin)
-class ScrutinAdmin(ScrutinAdminBase):
+class ScrutinAdmin(ScopedAdminMixin, ScrutinAdminBase):
     list_display = ["name", "code", "level", "kind", "academy", "seats", "roll_count"]
     list_filter = ["campaign", "level", "kind", "academy"]
     search_fields = ["name", "code"]
     list_select_related = ["academy"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Scrutin]:
-        return super().get_queryset(request).annotate(roll_size=Count("roll"))
+        scrutins: QuerySet[Scrutin] = super().get_queryset(request)
+        return scrutins.annotate(roll_size=Count("roll"))
 
     @admin.display(description=_("inscrits"), ordering="roll_size")
     def roll_count(self, scrutin: Scrutin) -> str:
@@ -172,7 +175,7 @@ class ScrutinAdmin(ScrutinAdminBase):
 
 
 @admin.register(RollEntry)
-class RollEntryAdmin(RollEntryAdminBase):
+class RollEntryAdmin(ScopedAdminMixin, RollEntryAdminBase):
     list_display = ["elector", "elector_email", "scrutin"]
     list_filter = ["scrutin__campaign", "scrutin__level", "scrutin"]
     search_fields = ["elector__last_name", "elector__first_name", "elector__email"]
@@ -200,7 +203,7 @@ class ElectorImportForm(ElectorImportFormBase):
 
 
 @admin.register(ElectorImport)
-class ElectorImportAdmin(ElectorImportAdminBase):
+class ElectorImportAdmin(ScopedAdminMixin, ElectorImportAdminBase):
     """Uploading a file creates a row here and starts the import; the row keeps its report."""
 
     form = ElectorImportForm
@@ -233,7 +236,7 @@ class ElectorImportAdmin(ElectorImportAdminBase):
         return False  # a record: it is never edited, only viewed
 
     def delete_model(self, request: HttpRequest, obj: ElectorImport) -> None:
-        # The file holds personal data: it goes with its record.
+        # The file holds personal data: it goes with its record (super() checks the perimeter).
         obj.file.delete(save=False)
         super().delete_model(request, obj)
 
