@@ -1,8 +1,10 @@
 """Back office (/gestion/) for the campaign: calendar, academies, electors, scrutins and rolls.
 
 Staff see and change only what Django's permissions grant them, within their perimeter
-(`urne.backoffice.access`: a campaign or academies); uploading an electors file needs
-the "add elector import" permission and runs the same service as `urne import_electors`.
+(`urne.backoffice.access`: a campaign or academies). Once the vote opens, the rolls are sealed
+(`check_roll_editable`): roll entries can no longer be added, changed or removed, here as by the
+import. Uploading an electors file needs the "add elector import" permission and runs the same
+service as `urne import_electors`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -29,6 +32,7 @@ from urne.campaign.models import (
     RollEntry,
     Scrutin,
 )
+from urne.campaign.services import RollsFrozen, check_roll_editable
 from urne.campaign.tasks import run_elector_import
 
 if TYPE_CHECKING:
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
     AcademyInlineBase = admin.TabularInline[Academy, Campaign]
     ElectorAdminBase = admin.ModelAdmin[Elector]
     RollInlineBase = admin.TabularInline[RollEntry, Elector]
+    RollEntryFormBase = forms.ModelForm[RollEntry]
     ScrutinAdminBase = admin.ModelAdmin[Scrutin]
     RollEntryAdminBase = admin.ModelAdmin[RollEntry]
     ElectorImportAdminBase = admin.ModelAdmin[ElectorImport]
@@ -47,7 +52,7 @@ else:  # Django's classes are generic only for the type checker.
     CampaignAdminBase = AcademyAdminBase = ElectorAdminBase = admin.ModelAdmin
     ScrutinAdminBase = RollEntryAdminBase = ElectorImportAdminBase = admin.ModelAdmin
     AcademyInlineBase = RollInlineBase = admin.TabularInline
-    ElectorImportFormBase = forms.ModelForm
+    ElectorImportFormBase = RollEntryFormBase = forms.ModelForm
 
 admin.site.site_header = _("urne — gestion des élections")
 admin.site.site_title = _("urne — gestion")
@@ -122,12 +127,67 @@ class AcademyAdmin(ScopedAdminMixin, AcademyAdminBase):
     search_fields = ["name", "code", "mail_domain"]
 
 
+def rolls_frozen(campaign: Campaign) -> RollsFrozen | None:
+    """Why the campaign's rolls can no longer change (`check_roll_editable`), or None."""
+    try:
+        check_roll_editable(campaign)
+    except RollsFrozen as frozen:
+        return frozen
+    return None
+
+
+def warn_if_rolls_frozen(request: HttpRequest, campaign: Campaign) -> None:
+    """Say on the page why its roll entries are read-only or cannot be deleted."""
+    frozen = rolls_frozen(campaign)
+    if frozen is not None:
+        messages.warning(request, str(frozen.message))
+
+
+class RollEntryForm(RollEntryFormBase):
+    """A roll entry added or changed (alone or in an elector's page) while the rolls may still
+    change; once the vote opens the form says why it refuses."""
+
+    class Meta:
+        model = RollEntry
+        fields = ["elector", "scrutin"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.has_changed():
+            return cleaned  # an untouched row of the elector's page changes no roll
+        scrutins = [cleaned.get("scrutin")]
+        if self.instance.pk is not None:
+            scrutins.append(self.instance.scrutin)  # the roll it would leave
+        for scrutin in scrutins:
+            frozen = rolls_frozen(scrutin.campaign) if scrutin is not None else None
+            if frozen is not None:
+                raise ValidationError(str(frozen.message))
+        return cleaned
+
+
 class RollInline(ScopedInlineMixin, RollInlineBase):
     model = RollEntry
+    form = RollEntryForm
     extra = 0
     autocomplete_fields = ["scrutin"]
     verbose_name = _("scrutin")
     verbose_name_plural = _("inscriptions sur les listes électorales")
+
+    # Once the vote opens, an elector's roll entries are shown read-only: Django then ignores
+    # any row added, changed or deleted in a forged request.
+
+    def has_add_permission(self, request: HttpRequest, obj: Elector | None = None) -> bool:
+        return super().has_add_permission(request, obj) and self._editable(obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Elector | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._editable(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Elector | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._editable(obj)
+
+    def _editable(self, elector: Elector | None) -> bool:
+        # A new elector's campaign is not known yet: RollEntryForm judges each row instead.
+        return elector is None or rolls_frozen(elector.campaign) is None
 
 
 @admin.register(Elector)
@@ -155,6 +215,25 @@ class ElectorAdmin(ScopedAdminMixin, ElectorAdminBase):
     # A million electors: counting them all on every page would be the slowest query there.
     show_full_result_count = False
 
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Elector | None = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            warn_if_rolls_frozen(request, obj.campaign)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def render_delete_form(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+        elector = context.get("object")
+        if isinstance(elector, Elector) and elector.roll_entries.exists():
+            warn_if_rolls_frozen(request, elector.campaign)
+        return super().render_delete_form(request, context)
+
 
 @admin.register(Scrutin)
 class ScrutinAdmin(ScopedAdminMixin, ScrutinAdminBase):
@@ -176,6 +255,7 @@ class ScrutinAdmin(ScopedAdminMixin, ScrutinAdminBase):
 
 @admin.register(RollEntry)
 class RollEntryAdmin(ScopedAdminMixin, RollEntryAdminBase):
+    form = RollEntryForm
     list_display = ["elector", "elector_email", "scrutin"]
     list_filter = ["scrutin__campaign", "scrutin__level", "scrutin"]
     search_fields = ["elector__last_name", "elector__first_name", "elector__email"]
@@ -186,6 +266,36 @@ class RollEntryAdmin(ScopedAdminMixin, RollEntryAdminBase):
     @admin.display(description=_("adresse de messagerie"), ordering="elector__email")
     def elector_email(self, entry: RollEntry) -> str:
         return entry.elector.email
+
+    # Django also asks these of each entry that deleting an elector, a scrutin or a campaign
+    # would take along: such a deletion is refused too once the vote has opened.
+
+    def has_change_permission(self, request: HttpRequest, obj: RollEntry | None = None) -> bool:
+        editable = obj is None or rolls_frozen(obj.scrutin.campaign) is None
+        return editable and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: RollEntry | None = None) -> bool:
+        editable = obj is None or rolls_frozen(obj.scrutin.campaign) is None
+        return editable and super().has_delete_permission(request, obj)
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: RollEntry | None = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            warn_if_rolls_frozen(request, obj.scrutin.campaign)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def render_delete_form(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+        entry = context.get("object")
+        if isinstance(entry, RollEntry):
+            warn_if_rolls_frozen(request, entry.scrutin.campaign)
+        return super().render_delete_form(request, context)
 
 
 class ElectorImportForm(ElectorImportFormBase):
@@ -200,6 +310,13 @@ class ElectorImportForm(ElectorImportFormBase):
                 "n'est enregistré."
             )
         }
+
+    def clean_campaign(self) -> Campaign:
+        campaign: Campaign = self.cleaned_data["campaign"]
+        frozen = rolls_frozen(campaign)
+        if frozen is not None:
+            raise ValidationError(str(frozen.message))
+        return campaign
 
 
 @admin.register(ElectorImport)

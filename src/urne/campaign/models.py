@@ -67,6 +67,11 @@ class Campaign(models.Model):
         moment = at or clock.now()
         return self.vote_opens_at <= moment < self.vote_closes_at
 
+    def rolls_editable(self, at: datetime | None = None) -> bool:
+        """The rolls are sealed when the vote opens, and stay so for good: what the ballot box
+        accepts and the count are judged against them."""
+        return (at or clock.now()) < self.vote_opens_at
+
 
 class Academy(models.Model):
     """An academy (rectorat): its electors' mail domain and its assistance contact."""
