@@ -35,12 +35,6 @@ def campaign(db: None) -> Campaign:
 
 
 @pytest.fixture
-def imports_root(settings: Any, tmp_path: Path) -> Path:
-    settings.IMPORTS_ROOT = tmp_path / "imports"
-    return Path(settings.IMPORTS_ROOT)
-
-
-@pytest.fixture
 def gestion(client: Client, db: None) -> Client:
     """A browser where the staff superuser is logged in."""
     client.force_login(User.objects.create_superuser("gestion@urne.example", PASSWORD))

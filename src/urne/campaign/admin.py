@@ -3,18 +3,18 @@
 Staff see and change only what Django's permissions grant them, within their perimeter
 (`urne.backoffice.access`: a campaign or academies). Once the vote opens, the rolls are sealed
 (`check_roll_editable`): roll entries can no longer be added, changed or removed, here as by the
-import. Uploading an electors file needs the "add elector import" permission and runs the same
-service as `urne import_electors`.
+import. Uploading an electors file needs the "add elector import" permission and goes through
+`urne.campaign.import_jobs`, which runs the same import as `urne import_electors`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -22,8 +22,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from urne import clock
+from urne.accounts.models import User
+from urne.backoffice import access
 from urne.backoffice.admin import ScopedAdminMixin, ScopedInlineMixin
+from urne.campaign.import_jobs import do_delete_elector_imports, do_queue_elector_import
 from urne.campaign.models import (
     Academy,
     Campaign,
@@ -33,7 +35,6 @@ from urne.campaign.models import (
     Scrutin,
 )
 from urne.campaign.services import RollsFrozen, check_roll_editable
-from urne.campaign.tasks import run_elector_import
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldGroups
@@ -352,25 +353,20 @@ class ElectorImportAdmin(ScopedAdminMixin, ElectorImportAdminBase):
     def has_change_permission(self, request: HttpRequest, obj: ElectorImport | None = None) -> bool:
         return False  # a record: it is never edited, only viewed
 
-    def delete_model(self, request: HttpRequest, obj: ElectorImport) -> None:
-        # The file holds personal data: it goes with its record (super() checks the perimeter).
-        obj.file.delete(save=False)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ElectorImport]) -> None:
-        for job in queryset:
-            job.file.delete(save=False)
-        super().delete_queryset(request, queryset)
+    # The admin only adds and deletes records; the import_jobs service does the work, as a
+    # staff page would.
 
     def save_model(self, request: HttpRequest, obj: ElectorImport, form: Any, change: bool) -> None:
-        obj.original_name = obj.file.name[-255:] if obj.file else ""
-        obj.requested_by = request.user  # type: ignore[assignment]
-        obj.created_at = clock.now()
-        obj.status = ElectorImport.Status.PENDING
-        super().save_model(request, obj, form, change)
-        import_id = obj.pk
-        # After the commit, so that a worker finds the row and the file.
-        transaction.on_commit(lambda: run_elector_import.delay(import_id))
+        access.check_staff_may_change(request.user, obj)
+        do_queue_elector_import(obj, cast(User, request.user))
+
+    def delete_model(self, request: HttpRequest, obj: ElectorImport) -> None:
+        access.check_staff_may_change(request.user, obj)
+        do_delete_elector_imports([obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ElectorImport]) -> None:
+        access.check_staff_may_change_all(request.user, queryset)
+        do_delete_elector_imports(queryset)
 
     def response_add(
         self, request: HttpRequest, obj: ElectorImport, post_url_continue: str | None = None
