@@ -379,3 +379,14 @@ def test_a_perimeter_is_a_campaign_or_an_academy_never_both(
 ) -> None:
     with pytest.raises(IntegrityError):
         StaffScope.objects.create(user=staff_dijon, campaign=campaign, academy=dijon)
+
+
+def test_a_national_scrutin_counts_only_the_electors_of_dijon(
+    dijon_staff: Client, elector_bob: Elector, charlie: Elector, csa_national: Scrutin
+) -> None:
+    RollEntry.objects.create(scrutin=csa_national, elector=charlie)
+
+    page = page_of(dijon_staff, reverse("admin:campaign_scrutin_changelist"))
+
+    link = f"/gestion/campaign/elector/?scrutins__id__exact={csa_national.pk}"
+    assert f'<a href="{link}">1</a>' in page

@@ -137,14 +137,17 @@ def rule_for(model: type[Model]) -> ScopeRule | None:
     return RULES.get(model)
 
 
-def _visible(rule: ScopeRule, reach: StaffReach, for_change: bool) -> Q:
-    condition = Q(**{f"{rule.campaign}__in": reach.campaigns})
+def _visible(rule: ScopeRule, reach: StaffReach, for_change: bool, through: str = "") -> Q:
+    def path(name: str) -> str:
+        return f"{through}__{name}" if through else name
+
+    condition = Q(**{f"{path(rule.campaign)}__in": reach.campaigns})
     if rule.academy is not None:
-        condition |= Q(**{f"{rule.academy}__in": reach.academies})
+        condition |= Q(**{f"{path(rule.academy)}__in": reach.academies})
     if rule.shared and not for_change:
-        shared = Q(**{f"{rule.campaign}__in": reach.academy_campaigns})
+        shared = Q(**{f"{path(rule.campaign)}__in": reach.academy_campaigns})
         if rule.academy is not None:
-            shared &= Q(**{f"{rule.academy}__isnull": True})
+            shared &= Q(**{f"{path(rule.academy)}__isnull": True})
         condition |= shared
     return condition
 
@@ -158,6 +161,21 @@ def scoped(queryset: QuerySet[M], user: Staff, *, for_change: bool = False) -> Q
     if rule is None or reach == NOWHERE:
         return queryset.none()
     return queryset.filter(_visible(rule, reach, for_change))
+
+
+def reachable_through(model: type[Model], through: str, user: Staff) -> Q | None:
+    """The condition on the relation `through` (e.g. "roll" from a scrutin) that keeps only the
+    `model` rows `user` may read, for counts and annotations; None when nothing is cut.
+
+    A national scrutin counts, for the staff of Dijon, Dijon's electors on its roll: the number
+    their list shows when they follow it."""
+    reach = staff_reach(user)
+    if reach.unrestricted:
+        return None
+    rule = rule_for(model)
+    if rule is None or reach == NOWHERE:
+        return Q(pk__in=[])
+    return _visible(rule, reach, for_change=False, through=through)
 
 
 def access_as_staff(user: Staff, queryset: QuerySet[M], pk: Any, *, for_change: bool = False) -> M:

@@ -245,7 +245,9 @@ class ScrutinAdmin(ScopedAdminMixin, ScrutinAdminBase):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Scrutin]:
         scrutins: QuerySet[Scrutin] = super().get_queryset(request)
-        return scrutins.annotate(roll_size=Count("roll"))
+        # Counted within the staff member's perimeter, as the list the number links to.
+        reachable = access.reachable_through(RollEntry, "roll", request.user)
+        return scrutins.annotate(roll_size=Count("roll", filter=reachable))
 
     @admin.display(description=_("inscrits"), ordering="roll_size")
     def roll_count(self, scrutin: Scrutin) -> str:
