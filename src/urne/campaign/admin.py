@@ -49,11 +49,13 @@ if TYPE_CHECKING:
     RollEntryAdminBase = admin.ModelAdmin[RollEntry]
     ElectorImportAdminBase = admin.ModelAdmin[ElectorImport]
     ElectorImportFormBase = forms.ModelForm[ElectorImport]
+    NoticeBase = admin.ModelAdmin[Any]
 else:  # Django's classes are generic only for the type checker.
     CampaignAdminBase = AcademyAdminBase = ElectorAdminBase = admin.ModelAdmin
     ScrutinAdminBase = RollEntryAdminBase = ElectorImportAdminBase = admin.ModelAdmin
     AcademyInlineBase = RollInlineBase = admin.TabularInline
     ElectorImportFormBase = RollEntryFormBase = forms.ModelForm
+    NoticeBase = object  # a mixin: its methods reach Django's through super()
 
 admin.site.site_header = _("urne — gestion des élections")
 admin.site.site_title = _("urne — gestion")
@@ -137,11 +139,37 @@ def rolls_frozen(campaign: Campaign) -> RollsFrozen | None:
     return None
 
 
-def warn_if_rolls_frozen(request: HttpRequest, campaign: Campaign) -> None:
-    """Say on the page why its roll entries are read-only or cannot be deleted."""
-    frozen = rolls_frozen(campaign)
-    if frozen is not None:
-        messages.warning(request, str(frozen.message))
+class SealedRollsNotice(NoticeBase):
+    """Says on an object's page why its roll entries are read-only, and on its delete page why
+    the deletion is refused, once the vote has opened."""
+
+    def sealed_campaign(self, obj: Any) -> Campaign:
+        """The campaign whose rolls the object's roll entries belong to."""
+        raise NotImplementedError
+
+    def _warn(self, request: HttpRequest, obj: Any) -> None:
+        frozen = rolls_frozen(self.sealed_campaign(obj))
+        if frozen is not None:
+            messages.warning(request, str(frozen.message))
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            self._warn(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def render_delete_form(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+        # Django lists what the account may not delete: here, the sealed roll entries.
+        if context.get("perms_lacking") and context.get("object") is not None:
+            self._warn(request, context["object"])
+        return super().render_delete_form(request, context)
 
 
 class RollEntryForm(RollEntryFormBase):
@@ -192,7 +220,7 @@ class RollInline(ScopedInlineMixin, RollInlineBase):
 
 
 @admin.register(Elector)
-class ElectorAdmin(ScopedAdminMixin, ElectorAdminBase):
+class ElectorAdmin(SealedRollsNotice, ScopedAdminMixin, ElectorAdminBase):
     list_display = [
         "last_name",
         "first_name",
@@ -216,24 +244,8 @@ class ElectorAdmin(ScopedAdminMixin, ElectorAdminBase):
     # A million electors: counting them all on every page would be the slowest query there.
     show_full_result_count = False
 
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Elector | None = None,
-    ) -> HttpResponse:
-        if obj is not None:
-            warn_if_rolls_frozen(request, obj.campaign)
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def render_delete_form(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
-        elector = context.get("object")
-        if isinstance(elector, Elector) and elector.roll_entries.exists():
-            warn_if_rolls_frozen(request, elector.campaign)
-        return super().render_delete_form(request, context)
+    def sealed_campaign(self, obj: Elector) -> Campaign:
+        return obj.campaign
 
 
 @admin.register(Scrutin)
@@ -257,7 +269,7 @@ class ScrutinAdmin(ScopedAdminMixin, ScrutinAdminBase):
 
 
 @admin.register(RollEntry)
-class RollEntryAdmin(ScopedAdminMixin, RollEntryAdminBase):
+class RollEntryAdmin(SealedRollsNotice, ScopedAdminMixin, RollEntryAdminBase):
     form = RollEntryForm
     list_display = ["elector", "elector_email", "scrutin"]
     list_filter = ["scrutin__campaign", "scrutin__level", "scrutin"]
@@ -281,24 +293,8 @@ class RollEntryAdmin(ScopedAdminMixin, RollEntryAdminBase):
         editable = obj is None or rolls_frozen(obj.scrutin.campaign) is None
         return editable and super().has_delete_permission(request, obj)
 
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: RollEntry | None = None,
-    ) -> HttpResponse:
-        if obj is not None:
-            warn_if_rolls_frozen(request, obj.scrutin.campaign)
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def render_delete_form(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
-        entry = context.get("object")
-        if isinstance(entry, RollEntry):
-            warn_if_rolls_frozen(request, entry.scrutin.campaign)
-        return super().render_delete_form(request, context)
+    def sealed_campaign(self, obj: RollEntry) -> Campaign:
+        return obj.scrutin.campaign
 
 
 class ElectorImportForm(ElectorImportFormBase):
