@@ -2,13 +2,15 @@
 
 Personas (after healthchecks' alice/bob/charlie):
 - voter_bob: an elector of Dijon with a confirmed account, on the rolls of two scrutins;
-- staff_dijon: a staff member;
-- outsider_charlie: a confirmed elector of another academy, on no roll of Bob's.
+- staff_dijon: a staff member whose perimeter is the academy of Dijon (no permission yet: each
+  test grants what it needs);
+- staff_organizer: a staff member whose perimeter is the whole campaign;
+- outsider_charlie: a confirmed elector of another academy (Lyon), on no roll of Bob's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from unittest import mock
@@ -19,6 +21,7 @@ from django.utils import timezone
 
 from urne import clock
 from urne.accounts.models import User
+from urne.backoffice.models import StaffScope
 from urne.campaign.models import (
     CALENDAR_ORDER,
     Academy,
@@ -128,16 +131,33 @@ def make_campaign(
         "vote_closes_at": at + timedelta(days=7),
         **dates,
     }
-    step = timedelta(hours=1)
+    return Campaign.objects.create(
+        name=name, year=year, organizer="Ministère", **in_order(calendar, given=dates)
+    )
+
+
+def in_order(calendar: dict[str, datetime], given: Iterable[str]) -> dict[str, datetime]:
+    """The calendar with the dates not `given` moved, if need be, an hour from their
+    neighbours, so that it keeps the order the database requires (CALENDAR_ORDER)."""
+    calendar, step = dict(calendar), timedelta(hours=1)
     for earlier, later, strict, _message in CALENDAR_ORDER:  # forwards: after what was given
         gap = step if strict else timedelta(0)
-        if later not in dates and calendar[later] < calendar[earlier] + gap:
+        if later not in given and calendar[later] < calendar[earlier] + gap:
             calendar[later] = calendar[earlier] + step
     for earlier, later, strict, _message in reversed(CALENDAR_ORDER):  # backwards: before it
         gap = step if strict else timedelta(0)
-        if earlier not in dates and calendar[earlier] > calendar[later] - gap:
+        if earlier not in given and calendar[earlier] > calendar[later] - gap:
             calendar[earlier] = calendar[later] - step
-    return Campaign.objects.create(name=name, year=year, organizer="Ministère", **calendar)
+    return calendar
+
+
+def reschedule(campaign: Campaign, **dates: datetime) -> None:
+    """Move some of the campaign's dates (reschedule(campaign, vote_opens_at=...)); the others
+    follow as in make_campaign, to keep the calendar's order."""
+    current = {name: getattr(campaign, name) for _e, name, _s, _m in CALENDAR_ORDER}
+    current["accounts_open_at"] = campaign.accounts_open_at
+    Campaign.objects.filter(pk=campaign.pk).update(**in_order({**current, **dates}, given=dates))
+    campaign.refresh_from_db()
 
 
 @pytest.fixture
@@ -240,5 +260,16 @@ def outsider_charlie(campaign: Campaign, lyon: Academy) -> User:
 
 
 @pytest.fixture
-def staff_dijon(db: None) -> User:
-    return User.objects.create_user("gestion@ac-dijon.fr", PASSWORD, is_staff=True, is_active=True)
+def staff_dijon(dijon: Academy) -> User:
+    user = User.objects.create_user("gestion@ac-dijon.fr", PASSWORD, is_staff=True, is_active=True)
+    StaffScope.objects.create(user=user, academy=dijon)
+    return user
+
+
+@pytest.fixture
+def staff_organizer(campaign: Campaign) -> User:
+    user = User.objects.create_user(
+        "organisation@education.gouv.fr", PASSWORD, is_staff=True, is_active=True
+    )
+    StaffScope.objects.create(user=user, campaign=campaign)
+    return user

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "urne.accounts",
     "urne.candidacies",
     "urne.support",
+    "urne.backoffice",
     "urne.demo",
 ]
 

@@ -26,10 +26,10 @@ def run_action(client: Client, campaign: Campaign):
 
 
 def test_staff_with_the_permission_send_the_invitations(
-    client: Client, staff_dijon: User, campaign: Campaign, elector_alice
+    client: Client, staff_organizer: User, campaign: Campaign, elector_alice
 ) -> None:
-    grant(staff_dijon, "send_invitations")
-    client.force_login(staff_dijon)
+    grant(staff_organizer, "send_invitations")
+    client.force_login(staff_organizer)
 
     page = client.get(CHANGELIST).content.decode()
     response = run_action(client, campaign)
@@ -40,10 +40,10 @@ def test_staff_with_the_permission_send_the_invitations(
 
 
 def test_staff_without_the_permission_cannot(
-    client: Client, staff_dijon: User, campaign: Campaign, elector_alice
+    client: Client, staff_organizer: User, campaign: Campaign, elector_alice
 ) -> None:
-    grant(staff_dijon, "view_invitationcampaign")
-    client.force_login(staff_dijon)
+    grant(staff_organizer, "view_invitationcampaign")
+    client.force_login(staff_organizer)
 
     page = client.get(CHANGELIST).content.decode()
     run_action(client, campaign)
@@ -53,10 +53,10 @@ def test_staff_without_the_permission_cannot(
 
 
 def test_the_list_counts_accounts_and_invitations(
-    client: Client, staff_dijon: User, campaign: Campaign, voter_bob, elector_alice
+    client: Client, staff_organizer: User, campaign: Campaign, voter_bob, elector_alice
 ) -> None:
-    grant(staff_dijon, "send_invitations")
-    client.force_login(staff_dijon)
+    grant(staff_organizer, "send_invitations")
+    client.force_login(staff_organizer)
     run_action(client, campaign)
 
     campaign_row = InvitationCampaign.objects.get(pk=campaign.pk)

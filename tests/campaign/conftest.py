@@ -84,6 +84,13 @@ def make_pdf(text: str) -> bytes:
 
 
 @pytest.fixture
+def imports_root(settings: Any, tmp_path: Path) -> Path:
+    """Where uploaded electors files are kept, emptied for each test."""
+    settings.IMPORTS_ROOT = tmp_path / "imports"
+    return Path(settings.IMPORTS_ROOT)
+
+
+@pytest.fixture
 def media_root(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
     return Path(settings.MEDIA_ROOT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -9,22 +10,18 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from tests.campaign.conftest import ALICE as ALICE_ON_THE_CSA
-from tests.campaign.conftest import HEADER
-from tests.conftest import PASSWORD
+from tests.campaign.conftest import HEADER, text
+from tests.conftest import PASSWORD, reschedule
 from urne.accounts.models import User
+from urne.campaign import services
 from urne.campaign.models import Academy, Campaign, Elector, ElectorImport, RollEntry, Scrutin
 
 # Alice on the roll of her academy's CAPA too.
 ALICE = f"{ALICE_ON_THE_CSA}|capa-certifies-dijon"
 pytestmark = pytest.mark.usefixtures("importable_campaign")
-
-
-@pytest.fixture
-def imports_root(settings: Any, tmp_path: Path) -> Path:
-    settings.IMPORTS_ROOT = tmp_path / "imports"
-    return Path(settings.IMPORTS_ROOT)
 
 
 @pytest.fixture
@@ -335,3 +332,152 @@ def test_deleting_an_import_record_deletes_its_file(
     assert not stored.exists()
     # The electors it imported stay: the record only documents the import.
     assert Elector.objects.filter(email="alice.durand@ac-dijon.fr").exists()
+
+
+# The rolls are sealed once the vote opens: the back office refuses as the import does
+
+SEALED = "les listes électorales sont scellées"
+
+
+def open_the_vote(campaign: Campaign) -> None:
+    reschedule(campaign, vote_opens_at=timezone.now() - timedelta(hours=1))
+
+
+def roll_entry_data(elector: Elector, scrutin: Scrutin) -> dict[str, Any]:
+    return {"elector": elector.pk, "scrutin": scrutin.pk}
+
+
+def test_a_roll_entry_can_be_added_until_the_vote_opens(
+    gestion: Client, elector_bob: Elector, campaign: Campaign
+) -> None:
+    other = Scrutin.objects.create(
+        campaign=campaign, code="ccp", name="CCP", level="national", kind="CCP", seats=3
+    )
+
+    response = gestion.post("/gestion/campaign/rollentry/add/", roll_entry_data(elector_bob, other))
+
+    assert response.status_code == 302
+    assert RollEntry.objects.filter(elector=elector_bob, scrutin=other).exists()
+
+
+def test_it_refuses_to_add_a_roll_entry_once_the_vote_has_opened(
+    gestion: Client, elector_bob: Elector, campaign: Campaign
+) -> None:
+    other = Scrutin.objects.create(
+        campaign=campaign, code="ccp", name="CCP", level="national", kind="CCP", seats=3
+    )
+    open_the_vote(campaign)
+
+    response = gestion.post("/gestion/campaign/rollentry/add/", roll_entry_data(elector_bob, other))
+
+    assert response.status_code == 200
+    assert SEALED in text(response)
+    assert not RollEntry.objects.filter(elector=elector_bob, scrutin=other).exists()
+
+
+def test_a_roll_entry_cannot_be_changed_or_deleted_once_the_vote_has_opened(
+    gestion: Client, elector_bob: Elector, campaign: Campaign, csa_national: Scrutin
+) -> None:
+    entry = RollEntry.objects.get(elector=elector_bob, scrutin__code="capa-certifies-dijon")
+    open_the_vote(campaign)
+    url = f"/gestion/campaign/rollentry/{entry.pk}/"
+
+    page = text(gestion.get(url + "change/"))
+    changed = gestion.post(url + "change/", roll_entry_data(elector_bob, csa_national))
+    deleted = gestion.post(url + "delete/", {"post": "yes"})
+
+    assert SEALED in page
+    assert 'name="_save"' not in page
+    assert (changed.status_code, deleted.status_code) == (403, 403)
+    entry.refresh_from_db()
+    assert entry.scrutin.code == "capa-certifies-dijon"
+
+
+def test_an_electors_roll_is_read_only_once_the_vote_has_opened(
+    gestion: Client, elector_bob: Elector, campaign: Campaign
+) -> None:
+    """Their name can still be corrected; their scrutins cannot change."""
+    entries = list(RollEntry.objects.filter(elector=elector_bob).order_by("pk"))
+    other = Scrutin.objects.create(
+        campaign=campaign, code="ccp", name="CCP", level="national", kind="CCP", seats=3
+    )
+    open_the_vote(campaign)
+    url = f"/gestion/campaign/elector/{elector_bob.pk}/change/"
+    data = {
+        "campaign": campaign.pk,
+        "civilite": "M",
+        "first_name": "Bob",
+        "last_name": "Martin-Lefort",
+        "email": elector_bob.email,
+        "academy": elector_bob.academy_id,
+        "corps": elector_bob.corps,
+        "grade": elector_bob.grade,
+        "establishment": elector_bob.establishment,
+        # A forged form: delete the first entry, add a scrutin.
+        "roll_entries-TOTAL_FORMS": "3",
+        "roll_entries-INITIAL_FORMS": "2",
+        "roll_entries-0-id": entries[0].pk,
+        "roll_entries-0-elector": elector_bob.pk,
+        "roll_entries-0-scrutin": entries[0].scrutin_id,
+        "roll_entries-0-DELETE": "on",
+        "roll_entries-1-id": entries[1].pk,
+        "roll_entries-1-elector": elector_bob.pk,
+        "roll_entries-1-scrutin": entries[1].scrutin_id,
+        "roll_entries-2-elector": elector_bob.pk,
+        "roll_entries-2-scrutin": other.pk,
+    }
+
+    page = text(gestion.get(url))
+    response = gestion.post(url, data)
+
+    assert SEALED in page
+    assert "roll_entries-0-DELETE" not in page
+    assert response.status_code == 302
+    elector_bob.refresh_from_db()
+    assert elector_bob.last_name == "Martin-Lefort"
+    assert list(RollEntry.objects.filter(elector=elector_bob).order_by("pk")) == entries
+
+
+def test_an_elector_on_a_roll_cannot_be_deleted_once_the_vote_has_opened(
+    gestion: Client, elector_bob: Elector, campaign: Campaign
+) -> None:
+    open_the_vote(campaign)
+    url = f"/gestion/campaign/elector/{elector_bob.pk}/delete/"
+
+    page = text(gestion.get(url))
+    response = gestion.post(url, {"post": "yes"})
+
+    assert SEALED in page
+    assert response.status_code == 403
+    assert RollEntry.objects.filter(elector=elector_bob).count() == 2
+
+
+def test_the_upload_is_refused_once_the_vote_has_opened(
+    gestion: Client, campaign: Campaign, imports_root: Path
+) -> None:
+    open_the_vote(campaign)
+
+    response = gestion.post(
+        "/gestion/campaign/electorimport/add/",
+        {
+            "campaign": campaign.pk,
+            "file": SimpleUploadedFile("electeurs.csv", f"{HEADER}\n{ALICE}\n".encode()),
+        },
+    )
+
+    assert response.status_code == 200
+    assert SEALED in text(response)
+    assert not ElectorImport.objects.exists()
+
+
+def test_the_rolls_stay_sealed_after_the_vote_closes(campaign: Campaign) -> None:
+    reschedule(
+        campaign,
+        vote_opens_at=timezone.now() - timedelta(days=9),
+        vote_closes_at=timezone.now() - timedelta(days=1),
+    )
+
+    with pytest.raises(services.RollsFrozen) as frozen:
+        services.check_roll_editable(campaign)
+
+    assert SEALED in str(frozen.value.message)

@@ -1,4 +1,5 @@
-"""The background task that runs an import uploaded in the back office."""
+"""The background task that runs an import uploaded in the back office, and the import_jobs
+service that records an upload and queues it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from tests.campaign.conftest import ALICE, csv_text
+from tests.conftest import PASSWORD, reschedule
+from urne.accounts.models import User
+from urne.campaign.import_jobs import do_delete_elector_imports, do_queue_elector_import
 from urne.campaign.models import (
     IMPORT_STALE_AFTER,
     IMPORT_TIME_LIMIT,
@@ -21,6 +25,7 @@ from urne.campaign.models import (
     ElectorImport,
     Scrutin,
 )
+from urne.campaign.services import RollsFrozen
 from urne.campaign.tasks import claim_job, record_outcome, run_elector_import
 from urne.celery import app
 
@@ -140,3 +145,70 @@ def test_workers_find_the_task_by_its_name() -> None:
     assert task.name == run_elector_import.name
     # A job is judged stale from this limit: past it, the worker has killed the task.
     assert task.time_limit == IMPORT_TIME_LIMIT < IMPORT_STALE_AFTER.total_seconds()
+
+
+# Queued by the import_jobs service, as the back office's upload does
+
+
+@pytest.fixture
+def organizer(db: None) -> User:
+    return User.objects.create_superuser("gestion@urne.example", PASSWORD)
+
+
+def upload(campaign: Campaign, dry_run: bool = False) -> ElectorImport:
+    """What the upload form builds: a campaign, a file, the dry-run flag; nothing saved yet."""
+    return ElectorImport(
+        campaign=campaign,
+        file=ContentFile(csv_text(ALICE).encode(), name="electeurs.csv"),
+        dry_run=dry_run,
+    )
+
+
+def test_the_file_is_recorded_then_imported_when_the_transaction_commits(
+    campaign: Campaign,
+    dijon: Academy,
+    csa_national: Scrutin,
+    organizer: User,
+    imports_root: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        job = do_queue_elector_import(upload(campaign), organizer)
+        assert ElectorImport.objects.get().status == ElectorImport.Status.PENDING
+
+    job.refresh_from_db()
+    assert job.status == ElectorImport.Status.DONE
+    assert (job.original_name, job.requested_by) == ("electeurs.csv", organizer)
+    assert (imports_root / job.file.name).read_text(encoding="utf-8") == csv_text(ALICE)
+    assert Elector.objects.filter(email="alice.durand@ac-dijon.fr").exists()
+
+
+def test_it_records_nothing_once_the_vote_has_opened(
+    campaign: Campaign, organizer: User, imports_root: Path
+) -> None:
+    reschedule(campaign, vote_opens_at=timezone.now() - timedelta(minutes=1))
+
+    with pytest.raises(RollsFrozen):
+        do_queue_elector_import(upload(campaign), organizer)
+
+    assert not ElectorImport.objects.exists()
+    assert not imports_root.exists() or not any(imports_root.rglob("*.csv"))
+
+
+def test_deleting_records_deletes_their_files_and_keeps_the_electors(
+    campaign: Campaign,
+    dijon: Academy,
+    csa_national: Scrutin,
+    organizer: User,
+    imports_root: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        job = do_queue_elector_import(upload(campaign), organizer)
+    stored = imports_root / job.file.name
+
+    do_delete_elector_imports(ElectorImport.objects.all())
+
+    assert not ElectorImport.objects.exists()
+    assert not stored.exists()
+    assert Elector.objects.filter(email="alice.durand@ac-dijon.fr").exists()

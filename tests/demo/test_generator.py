@@ -168,14 +168,33 @@ def test_the_staff_accounts_reach_the_back_office_within_their_rights(
     gestion, helpdesk = Client(), Client()
     assert gestion.login(email=generator.STAFF_EMAIL, password=generator.STAFF_PASSWORD)
     assert helpdesk.login(email=generator.HELPDESK_EMAIL, password=generator.HELPDESK_PASSWORD)
-    elector = Elector.objects.filter(campaign=demo.campaign).first()
-    assert elector is not None
+    electors = Elector.objects.filter(campaign=demo.campaign)
+    in_dijon = electors.filter(academy__code="dijon").first()
+    in_lyon = electors.filter(academy__code="lyon").first()
+    assert in_dijon is not None and in_lyon is not None
 
     assert gestion.get("/gestion/campaign/campaign/").status_code == 200
+    assert gestion.get(f"/gestion/campaign/elector/{in_lyon.pk}/change/").status_code == 200
     assert helpdesk.get("/gestion/campaign/elector/").status_code == 200
-    assert helpdesk.get(f"/gestion/campaign/elector/{elector.pk}/change/").status_code == 200
-    assert helpdesk.post(f"/gestion/campaign/elector/{elector.pk}/change/", {}).status_code == 403
+    assert helpdesk.get(f"/gestion/campaign/elector/{in_dijon.pk}/change/").status_code == 200
+    assert helpdesk.post(f"/gestion/campaign/elector/{in_dijon.pk}/change/", {}).status_code == 403
     assert helpdesk.get("/gestion/campaign/electorimport/add/").status_code == 403
+
+
+def test_the_helpdesk_of_dijon_reaches_no_other_academy(demo: DemoSummary) -> None:
+    helpdesk = Client()
+    assert helpdesk.login(email=generator.HELPDESK_EMAIL, password=generator.HELPDESK_PASSWORD)
+    in_lyon = Elector.objects.filter(campaign=demo.campaign, academy__code="lyon").first()
+    assert in_lyon is not None
+
+    listing = helpdesk.get("/gestion/campaign/elector/", {"q": in_lyon.first_name})
+    page = helpdesk.get(f"/gestion/campaign/elector/{in_lyon.pk}/change/", follow=True)
+
+    assert in_lyon.email not in listing.content.decode()
+    assert "@ac-dijon.fr" in helpdesk.get("/gestion/campaign/elector/").content.decode()
+    assert "@ac-lyon.fr" not in helpdesk.get("/gestion/campaign/elector/").content.decode()
+    assert in_lyon.email not in page.content.decode()
+    assert page.redirect_chain[0][0] == "/gestion/"
 
 
 def test_the_faq_is_filled(demo: DemoSummary) -> None:

@@ -2,6 +2,9 @@
 
 Invitations are sent from a campaign seen through the InvitationCampaign proxy; the action needs
 the "send_invitations" permission and runs the same task as `urne send_invitations`.
+
+Staff accounts, their rights and their perimeters (StaffScope) are the superusers' alone: other
+staff reach only the accounts of the electors in their perimeter, and cannot grant rights.
 """
 
 from __future__ import annotations
@@ -18,16 +21,20 @@ from django.utils.translation import gettext_lazy as _
 
 from urne.accounts import invitations, tasks
 from urne.accounts.models import InvitationCampaign, User
+from urne.backoffice.admin import ScopedAdminMixin
+from urne.backoffice.models import StaffScope
 
 if TYPE_CHECKING:
     # Django's UserAdmin is typed for AbstractUser; ours is an AbstractBaseUser with an email.
     UserAdminBase = DjangoUserAdmin[Any]
     InvitationAdminBase = admin.ModelAdmin[InvitationCampaign]
+    StaffScopeInlineBase = admin.TabularInline[StaffScope, User]
     CreationFormBase = AdminUserCreationForm
     ChangeFormBase = UserChangeForm[User]
 else:  # Django's classes are generic only for the type checker.
     UserAdminBase = DjangoUserAdmin
     InvitationAdminBase = admin.ModelAdmin
+    StaffScopeInlineBase = admin.TabularInline
     CreationFormBase = AdminUserCreationForm
     ChangeFormBase = UserChangeForm
 
@@ -44,8 +51,23 @@ class AccountChangeForm(ChangeFormBase):
         fields = "__all__"
 
 
+class StaffScopeInline(StaffScopeInlineBase):
+    """Where a staff member may act: whole campaigns, or academies (see docs/backoffice.md)."""
+
+    model = StaffScope
+    extra = 1
+    fields = ["campaign", "academy"]
+    verbose_name = _("périmètre")
+    verbose_name_plural = _(
+        "périmètres de gestion (sans périmètre, un membre du personnel ne voit rien)"
+    )
+
+
+RIGHTS_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
 @admin.register(User)
-class UserAdmin(UserAdminBase):
+class UserAdmin(ScopedAdminMixin, UserAdminBase):
     form = AccountChangeForm
     add_form = AccountCreationForm
     list_display = ("email", "elector", "is_active", "confirmed_at", "is_staff", "last_login")
@@ -72,9 +94,23 @@ class UserAdmin(UserAdminBase):
         ),
     )
 
+    def get_inlines(self, request: HttpRequest, obj: User | None) -> list[type[Any]]:
+        # Only superusers set perimeters: the layer every other staff member is held by.
+        return [StaffScopeInline] if request.user.is_superuser and obj is not None else []
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return readonly
+        return readonly + RIGHTS_FIELDS  # nobody grants themselves or others more rights
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Electors create their own accounts; staff accounts are made by superusers.
+        return bool(request.user.is_superuser) and super().has_add_permission(request)
+
 
 @admin.register(InvitationCampaign)
-class InvitationCampaignAdmin(InvitationAdminBase):
+class InvitationCampaignAdmin(ScopedAdminMixin, InvitationAdminBase):
     list_display = (
         "name",
         "accounts_open_at",
@@ -86,24 +122,21 @@ class InvitationCampaignAdmin(InvitationAdminBase):
     actions = ["send_invitations"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[InvitationCampaign]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                electors_total=Count("electors", distinct=True),
-                accounts_total=Count("electors__account", distinct=True),
-                invited_total=Count(
-                    "electors", filter=Q(electors__invitation_sent_at__isnull=False), distinct=True
+        campaigns: QuerySet[InvitationCampaign] = super().get_queryset(request)
+        return campaigns.annotate(
+            electors_total=Count("electors", distinct=True),
+            accounts_total=Count("electors__account", distinct=True),
+            invited_total=Count(
+                "electors", filter=Q(electors__invitation_sent_at__isnull=False), distinct=True
+            ),
+            pending_total=Count(
+                "electors",
+                filter=Q(
+                    electors__invitation_sent_at__isnull=True,
+                    electors__account__isnull=True,
                 ),
-                pending_total=Count(
-                    "electors",
-                    filter=Q(
-                        electors__invitation_sent_at__isnull=True,
-                        electors__account__isnull=True,
-                    ),
-                    distinct=True,
-                ),
-            )
+                distinct=True,
+            ),
         )
 
     @admin.display(description=_("électeurs"), ordering="electors_total")

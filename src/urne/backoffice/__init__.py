@@ -1,0 +1,1 @@
+"""The back office's staff: who reaches what (`access`), and the admin pages built on it."""

@@ -1,16 +1,20 @@
 """Back office (/gestion/) for the campaign: calendar, academies, electors, scrutins and rolls.
 
-Staff see and change only what Django's permissions grant them; uploading an electors file needs
-the "add elector import" permission and runs the same service as `urne import_electors`.
+Staff see and change only what Django's permissions grant them, within their perimeter
+(`urne.backoffice.access`: a campaign or academies). Once the vote opens, the rolls are sealed
+(`check_roll_editable`): roll entries can no longer be added, changed or removed, here as by the
+import. Uploading an electors file needs the "add elector import" permission and goes through
+`urne.campaign.import_jobs`, which runs the same import as `urne import_electors`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -18,7 +22,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from urne import clock
+from urne.accounts.models import User
+from urne.backoffice import access
+from urne.backoffice.admin import ScopedAdminMixin, ScopedInlineMixin
+from urne.campaign.import_jobs import do_delete_elector_imports, do_queue_elector_import
 from urne.campaign.models import (
     Academy,
     Campaign,
@@ -27,7 +34,7 @@ from urne.campaign.models import (
     RollEntry,
     Scrutin,
 )
-from urne.campaign.tasks import run_elector_import
+from urne.campaign.services import RollsFrozen, check_roll_editable
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldGroups
@@ -37,15 +44,18 @@ if TYPE_CHECKING:
     AcademyInlineBase = admin.TabularInline[Academy, Campaign]
     ElectorAdminBase = admin.ModelAdmin[Elector]
     RollInlineBase = admin.TabularInline[RollEntry, Elector]
+    RollEntryFormBase = forms.ModelForm[RollEntry]
     ScrutinAdminBase = admin.ModelAdmin[Scrutin]
     RollEntryAdminBase = admin.ModelAdmin[RollEntry]
     ElectorImportAdminBase = admin.ModelAdmin[ElectorImport]
     ElectorImportFormBase = forms.ModelForm[ElectorImport]
+    NoticeBase = admin.ModelAdmin[Any]
 else:  # Django's classes are generic only for the type checker.
     CampaignAdminBase = AcademyAdminBase = ElectorAdminBase = admin.ModelAdmin
     ScrutinAdminBase = RollEntryAdminBase = ElectorImportAdminBase = admin.ModelAdmin
     AcademyInlineBase = RollInlineBase = admin.TabularInline
-    ElectorImportFormBase = forms.ModelForm
+    ElectorImportFormBase = RollEntryFormBase = forms.ModelForm
+    NoticeBase = object  # a mixin: its methods reach Django's through super()
 
 admin.site.site_header = _("urne — gestion des élections")
 admin.site.site_title = _("urne — gestion")
@@ -62,14 +72,14 @@ CALENDAR_FIELDS: _FieldGroups = [
 ]
 
 
-class AcademyInline(AcademyInlineBase):
+class AcademyInline(ScopedInlineMixin, AcademyInlineBase):
     model = Academy
     extra = 0
     fields = ["code", "name", "mail_domain", "assistance_email", "assistance_phone"]
 
 
 @admin.register(Campaign)
-class CampaignAdmin(CampaignAdminBase):
+class CampaignAdmin(ScopedAdminMixin, CampaignAdminBase):
     list_display = ["name", "year", "accounts_open_at", "vote_opens_at", "vote_closes_at"]
     search_fields = ["name"]
     fieldsets = [
@@ -107,7 +117,7 @@ class CampaignAdmin(CampaignAdminBase):
 
 
 @admin.register(Academy)
-class AcademyAdmin(AcademyAdminBase):
+class AcademyAdmin(ScopedAdminMixin, AcademyAdminBase):
     list_display = [
         "name",
         "code",
@@ -120,16 +130,97 @@ class AcademyAdmin(AcademyAdminBase):
     search_fields = ["name", "code", "mail_domain"]
 
 
-class RollInline(RollInlineBase):
+def rolls_frozen(campaign: Campaign) -> RollsFrozen | None:
+    """Why the campaign's rolls can no longer change (`check_roll_editable`), or None."""
+    try:
+        check_roll_editable(campaign)
+    except RollsFrozen as frozen:
+        return frozen
+    return None
+
+
+class SealedRollsNotice(NoticeBase):
+    """Says on an object's page why its roll entries are read-only, and on its delete page why
+    the deletion is refused, once the vote has opened."""
+
+    def sealed_campaign(self, obj: Any) -> Campaign:
+        """The campaign whose rolls the object's roll entries belong to."""
+        raise NotImplementedError
+
+    def _warn(self, request: HttpRequest, obj: Any) -> None:
+        frozen = rolls_frozen(self.sealed_campaign(obj))
+        if frozen is not None:
+            messages.warning(request, str(frozen.message))
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            self._warn(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def render_delete_form(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+        # Django lists what the account may not delete: here, the sealed roll entries.
+        if context.get("perms_lacking") and context.get("object") is not None:
+            self._warn(request, context["object"])
+        return super().render_delete_form(request, context)
+
+
+class RollEntryForm(RollEntryFormBase):
+    """A roll entry added or changed (alone or in an elector's page) while the rolls may still
+    change; once the vote opens the form says why it refuses."""
+
+    class Meta:
+        model = RollEntry
+        fields = ["elector", "scrutin"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.has_changed():
+            return cleaned  # an untouched row of the elector's page changes no roll
+        scrutins = [cleaned.get("scrutin")]
+        if self.instance.pk is not None:
+            scrutins.append(self.instance.scrutin)  # the roll it would leave
+        for scrutin in scrutins:
+            frozen = rolls_frozen(scrutin.campaign) if scrutin is not None else None
+            if frozen is not None:
+                raise ValidationError(str(frozen.message))
+        return cleaned
+
+
+class RollInline(ScopedInlineMixin, RollInlineBase):
     model = RollEntry
+    form = RollEntryForm
     extra = 0
     autocomplete_fields = ["scrutin"]
     verbose_name = _("scrutin")
     verbose_name_plural = _("inscriptions sur les listes électorales")
 
+    # Once the vote opens, an elector's roll entries are shown read-only: Django then ignores
+    # any row added, changed or deleted in a forged request.
+
+    def has_add_permission(self, request: HttpRequest, obj: Elector | None = None) -> bool:
+        return super().has_add_permission(request, obj) and self._editable(obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Elector | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._editable(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Elector | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._editable(obj)
+
+    def _editable(self, elector: Elector | None) -> bool:
+        # A new elector's campaign is not known yet: RollEntryForm judges each row instead.
+        return elector is None or rolls_frozen(elector.campaign) is None
+
 
 @admin.register(Elector)
-class ElectorAdmin(ElectorAdminBase):
+class ElectorAdmin(SealedRollsNotice, ScopedAdminMixin, ElectorAdminBase):
     list_display = [
         "last_name",
         "first_name",
@@ -153,16 +244,22 @@ class ElectorAdmin(ElectorAdminBase):
     # A million electors: counting them all on every page would be the slowest query there.
     show_full_result_count = False
 
+    def sealed_campaign(self, obj: Elector) -> Campaign:
+        return obj.campaign
+
 
 @admin.register(Scrutin)
-class ScrutinAdmin(ScrutinAdminBase):
+class ScrutinAdmin(ScopedAdminMixin, ScrutinAdminBase):
     list_display = ["name", "code", "level", "kind", "academy", "seats", "roll_count"]
     list_filter = ["campaign", "level", "kind", "academy"]
     search_fields = ["name", "code"]
     list_select_related = ["academy"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Scrutin]:
-        return super().get_queryset(request).annotate(roll_size=Count("roll"))
+        scrutins: QuerySet[Scrutin] = super().get_queryset(request)
+        # Counted within the staff member's perimeter, as the list the number links to.
+        reachable = access.reachable_through(RollEntry, "roll", request.user)
+        return scrutins.annotate(roll_size=Count("roll", filter=reachable))
 
     @admin.display(description=_("inscrits"), ordering="roll_size")
     def roll_count(self, scrutin: Scrutin) -> str:
@@ -172,7 +269,8 @@ class ScrutinAdmin(ScrutinAdminBase):
 
 
 @admin.register(RollEntry)
-class RollEntryAdmin(RollEntryAdminBase):
+class RollEntryAdmin(SealedRollsNotice, ScopedAdminMixin, RollEntryAdminBase):
+    form = RollEntryForm
     list_display = ["elector", "elector_email", "scrutin"]
     list_filter = ["scrutin__campaign", "scrutin__level", "scrutin"]
     search_fields = ["elector__last_name", "elector__first_name", "elector__email"]
@@ -183,6 +281,20 @@ class RollEntryAdmin(RollEntryAdminBase):
     @admin.display(description=_("adresse de messagerie"), ordering="elector__email")
     def elector_email(self, entry: RollEntry) -> str:
         return entry.elector.email
+
+    # Django also asks these of each entry that deleting an elector, a scrutin or a campaign
+    # would take along: such a deletion is refused too once the vote has opened.
+
+    def has_change_permission(self, request: HttpRequest, obj: RollEntry | None = None) -> bool:
+        editable = obj is None or rolls_frozen(obj.scrutin.campaign) is None
+        return editable and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: RollEntry | None = None) -> bool:
+        editable = obj is None or rolls_frozen(obj.scrutin.campaign) is None
+        return editable and super().has_delete_permission(request, obj)
+
+    def sealed_campaign(self, obj: RollEntry) -> Campaign:
+        return obj.scrutin.campaign
 
 
 class ElectorImportForm(ElectorImportFormBase):
@@ -198,9 +310,16 @@ class ElectorImportForm(ElectorImportFormBase):
             )
         }
 
+    def clean_campaign(self) -> Campaign:
+        campaign: Campaign = self.cleaned_data["campaign"]
+        frozen = rolls_frozen(campaign)
+        if frozen is not None:
+            raise ValidationError(str(frozen.message))
+        return campaign
+
 
 @admin.register(ElectorImport)
-class ElectorImportAdmin(ElectorImportAdminBase):
+class ElectorImportAdmin(ScopedAdminMixin, ElectorImportAdminBase):
     """Uploading a file creates a row here and starts the import; the row keeps its report."""
 
     form = ElectorImportForm
@@ -232,25 +351,20 @@ class ElectorImportAdmin(ElectorImportAdminBase):
     def has_change_permission(self, request: HttpRequest, obj: ElectorImport | None = None) -> bool:
         return False  # a record: it is never edited, only viewed
 
-    def delete_model(self, request: HttpRequest, obj: ElectorImport) -> None:
-        # The file holds personal data: it goes with its record.
-        obj.file.delete(save=False)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ElectorImport]) -> None:
-        for job in queryset:
-            job.file.delete(save=False)
-        super().delete_queryset(request, queryset)
+    # The admin only adds and deletes records; the import_jobs service does the work, as a
+    # staff page would.
 
     def save_model(self, request: HttpRequest, obj: ElectorImport, form: Any, change: bool) -> None:
-        obj.original_name = obj.file.name[-255:] if obj.file else ""
-        obj.requested_by = request.user  # type: ignore[assignment]
-        obj.created_at = clock.now()
-        obj.status = ElectorImport.Status.PENDING
-        super().save_model(request, obj, form, change)
-        import_id = obj.pk
-        # After the commit, so that a worker finds the row and the file.
-        transaction.on_commit(lambda: run_elector_import.delay(import_id))
+        access.check_staff_may_change(request.user, obj)
+        do_queue_elector_import(obj, cast(User, request.user))
+
+    def delete_model(self, request: HttpRequest, obj: ElectorImport) -> None:
+        access.check_staff_may_change(request.user, obj)
+        do_delete_elector_imports([obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ElectorImport]) -> None:
+        access.check_staff_may_change_all(request.user, queryset)
+        do_delete_elector_imports(queryset)
 
     def response_add(
         self, request: HttpRequest, obj: ElectorImport, post_url_continue: str | None = None

@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from urne import clock
 from urne.campaign.import_parse import (
     UNDECODABLE,
     Catalogue,
@@ -41,6 +40,7 @@ from urne.campaign.import_parse import (
 )
 from urne.campaign.import_store import BatchCounts, write_batch
 from urne.campaign.models import Campaign
+from urne.campaign.services import RollsFrozen, check_roll_editable
 
 __all__ = [
     "ElectorImportRejected",
@@ -153,8 +153,10 @@ def _email_digest(email: str) -> int:
 
 
 def check_import_allowed(campaign: Campaign) -> None:
-    """Raise ElectorImportRejected once the vote has opened: the rolls are sealed by then."""
-    if campaign.vote_opens_at <= clock.now():
+    """Raise ElectorImportRejected once the rolls are sealed (`check_roll_editable`)."""
+    try:
+        check_roll_editable(campaign)
+    except RollsFrozen:
         report = ElectorImportReport(campaign=str(campaign))
         report.add_error(
             None,
@@ -164,7 +166,7 @@ def check_import_allowed(campaign: Campaign) -> None:
             )
             % {"date": f"{timezone.localtime(campaign.vote_opens_at):%d/%m/%Y à %H:%M}"},
         )
-        raise ElectorImportRejected(report)
+        raise ElectorImportRejected(report) from None
 
 
 def do_import_electors(

@@ -250,7 +250,12 @@ class Campaign(models.Model):
         return VOTE.contains(self, at or clock.now())
 
     def vote_closed(self, at: datetime | None = None) -> bool:
-        return (at or clock.now()) >= self.vote_closes_at
+        return VOTE.over(self, at or clock.now())
+
+    def rolls_editable(self, at: datetime | None = None) -> bool:
+        """The rolls are sealed when the vote opens, and stay so for good: what the ballot box
+        accepts and the count are judged against them."""
+        return VOTE.not_begun(self, at or clock.now())
 
 
 class Academy(models.Model):

@@ -54,6 +54,22 @@ class RollsNotPublished(VisitorError):
     """The campaign's rolls are not published yet; the message says from when."""
 
 
+class RollsFrozen(VisitorError):
+    """The vote has opened: no roll entry may be added, changed or removed any more."""
+
+    status = 403
+
+    def __init__(self, campaign: Campaign) -> None:
+        self.opened_at = campaign.vote_opens_at
+        super().__init__(
+            _(
+                "Le vote a ouvert le %(date)s : les listes électorales sont scellées. Aucune "
+                "inscription ne peut plus être ajoutée, modifiée ni supprimée."
+            )
+            % {"date": dates.day_month_year_hour(campaign.vote_opens_at)}
+        )
+
+
 class NoCurrentCampaign(Exception):
     """No campaign has been set up yet."""
 
@@ -133,6 +149,13 @@ def roll_electors(scrutin: Scrutin, query: str = "") -> QuerySet[Elector]:
 def check_rolls_published(campaign: Campaign) -> None:
     if not campaign.rolls_published():
         raise RollsNotPublished(rolls_opening_notice(campaign))
+
+
+def check_roll_editable(campaign: Campaign) -> None:
+    """Raise RollsFrozen once the campaign's vote has opened. The one rule for every change to
+    the rolls: the import, the back office, and whatever writes rolls next."""
+    if not campaign.rolls_editable():
+        raise RollsFrozen(campaign)
 
 
 def search_roll(scrutin: Scrutin, query: str, page_number: str | int | None) -> RollSearch:

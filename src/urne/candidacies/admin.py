@@ -1,7 +1,8 @@
 """Back office (/gestion/) for candidacies: unions, their lists, candidates, professions de foi.
 
 A profession de foi is accepted only if its content is a PDF of limited size
-(urne.candidacies.validators.validate_pdf), whatever its name says.
+(urne.candidacies.validators.validate_pdf), whatever its name says. Academy staff read the
+national lists and manage their own academy's (urne.backoffice.access).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from urne.backoffice.admin import ScopedAdminMixin, ScopedInlineMixin
 from urne.candidacies.models import Candidate, CandidateList, Union
 
 if TYPE_CHECKING:
@@ -29,7 +31,7 @@ else:  # Django's classes are generic only for the type checker.
 
 
 @admin.register(Union)
-class UnionAdmin(UnionAdminBase):
+class UnionAdmin(ScopedAdminMixin, UnionAdminBase):
     list_display = ["acronym", "name", "campaign"]
     list_filter = ["campaign"]
     search_fields = ["acronym", "name"]
@@ -60,7 +62,7 @@ class ProfessionDeFoiInput(forms.ClearableFileInput):
         return None
 
 
-class CandidateInline(CandidateInlineBase):
+class CandidateInline(ScopedInlineMixin, CandidateInlineBase):
     model = Candidate
     extra = 0
     fields = ["position", "civilite", "last_name", "first_name", "corps_grade", "affectation"]
@@ -68,7 +70,7 @@ class CandidateInline(CandidateInlineBase):
 
 
 @admin.register(CandidateList)
-class CandidateListAdmin(CandidateListAdminBase):
+class CandidateListAdmin(ScopedAdminMixin, CandidateListAdminBase):
     list_display = [
         "title",
         "scrutin",
@@ -119,11 +121,9 @@ class CandidateListAdmin(CandidateListAdminBase):
         return form
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CandidateList]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(candidate_total=Count("candidates", distinct=True))
-            .prefetch_related("unions")
+        lists: QuerySet[CandidateList] = super().get_queryset(request)
+        return lists.annotate(candidate_total=Count("candidates", distinct=True)).prefetch_related(
+            "unions"
         )
 
     @admin.display(description=_("organisations"))
@@ -141,7 +141,7 @@ class CandidateListAdmin(CandidateListAdminBase):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(CandidateAdminBase):
+class CandidateAdmin(ScopedAdminMixin, CandidateAdminBase):
     list_display = ["__str__", "candidate_list", "position", "corps_grade", "affectation"]
     list_filter = ["candidate_list__scrutin__campaign", "candidate_list__scrutin"]
     search_fields = ["last_name", "first_name", "candidate_list__title"]

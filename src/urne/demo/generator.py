@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from urne import clock
 from urne.accounts.models import User
+from urne.backoffice.models import StaffScope
 from urne.campaign.models import Academy, Campaign, Civilite, Elector, RollEntry, Scrutin
 from urne.candidacies.models import Candidate, CandidateList, Union
 from urne.demo import data
@@ -41,6 +42,7 @@ STAFF_PASSWORD: Final = "Gestion2014demo"  # noqa: S105
 HELPDESK_EMAIL: Final = "assistance.dijon@urne.example"
 HELPDESK_PASSWORD: Final = "Assistance2014demo"  # noqa: S105
 HELPDESK_GROUP: Final = "Assistance (consultation)"
+HELPDESK_ACADEMY: Final = "dijon"
 # What the helpdesk may do: read the campaign and its candidacies, answer correction requests.
 HELPDESK_PERMISSIONS: Final = (
     "view_campaign",
@@ -179,7 +181,7 @@ def load_demo(seed: int = DEMO_SEED) -> DemoSummary:
             campaign.refresh_from_db()
         summary = DemoSummary(campaign=campaign, created=created)
         _ensure_accounts(campaign, summary, now)
-        _ensure_staff()
+        _ensure_staff(campaign)
         seed_default_faq(campaign)
         summary.electors = campaign.electors.count()
         summary.scrutins = campaign.scrutins.count()
@@ -511,7 +513,9 @@ def _ensure_accounts(campaign: Campaign, summary: DemoSummary, now: datetime) ->
     summary.without_account = available.email if available else ""
 
 
-def _ensure_staff() -> None:
+def _ensure_staff(campaign: Campaign) -> None:
+    """The two back-office accounts: all rights, and the helpdesk of Dijon, which reaches only
+    Dijon's electors, rolls and requests (a StaffScope on the academy)."""
     for email, password, superuser in (
         (STAFF_EMAIL, STAFF_PASSWORD, True),
         (HELPDESK_EMAIL, HELPDESK_PASSWORD, False),
@@ -525,3 +529,6 @@ def _ensure_staff() -> None:
             group, _ = Group.objects.get_or_create(name=HELPDESK_GROUP)
             group.permissions.set(Permission.objects.filter(codename__in=HELPDESK_PERMISSIONS))
             user.groups.add(group)
+            StaffScope.objects.get_or_create(
+                user=user, academy=campaign.academies.get(code=HELPDESK_ACADEMY)
+            )

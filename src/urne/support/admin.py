@@ -1,7 +1,8 @@
 """Back office for support: the FAQ, and electors' profile correction requests.
 
 The correction requests are registered here, with the helpdesk's other tools, rather than in
-the campaign app's admin: answering them is assistance work.
+the campaign app's admin: answering them is assistance work. Staff reach only the requests of
+their perimeter (urne.backoffice.access), in lists, pages and actions alike.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.utils.translation import ngettext
 
 from urne import clock
 from urne.accounts.models import User
+from urne.backoffice.access import check_staff_may_change_all
+from urne.backoffice.admin import ScopedAdminMixin
 from urne.campaign.models import ProfileCorrectionRequest
 from urne.campaign.services import do_answer_corrections
 from urne.support.models import FaqEntry
@@ -32,7 +35,7 @@ else:  # Django's classes are generic only for the type checker.
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(FaqEntryAdminBase):
+class FaqEntryAdmin(ScopedAdminMixin, FaqEntryAdminBase):
     list_display = ["question", "campaign", "order", "published"]
     list_editable = ["order", "published"]
     list_filter = ["campaign", "published"]
@@ -45,7 +48,7 @@ class FaqEntryAdmin(FaqEntryAdminBase):
 
 
 @admin.register(ProfileCorrectionRequest)
-class ProfileCorrectionRequestAdmin(CorrectionAdminBase):
+class ProfileCorrectionRequestAdmin(ScopedAdminMixin, CorrectionAdminBase):
     list_display = ["elector", "field", "correction", "status", "created_at", "answered_at"]
     list_filter = ["status", "field", "elector__academy", "elector__campaign"]
     search_fields = ["elector__last_name", "elector__first_name", "elector__email", "correction"]
@@ -82,7 +85,9 @@ class ProfileCorrectionRequestAdmin(CorrectionAdminBase):
     def _answer(
         self, request: HttpRequest, queryset: QuerySet[ProfileCorrectionRequest], status: str
     ) -> int:
-        # The admin site lets only logged-in staff this far.
+        # The admin site lets only logged-in staff this far; `queryset` holds only the
+        # selected requests of their perimeter (get_queryset), checked again before writing.
+        check_staff_may_change_all(request.user, queryset)
         return do_answer_corrections(queryset, status, cast(User, request.user))
 
     @admin.action(description=_("Accepter les demandes sélectionnées"))

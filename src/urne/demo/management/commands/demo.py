@@ -106,7 +106,7 @@ class Command(BaseCommand):
         )
         write(
             f"  {generator.HELPDESK_EMAIL} / {generator.HELPDESK_PASSWORD} — assistance : "
-            "consultation et demandes de mise à jour du profil"
+            "consultation et demandes de mise à jour du profil, académie de Dijon seulement"
         )
         write("")
         write(

@@ -1,0 +1,235 @@
+"""What a staff member may reach: the one access layer of the back office.
+
+Every staff queryset and lookup goes through `scoped` (or `access_as_staff` for one object), and
+every staff write through `check_staff_may_change`: the Django admin (through
+`urne.backoffice.admin`), and the staff pages to come. Nothing else filters by academy.
+
+Three kinds of staff:
+- superusers reach everything;
+- campaign-wide staff (a StaffScope row naming a campaign) reach all of that campaign;
+- academy staff (rows naming academies) reach their academies' electors, rolls, correction
+  requests and lists, and *read* what the campaign shares with every academy (the campaign
+  itself, national scrutins and their lists, unions, the FAQ) without changing it.
+Anyone else, staff or not, reaches nothing: a model without a rule below is for superusers only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from urne.accounts.models import InvitationCampaign, User
+from urne.backoffice.models import StaffScope
+from urne.campaign.models import (
+    Academy,
+    Campaign,
+    Elector,
+    ElectorImport,
+    ProfileCorrectionRequest,
+    RollEntry,
+    Scrutin,
+)
+from urne.candidacies.models import Candidate, CandidateList, Union
+from urne.support.models import FaqEntry
+from urne.web.errors import Forbidden, NotFound
+
+M = TypeVar("M", bound=Model)
+Staff = AbstractBaseUser | AnonymousUser
+
+
+class OutOfScope(Forbidden):
+    """A staff member tried to write outside their perimeter."""
+
+    message = _(
+        "Cette opération sort de votre périmètre de gestion (campagne ou académie) : "
+        "rien n'a été enregistré."
+    )
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """Where a model's rows belong, as lookup paths from the model.
+
+    `campaign`: the path to the row's campaign ("pk" for a campaign itself).
+    `academy`: the path to its academy, or None for what belongs to the whole campaign.
+    `shared`: rows without an academy are read (never changed) by every academy's staff.
+    """
+
+    campaign: str
+    academy: str | None = None
+    shared: bool = False
+
+
+RULES: dict[type[Model], ScopeRule] = {
+    Campaign: ScopeRule(campaign="pk", shared=True),
+    # Sending the invitations acts on the whole campaign: its staff only.
+    InvitationCampaign: ScopeRule(campaign="pk"),
+    Academy: ScopeRule(campaign="campaign", academy="pk"),
+    Elector: ScopeRule(campaign="campaign", academy="academy"),
+    Scrutin: ScopeRule(campaign="campaign", academy="academy", shared=True),
+    RollEntry: ScopeRule(campaign="scrutin__campaign", academy="elector__academy"),
+    ProfileCorrectionRequest: ScopeRule(campaign="elector__campaign", academy="elector__academy"),
+    # An import may touch every academy of the campaign.
+    ElectorImport: ScopeRule(campaign="campaign"),
+    Union: ScopeRule(campaign="campaign", shared=True),
+    CandidateList: ScopeRule(campaign="scrutin__campaign", academy="scrutin__academy", shared=True),
+    Candidate: ScopeRule(
+        campaign="candidate_list__scrutin__campaign",
+        academy="candidate_list__scrutin__academy",
+        shared=True,
+    ),
+    FaqEntry: ScopeRule(campaign="campaign", shared=True),
+    # Electors' accounts only: staff accounts and their scopes are the superusers' business.
+    User: ScopeRule(campaign="elector__campaign", academy="elector__academy"),
+}
+
+
+@dataclass(frozen=True)
+class StaffReach:
+    """The perimeters of one staff member, read once per request."""
+
+    unrestricted: bool = False
+    campaigns: frozenset[int] = frozenset()
+    academies: frozenset[int] = frozenset()
+    # The campaigns of `academies`: what these share with every academy is readable.
+    academy_campaigns: frozenset[int] = frozenset()
+
+
+NOWHERE = StaffReach()
+_CACHE_ATTRIBUTE = "_urne_staff_reach"
+
+
+def staff_reach(user: Staff) -> StaffReach:
+    """The perimeters of `user`: everything for an active superuser, nothing for a visitor, an
+    elector or an inactive account, else their StaffScope rows.
+
+    Kept on the user object, which Django loads anew for each request, so a change of scope
+    counts from the staff member's next page.
+    """
+    cached: StaffReach | None = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated or not user.is_active or not getattr(user, "is_staff", False):
+        reach = NOWHERE
+    elif getattr(user, "is_superuser", False):
+        reach = StaffReach(unrestricted=True)
+    else:
+        rows = list(
+            StaffScope.objects.filter(user_id=user.pk).values_list(
+                "campaign_id", "academy_id", "academy__campaign_id"
+            )
+        )
+        reach = StaffReach(
+            campaigns=frozenset(c for c, _a, _ac in rows if c is not None),
+            academies=frozenset(a for _c, a, _ac in rows if a is not None),
+            academy_campaigns=frozenset(ac for _c, _a, ac in rows if ac is not None),
+        )
+    setattr(user, _CACHE_ATTRIBUTE, reach)
+    return reach
+
+
+def rule_for(model: type[Model]) -> ScopeRule | None:
+    return RULES.get(model)
+
+
+def _visible(rule: ScopeRule, reach: StaffReach, for_change: bool, through: str = "") -> Q:
+    def path(name: str) -> str:
+        return f"{through}__{name}" if through else name
+
+    condition = Q(**{f"{path(rule.campaign)}__in": reach.campaigns})
+    if rule.academy is not None:
+        condition |= Q(**{f"{path(rule.academy)}__in": reach.academies})
+    if rule.shared and not for_change:
+        shared = Q(**{f"{path(rule.campaign)}__in": reach.academy_campaigns})
+        if rule.academy is not None:
+            shared &= Q(**{f"{path(rule.academy)}__isnull": True})
+        condition |= shared
+    return condition
+
+
+def scoped(queryset: QuerySet[M], user: Staff, *, for_change: bool = False) -> QuerySet[M]:
+    """The rows of `queryset` that `user` may read (or, with `for_change`, change or delete)."""
+    reach = staff_reach(user)
+    if reach.unrestricted:
+        return queryset
+    rule = rule_for(queryset.model)
+    if rule is None or reach == NOWHERE:
+        return queryset.none()
+    return queryset.filter(_visible(rule, reach, for_change))
+
+
+def reachable_through(model: type[Model], through: str, user: Staff) -> Q | None:
+    """The condition on the relation `through` (e.g. "roll" from a scrutin) that keeps only the
+    `model` rows `user` may read, for counts and annotations; None when nothing is cut.
+
+    A national scrutin counts, for the staff of Dijon, Dijon's electors on its roll: the number
+    their list shows when they follow it."""
+    reach = staff_reach(user)
+    if reach.unrestricted:
+        return None
+    rule = rule_for(model)
+    if rule is None or reach == NOWHERE:
+        return Q(pk__in=[])
+    return _visible(rule, reach, for_change=False, through=through)
+
+
+def access_as_staff(user: Staff, queryset: QuerySet[M], pk: Any, *, for_change: bool = False) -> M:
+    """The row `pk` of `queryset` if `user` may reach it; a 404 otherwise, as if it did not
+    exist (a 403 would tell an academy's staff what another academy holds)."""
+    try:
+        return scoped(queryset, user, for_change=for_change).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise NotFound(
+            _("Cet élément n'existe pas ou sort de votre périmètre de gestion.")
+        ) from None
+
+
+def _target_id(obj: Model, path: str) -> Any:
+    """The id at the end of `path`, followed through the object's attributes (so that a row not
+    saved yet, or just edited in a form, is judged on what it would store)."""
+    if path == "pk":
+        return obj.pk
+    target: Any = obj
+    for part in path.split("__"):
+        # A relation not set yet raises RelatedObjectDoesNotExist, an AttributeError.
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return target.pk
+
+
+def may_change(user: Staff, obj: Model) -> bool:
+    """May `user` write `obj` as it stands in memory (created, edited, or to be deleted)?"""
+    reach = staff_reach(user)
+    if reach.unrestricted:
+        return True
+    rule = rule_for(type(obj))
+    if rule is None:
+        return False
+    if _target_id(obj, rule.campaign) in reach.campaigns:
+        return True
+    return rule.academy is not None and _target_id(obj, rule.academy) in reach.academies
+
+
+def check_staff_may_change(user: Staff, obj: Model) -> None:
+    """Raise OutOfScope unless `user` may write `obj`: both what it would become (in memory) and,
+    for a stored row, what it is now (so nobody moves a row in from elsewhere)."""
+    if not may_change(user, obj):
+        raise OutOfScope
+    if obj.pk is not None and not staff_reach(user).unrestricted:
+        stored = type(obj)._default_manager.filter(pk=obj.pk)
+        if stored.exists() and not scoped(stored, user, for_change=True).exists():
+            raise OutOfScope
+
+
+def check_staff_may_change_all(user: Staff, queryset: QuerySet[M]) -> None:
+    """Raise OutOfScope unless `user` may change every row of `queryset` (bulk actions)."""
+    if staff_reach(user).unrestricted:
+        return
+    if queryset.exclude(pk__in=scoped(queryset, user, for_change=True).values("pk")).exists():
+        raise OutOfScope

@@ -1,0 +1,142 @@
+"""The Django admin (/gestion/) bound to the staff access layer (`urne.backoffice.access`).
+
+Every ModelAdmin of urne inherits `ScopedAdminMixin` (inlines `ScopedInlineMixin`), so that its
+lists, searches, filters, object pages, foreign-key choices, autocompletes, actions and deletions
+only reach what the staff member's perimeter holds. Django's permissions still say what they may
+do there; the perimeter says where.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path, get_model_from_relation
+from django.db.models import Field, ForeignKey, ManyToManyField, QuerySet
+from django.http import HttpRequest
+
+from urne.backoffice import access
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import InlineModelAdmin
+
+    _AdminBase = admin.ModelAdmin[Any]
+    _InlineBase = InlineModelAdmin[Any, Any]
+else:  # mixins: their methods reach Django's through super()
+    _AdminBase = _InlineBase = object
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A filter by a related row (academy, scrutin, campaign...) offering only the rows the staff
+    member may reach: another academy's name is not theirs to list."""
+
+    def field_choices(
+        self, field: Any, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> Any:  # (pk, label) pairs, as Django's
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        related = get_model_from_relation(field)
+        allowed = access.scoped(related._default_manager.all(), request.user)
+        return field.get_choices(
+            include_blank=False, ordering=ordering, limit_choices_to={"pk__in": allowed}
+        )
+
+
+def _scope_choices(formfield: forms.Field | None, request: HttpRequest) -> forms.Field | None:
+    """Foreign-key and many-to-many choices cut to the perimeter: the form neither shows nor
+    accepts another academy's rows."""
+    queryset = getattr(formfield, "queryset", None)
+    if formfield is not None and isinstance(queryset, QuerySet):
+        formfield.queryset = access.scoped(queryset, request.user)  # type: ignore[attr-defined]
+    return formfield
+
+
+class ScopedAdminMixin(_AdminBase):
+    """A ModelAdmin that reaches only the staff member's perimeter (put it first in the bases)."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # Lists, searches, object pages (get_object), actions and autocompletes all start here.
+        return access.scoped(super().get_queryset(request), request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed: bool = super().has_change_permission(request, obj)
+        return allowed and (obj is None or access.may_change(request.user, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Django also asks this of every row a deletion would cascade to.
+        allowed: bool = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or access.may_change(request.user, obj))
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _scope_choices(field, request)  # type: ignore[return-value]
+
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return _scope_choices(field, request)  # type: ignore[return-value]
+
+    def get_list_filter(self, request: HttpRequest) -> Any:  # Django's ListFilter entries
+        return [self._scoped_filter(entry) for entry in super().get_list_filter(request)]
+
+    def _scoped_filter(self, entry: Any) -> Any:
+        if isinstance(entry, str):
+            field: Field[Any, Any] = get_fields_from_path(self.model, entry)[-1]
+            if field.is_relation:
+                return (entry, ScopedRelatedFieldListFilter)
+        return entry
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Any]]:
+        base = super().get_form(request, obj, change=change, **kwargs)
+        user = request.user
+
+        class ScopedForm(base):  # type: ignore[misc,valid-type]
+            """Says in the form, rather than with a bare 403, that the row would leave the
+            staff member's perimeter (e.g. an elector moved to another academy)."""
+
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                if self.errors:
+                    return
+                try:
+                    access.check_staff_may_change(user, self.instance)
+                except access.OutOfScope as refused:
+                    self.add_error(None, str(refused.message))
+
+        ScopedForm.__name__ = base.__name__
+        return ScopedForm
+
+    # Last line of defence, for the paths that skip get_form (the changelist's editable
+    # columns, a custom view): refuse (OutOfScope is a 403) rather than write outside the
+    # perimeter. Subclasses that replace these call the same checks.
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        access.check_staff_may_change(request.user, obj)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        access.check_staff_may_change(request.user, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        access.check_staff_may_change_all(request.user, queryset)
+        super().delete_queryset(request, queryset)
+
+
+class ScopedInlineMixin(_InlineBase):
+    """An inline whose rows and choices are cut to the perimeter; writing is judged on the
+    parent row, by its own ModelAdmin."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return access.scoped(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _scope_choices(field, request)  # type: ignore[return-value]
