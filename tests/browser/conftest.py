@@ -8,16 +8,35 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
+
+from tests.conftest import make_campaign
+from urne.campaign.models import Campaign
 
 # Playwright's sync API runs an event loop in the test's thread; the test itself still uses the
 # ORM synchronously to arrange data, which Django would otherwise refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture
+def campaign(db: None) -> Campaign:
+    """The pages as an elector sees them before the vote, as in the demo: accounts, rolls and
+    candidacies open, profile corrections until tomorrow, the vote in two days."""
+    now = timezone.now()
+    return make_campaign(
+        corrections_deadline=now + timedelta(days=1),
+        vote_opens_at=now + timedelta(days=2),
+        vote_closes_at=now + timedelta(days=9),
+    )
+
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
