@@ -119,6 +119,11 @@ def fold(name: str) -> str:
 
 def forbidden_character(value: str) -> str | None:
     """The first character of `value` that has no place in a name, or None."""
+    # str.isprintable() is False exactly for the categories C* and Z* but the ASCII space: when
+    # it holds (nearly every field), no character is forbidden, and the loop is skipped (an
+    # import of a million lines feels it).
+    if value.isprintable():
+        return None
     for character in value:
         if unicodedata.category(character) in FORBIDDEN_CATEGORIES:
             return character
