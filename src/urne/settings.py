@@ -96,6 +96,11 @@ DATABASES = {
         conn_max_age=envint("URNE_DB_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database: a transaction takes SQLite's write lock when it begins, so that two
+    # requests writing at once wait for each other (busy timeout) instead of one failing at once
+    # with "database is locked" when its read turns into a write (two sign-ups at once).
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if not env("DATABASE_URL"):
     # SQLite makes its file, not the folder: without this, a first `urne migrate` ends in "unable

@@ -15,9 +15,11 @@ from django.db import connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.accounts.conftest import signup_data
+from tests.conftest import PASSWORD, make_elector
 from urne.accounts import throttle
 from urne.accounts.models import User
+from urne.campaign.models import Academy, Campaign
 
 LOGIN = reverse("accounts:login")
 Result = TypeVar("Result")
@@ -93,3 +95,25 @@ def test_simultaneous_forms_send_no_more_mails_than_the_limit(unconfirmed_alice:
     assert codes.count(302) == 3
     assert codes.count(429) == 7
     assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_sign_ups_are_each_answered_never_with_a_server_error(
+    campaign: Campaign, dijon: Academy
+) -> None:
+    """On the embedded SQLite too, a sign-up that meets another's write waits for its turn
+    instead of failing at once ("database is locked"): transactions take the write lock when
+    they begin (settings: transaction_mode IMMEDIATE)."""
+    electors = [make_elector(campaign, dijon, f"Camille{i}", f"Nom{i}") for i in range(8)]
+
+    codes = burst(
+        8,
+        lambda i: post(
+            reverse("accounts:signup"),
+            signup_data(electors[i].email),
+            client_address=f"203.0.113.{i + 1}",
+        ),
+    )
+
+    assert codes == [302] * 8
+    assert User.objects.filter(elector__in=electors).count() == 8

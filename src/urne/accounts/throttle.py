@@ -40,6 +40,8 @@ KeyKind = Literal["ip", "address"]
 
 # Places free for longer than this are deleted when a new key gets its places.
 _KEEP_FREE_PLACES = timedelta(days=1)
+# How far apart two requests (or two web nodes) may read the clock.
+_CLOCK_SPREAD = timedelta(minutes=1)
 
 
 class _Store(Protocol):
@@ -71,8 +73,11 @@ class _DatabaseStore:
                 return False  # every place holds an event of the last `window` seconds
             # A key not seen lately (or a limit raised): create its missing places, free now.
             LimitSlot.objects.filter(expires_at__lte=now - _KEEP_FREE_PLACES).delete()
+            # Free since a minute ago, not since `now`: a request that read the clock a moment
+            # before this one must find them free too, or a burst would get fewer than `limit`.
+            free_since = now - _CLOCK_SPREAD
             LimitSlot.objects.bulk_create(
-                [LimitSlot(key=key, slot=slot, expires_at=now) for slot in range(limit)],
+                [LimitSlot(key=key, slot=slot, expires_at=free_since) for slot in range(limit)],
                 ignore_conflicts=True,
             )
         return False  # fail closed: the places were taken while they were created
