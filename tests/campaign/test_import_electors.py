@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from tests.campaign.conftest import ALICE, HEADER, csv_text
-from tests.conftest import make_campaign, make_elector
+from tests.conftest import make_campaign, make_elector, reschedule
 from urne.campaign import import_store, imports
 from urne.campaign.imports import ElectorImportRejected, do_import_electors
 from urne.campaign.models import Academy, Campaign, Civilite, Elector, RollEntry, Scrutin
@@ -593,6 +593,28 @@ def test_it_refuses_to_import_once_the_vote_has_opened(
 
     messages = rejected_messages(campaign, csv_bytes(BOB))
 
-    assert messages[0].startswith("Import refusé : le vote est ouvert depuis le ")
-    assert messages[0].endswith("les listes électorales sont scellées.")
+    assert messages[0].startswith("Import refusé : Le vote a ouvert le ")
+    assert "les listes électorales sont scellées." in messages[0]
     assert Elector.objects.count() == 0
+
+
+def test_an_import_still_running_when_the_vote_opens_changes_nothing(
+    campaign: Campaign, scrutins: dict[str, Scrutin], travel: Callable[[datetime], None]
+) -> None:
+    """A large file takes minutes: the import that began a second before the opening is rolled
+    back when it ends after it, not committed into a sealed roll."""
+    opening = timezone.now() + timedelta(hours=1)
+    reschedule(campaign, vote_opens_at=opening)
+    travel(opening - timedelta(seconds=1))
+
+    def slow_file() -> Iterator[bytes]:
+        header, *rows = csv_bytes(BOB).readlines()
+        yield header
+        travel(opening + timedelta(minutes=4))  # reading the lines took four minutes
+        yield from rows
+
+    messages = rejected_messages(campaign, slow_file())
+
+    assert messages[0].startswith("Import refusé : Le vote a ouvert le ")
+    assert Elector.objects.count() == 0
+    assert not RollEntry.objects.exists()

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -153,19 +152,13 @@ def _email_digest(email: str) -> int:
 
 
 def check_import_allowed(campaign: Campaign) -> None:
-    """Raise ElectorImportRejected once the rolls are sealed (`check_roll_editable`)."""
+    """Raise ElectorImportRejected once the rolls are sealed (`check_roll_editable`), with the
+    rule's own message."""
     try:
         check_roll_editable(campaign)
-    except RollsFrozen:
+    except RollsFrozen as frozen:
         report = ElectorImportReport(campaign=str(campaign))
-        report.add_error(
-            None,
-            _(
-                "Import refusé : le vote est ouvert depuis le %(date)s, les listes électorales "
-                "sont scellées."
-            )
-            % {"date": f"{timezone.localtime(campaign.vote_opens_at):%d/%m/%Y à %H:%M}"},
-        )
+        report.add_error(None, _("Import refusé : %(reason)s") % {"reason": frozen.message})
         raise ElectorImportRejected(report) from None
 
 
@@ -182,15 +175,21 @@ def do_import_electors(
     Raises ElectorImportRejected, with every problem found, if any line is bad; nothing is
     written then. Runs in its own transaction and holds the campaign's row lock throughout, so
     two imports into one campaign run one after the other.
+
+    The rolls are sealed when the vote opens: the rule is checked on the locked campaign as the
+    import begins, and again just before it commits, so that an import still running at the
+    opening (a large file takes minutes) is rolled back rather than changing a sealed roll.
     """
     check_import_allowed(campaign)
     report = ElectorImportReport(campaign=str(campaign), dry_run=dry_run)
     lines = Lines(source)
     with transaction.atomic():
-        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
-        _run(campaign, reader(lines), lines, report, progress)
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        check_import_allowed(locked)  # its dates as they are now, under the lock
+        _run(locked, reader(lines), lines, report, progress)
         if report.error_count:
             raise ElectorImportRejected(report)  # leaving the block rolls everything back
+        check_import_allowed(locked)  # the vote may have opened while the file was read
         if dry_run:
             transaction.set_rollback(True)
     return report
