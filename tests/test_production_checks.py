@@ -1,6 +1,6 @@
 """Production fails closed: what a real deployment needs is checked before anything is served.
 
-`urne check --deploy` reports every missing piece (urne.E001 to urne.E007, docs/configuration.md);
+`urne check --deploy` reports every missing piece (urne.E001 to urne.E008, docs/configuration.md);
 in production mode the same errors stop every command and the web server at start.
 """
 
@@ -87,6 +87,12 @@ def test_production_refuses_the_captcha_test_switch(production: Any) -> None:
     production.CAPTCHA_TEST_MODE = True
 
     assert urne_errors(deploy=False) == ["(urne.E005)"]
+
+
+def test_production_refuses_to_switch_the_rate_limits_off(production: Any) -> None:
+    production.RATELIMIT_ENABLE = False
+
+    assert urne_errors(deploy=False) == ["(urne.E008)"]
 
 
 def test_production_refuses_to_answer_no_host(production: Any) -> None:

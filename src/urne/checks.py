@@ -67,6 +67,14 @@ def production_problems() -> list[CheckMessage]:
                 id="urne.E005",
             )
         )
+    if not settings.RATELIMIT_ENABLE:
+        problems.append(
+            Error(
+                "The rate limits are switched off: passwords could be guessed without limit.",
+                hint="Remove URNE_RATELIMIT_ENABLE=0.",
+                id="urne.E008",
+            )
+        )
     if not settings.ALLOWED_HOSTS:
         problems.append(
             Error(

@@ -179,3 +179,25 @@ def test_the_written_question_is_offered_and_answers_the_form(client: Client, po
 
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+
+
+def test_a_new_password_lifts_the_lockout_others_caused(client: Client, post, voter_bob) -> None:
+    """Someone typing wrong passwords for Bob's address locks it; the link sent to Bob's
+    mailbox proves it is him, and his new password opens his account at once."""
+    for i in range(5):
+        client.post(
+            reverse("accounts:login"),
+            {"email": "bob.martin@ac-dijon.fr", "password": "Mauvais1x"},
+            REMOTE_ADDR=f"198.51.100.{i + 1}",
+        )
+    locked = client.post(
+        reverse("accounts:login"), {"email": "bob.martin@ac-dijon.fr", "password": PASSWORD}
+    )
+    assert locked.status_code == 429
+
+    choose(client, post, ask_reset(post, "bob.martin@ac-dijon.fr"), NEW_PASSWORD)
+    login = client.post(
+        reverse("accounts:login"), {"email": "bob.martin@ac-dijon.fr", "password": NEW_PASSWORD}
+    )
+
+    assert login.status_code == 302

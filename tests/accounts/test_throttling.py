@@ -9,12 +9,13 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.accounts.conftest import confirm_path, signup_data
 from tests.conftest import PASSWORD
+from urne.accounts import throttle
 from urne.accounts.models import User
 
 LOGIN = reverse("accounts:login")
@@ -265,3 +266,46 @@ def test_switching_the_limits_off_lets_every_attempt_through(
     fail_login(client, "bob.martin@ac-dijon.fr", 10)
 
     assert log_in(client) == 302
+
+
+def test_ipv4_clients_written_as_ipv6_count_each_for_itself(
+    client: Client, voter_bob: User
+) -> None:
+    """Behind a dual-stack socket every IPv4 client arrives as ::ffff:a.b.c.d: one client's
+    failures must not lock out every other IPv4 client."""
+    for i in range(30):
+        client.post(
+            LOGIN,
+            {"email": f"personne{i}@ac-dijon.fr", "password": "Mauvais1x"},
+            REMOTE_ADDR="::ffff:198.51.100.7",
+        )
+
+    other = client.post(
+        LOGIN,
+        {"email": "bob.martin@ac-dijon.fr", "password": PASSWORD},
+        REMOTE_ADDR="::ffff:203.0.113.77",
+    )
+
+    assert other.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("meta", "network"),
+    [
+        ({"REMOTE_ADDR": "198.51.100.7"}, "198.51.100.7"),
+        ({"REMOTE_ADDR": "::ffff:198.51.100.7"}, "198.51.100.7"),
+        ({"REMOTE_ADDR": "2001:db8:1:2:3:4:5:6"}, "2001:db8:1:2::"),
+        ({"REMOTE_ADDR": "pas une adresse"}, "unreadable"),
+        # The proxy's header: the last address is the one the proxy added.
+        ({"HTTP_X_FORWARDED_FOR": "203.0.113.1, 198.51.100.7"}, "198.51.100.7"),
+        ({"HTTP_X_FORWARDED_FOR": ""}, "unreadable"),
+    ],
+)
+def test_a_client_is_counted_by_its_network(settings, meta: dict[str, str], network: str) -> None:
+    if "HTTP_X_FORWARDED_FOR" in meta:
+        settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    request = RequestFactory().post(LOGIN)
+    request.META.pop("REMOTE_ADDR")
+    request.META.update(meta)
+
+    assert throttle.client_network(request) == network

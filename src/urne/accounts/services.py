@@ -185,3 +185,6 @@ def do_set_password(user: User, password: str) -> None:
             user.confirmed_at = clock.now()
             fields += ["is_active", "confirmed_at"]
         user.save(update_fields=fields)
+    # Whoever followed the link holds the mailbox: wrong passwords typed by others for this
+    # address no longer lock its owner out (the new password works at once).
+    throttle.LOGIN_FAILURES_PER_ADDRESS.clear_address(user.email)

@@ -16,6 +16,7 @@ RATELIMIT_IP_META_KEY behind a proxy); IPv6 clients count per /64.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import uuid
 from collections.abc import Callable
@@ -29,7 +30,6 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django_ratelimit.core import _get_ip as client_network  # pinned; reads the proxy header
 
 from urne import clock
 from urne.accounts.models import LimitSlot
@@ -44,6 +44,34 @@ _KEEP_FREE_PLACES = timedelta(days=1)
 _CLOCK_SPREAD = timedelta(minutes=1)
 
 
+# A client is counted by its network: its IPv4 address, or the /64 of its IPv6 address (a home
+# or a phone gets a whole /64, so counting single IPv6 addresses would count nothing).
+_IPV6_PREFIX = 64
+
+
+def client_network(request: HttpRequest) -> str:
+    """The client's network, as the per-client limits count it.
+
+    The address is REMOTE_ADDR, or behind a proxy the request header that
+    URNE_RATELIMIT_IP_META_KEY names; when that header lists several addresses (as
+    X-Forwarded-For does), the last one, which the proxy itself added, since a client may write
+    the others. An IPv4 address written as IPv6 (`::ffff:198.51.100.7`, as a dual-stack socket
+    gives it) counts as the IPv4 address, not as the shared `::/64`. An address that cannot be
+    read counts in one shared bucket: never a server error, never a way around the limits.
+    """
+    header = settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR"
+    text = str(request.META.get(header, "")).split(",")[-1].strip()
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return "unreadable"
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv4Address):
+        return str(address)
+    return str(ipaddress.IPv6Network((address, _IPV6_PREFIX), strict=False).network_address)
+
+
 class _Store(Protocol):
     """Where places are taken: one atomic `take` whatever the number of web processes."""
 
@@ -52,6 +80,8 @@ class _Store(Protocol):
     def release(self, key: str, token: str, now: datetime) -> None: ...
 
     def in_use(self, key: str, limit: int, now: datetime) -> int: ...
+
+    def clear(self, key: str, now: datetime) -> None: ...
 
 
 class _DatabaseStore:
@@ -87,6 +117,9 @@ class _DatabaseStore:
 
     def in_use(self, key: str, limit: int, now: datetime) -> int:
         return LimitSlot.objects.filter(key=key, slot__lt=limit, expires_at__gt=now).count()
+
+    def clear(self, key: str, now: datetime) -> None:
+        LimitSlot.objects.filter(key=key).update(expires_at=now - _CLOCK_SPREAD, token="")
 
 
 # KEYS[1]: the key's sorted set (token → expiry); ARGV: now, expiry, limit, token, lifetime.
@@ -126,6 +159,10 @@ class _RedisStore:
         client, name = self._client(key)
         return int(client.zcount(name, f"({now.timestamp()}", "+inf"))
 
+    def clear(self, key: str, now: datetime) -> None:
+        client, name = self._client(key)
+        client.delete(name)
+
 
 def _store() -> _Store:
     cache = caches["default"]
@@ -159,7 +196,11 @@ class Rule:
         return str(getattr(settings, self.setting, "") or self.default)
 
     def _key(self, request: HttpRequest, address: str) -> str:
-        value = client_network(request) if self.key == "ip" else normalize_email(address)
+        return self._hashed(
+            client_network(request) if self.key == "ip" else normalize_email(address)
+        )
+
+    def _hashed(self, value: str) -> str:
         return salted_hmac(self.group, value, algorithm="sha256").hexdigest()
 
     def take(self, request: HttpRequest, address: str = "") -> Claim | None:
@@ -180,6 +221,12 @@ class Rule:
             return False
         limit, _window = parse_rate(self.rate)
         return _store().in_use(self._key(request, address), limit, clock.now()) >= limit
+
+    def clear_address(self, address: str) -> None:
+        """Forget every event counted for `address` (a rule keyed on addresses): its owner
+        proved who they are, e.g. by choosing a new password through a link sent to it."""
+        assert self.key == "address"  # noqa: S101 - a client's count is not one person's
+        _store().clear(self._hashed(normalize_email(address)), clock.now())
 
 
 # Password checks (login, staff included, and the confirmation page): every attempt is counted
