@@ -405,6 +405,21 @@ def test_a_bad_line_is_reported_in_french_and_nothing_is_written(
             BOB.replace(";Martin;", ";Mar\u200btin;"),
             "ligne 3 : le champ « nom » contient un caractère interdit : U+200B (ZERO WIDTH SPACE)",
         ),
+        # Printable by Unicode's categories, yet shown as nothing: Default_Ignorable_Code_Point.
+        (
+            BOB.replace(";Martin;", ";Martin\u3164;"),
+            "ligne 3 : le champ « nom » contient un caractère interdit : U+3164 (HANGUL FILLER)",
+        ),
+        (
+            BOB.replace(";Bob;", ";Bo\u034fb;"),
+            "ligne 3 : le champ « prenom » contient un caractère interdit : "
+            "U+034F (COMBINING GRAPHEME JOINER)",
+        ),
+        (
+            BOB.replace(";Bob;", ";Bob\ufe0f;"),
+            "ligne 3 : le champ « prenom » contient un caractère interdit : "
+            "U+FE0F (VARIATION SELECTOR-16)",
+        ),
         (
             BOB.replace("Lycée Carnot, Dijon", "Lycée Carnot,\u2028Dijon"),
             "ligne 3 : le champ « etablissement » contient un caractère interdit : "
@@ -425,6 +440,9 @@ def test_a_bad_line_is_reported_in_french_and_nothing_is_written(
         "bell",
         "bidi-override",
         "zero-width",
+        "hangul-filler",
+        "grapheme-joiner",
+        "variation-selector",
         "line-separator",
         "newline",
         "email",

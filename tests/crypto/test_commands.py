@@ -164,6 +164,16 @@ def test_the_result_labels_are_inert_and_aligned(tallied):
     assert len({len(row) for row in rows}) == 1  # the counts in one column
 
 
+def test_labels_that_differ_only_by_an_invisible_character_print_differently(tallied):
+    """Two answers "Oui" and "Oui" + a combining grapheme joiner (printable by Unicode's
+    categories, shown as nothing) would read the same on screen: the second shows its escape."""
+    summary = verify_archive(tallied, jobs=1)
+    question = ("Q", ("Oui", "Oui\u034f", "Non\u3164"), True)
+    text = format_summary(tallied, replace(summary, questions=(question,)))
+    rows = [line.split()[0] for line in text.splitlines() if line.startswith("    ")]
+    assert rows == ["Blank", "Oui", "Oui\\u034f", "Non\\u3164"]
+
+
 def _write(path: Path, content: bytes) -> Path:
     path.write_bytes(content)
     return path

@@ -29,6 +29,7 @@ from urne.campaign.models import (
     name_key,
     normalize_email,
 )
+from urne.text import first_invisible
 
 DELIMITER: Final = ";"
 SCRUTIN_SEPARATOR: Final = "|"
@@ -62,13 +63,6 @@ _CIVILITES: Final = {
     "mme.": Civilite.MME,
     "madame": Civilite.MME,
 }
-
-# Characters no name, address or code may hold: control characters (NUL, which PostgreSQL
-# refuses in text, ESC, BEL, line breaks inside a quoted field), format characters (bidi
-# overrides such as U+202E that make a name read backwards, zero-width characters that make two
-# identical-looking names differ), line and paragraph separators, surrogates, private-use and
-# unassigned code points. Unicode's general categories name them all.
-FORBIDDEN_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
 def _max_length(name: str) -> int:
@@ -118,16 +112,11 @@ def fold(name: str) -> str:
 
 
 def forbidden_character(value: str) -> str | None:
-    """The first character of `value` that has no place in a name, or None."""
-    # str.isprintable() is False exactly for the categories C* and Z* but the ASCII space: when
-    # it holds (nearly every field), no character is forbidden, and the loop is skipped (an
-    # import of a million lines feels it).
-    if value.isprintable():
-        return None
-    for character in value:
-        if unicodedata.category(character) in FORBIDDEN_CATEGORIES:
-            return character
-    return None
+    """The first character of `value` that has no place in a name, address or code: one that
+    people cannot see (urne.text: controls such as NUL, which PostgreSQL refuses in text, bidi
+    overrides that make a name read backwards, zero-width and ignorable characters that make two
+    identical-looking names differ), or None."""
+    return first_invisible(value)
 
 
 def describe_character(character: str) -> str:

@@ -29,7 +29,6 @@ import json
 import os
 import sys
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
@@ -38,6 +37,7 @@ from urne.crypto.archive import ArchiveReader, InvalidArchive
 from urne.crypto.errors import UnsupportedElection
 from urne.crypto.simulate import SimulationError, SimulationSpec, Stage, simulate, write_simulation
 from urne.crypto.verifier import Summary, VerificationFailed, count_ballots, verify_records
+from urne.text import is_invisible
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -127,22 +127,17 @@ def _fingerprint(value: str) -> str:
 
 # --- printing what an archive says ---------------------------------------------------------------
 
-_UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-"""Unicode categories a terminal may act on or show as nothing: controls, format characters
-(bidirectional overrides, zero-width ones), surrogates, private use, unassigned, line and
-paragraph separators."""
-
 
 def inert(text: str) -> str:
-    """`text` safe to print on a terminal: each character that could act on it or hide (see
-    `_UNPRINTABLE`) written as a Python escape, and backslashes doubled so that an escape shown
-    always stands for such a character, never for the text itself."""
+    """`text` safe to print on a terminal: each character that could act on it or hide
+    (`urne.text.is_invisible`) written as a Python escape, and backslashes doubled so that an
+    escape shown always stands for such a character, never for the text itself."""
     return "".join(
         "\\\\"
         if character == "\\"
         else (
             character.encode("unicode_escape").decode("ascii")
-            if unicodedata.category(character) in _UNPRINTABLE
+            if is_invisible(character)
             else character
         )
         for character in text
@@ -150,12 +145,12 @@ def inert(text: str) -> str:
 
 
 def _json_inert(text: str) -> str:
-    """JSON text with the characters of `_UNPRINTABLE` written as ``\\uXXXX`` escapes (the value
-    read back is the same; outside strings JSON text has none of them): `json.dumps` escapes
-    only those below U+0020 when it keeps non-ASCII text as it is."""
+    """JSON text with the invisible characters (`urne.text.is_invisible`) written as
+    ``\\uXXXX`` escapes (the value read back is the same; outside strings JSON text has none of
+    them): `json.dumps` escapes only those below U+0020 when it keeps non-ASCII text as it is."""
     return "".join(
         character
-        if unicodedata.category(character) not in _UNPRINTABLE
+        if not is_invisible(character)
         else "".join(f"\\u{unit:04x}" for unit in _utf16(character))
         for character in text
     )
