@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from celery.exceptions import Retry
+from celery.exceptions import Retry, SoftTimeLimitExceeded, TimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from tests.campaign.conftest import ALICE, csv_text
 from tests.conftest import PASSWORD, reschedule
 from urne.accounts.models import User
+from urne.campaign import import_store, imports
 from urne.campaign.import_jobs import do_delete_elector_imports, do_queue_elector_import
 from urne.campaign.models import (
     IMPORT_STALE_AFTER,
@@ -26,7 +27,14 @@ from urne.campaign.models import (
     Scrutin,
 )
 from urne.campaign.services import RollsFrozen
-from urne.campaign.tasks import claim_job, record_outcome, run_elector_import
+from urne.campaign.tasks import (
+    IMPORT_MAX_TAKEOVERS,
+    IMPORT_SOFT_TIME_LIMIT,
+    claim_job,
+    record_outcome,
+    run_elector_import,
+    takeovers,
+)
 from urne.celery import app
 
 pytestmark = pytest.mark.usefixtures("importable_campaign")
@@ -145,6 +153,117 @@ def test_workers_find_the_task_by_its_name() -> None:
     assert task.name == run_elector_import.name
     # A job is judged stale from this limit: past it, the worker has killed the task.
     assert task.time_limit == IMPORT_TIME_LIMIT < IMPORT_STALE_AFTER.total_seconds()
+
+
+def test_the_task_is_configured_to_come_back_after_a_lost_worker_process() -> None:
+    """A child killed mid-import requeues its message (Celery's default acknowledges it), and
+    the task has time to record a timeout itself before the kill, well before staleness."""
+    task = app.tasks["urne.campaign.run_elector_import"]
+    assert task.acks_late and task.reject_on_worker_lost
+    assert task.soft_time_limit == IMPORT_SOFT_TIME_LIMIT
+    assert 0 < task.soft_time_limit < task.time_limit < IMPORT_STALE_AFTER.total_seconds()
+
+
+def test_an_import_out_of_time_is_failed_with_its_reason_and_imports_nothing(
+    job: ElectorImport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Celery raises SoftTimeLimitExceeded wherever the import is: here after a batch is
+    written, inside the import's transaction."""
+    write_batch = import_store.write_batch
+
+    def out_of_time(*args: Any, **kwargs: Any) -> Any:
+        write_batch(*args, **kwargs)
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr(imports, "write_batch", out_of_time)
+
+    assert run_elector_import(job.pk) == ElectorImport.Status.FAILED
+
+    job.refresh_from_db()
+    assert job.status == ElectorImport.Status.FAILED
+    assert job.report.startswith(
+        f"L'import a été arrêté au bout de {IMPORT_SOFT_TIME_LIMIT // 60} minutes"
+    )
+    assert "découpez-le en plusieurs fichiers" in job.report
+    assert Elector.objects.count() == 0
+    # Not taken up again: it would only run out of time again.
+    assert claim_job(job.pk, timezone.now() + IMPORT_STALE_AFTER * 2) is None
+
+
+def test_a_job_killed_at_the_hard_time_limit_is_failed_by_the_worker(job: ElectorImport) -> None:
+    """What the worker's main process does when it kills the task (Celery then acknowledges
+    the message, so no run would come back to the job)."""
+    started = timezone.now() - timedelta(seconds=IMPORT_TIME_LIMIT)
+    assert claim_job(job.pk, started) is not None
+
+    run_elector_import.on_failure(
+        TimeLimitExceeded(IMPORT_TIME_LIMIT), "task-id", (job.pk,), {}, None
+    )
+
+    job.refresh_from_db()
+    assert job.status == ElectorImport.Status.FAILED
+    assert job.report.startswith(
+        f"L'import a été arrêté au bout de {IMPORT_TIME_LIMIT // 60} minutes"
+    )
+
+
+def test_the_hard_time_limit_of_a_run_leaves_the_run_that_took_over_alone(
+    job: ElectorImport,
+) -> None:
+    started = timezone.now() - timedelta(minutes=1)
+    assert claim_job(job.pk, started) is not None
+
+    run_elector_import.on_failure(
+        TimeLimitExceeded(IMPORT_TIME_LIMIT), "task-id", (job.pk,), {}, None
+    )
+
+    job.refresh_from_db()
+    assert (job.status, job.report) == (ElectorImport.Status.RUNNING, "")
+
+
+def taken_over(job: ElectorImport, times: int) -> None:
+    """The job as left by a first run and `times` runs that took it up, all lost."""
+    step = IMPORT_STALE_AFTER + timedelta(seconds=1)
+    at = timezone.now() - step * (times + 1)
+    for _ in range(times + 1):
+        assert claim_job(job.pk, at) is not None
+        at += step
+
+
+def test_takeovers_are_counted_on_the_claim(job: ElectorImport) -> None:
+    taken_over(job, 2)
+
+    job.refresh_from_db()
+    assert job.status == ElectorImport.Status.RUNNING
+    assert takeovers(job.claim) == 2
+    # Claims written before takeovers were counted: a plain token.
+    assert takeovers("lost") == takeovers("0123456789abcdef" * 2) == 0
+
+
+def test_a_job_is_taken_up_again_up_to_the_limit(job: ElectorImport) -> None:
+    taken_over(job, IMPORT_MAX_TAKEOVERS - 1)
+
+    assert run_elector_import(job.pk) == ElectorImport.Status.DONE
+
+    assert Elector.objects.count() == 1
+
+
+def test_a_job_taken_over_more_than_the_limit_is_failed_with_its_reason(
+    job: ElectorImport, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An import that kills its worker every time (out of memory, say) is not run for ever."""
+    taken_over(job, IMPORT_MAX_TAKEOVERS)
+
+    assert run_elector_import(job.pk) == ElectorImport.Status.FAILED
+
+    job.refresh_from_db()
+    assert job.status == ElectorImport.Status.FAILED
+    assert job.report.startswith(
+        f"L'import a été abandonné : il a été interrompu {IMPORT_MAX_TAKEOVERS + 1} fois"
+    )
+    assert job.finished_at is not None
+    assert Elector.objects.count() == 0
+    assert "not taken up again" in caplog.text
 
 
 # Queued by the import_jobs service, as the back office's upload does

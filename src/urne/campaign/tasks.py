@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import math
 import uuid
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Final
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.utils.translation import gettext as _
 
 from urne import clock
@@ -21,16 +22,41 @@ from urne.campaign.models import IMPORT_STALE_AFTER, IMPORT_TIME_LIMIT, ElectorI
 
 logger = logging.getLogger(__name__)
 
+# Celery raises SoftTimeLimitExceeded in the task this long after it started, a little before
+# it kills the task (IMPORT_TIME_LIMIT): the import's transaction rolls back and the task records
+# the failure itself, with time to spare before the kill.
+IMPORT_SOFT_TIME_LIMIT: Final = IMPORT_TIME_LIMIT - 5 * 60
+# A job is taken up again when its run was lost (worker process killed, machine stopped); an
+# import that kills its worker every time (out of memory, say) would be taken up forever, so the
+# run that would take it up once more than this marks it failed instead.
+IMPORT_MAX_TAKEOVERS: Final = 3
+
+
+def takeovers(token: str) -> int:
+    """How many times the job had been taken up again when the run holding `token` claimed it.
+
+    The count is the token's prefix ("2:…"): the claim is the only place on the row that the
+    runs of a job write before its outcome. A token of another form (older claims) counts 0.
+    """
+    count, sep, _rest = token.partition(":")
+    return int(count) if sep and count.isdigit() else 0
+
 
 def claim_job(import_id: int, at: datetime) -> str | None:
     """This run's token if it now holds the job (waiting, or stale at `at`), else None.
 
-    A conditional update: of two runs claiming at once, exactly one changes the row.
+    A conditional update on the claim seen: of two runs claiming at once, exactly one changes
+    the row. Taking up a running (stale) job counts one more takeover in the new token.
     """
-    token = uuid.uuid4().hex
+    seen = ElectorImport.objects.claimable(at).filter(id=import_id).values("status", "claim")
+    job = seen.first()
+    if job is None:
+        return None
+    count = 0 if job["status"] == ElectorImport.Status.PENDING else takeovers(job["claim"]) + 1
+    token = f"{count}:{uuid.uuid4().hex[:24]}"
     claimed = (
         ElectorImport.objects.claimable(at)
-        .filter(id=import_id)
+        .filter(id=import_id, status=job["status"], claim=job["claim"])
         .update(status=ElectorImport.Status.RUNNING, started_at=at, claim=token)
     )
     return token if claimed == 1 else None
@@ -46,18 +72,77 @@ def record_outcome(import_id: int, token: str, status: str, report: str) -> bool
     )
 
 
+def _too_long_advice() -> str:
+    return _(
+        "Le fichier est trop gros pour cette durée, ou la base de données trop lente : "
+        "découpez-le en plusieurs fichiers (les électeurs absents d'un fichier ne sont pas "
+        "touchés), ou faites importer le fichier en ligne de commande (urne import_electors), "
+        "sans limite de durée."
+    )
+
+
+def timed_out_report(minutes: int) -> str:
+    return " ".join(
+        [
+            _(
+                "L'import a été arrêté au bout de %(minutes)d minutes, la durée maximale d'un "
+                "import en tâche de fond ; rien n'a été enregistré."
+            )
+            % {"minutes": minutes},
+            _too_long_advice(),
+        ]
+    )
+
+
+class ElectorImportTask(Task):  # type: ignore[misc]
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        """At the hard time limit, the worker's main process records the job failed.
+
+        (Celery calls on_failure there, with TimeLimitExceeded, when it kills the task.)
+
+        The soft limit comes first and the task records the failure itself; this is for a task
+        that could not (stuck in one long database statement): Celery killed it and acknowledged
+        its message, so no run would ever come back to the job. Only a job still running since
+        before the soft limit is marked: a run that took it up since is not touched.
+        """
+        if not isinstance(exc, TimeLimitExceeded):
+            return
+        import_id = args[0] if args else kwargs.get("import_id")
+        now = clock.now()
+        ElectorImport.objects.filter(
+            id=import_id,
+            status=ElectorImport.Status.RUNNING,
+            started_at__lte=now - timedelta(seconds=IMPORT_SOFT_TIME_LIMIT),
+        ).update(
+            status=ElectorImport.Status.FAILED,
+            report=timed_out_report(IMPORT_TIME_LIMIT // 60),
+            finished_at=now,
+        )
+
+
 @shared_task(  # type: ignore[untyped-decorator]
-    bind=True, name="urne.campaign.run_elector_import", time_limit=IMPORT_TIME_LIMIT
+    bind=True,
+    base=ElectorImportTask,
+    name="urne.campaign.run_elector_import",
+    soft_time_limit=IMPORT_SOFT_TIME_LIMIT,
+    time_limit=IMPORT_TIME_LIMIT,
+    # A worker process killed mid-import (out of memory, SIGKILL) puts the message back in the
+    # queue instead of acknowledging it, so a run comes back to take the job up (Celery's
+    # default would acknowledge it and leave the job running for ever).
+    reject_on_worker_lost=True,
 )
 def run_elector_import(self: Any, import_id: int) -> str:
     """Run one uploaded import and record its report; returns the final status.
 
     The job is claimed with a conditional update and a token of this run, so a task delivered
-    twice (acks late) never imports twice at once. A job left running by a lost worker is taken
-    up again once stale (IMPORT_STALE_AFTER): the import is all or nothing, so the lost run
-    wrote nothing, and idempotent, so taking it up again is safe either way. A delivery that
-    finds the job running and not yet stale comes back when it would be, so a job whose
-    worker dies is never left without a task to finish it.
+    twice (acks late) never imports twice at once. A job left running by a lost run (its worker
+    process killed: the message is requeued; or the whole worker lost: the broker redelivers
+    it) is taken up again once stale (IMPORT_STALE_AFTER): the import is all or nothing, so the
+    lost run wrote nothing, and idempotent, so taking it up again is safe either way. A delivery
+    that finds the job running and not yet stale comes back when it would be, so a job whose
+    worker dies is never left without a task to finish it. Past IMPORT_MAX_TAKEOVERS takeovers
+    the job is failed instead. A run past the soft time limit records the job failed and is not
+    taken up again: it would only run out of time again.
     """
     now = clock.now()
     token = claim_job(import_id, now)
@@ -70,11 +155,33 @@ def run_elector_import(self: Any, import_id: int) -> str:
                 countdown=max(1, math.ceil((stale_at - now).total_seconds())), max_retries=None
             )
         return str(job.status)
+    if takeovers(token) > IMPORT_MAX_TAKEOVERS:
+        logger.error(
+            "elector import %s: its run was lost %s times (worker process killed or worker "
+            "stopped); it is marked failed and not taken up again",
+            import_id,
+            takeovers(token),
+        )
+        status = ElectorImport.Status.FAILED
+        text = _(
+            "L'import a été abandonné : il a été interrompu %(count)d fois avant d'aller à son "
+            "terme (processus du worker tué, par exemple faute de mémoire, ou worker arrêté) ; "
+            "rien n'a été enregistré. Les exploitants en trouveront la cause dans les journaux "
+            "des workers ; une fois celle-ci corrigée, déposez le fichier à nouveau, ou "
+            "découpez-le en plusieurs fichiers plus petits."
+        ) % {"count": takeovers(token)}
+        record_outcome(import_id, token, status, text)
+        return str(status)
     try:
         with job.file.open("rb") as source:
             report = do_import_electors(job.campaign, source, dry_run=job.dry_run)
     except ElectorImportRejected as rejected:
         status, text = ElectorImport.Status.REJECTED, rejected.report.as_text()
+    except SoftTimeLimitExceeded:
+        # Raised in the middle of the import: its transaction has rolled back.
+        logger.error("elector import %s ran out of time; nothing was imported", import_id)
+        status = ElectorImport.Status.FAILED
+        text = timed_out_report(IMPORT_SOFT_TIME_LIMIT // 60)
     except Exception:
         # The trace goes to the operators' logs; staff see a plain message, and the file's
         # content (personal data) is never logged.
