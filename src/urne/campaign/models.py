@@ -523,9 +523,9 @@ def elector_import_path(instance: ElectorImport, filename: str) -> str:
 # Celery kills an import's task past this time (its database transaction is rolled back with
 # it): a million lines take about four minutes (docs/benchmarks.md), so an hour is ample.
 IMPORT_TIME_LIMIT: Final = 60 * 60
-# A job still marked running this long after it started has no worker left (killed at the time
-# limit, or lost with its machine): another may take it up, the import being idempotent. The
-# margin covers the worker's own shutdown.
+# A job still marked running this long after it started has no worker left (its process killed,
+# or lost with its machine; a job stopped at the time limit is marked failed, not taken up):
+# another may take it up, the import being idempotent. The margin covers the worker's shutdown.
 IMPORT_STALE_AFTER: Final = timedelta(seconds=IMPORT_TIME_LIMIT) + timedelta(minutes=5)
 
 
