@@ -3,6 +3,7 @@ so an existing roll is in French order from the moment the new code runs."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -43,7 +44,37 @@ def test_electors_saved_before_the_migration_get_their_keys() -> None:
     assert (helene.last_name_key, helene.first_name_key) == ("leboeufdupre", "helene")
 
 
-def _save_an_elector_the_old_way(old: Any) -> None:
+def test_the_fill_reads_the_roll_page_by_page_without_missing_an_elector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    executor = MigrationExecutor(connection)
+    target = _name_keys_migration(executor)
+    (before,) = [
+        p for p in executor.loader.graph.node_map[target].parents if p.key[0] == "campaign"
+    ]
+    # Pages of 2 electors instead of 5,000: 5 electors make three pages, the last one short.
+    migration_module = sys.modules[type(executor.loader.graph.nodes[target]).__module__]
+    monkeypatch.setattr(migration_module, "PAGE", 2)
+    executor.migrate([before.key])
+    try:
+        _save_an_elector_the_old_way(
+            executor.loader.project_state([before.key]).apps,
+            more=["Guérin", "Ørsted", "Æbersold", "d'Ornano"],
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert sorted(Elector.objects.values_list("last_name_key", flat=True)) == [
+        "aebersold",
+        "dornano",
+        "guerin",
+        "leboeufdupre",
+        "orsted",
+    ]
+
+
+def _save_an_elector_the_old_way(old: Any, more: list[str] | None = None) -> None:
     campaign = old.get_model("campaign", "Campaign").objects.create(
         name="Élections professionnelles 2014",
         year=2014,
@@ -81,3 +112,14 @@ def _save_an_elector_the_old_way(old: Any) -> None:
         corps="Professeur certifié",
         establishment="Lycée Carnot, Dijon",
     )
+    for number, last_name in enumerate(more or []):
+        old.get_model("campaign", "Elector").objects.create(
+            campaign=campaign,
+            academy=academy,
+            civilite="M",
+            first_name="Paul",
+            last_name=last_name,
+            email=f"paul{number}@ac-dijon.fr",
+            corps="Professeur certifié",
+            establishment="Lycée Carnot, Dijon",
+        )
