@@ -58,11 +58,14 @@ class ScopeRule:
     `campaign`: the path to the row's campaign ("pk" for a campaign itself).
     `academy`: the path to its academy, or None for what belongs to the whole campaign.
     `shared`: rows without an academy are read (never changed) by every academy's staff.
+    `only`: (field, value) pairs every row must also have to be reached by anyone but a
+    superuser, whatever their perimeter (fields of the model itself, not paths).
     """
 
     campaign: str
     academy: str | None = None
     shared: bool = False
+    only: tuple[tuple[str, Any], ...] = ()
 
 
 RULES: dict[type[Model], ScopeRule] = {
@@ -84,8 +87,14 @@ RULES: dict[type[Model], ScopeRule] = {
         shared=True,
     ),
     FaqEntry: ScopeRule(campaign="campaign", shared=True),
-    # Electors' accounts only: staff accounts and their scopes are the superusers' business.
-    User: ScopeRule(campaign="elector__campaign", academy="elector__academy"),
+    # Electors' accounts only: staff accounts and their scopes are the superusers' business,
+    # even when a staff member also has an elector record (their account would be taken over
+    # by whoever may change it).
+    User: ScopeRule(
+        campaign="elector__campaign",
+        academy="elector__academy",
+        only=(("is_staff", False), ("is_superuser", False)),
+    ),
 }
 
 
@@ -149,6 +158,8 @@ def _visible(rule: ScopeRule, reach: StaffReach, for_change: bool, through: str 
         if rule.academy is not None:
             shared &= Q(**{f"{path(rule.academy)}__isnull": True})
         condition |= shared
+    if rule.only:
+        condition &= Q(**{path(name): value for name, value in rule.only})
     return condition
 
 
@@ -210,6 +221,8 @@ def may_change(user: Staff, obj: Model) -> bool:
         return True
     rule = rule_for(type(obj))
     if rule is None:
+        return False
+    if any(getattr(obj, name, None) != value for name, value in rule.only):
         return False
     if _target_id(obj, rule.campaign) in reach.campaigns:
         return True
