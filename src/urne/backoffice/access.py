@@ -10,7 +10,9 @@ Three kinds of staff:
 - academy staff (rows naming academies) reach their academies' electors, rolls, correction
   requests and lists, and *read* what the campaign shares with every academy (the campaign
   itself, national scrutins and their lists, unions, the FAQ) without changing it.
-Anyone else, staff or not, reaches nothing: a model without a rule below is for superusers only.
+Anyone else, staff or not, reaches nothing: a model without a rule below is for superusers only
+(the groups, registered with `urne.backoffice.admin.SuperuserOnlyAdminMixin`). Accounts are
+electors' accounts only: no staff or superuser account is ever in another staff member's reach.
 """
 
 from __future__ import annotations
