@@ -3,8 +3,11 @@
 Invitations are sent from a campaign seen through the InvitationCampaign proxy; the action needs
 the "send_invitations" permission and runs the same task as `urne send_invitations`.
 
-Staff accounts, their rights and their perimeters (StaffScope) are the superusers' alone: other
-staff reach only the accounts of the electors in their perimeter, and cannot grant rights.
+Staff accounts, their rights, their perimeters (StaffScope) and the groups are the superusers'
+alone. Other staff only *read* the accounts of the electors in their perimeter (never a staff or
+superuser account, even one linked to an elector): they change nothing on an account (address,
+password, elector, activity, rights), never reach the password page (voters reset their own with
+« Mot de passe oublié ? »), and at most delete an elector's account of their perimeter.
 """
 
 from __future__ import annotations
@@ -12,27 +15,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from urne.accounts import invitations, tasks
 from urne.accounts.models import InvitationCampaign, User
-from urne.backoffice.admin import ScopedAdminMixin
+from urne.backoffice.admin import ScopedAdminMixin, SuperuserOnlyAdminMixin, is_superuser
 from urne.backoffice.models import StaffScope
 
 if TYPE_CHECKING:
     # Django's UserAdmin is typed for AbstractUser; ours is an AbstractBaseUser with an email.
     UserAdminBase = DjangoUserAdmin[Any]
+    GroupAdminBase = DjangoGroupAdmin
     InvitationAdminBase = admin.ModelAdmin[InvitationCampaign]
     StaffScopeInlineBase = admin.TabularInline[StaffScope, User]
     CreationFormBase = AdminUserCreationForm
     ChangeFormBase = UserChangeForm[User]
 else:  # Django's classes are generic only for the type checker.
     UserAdminBase = DjangoUserAdmin
+    GroupAdminBase = DjangoGroupAdmin
     InvitationAdminBase = admin.ModelAdmin
     StaffScopeInlineBase = admin.TabularInline
     CreationFormBase = AdminUserCreationForm
@@ -64,6 +72,8 @@ class StaffScopeInline(StaffScopeInlineBase):
 
 
 RIGHTS_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+# What would let whoever changes it log in as the account's owner, or vote in their place.
+IDENTITY_FIELDS = ("email", "password", "elector", "is_active")
 
 
 @admin.register(User)
@@ -96,17 +106,52 @@ class UserAdmin(ScopedAdminMixin, UserAdminBase):
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list[type[Any]]:
         # Only superusers set perimeters: the layer every other staff member is held by.
-        return [StaffScopeInline] if request.user.is_superuser and obj is not None else []
+        return [StaffScopeInline] if is_superuser(request) and obj is not None else []
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if is_superuser(request) or obj is None:
+            return fieldsets
+        # Not even the password's summary, whose button leads to a page they may not use.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
         readonly = tuple(super().get_readonly_fields(request, obj))
-        if request.user.is_superuser:
+        if is_superuser(request):
             return readonly
-        return readonly + RIGHTS_FIELDS  # nobody grants themselves or others more rights
+        # Nobody grants themselves or others more rights, or takes an account over. (They may
+        # not change an account at all, below: this holds should that ever be relaxed.)
+        return readonly + RIGHTS_FIELDS + IDENTITY_FIELDS
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Electors create their own accounts; staff accounts are made by superusers.
-        return bool(request.user.is_superuser) and super().has_add_permission(request)
+        return is_superuser(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        # Everything on an account is read-only but for superusers: its pages are for reading.
+        return is_superuser(request) and super().has_change_permission(request, obj)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # Nobody but a superuser sets a password: voters reset theirs themselves, and the
+        # helpdesk never sees or sets one.
+        if not is_superuser(request):
+            raise PermissionDenied
+        response: HttpResponse = super().user_change_password(request, id, form_url)
+        return response
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(SuperuserOnlyAdminMixin, GroupAdminBase):
+    """Groups carry rights: whoever changes one grants them to its members (themselves
+    included). Superusers only, like the rights on an account."""
 
 
 @admin.register(InvitationCampaign)

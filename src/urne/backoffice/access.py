@@ -10,7 +10,9 @@ Three kinds of staff:
 - academy staff (rows naming academies) reach their academies' electors, rolls, correction
   requests and lists, and *read* what the campaign shares with every academy (the campaign
   itself, national scrutins and their lists, unions, the FAQ) without changing it.
-Anyone else, staff or not, reaches nothing: a model without a rule below is for superusers only.
+Anyone else, staff or not, reaches nothing: a model without a rule below is for superusers only
+(the groups, registered with `urne.backoffice.admin.SuperuserOnlyAdminMixin`). Accounts are
+electors' accounts only: no staff or superuser account is ever in another staff member's reach.
 """
 
 from __future__ import annotations
@@ -58,11 +60,14 @@ class ScopeRule:
     `campaign`: the path to the row's campaign ("pk" for a campaign itself).
     `academy`: the path to its academy, or None for what belongs to the whole campaign.
     `shared`: rows without an academy are read (never changed) by every academy's staff.
+    `only`: (field, value) pairs every row must also have to be reached by anyone but a
+    superuser, whatever their perimeter (fields of the model itself, not paths).
     """
 
     campaign: str
     academy: str | None = None
     shared: bool = False
+    only: tuple[tuple[str, Any], ...] = ()
 
 
 RULES: dict[type[Model], ScopeRule] = {
@@ -84,8 +89,14 @@ RULES: dict[type[Model], ScopeRule] = {
         shared=True,
     ),
     FaqEntry: ScopeRule(campaign="campaign", shared=True),
-    # Electors' accounts only: staff accounts and their scopes are the superusers' business.
-    User: ScopeRule(campaign="elector__campaign", academy="elector__academy"),
+    # Electors' accounts only: staff accounts and their scopes are the superusers' business,
+    # even when a staff member also has an elector record (their account would be taken over
+    # by whoever may change it).
+    User: ScopeRule(
+        campaign="elector__campaign",
+        academy="elector__academy",
+        only=(("is_staff", False), ("is_superuser", False)),
+    ),
 }
 
 
@@ -149,6 +160,8 @@ def _visible(rule: ScopeRule, reach: StaffReach, for_change: bool, through: str 
         if rule.academy is not None:
             shared &= Q(**{f"{path(rule.academy)}__isnull": True})
         condition |= shared
+    if rule.only:
+        condition &= Q(**{path(name): value for name, value in rule.only})
     return condition
 
 
@@ -210,6 +223,8 @@ def may_change(user: Staff, obj: Model) -> bool:
         return True
     rule = rule_for(type(obj))
     if rule is None:
+        return False
+    if any(getattr(obj, name, None) != value for name, value in rule.only):
         return False
     if _target_id(obj, rule.campaign) in reach.campaigns:
         return True

@@ -1,9 +1,13 @@
 """The Django admin (/gestion/) bound to the staff access layer (`urne.backoffice.access`).
 
 Every ModelAdmin of urne inherits `ScopedAdminMixin` (inlines `ScopedInlineMixin`), so that its
-lists, searches, filters, object pages, foreign-key choices, autocompletes, actions and deletions
-only reach what the staff member's perimeter holds. Django's permissions still say what they may
-do there; the perimeter says where.
+lists, searches, filters, object pages, foreign-key choices (and their raw-id labels),
+autocompletes, actions and deletions only reach what the staff member's perimeter holds. Django's
+permissions still say what they may do there; the perimeter says where.
+
+A model the back office shows that has no perimeter (Django's groups) is registered with
+`SuperuserOnlyAdminMixin`: nobody else reaches it, whatever their permissions. Nothing is
+registered without one or the other (tests/backoffice/test_registry.py checks it).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, get_model_from_relation
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget, ManyToManyRawIdWidget
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Field, ForeignKey, ManyToManyField, QuerySet
 from django.http import HttpRequest
 
@@ -42,12 +48,46 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         )
 
 
+class ScopedForeignKeyRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw-id input that names the row it holds only if the staff member may reach it.
+
+    Django's widget prints the label of whatever id it is given, posted ones included, even
+    when the form refuses the id: an elector of Lyon's name, to the staff of Dijon."""
+
+    def __init__(self, rel: Any, admin_site: Any, user: access.Staff, **kwargs: Any) -> None:
+        super().__init__(rel, admin_site, **kwargs)
+        self.user = user
+
+    def label_and_url_for_value(self, value: Any) -> tuple[str, str]:
+        key = self.rel.get_related_field().name
+        rows = self.rel.model._default_manager.using(self.db)
+        try:
+            reachable = access.scoped(rows, self.user).filter(**{key: value}).exists()
+        except (ValueError, TypeError, ObjectDoesNotExist, ValidationError):
+            reachable = False
+        if not reachable:
+            return "", ""
+        label, url = super().label_and_url_for_value(value)
+        return str(label), str(url)
+
+
 def _scope_choices(formfield: forms.Field | None, request: HttpRequest) -> forms.Field | None:
     """Foreign-key and many-to-many choices cut to the perimeter: the form neither shows nor
-    accepts another academy's rows."""
+    accepts another academy's rows, nor names them in a raw-id input."""
     queryset = getattr(formfield, "queryset", None)
     if formfield is not None and isinstance(queryset, QuerySet):
         formfield.queryset = access.scoped(queryset, request.user)  # type: ignore[attr-defined]
+    widget = getattr(formfield, "widget", None)
+    if (
+        formfield is not None
+        and isinstance(widget, ForeignKeyRawIdWidget)
+        and not isinstance(widget, (ManyToManyRawIdWidget, ScopedForeignKeyRawIdWidget))
+    ):
+        scoped_widget = ScopedForeignKeyRawIdWidget(
+            widget.rel, widget.admin_site, request.user, attrs=widget.attrs, using=widget.db
+        )
+        scoped_widget.is_required = widget.is_required
+        formfield.widget = scoped_widget
     return formfield
 
 
@@ -126,6 +166,35 @@ class ScopedAdminMixin(_AdminBase):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         access.check_staff_may_change_all(request.user, queryset)
         super().delete_queryset(request, queryset)
+
+
+def is_superuser(request: HttpRequest) -> bool:
+    """An active superuser of the back office (as the access layer judges it)."""
+    return access.staff_reach(request.user).unrestricted
+
+
+class SuperuserOnlyAdminMixin(_AdminBase):
+    """A ModelAdmin for superusers alone (put it first in the bases): other staff do not see it
+    on the index and reach none of its pages, whatever Django permissions they were given."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset: QuerySet[Any] = super().get_queryset(request)
+        return queryset if is_superuser(request) else queryset.none()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_superuser(request) and bool(super().has_module_permission(request))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_superuser(request) and bool(super().has_view_permission(request, obj))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_superuser(request) and bool(super().has_add_permission(request))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_superuser(request) and bool(super().has_change_permission(request, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_superuser(request) and bool(super().has_delete_permission(request, obj))
 
 
 class ScopedInlineMixin(_InlineBase):
