@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "urne.campaign",
     "urne.accounts",
     "urne.candidacies",
+    "urne.voting",
     "urne.support",
     "urne.backoffice",
     "urne.demo",

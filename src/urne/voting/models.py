@@ -1,0 +1,147 @@
+"""The vote on the voting server: each scrutin's Belenios election, its public credentials, the
+ballot box (ballots and émargement) and the public board that grows with it.
+
+What the voting server holds and what it never holds (ARCHITECTURE.md, decision 10):
+
+- `ScrutinElection`: the scrutin's Belenios election. Its uuid is drawn first (the credential
+  authority needs it to derive the public credentials); the trustees' public keys come from a
+  command (the key ceremony is the bureau's, offline); the election text is made and the setup
+  is *sealed* before the vote opens: from then on the election, its trustees and its credential
+  list never change. No decryption key is ever stored.
+- `PublicCredential`: g^s for one elector in one scrutin, put here by the credential authority.
+  Never the private identifier.
+- `Ballot` and `Emargement`: written together in one transaction (`urne.voting.ballot_box`); the
+  constraints below make a second ballot for an elector, or for a credential, impossible even
+  under concurrent submissions.
+
+The public board (`UUID.bel`) is not stored as a file: it is the sealed setup's bytes
+(`ScrutinElection.setup_archive`) followed, in `Ballot.height` order, by each ballot's data and
+event entries, which are rebuilt exactly from the stored texts (every tar entry carries the
+archive's one timestamp). The chain's head (last event hash and height) is kept on the
+`ScrutinElection` row, which a ballot locks while it is appended.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from urne.campaign.models import Elector, Scrutin
+
+
+class ScrutinElection(models.Model):
+    """One scrutin's Belenios 2.0 election and the head of its public board."""
+
+    scrutin = models.OneToOneField(Scrutin, on_delete=models.CASCADE, related_name="election")
+    uuid = models.CharField(_("uuid"), max_length=22, unique=True)
+    trustees = models.TextField(
+        _("autorités de déchiffrement (trustees.json)"),
+        blank=True,
+        help_text=_("Clés publiques des membres du bureau de vote, faites hors ligne."),
+    )
+    election = models.TextField(_("élection (election.json)"), blank=True)
+    """The exact text of election.json once sealed (its fingerprint is every ballot's)."""
+    fingerprint = models.CharField(_("empreinte de l'élection"), max_length=64, blank=True)
+    sealed_at = models.DateTimeField(_("scellée le"), null=True, blank=True)
+    setup_archive = models.BinaryField(editable=False, default=b"")
+    """Header, election, trustees, public credentials, setup data and the Setup event: the
+    beginning of the board, written once when sealed."""
+    archive_timestamp = models.BigIntegerField(null=True, editable=False)
+    last_event = models.CharField(max_length=64, blank=True, editable=False)
+    height = models.BigIntegerField(default=-1, editable=False)
+    ballot_count = models.PositiveIntegerField(_("bulletins reçus"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("élection d'un scrutin")
+        verbose_name_plural = _("élections des scrutins")
+
+    def __str__(self) -> str:
+        return f"{self.scrutin} ({self.uuid})"
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.sealed_at is not None
+
+
+class PublicCredential(models.Model):
+    """One elector's public credential g^s in one scrutin (from the credential authority)."""
+
+    election = models.ForeignKey(
+        ScrutinElection, on_delete=models.CASCADE, related_name="credentials"
+    )
+    elector = models.ForeignKey(
+        Elector, on_delete=models.PROTECT, related_name="public_credentials"
+    )
+    credential = models.TextField(_("certificat public"))
+    """g^secret(identifier, uuid), in base 10, as the election's credential list writes it."""
+
+    class Meta:
+        verbose_name = _("certificat public")
+        verbose_name_plural = _("certificats publics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "elector"], name="public_credential_one_per_elector"
+            ),
+            models.UniqueConstraint(
+                fields=["election", "credential"], name="public_credential_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elector} — {self.election.scrutin}"
+
+
+class Ballot(models.Model):
+    """An accepted ballot, as the board shows it: its text, tracker and place in the chain."""
+
+    election = models.ForeignKey(ScrutinElection, on_delete=models.PROTECT, related_name="ballots")
+    credential = models.TextField(_("certificat public"))
+    text = models.TextField(_("bulletin chiffré"))
+    tracker = models.CharField(_("empreinte du bulletin"), max_length=64)
+    """The smart ballot tracker: H_JSON of the text (Base64, 43 characters)."""
+    height = models.BigIntegerField(_("rang dans l'urne"))
+    event = models.CharField(max_length=64)
+    """The hash of this ballot's Ballot event: the chain's head after it."""
+    submission = models.CharField(max_length=64, blank=True)
+    """The client's key for this submission: a retry with the same key and text gets the same
+    receipt; anything else is a second ballot, refused."""
+
+    class Meta:
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
+        ordering = ["election", "height"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "credential"], name="ballot_one_per_credential"
+            ),
+            models.UniqueConstraint(fields=["election", "height"], name="ballot_height_unique"),
+            models.UniqueConstraint(fields=["election", "tracker"], name="ballot_tracker_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracker
+
+
+class Emargement(models.Model):
+    """The émargement: this elector voted in this scrutin, at this time (one row, ever)."""
+
+    election = models.ForeignKey(
+        ScrutinElection, on_delete=models.PROTECT, related_name="emargements"
+    )
+    elector = models.ForeignKey(Elector, on_delete=models.PROTECT, related_name="emargements")
+    ballot = models.OneToOneField(Ballot, on_delete=models.PROTECT, related_name="emargement")
+    voted_at = models.DateTimeField(_("a voté le"))
+
+    class Meta:
+        verbose_name = _("émargement")
+        verbose_name_plural = _("émargements")
+        ordering = ["election", "voted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "elector"], name="emargement_one_per_elector"
+            ),
+        ]
+        indexes = [models.Index(fields=["election", "voted_at"], name="emargement_time")]
+
+    def __str__(self) -> str:
+        return f"{self.elector} — {self.election.scrutin}"

@@ -1,0 +1,292 @@
+"""Scrutins become Belenios elections: uuid, trustees, credentials, then the sealed setup.
+
+The order, each step a `do_*` that views, admin, commands and tasks call:
+
+1. `do_prepare_elections(campaign)`: each scrutin gets its `ScrutinElection` and a fresh uuid.
+   The credential authority needs the uuids to derive each scrutin's public credentials.
+2. `do_set_trustees(scrutin, text)`: the trustees' public keys (``trustees.json``, made offline by
+   the bureau's members with `urne` or belenios-tool): every proof is checked; no private key
+   ever reaches the server.
+3. The credential authority (`urne.authority`) stores one `PublicCredential` per elector on the
+   roll.
+4. `do_seal_election(election)`: the election text (one question: the scrutin's lists in official
+   order, blank allowed, exactly one choice), the public credential list and the Setup event,
+   written once as the beginning of the public board. `check_sealable` says what is missing.
+
+Once sealed, nothing of the setup changes (`check_setup_editable`); the ballot box accepts ballots
+only for a sealed election, while the campaign's vote is open (`Campaign.vote_open`).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from urne import clock
+from urne.campaign.models import Campaign, RollEntry, Scrutin
+from urne.candidacies.models import CandidateList
+from urne.crypto.archive import Chain, ChainState, EventType, scan
+from urne.crypto.election import Election, Question, make_election, make_uuid, read_election_once
+from urne.crypto.errors import CryptoError
+from urne.crypto.group import BELENIOS_2048, Group
+from urne.crypto.jsonio import dumps, loads
+from urne.crypto.trustees import (
+    Trustee,
+    election_public_key,
+    read_trustees,
+    trustees_to_json,
+    verify_trustees,
+)
+from urne.voting.models import PublicCredential, ScrutinElection
+from urne.web.errors import VisitorError
+
+GROUP: Group = BELENIOS_2048
+"""Every scrutin's group (ARCHITECTURE.md, decision 4)."""
+
+QUESTION = gettext_lazy("Pour quelle liste votez-vous ?")
+
+
+class SetupRefused(VisitorError):
+    """A setup step that cannot be done now; the message says why, in the user's language."""
+
+
+def _election_of(scrutin: Scrutin) -> ScrutinElection:
+    try:
+        return ScrutinElection.objects.get(scrutin=scrutin)
+    except ScrutinElection.DoesNotExist:
+        raise SetupRefused(
+            _("Le scrutin « %(scrutin)s » n'a pas encore d'élection : préparez-la d'abord.")
+            % {"scrutin": scrutin.code}
+        ) from None
+
+
+def check_setup_editable(election: ScrutinElection) -> None:
+    """The setup may change only until it is sealed, and never once the vote has opened."""
+    if election.is_sealed:
+        raise SetupRefused(
+            _("L'élection du scrutin « %(scrutin)s » est scellée : elle ne change plus.")
+            % {"scrutin": election.scrutin.code}
+        )
+    campaign = election.scrutin.campaign
+    if campaign.vote_open() or campaign.vote_closed():
+        raise SetupRefused(
+            _("Le vote est ouvert ou clos : l'élection du scrutin « %(scrutin)s » ne change plus.")
+            % {"scrutin": election.scrutin.code}
+        )
+
+
+def do_prepare_elections(campaign: Campaign) -> list[ScrutinElection]:
+    """Give each scrutin of `campaign` its election and uuid (those that have one keep it)."""
+    made = []
+    with transaction.atomic():
+        for scrutin in campaign.scrutins.filter(election__isnull=True).order_by("code"):
+            made.append(ScrutinElection.objects.create(scrutin=scrutin, uuid=make_uuid()))
+    return made
+
+
+def read_checked_trustees(text: str) -> tuple[Trustee, ...]:
+    """The trustees of ``trustees.json`` `text`, every proof checked; raises `SetupRefused`."""
+    try:
+        trustees = read_trustees(GROUP, loads(text))
+        verify_trustees(GROUP, trustees)
+    except CryptoError as error:
+        raise SetupRefused(
+            _("Le fichier des autorités de déchiffrement est refusé : %(error)s") % {"error": error}
+        ) from None
+    return trustees
+
+
+def do_set_trustees(scrutin: Scrutin, text: str) -> ScrutinElection:
+    """Record the trustees' public keys for `scrutin` (replacing earlier ones until sealed)."""
+    trustees = read_checked_trustees(text)
+    with transaction.atomic():
+        election = ScrutinElection.objects.select_for_update().get(pk=_election_of(scrutin).pk)
+        check_setup_editable(election)
+        election.trustees = dumps(trustees_to_json(trustees))
+        election.save(update_fields=["trustees"])
+    return election
+
+
+def election_lists(scrutin: Scrutin) -> list[CandidateList]:
+    """The scrutin's lists in official order: the answers of its election, in that order."""
+    return list(CandidateList.objects.filter(scrutin=scrutin).order_by("position"))
+
+
+def make_scrutin_election(election: ScrutinElection) -> Election:
+    """The Belenios election of a scrutin, from its uuid, trustees and lists (not stored)."""
+    scrutin = election.scrutin
+    trustees = read_checked_trustees(election.trustees)
+    lists = election_lists(scrutin)
+    question = Question(
+        question=str(QUESTION),
+        answers=tuple(candidate_list.title for candidate_list in lists),
+        min=1,
+        max=1,
+        blank=True,
+    )
+    return make_election(
+        uuid=election.uuid,
+        name=scrutin.name,
+        description=f"{scrutin.campaign.name} — {scrutin.get_kind_display()} ({scrutin.code})",
+        group=GROUP,
+        public_key=election_public_key(GROUP, trustees),
+        questions=[question],
+        administrator=scrutin.campaign.organizer,
+    )
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What a scrutin's election still lacks before it can be sealed (empty: ready)."""
+
+    missing: tuple[str, ...]
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+
+def sealing_readiness(election: ScrutinElection) -> Readiness:
+    """Trustees set, at least one list, one public credential per elector on the roll, none
+    for anyone else."""
+    missing = []
+    scrutin = election.scrutin
+    if not election.trustees:
+        missing.append(_("les clés publiques des autorités de déchiffrement"))
+    if not CandidateList.objects.filter(scrutin=scrutin).exists():
+        missing.append(_("au moins une liste de candidats"))
+    on_roll = RollEntry.objects.filter(scrutin=scrutin).values("elector")
+    without = on_roll.exclude(
+        elector__in=PublicCredential.objects.filter(election=election).values("elector")
+    ).count()
+    if without:
+        missing.append(
+            _("les certificats publics de %(count)d électeur(s) inscrit(s)") % {"count": without}
+        )
+    strangers = (
+        PublicCredential.objects.filter(election=election).exclude(elector__in=on_roll).count()
+    )
+    if strangers:
+        missing.append(
+            _("le retrait de %(count)d certificat(s) d'électeurs qui ne sont plus inscrits")
+            % {"count": strangers}
+        )
+    if not on_roll.exists():
+        missing.append(_("au moins un électeur inscrit"))
+    return Readiness(tuple(missing))
+
+
+def check_sealable(election: ScrutinElection) -> None:
+    check_setup_editable(election)
+    readiness = sealing_readiness(election)
+    if not readiness.ready:
+        raise SetupRefused(
+            _(
+                "L'élection du scrutin « %(scrutin)s » ne peut pas être scellée ; "
+                "il manque : %(missing)s."
+            )
+            % {"scrutin": election.scrutin.code, "missing": " ; ".join(readiness.missing)}
+        )
+
+
+def credential_list_text(election: ScrutinElection) -> str:
+    """The ``public_credentials`` file: every credential, in the order they were stored."""
+    values = (
+        PublicCredential.objects.filter(election=election)
+        .order_by("pk")
+        .values_list("credential", flat=True)
+    )
+    return dumps(list(values.iterator(chunk_size=10_000)))
+
+
+def do_seal_election(scrutin: Scrutin) -> ScrutinElection:
+    """Make the election text and write the board's beginning; nothing of it changes after."""
+    with transaction.atomic():
+        election = ScrutinElection.objects.select_for_update().get(pk=_election_of(scrutin).pk)
+        check_sealable(election)
+        made = make_scrutin_election(election)
+        timestamp = int(time.time())
+        chain = Chain.new(timestamp)
+        parts = [chain.header()]
+        payloads = {}
+        for key, content in (
+            ("election", made.text),
+            ("trustees", election.trustees),
+            ("credentials", credential_list_text(election)),
+        ):
+            payloads[key], raw = chain.data(content)
+            parts.append(raw)
+        setup_hash, raw = chain.data(dumps(payloads))
+        parts.append(raw)
+        event_hash, raw = chain.event(EventType.SETUP, setup_hash)
+        parts.append(raw)
+        election.election = made.text
+        election.fingerprint = made.fingerprint
+        election.setup_archive = b"".join(parts)
+        election.archive_timestamp = timestamp
+        election.last_event = event_hash
+        election.height = chain.state.height
+        election.sealed_at = clock.now()
+        election.save()
+    return election
+
+
+def sealed_election(election: ScrutinElection) -> Election:
+    """The crypto core's `Election` of a sealed scrutin election (read once per process)."""
+    if not election.is_sealed:
+        raise SetupRefused(_("Ce scrutin n'est pas encore prêt pour le vote."))
+    return read_election_once(election.election)
+
+
+def board_chain(election: ScrutinElection) -> Chain:
+    """The board's hash chain where it stands now (after the Setup event or the last ballot):
+    the ballot box appends to it while holding the election's row lock."""
+    if not election.is_sealed or election.archive_timestamp is None:
+        raise SetupRefused(_("Ce scrutin n'est pas encore prêt pour le vote."))
+    last_type = EventType.BALLOT if election.ballot_count else EventType.SETUP
+    return Chain(
+        ChainState(election.archive_timestamp, election.last_event, election.height, last_type)
+    )
+
+
+def archive_chunks(election: ScrutinElection) -> Iterator[bytes]:
+    """The public board `UUID.bel` as it stands: the sealed setup, then every accepted ballot in
+    the chain's order (each ballot's data and event entries, rebuilt from its stored text).
+
+    Read in one transaction by the caller for a consistent snapshot on PostgreSQL."""
+    if not election.is_sealed or election.archive_timestamp is None:
+        return
+    setup = bytes(election.setup_archive)
+    yield setup
+    chain = Chain(scan(io.BytesIO(setup)))
+    texts = election.ballots.order_by("height").values_list("text", flat=True)
+    for text in texts.iterator(chunk_size=500):
+        data_hash, raw_data = chain.data(text)
+        _, raw_event = chain.event(EventType.BALLOT, data_hash)
+        yield raw_data + raw_event
+
+
+__all__ = [
+    "GROUP",
+    "Readiness",
+    "SetupRefused",
+    "archive_chunks",
+    "board_chain",
+    "check_sealable",
+    "check_setup_editable",
+    "credential_list_text",
+    "do_prepare_elections",
+    "do_seal_election",
+    "do_set_trustees",
+    "election_lists",
+    "make_scrutin_election",
+    "read_checked_trustees",
+    "sealed_election",
+    "sealing_readiness",
+]
