@@ -259,13 +259,19 @@ def archive_chunks(election: ScrutinElection) -> Iterator[bytes]:
     """The public board `UUID.bel` as it stands: the sealed setup, then every accepted ballot in
     the chain's order (each ballot's data and event entries, rebuilt from its stored text).
 
-    Read in one transaction by the caller for a consistent snapshot on PostgreSQL."""
+    `election` is read before: the ballots shown are those up to its height. A ballot and the
+    chain's head are written in one transaction, so this is always a consistent prefix, even
+    while ballots keep arriving."""
     if not election.is_sealed or election.archive_timestamp is None:
         return
     setup = bytes(election.setup_archive)
     yield setup
     chain = Chain(scan(io.BytesIO(setup)))
-    texts = election.ballots.order_by("height").values_list("text", flat=True)
+    texts = (
+        election.ballots.filter(height__lte=election.height)
+        .order_by("height")
+        .values_list("text", flat=True)
+    )
     for text in texts.iterator(chunk_size=500):
         data_hash, raw_data = chain.data(text)
         _, raw_event = chain.event(EventType.BALLOT, data_hash)
