@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "urne.accounts",
     "urne.candidacies",
     "urne.voting",
+    "urne.authority",
     "urne.support",
     "urne.backoffice",
     "urne.demo",
@@ -207,6 +208,21 @@ CELERY_TIMEZONE = TIME_ZONE
 # load without Celery.) It reads the CELERY_* settings above lazily, when first used.
 import urne.celery  # noqa: E402,F401  (for its effect: the application exists)
 
+# The credential authority (docs/credential-authority.md). Its tasks go to their own queue, which
+# only the authority's worker (`celery -A urne worker -Q authority`, on a host holding the
+# private key) consumes. The public key (Base64, or a file holding it) seals identifiers and
+# may be on every host; the private key (a file) opens them: never on the web hosts (urne.E009).
+# Without a broker (the demo, the tests) tasks run in-process, with the key set here.
+CELERY_TASK_ROUTES = {
+    "urne.authority.tasks.*": {"queue": "authority"},
+}
+URNE_AUTHORITY_PUBLIC_KEY = env("URNE_AUTHORITY_PUBLIC_KEY")
+URNE_AUTHORITY_PRIVATE_KEY = env("URNE_AUTHORITY_PRIVATE_KEY")
+# SMS: a backend class like Django's email backends (urne.authority.sms). The file backend writes
+# one file per message into URNE_SMS_FILE_PATH (demo, tests); plug a provider's own class here.
+URNE_SMS_BACKEND = env("URNE_SMS_BACKEND", "urne.authority.sms.FileBackend")
+URNE_SMS_FILE_PATH = Path(env("URNE_SMS_FILE_PATH", str(DATA_DIR / "sms")))
+
 # Captcha: the test switch lets anyone answer "PASSED". It needs debug on, which production
 # refuses, so that a forgotten URNE_PRODUCTION alone cannot leave it open on a public server. The
 # test run, which has debug off, turns it on in its own settings (tests/settings.py).
@@ -235,6 +251,9 @@ URNE_RATE_LOGIN_PER_ADDRESS = env("URNE_RATE_LOGIN_PER_ADDRESS", "5/15m")
 URNE_RATE_LOGIN_PER_IP = env("URNE_RATE_LOGIN_PER_IP", "30/15m")
 URNE_RATE_MAIL_PER_ADDRESS = env("URNE_RATE_MAIL_PER_ADDRESS", "3/1h")
 URNE_RATE_MAIL_PER_IP = env("URNE_RATE_MAIL_PER_IP", "30/1h")
+# « Recevoir mon identifiant de vote »: sendings per elector, wrong challenge answers per elector.
+URNE_RATE_IDENTIFIER_SENDINGS = env("URNE_RATE_IDENTIFIER_SENDINGS", "3/1d")
+URNE_RATE_IDENTIFIER_WRONG_ANSWERS = env("URNE_RATE_IDENTIFIER_WRONG_ANSWERS", "5/1h")
 # Security codes made or spoken for one client (form displays, new codes, audio).
 URNE_RATE_CAPTCHA_PER_IP = env("URNE_RATE_CAPTCHA_PER_IP", "100/15m")
 

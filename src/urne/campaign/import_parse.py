@@ -8,10 +8,12 @@ the rows it could read and, for the others, the problems in French, each with it
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Final
 
 from django.core.exceptions import ValidationError
@@ -29,6 +31,7 @@ from urne.campaign.models import (
     name_key,
     normalize_email,
 )
+from urne import clock
 from urne.text import first_invisible
 
 DELIMITER: Final = ";"
@@ -47,6 +50,12 @@ COLUMNS: Final = (
     "scrutins",
 )
 HEADER: Final = DELIMITER.join(COLUMNS)
+# Columns a file may add after them (docs/import-format.md). When a file leaves one out, what
+# the electors already have for it is kept.
+BIRTH_DATE: Final = "date_naissance"
+OPTIONAL_COLUMNS: Final = (BIRTH_DATE,)
+_BIRTH_DATE_FORMAT: Final = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_OLDEST_BIRTH_YEAR: Final = 1900
 _TEXT_FIELDS: Final = {
     "prenom": "first_name",
     "nom": "last_name",
@@ -140,6 +149,8 @@ class Row:
     establishment: str
     academy_id: int
     scrutin_ids: frozenset[int]
+    birth_date: date | None = None
+    """From the optional column « date_naissance » (None when empty or absent)."""
 
     @property
     def last_name_key(self) -> str:
@@ -227,10 +238,17 @@ def _header_problems(header: list[str]) -> list[str]:
     for original, name in zip(header, folded, strict=True):
         if name in seen:
             problems.append(_("colonne en double « %(column)s »") % {"column": original})
-        elif name not in COLUMNS:
+        elif name not in COLUMNS and name not in OPTIONAL_COLUMNS:
             problems.append(
-                _("colonne inconnue « %(column)s » (colonnes attendues : %(expected)s)")
-                % {"column": original, "expected": HEADER}
+                _(
+                    "colonne inconnue « %(column)s » (colonnes attendues : %(expected)s ; "
+                    "facultative : %(optional)s)"
+                )
+                % {
+                    "column": original,
+                    "expected": HEADER,
+                    "optional": ", ".join(OPTIONAL_COLUMNS),
+                }
             )
         seen.add(name)
     return problems
@@ -243,6 +261,9 @@ class Parser:
         self.index = {fold(name): i for i, name in enumerate(header)}
         self.width = len(header)
         self.catalogue = catalogue
+        self.has_birth_dates = BIRTH_DATE in self.index
+        """Whether the file gives birth dates: without the column, the stored ones are kept."""
+        self._columns = (*COLUMNS, *(name for name in OPTIONAL_COLUMNS if name in self.index))
 
     def parse(self, line: int, values: list[str]) -> Row | list[str]:
         """The row, or each of its problems (at least one)."""
@@ -251,10 +272,10 @@ class Parser:
                 _("%(found)d colonnes au lieu de %(expected)d (séparateur attendu : « ; »)")
                 % {"found": len(values), "expected": self.width}
             ]
-        cell = {name: values[self.index[name]].strip() for name in COLUMNS}
+        cell = {name: values[self.index[name]].strip() for name in self._columns}
         problems: list[str] = []
 
-        for name in COLUMNS:
+        for name in self._columns:
             character = forbidden_character(cell[name])
             if character is not None:
                 problems.append(
@@ -303,6 +324,10 @@ class Parser:
                 _("code d'académie inconnu « %(value)s »") % {"value": cell["academie"]}
             )
 
+        birth_date, birth_date_problem = parse_birth_date(cell.get(BIRTH_DATE, ""))
+        if birth_date_problem:
+            problems.append(birth_date_problem)
+
         scrutin_ids: set[int] = set()
         for code in (c.strip() for c in cell["scrutins"].split(SCRUTIN_SEPARATOR)):
             if not code:
@@ -342,4 +367,25 @@ class Parser:
             establishment=cell["etablissement"],
             academy_id=academy.pk,
             scrutin_ids=frozenset(scrutin_ids),
+            birth_date=birth_date,
         )
+
+
+def parse_birth_date(text: str) -> tuple[date | None, str]:
+    """A date of birth written JJ/MM/AAAA (empty: none), or the problem in French."""
+    if not text:
+        return None, ""
+    match = _BIRTH_DATE_FORMAT.match(text)
+    problem = _("date de naissance « %(value)s » invalide (attendu : JJ/MM/AAAA)") % {
+        "value": text
+    }
+    if match is None:
+        return None, problem
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        born = date(year, month, day)
+    except ValueError:
+        return None, problem
+    if year < _OLDEST_BIRTH_YEAR or born >= clock.now().date():
+        return None, _("date de naissance « %(value)s » impossible") % {"value": text}
+    return born, ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Final
 
 from django.db import connection, models
@@ -30,6 +31,14 @@ UPDATED_FIELDS: Final = (
     "last_name_key",
     "first_name_key",
 )
+# Changed only by a file that has the optional column « date_naissance »: a file without it
+# keeps the dates already known.
+BIRTH_DATE_FIELD: Final = "birth_date"
+
+
+def updated_fields(with_birth_date: bool) -> tuple[str, ...]:
+    """The fields a file changes: UPDATED_FIELDS, and the birth date when it gives one."""
+    return (*UPDATED_FIELDS, BIRTH_DATE_FIELD) if with_birth_date else UPDATED_FIELDS
 
 
 @dataclass(frozen=True)
@@ -103,7 +112,7 @@ def _column(name: str) -> str:
     return model_field.column
 
 
-_IMPORTED: Final = ("campaign_id", "email", *UPDATED_FIELDS)
+_IMPORTED: Final = ("campaign_id", "email", *UPDATED_FIELDS, BIRTH_DATE_FIELD)
 _ELECTOR_FIELDS: Final = [f for f in Elector._meta.concrete_fields if not f.primary_key]
 # The file gives plain text and keys, ready for the database; every other column takes its
 # default. When those defaults are constants (today: invitation_sent_at, empty), rows are
@@ -118,15 +127,26 @@ _ELECTOR_DEFAULTS_ARE_CONSTANT: Final = all(
 )
 
 
-def _insert_electors(campaign: Campaign, created: list[tuple[str, tuple[str | int, ...]]]) -> None:
-    """Add new electors, (email, values of UPDATED_FIELDS) each."""
+Values = tuple[str | int | date | None, ...]
+
+
+def _for_database(fields: Sequence[str], values: Values) -> Values:
+    """The values as the driver takes them (a date as the database backend writes it)."""
+    return tuple(
+        connection.ops.adapt_datefield_value(value) if isinstance(value, date) else value
+        for value in values
+    )
+
+
+def _insert_electors(
+    campaign: Campaign, created: list[tuple[str, Values]], fields: Sequence[str]
+) -> None:
+    """Add new electors, (email, values of `fields`) each."""
     if not _ELECTOR_DEFAULTS_ARE_CONSTANT:
         _insert(
             Elector,
             [
-                Elector(
-                    campaign=campaign, email=email, **dict(zip(UPDATED_FIELDS, values, strict=True))
-                )
+                Elector(campaign=campaign, email=email, **dict(zip(fields, values, strict=True)))
                 for email, values in created
             ],
         )
@@ -134,14 +154,14 @@ def _insert_electors(campaign: Campaign, created: list[tuple[str, tuple[str | in
     defaults = {
         f.attname: f.get_db_prep_save(f.get_default(), connection)
         for f in _ELECTOR_FIELDS
-        if f.attname not in _IMPORTED
+        if f.attname not in ("campaign_id", "email", *fields)
     }
     rows = []
     for email, values in created:
         given = {
             "campaign_id": campaign.pk,
             "email": email,
-            **dict(zip(UPDATED_FIELDS, values, strict=True)),
+            **dict(zip(fields, _for_database(fields, values), strict=True)),
         }
         rows.append(
             tuple(
@@ -152,12 +172,12 @@ def _insert_electors(campaign: Campaign, created: list[tuple[str, tuple[str | in
     _executemany(Elector, [f.column for f in _ELECTOR_FIELDS], rows)
 
 
-def _update_electors(changes: list[tuple[int, tuple[str | int, ...]]]) -> None:
-    """UPDATE the changed electors, (id, new values of UPDATED_FIELDS) each, in one statement
+def _update_electors(changes: list[tuple[int, Values]], fields: Sequence[str]) -> None:
+    """UPDATE the changed electors, (id, new values of `fields`) each, in one statement
     run for all of them (Django's bulk_update is two orders of magnitude slower here)."""
     if not changes:
         return
-    columns = [_column(name) for name in UPDATED_FIELDS]
+    columns = [_column(name) for name in fields]
     quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names only, as in _insert
         quote(Elector._meta.db_table),
@@ -165,28 +185,32 @@ def _update_electors(changes: list[tuple[int, tuple[str | int, ...]]]) -> None:
         quote(Elector._meta.pk.column),
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(*values, pk) for pk, values in changes])
+        cursor.executemany(
+            sql, [(*_for_database(fields, values), pk) for pk, values in changes]
+        )
 
 
-def write_batch(campaign: Campaign, rows: list[Row]) -> BatchCounts:
-    """Create or update the batch's electors and set their rolls: a few statements per batch."""
+def write_batch(campaign: Campaign, rows: list[Row], with_birth_date: bool = False) -> BatchCounts:
+    """Create or update the batch's electors and set their rolls: a few statements per batch.
+    `with_birth_date`: the file has the « date_naissance » column (else stored dates stay)."""
+    fields = updated_fields(with_birth_date)
     existing = {
         email: (pk, tuple(values))
         for pk, email, *values in Elector.objects.filter(
             campaign=campaign, email__in=[row.email for row in rows]
-        ).values_list("id", "email", *UPDATED_FIELDS)
+        ).values_list("id", "email", *fields)
     }
-    created: list[tuple[str, tuple[str | int, ...]]] = []
-    changed: list[tuple[int, tuple[str | int, ...]]] = []
+    created: list[tuple[str, Values]] = []
+    changed: list[tuple[int, Values]] = []
     for row in rows:
-        values = tuple(getattr(row, name) for name in UPDATED_FIELDS)
+        values = tuple(getattr(row, name) for name in fields)
         found = existing.get(row.email)
         if found is None:
             created.append((row.email, values))
         elif found[1] != values:
             changed.append((found[0], values))
-    _insert_electors(campaign, created)
-    _update_electors(changed)
+    _insert_electors(campaign, created, fields)
+    _update_electors(changed, fields)
 
     ids = {email: pk for email, (pk, _) in existing.items()}
     if created:

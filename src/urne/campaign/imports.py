@@ -245,7 +245,7 @@ def _run(
             continue  # the import is lost already: only look for the other bad lines
         batch.append(row)
         if len(batch) >= BATCH_SIZE:
-            report.count(write_batch(campaign, batch))
+            report.count(write_batch(campaign, batch, parser.has_birth_dates))
             batch = []
     if batch and not report.error_count:
-        report.count(write_batch(campaign, batch))
+        report.count(write_batch(campaign, batch, parser.has_birth_dates))

@@ -215,6 +215,15 @@ class Campaign(models.Model):
     )
     vote_opens_at = models.DateTimeField(_("ouverture du vote"))
     vote_closes_at = models.DateTimeField(_("clôture du vote"))
+    identifier_challenge = models.BooleanField(
+        _("demander la date de naissance"),
+        default=False,
+        help_text=_(
+            "Pour recevoir son identifiant de vote par courriel personnel ou SMS, l'électeur "
+            "doit donner sa date de naissance, telle que la liste électorale la connaît "
+            "(colonne « date_naissance » de l'import)."
+        ),
+    )
 
     objects = CampaignQuerySet.as_manager()
 
@@ -325,6 +334,12 @@ class Elector(models.Model):
     grade = models.CharField(_("grade"), max_length=150, blank=True)
     establishment = models.CharField(_("établissement d'affectation"), max_length=200)
     academy = models.ForeignKey(Academy, on_delete=models.PROTECT, related_name="electors")
+    birth_date = models.DateField(
+        _("date de naissance"),
+        null=True,
+        blank=True,
+        help_text=_("Réponse attendue avant l'envoi de l'identifiant de vote, si demandée."),
+    )
     invitation_sent_at = models.DateTimeField(_("invitation envoyée le"), null=True, blank=True)
     # Twice the names' length: a ligature becomes two letters.
     last_name_key = models.CharField(max_length=200, editable=False, default="")
