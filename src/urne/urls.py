@@ -12,6 +12,9 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:login", permanent=False), name="home"),
     path("compte/", include("urne.accounts.urls")),
     path("espace/", include("urne.campaign.urls")),
+    # --- credential authority (issue 7): « Recevoir mon identifiant de vote » ---
+    path("espace/", include("urne.authority.urls")),
+    # --- end credential authority ---
     path("aide/courriels/", include("urne.demo.urls")),
     path("aide/", include("urne.support.urls")),
     path("captcha/", include("urne.accounts.captcha_urls")),
