@@ -1,6 +1,6 @@
 """Production fails closed: what a real deployment needs is checked before anything is served.
 
-`urne check --deploy` reports every missing piece (urne.E001 to urne.E008, docs/configuration.md);
+`urne check --deploy` reports every missing piece (urne.E001 to urne.E009, docs/configuration.md);
 in production mode the same errors stop every command and the web server at start.
 """
 
@@ -187,3 +187,21 @@ def test_the_web_server_starts_a_complete_production() -> None:
     result = _run(["-c", "import urne.wsgi"])
 
     assert result.returncode == 0, result.stderr
+
+
+def test_the_web_server_refuses_to_start_with_the_authoritys_private_key() -> None:
+    """Only the authority's worker and commands hold it (docs/credential-authority.md)."""
+    result = _run(["-c", "import urne.wsgi"], URNE_AUTHORITY_PRIVATE_KEY="/srv/autorite.key")
+
+    assert result.returncode != 0
+    assert "urne.E009" in result.stderr
+    assert "URNE_AUTHORITY_PRIVATE_KEY" in result.stderr
+
+
+def test_the_authoritys_worker_and_commands_may_hold_its_private_key() -> None:
+    result = _run(
+        ["-m", "urne", "check", "--deploy", "--fail-level", "WARNING"],
+        URNE_AUTHORITY_PRIVATE_KEY="/srv/autorite.key",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr

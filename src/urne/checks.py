@@ -11,6 +11,10 @@ Two registrations share one list of problems:
 - `urne check --deploy` reports them whatever the mode, and also that the mode itself is off:
   production mode forgotten is how a test switch ends up on a public server.
 
+A third list applies to the web process only (urne.wsgi marks itself with `mark_web_process`):
+the credential authority's private key must not be there (urne.E009): the web hosts seal
+identifiers with its public key and never open one (docs/credential-authority.md).
+
 The ids are documented in docs/configuration.md.
 """
 
@@ -27,6 +31,32 @@ REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 # Celery brokers that several machines can share: Redis and RabbitMQ (AMQP). `memory://` and
 # `filesystem://` also exist but stay inside one process or one machine.
 SHARED_BROKERS = {"redis", "rediss", "redis+socket", "sentinel", "amqp", "amqps", "pyamqp"}
+
+
+_web_process = False
+
+
+def mark_web_process() -> None:
+    """Called by urne.wsgi before its checks: this process serves the web."""
+    global _web_process  # noqa: PLW0603 - one flag per process, set once at start
+    _web_process = True
+
+
+def web_process_problems() -> list[CheckMessage]:
+    """What the web process must not hold: the credential authority's private key."""
+    if _web_process and settings.URNE_AUTHORITY_PRIVATE_KEY:
+        return [
+            Error(
+                "The web process holds the credential authority's private key: whoever takes "
+                "a web host could open every voting identifier.",
+                hint=(
+                    "Remove URNE_AUTHORITY_PRIVATE_KEY from the web hosts; only the authority's "
+                    "worker (celery -A urne worker -Q authority) and its commands have it."
+                ),
+                id="urne.E009",
+            )
+        ]
+    return []
 
 
 def production_problems() -> list[CheckMessage]:
@@ -98,7 +128,7 @@ def production_problems() -> list[CheckMessage]:
 @register(Tags.security)
 def check_production(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """In production mode, every command (and the web server, urne.wsgi) refuses to start."""
-    return production_problems() if settings.PRODUCTION else []
+    return [*production_problems(), *web_process_problems()] if settings.PRODUCTION else []
 
 
 @register(Tags.security, deploy=True)
