@@ -39,7 +39,7 @@ def main() -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from import_electors import ACADEMIES, write_file  # type: ignore[import-not-found]
+    from import_electors import ACADEMIES, write_file
     from urne.authority.generation import do_generate_identifiers
     from urne.authority.keys import read_public_key, write_key_pair
     from urne.campaign.imports import do_import_electors
@@ -72,7 +72,10 @@ def main() -> int:
             assistance_email=f"elections@ac-{code}.fr",
             assistance_phone="01 99 00 00 00",
         )
-        for prefix, kind in (("csa-academique", "CSA"), ("capa-certifies", "CAP")):
+        for prefix, kind in (
+            ("csa-academique", Scrutin.Kind.CSA),
+            ("capa-certifies", Scrutin.Kind.CAP),
+        ):
             Scrutin.objects.create(
                 campaign=campaign,
                 code=f"{prefix}-{code}",

@@ -38,7 +38,7 @@ _web_process = False
 
 def mark_web_process() -> None:
     """Called by urne.wsgi before its checks: this process serves the web."""
-    global _web_process  # noqa: PLW0603 - one flag per process, set once at start
+    global _web_process
     _web_process = True
 
 

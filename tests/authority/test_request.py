@@ -34,7 +34,9 @@ def sms_folder(settings: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def bob(client: Client, voter_bob: User, authority_keys: AuthorityKeys, campaign: Campaign) -> Client:
+def bob(
+    client: Client, voter_bob: User, authority_keys: AuthorityKeys, campaign: Campaign
+) -> Client:
     do_generate_identifiers(campaign, authority_keys.public)
     client.force_login(voter_bob)
     return client
@@ -59,9 +61,7 @@ def ask(client: Client, **data: str) -> Any:
     return client.post(URL, {"channel": "email", **data}, follow=True)
 
 
-def test_before_the_distribution_date_the_page_says_from_when(
-    bob: Client, travel: Any
-) -> None:
+def test_before_the_distribution_date_the_page_says_from_when(bob: Client, travel: Any) -> None:
     travel(paris(2014, 11, 5, 9))
     response = bob.get(URL)
     assert "à partir du 12 novembre 2014" in response.content.decode()
@@ -149,7 +149,9 @@ def challenge(campaign: Campaign, elector_bob: Elector) -> None:
 
 @pytest.mark.usefixtures("challenge")
 def test_with_the_challenge_the_right_birth_date_is_needed(bob: Client) -> None:
-    wrong = bob.post(URL, {"channel": "email", "email": "bob@gmail.com", "birth_date": "08/03/1978"})
+    wrong = bob.post(
+        URL, {"channel": "email", "email": "bob@gmail.com", "birth_date": "08/03/1978"}
+    )
     assert wrong.status_code == 400
     assert "ne correspond pas" in wrong.content.decode()
     assert not mail.outbox
@@ -174,7 +176,9 @@ def test_five_wrong_answers_lock_the_request(bob: Client) -> None:
 
 @pytest.mark.usefixtures("challenge")
 def test_a_malformed_birth_date_is_refused_clearly(bob: Client) -> None:
-    response = bob.post(URL, {"channel": "email", "email": "bob@gmail.com", "birth_date": "1978-03-07"})
+    response = bob.post(
+        URL, {"channel": "email", "email": "bob@gmail.com", "birth_date": "1978-03-07"}
+    )
     assert response.status_code == 400
     assert "JJ/MM/AAAA" in response.content.decode()
 

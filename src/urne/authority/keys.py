@@ -56,7 +56,11 @@ def seal(
 
 
 def open_sealed(
-    private_key: X25519PrivateKey, sealed: bytes, purpose: str, campaign_id: int, owner_id: int
+    private_key: X25519PrivateKey,
+    sealed: bytes | memoryview,
+    purpose: str,
+    campaign_id: int,
+    owner_id: int,
 ) -> str:
     """The text `seal` sealed for this (`purpose`, campaign, owner); raises `SealBroken`."""
     try:

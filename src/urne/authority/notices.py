@@ -22,10 +22,11 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from urne.authority.generation import open_identifier
 from urne.authority.models import SealedIdentifier
@@ -148,11 +149,11 @@ def render_notices(campaign: Campaign, establishment: str, notices: list[Notice]
         alignment=1,
         borderWidth=1,
         borderPadding=8,
-        borderColor="#000000",
+        borderColor=colors.black,
     )
     body = styles["BodyText"]
     site = settings.SITE_URL
-    story: list[object] = []
+    story: list[Flowable] = []
     for number, notice in enumerate(notices):
         if number:
             story.append(PageBreak())
@@ -181,10 +182,7 @@ def render_notices(campaign: Campaign, establishment: str, notices: list[Notice]
             Paragraph(_("Comment voter"), styles["Heading3"]),
             Paragraph(
                 escape(
-                    _(
-                        "1. Du %(opens)s au %(closes)s (heure de Paris), rendez-vous sur "
-                        "%(site)s."
-                    )
+                    _("1. Du %(opens)s au %(closes)s (heure de Paris), rendez-vous sur %(site)s.")
                     % {
                         "opens": dates.day_month_year_hour(campaign.vote_opens_at),
                         "closes": dates.day_month_year_hour(campaign.vote_closes_at),
@@ -222,13 +220,9 @@ def render_notices(campaign: Campaign, establishment: str, notices: list[Notice]
                 body,
             ),
             Spacer(1, 12 * mm),
-            Paragraph(
-                escape(_("Remis en main propre le : ____ / ____ / ________")), body
-            ),
+            Paragraph(escape(_("Remis en main propre le : ____ / ____ / ________")), body),
             Spacer(1, 6 * mm),
-            Paragraph(
-                escape(_("Signature de l'électeur : ______________________________")), body
-            ),
+            Paragraph(escape(_("Signature de l'électeur : ______________________________")), body),
         ]
     pdf.build(story)
     return buffer.getvalue()

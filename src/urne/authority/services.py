@@ -132,7 +132,9 @@ def check_identifier_ready(elector: Elector) -> SealedIdentifier:
         ) from None
 
 
-def check_destination(elector: Elector, account_email: str, channel: str, given: str) -> Destination:
+def check_destination(
+    elector: Elector, account_email: str, channel: str, given: str
+) -> Destination:
     """The personal address or mobile number the elector typed, checked (see the module)."""
     if channel == IdentifierDelivery.Channel.SMS:
         number = normalize_mobile(given)
@@ -318,8 +320,7 @@ def do_deliver_identifier(delivery_id: int) -> str:
         )
     except (AuthorityKeyMissing, SealBroken, SealedIdentifier.DoesNotExist) as error:
         logger.error(
-            "identifier delivery %s not sent: this process cannot open the authority's seals "
-            "(%s)",
+            "identifier delivery %s not sent: this process cannot open the authority's seals (%s)",
             delivery_id,
             error,
         )
@@ -329,7 +330,7 @@ def do_deliver_identifier(delivery_id: int) -> str:
             send_sms(address, identifier_sms(elector, identifier))
         else:
             identifier_email(elector, address, identifier).send()
-    except Exception as error:  # noqa: BLE001 - any sender failure: recorded, never re-raised
+    except Exception as error:
         logger.error(
             "identifier delivery %s not sent: the %s sender failed (%s)",
             delivery_id,

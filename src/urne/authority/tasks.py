@@ -7,18 +7,22 @@ from __future__ import annotations
 from celery import shared_task
 
 from urne.authority.generation import do_generate_identifiers
-from urne.authority.keys import configured_private_key, configured_public_key, private_key_configured
+from urne.authority.keys import (
+    configured_private_key,
+    configured_public_key,
+    private_key_configured,
+)
 from urne.authority.services import do_deliver_identifier
 from urne.campaign.models import Campaign
 
 
-@shared_task(name="urne.authority.tasks.deliver_identifier")
+@shared_task(name="urne.authority.tasks.deliver_identifier")  # type: ignore[untyped-decorator]
 def deliver_identifier(delivery_id: int) -> str:
     """Open the identifier and send it to the destination the elector gave."""
     return do_deliver_identifier(delivery_id)
 
 
-@shared_task(name="urne.authority.tasks.generate_identifiers")
+@shared_task(name="urne.authority.tasks.generate_identifiers")  # type: ignore[untyped-decorator]
 def generate_identifiers(campaign_id: int) -> str:
     """`urne authority_generate` as a task: the report's text."""
     campaign = Campaign.objects.get(pk=campaign_id)

@@ -47,7 +47,7 @@ def request_identifier(request: HttpRequest, elector: Elector) -> HttpResponse:
                 delivery = services.do_request_identifier(
                     request,
                     elector,
-                    request.user.email,  # type: ignore[union-attr] - logged in (elector_view)
+                    str(getattr(request.user, "email", "")),  # logged in: elector_view
                     form.cleaned_data["channel"],
                     form.destination(),
                     form.cleaned_data.get("birth_date"),

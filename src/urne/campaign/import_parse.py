@@ -22,6 +22,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from urne import clock
 from urne.campaign.models import (
     Academy,
     Campaign,
@@ -31,7 +32,6 @@ from urne.campaign.models import (
     name_key,
     normalize_email,
 )
-from urne import clock
 from urne.text import first_invisible
 
 DELIMITER: Final = ";"
@@ -376,9 +376,7 @@ def parse_birth_date(text: str) -> tuple[date | None, str]:
     if not text:
         return None, ""
     match = _BIRTH_DATE_FORMAT.match(text)
-    problem = _("date de naissance « %(value)s » invalide (attendu : JJ/MM/AAAA)") % {
-        "value": text
-    }
+    problem = _("date de naissance « %(value)s » invalide (attendu : JJ/MM/AAAA)") % {"value": text}
     if match is None:
         return None, problem
     day, month, year = (int(part) for part in match.groups())

@@ -185,9 +185,7 @@ def _update_electors(changes: list[tuple[int, Values]], fields: Sequence[str]) -
         quote(Elector._meta.pk.column),
     )
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql, [(*_for_database(fields, values), pk) for pk, values in changes]
-        )
+        cursor.executemany(sql, [(*_for_database(fields, values), pk) for pk, values in changes])
 
 
 def write_batch(campaign: Campaign, rows: list[Row], with_birth_date: bool = False) -> BatchCounts:

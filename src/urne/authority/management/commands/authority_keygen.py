@@ -1,4 +1,7 @@
-"""`urne authority_keygen --out DIR`: the credential authority's key pair (docs/credential-authority.md)."""
+"""`urne authority_keygen --out DIR`: the credential authority's key pair.
+
+See docs/credential-authority.md.
+"""
 
 from __future__ import annotations
 
