@@ -523,7 +523,8 @@ def test_a_file_not_in_utf8_is_reported_by_line(
             HEADER + ";numen",
             [
                 "ligne 1 : colonne inconnue « numen » (colonnes attendues : "
-                "civilite;prenom;nom;email;corps;grade;etablissement;academie;scrutins)"
+                "civilite;prenom;nom;email;corps;grade;etablissement;academie;scrutins ; "
+                "facultative : date_naissance)"
             ],
         ),
         (HEADER + ";email", ["ligne 1 : colonne en double « email »"]),
