@@ -12,6 +12,9 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:login", permanent=False), name="home"),
     path("compte/", include("urne.accounts.urls")),
     path("espace/", include("urne.campaign.urls")),
+    # --- the vote (urne.voting: booth, ballot box, board) ---
+    path("", include("urne.voting.urls")),
+    # --- end of the vote ---
     path("aide/courriels/", include("urne.demo.urls")),
     path("aide/", include("urne.support.urls")),
     path("captcha/", include("urne.accounts.captcha_urls")),
