@@ -1,10 +1,4 @@
-"""The booth: where an elector votes in one scrutin, and each scrutin's vote state.
-
-`vote_state(scrutin, emargement)` is the one rule for what an elector can do in a scrutin now,
-on urne's clock: vote (« à voter »: the window is open and the election sealed), nothing yet
-(the vote opens later, or the election is not ready), nothing any more (closed), or see their
-receipt (« a voté le … », whatever the hour). "Mes scrutins", the espace and the booth all show
-it; `vote_states(elector, scrutins)` gives it for several scrutins in two queries.
+"""The booth: where an elector votes in one scrutin.
 
 The booth view (`/espace/vote/<code>/`, `voting:booth`) shows the lists in official order and
 hands the browser what it needs to build the ballot itself (static/urne/voting/booth.js): the
@@ -13,11 +7,6 @@ identifier stay in the browser; only the encrypted ballot is sent, to the ballot
 """
 
 from __future__ import annotations
-
-import enum
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -29,59 +18,8 @@ from urne.campaign import services
 from urne.campaign.models import Elector, Scrutin
 from urne.campaign.views import elector_view
 from urne.voting.ballot_box import votes_of
-from urne.voting.models import Emargement, ScrutinElection
-
-
-class VoteStatus(enum.Enum):
-    NOT_OPEN = "not_open"
-    NOT_READY = "not_ready"
-    OPEN = "open"
-    VOTED = "voted"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class VoteState:
-    """What the elector can do in one scrutin now."""
-
-    status: VoteStatus
-    voted_at: datetime | None = None
-    tracker: str = ""
-
-    @property
-    def can_vote(self) -> bool:
-        return self.status is VoteStatus.OPEN
-
-
-def _sealed(scrutin: Scrutin) -> ScrutinElection | None:
-    try:
-        election = scrutin.election
-    except ScrutinElection.DoesNotExist:
-        return None
-    return election if election.is_sealed else None
-
-
-def vote_state(scrutin: Scrutin, emargement: Emargement | None) -> VoteState:
-    """The state of the elector's vote in `scrutin`; `emargement` is theirs, if they voted.
-
-    A vote is final: once voted, the state stays « a voté » after the close too.
-    """
-    campaign = scrutin.campaign
-    if emargement is not None:
-        return VoteState(VoteStatus.VOTED, emargement.voted_at, emargement.ballot.tracker)
-    if campaign.vote_closed():
-        return VoteState(VoteStatus.CLOSED)
-    if not campaign.vote_open():
-        return VoteState(VoteStatus.NOT_OPEN)
-    if _sealed(scrutin) is None:
-        return VoteState(VoteStatus.NOT_READY)
-    return VoteState(VoteStatus.OPEN)
-
-
-def vote_states(elector: Elector, scrutins: Iterable[Scrutin]) -> dict[int, VoteState]:
-    """`vote_state` of each scrutin (by id) for `elector`."""
-    votes = votes_of(elector)
-    return {scrutin.pk: vote_state(scrutin, votes.get(scrutin.pk)) for scrutin in scrutins}
+from urne.voting.models import ScrutinElection
+from urne.voting.vote_state import sealed_election_of, vote_state
 
 
 def receipt_path(code: str) -> str:
@@ -135,7 +73,7 @@ def booth(request: HttpRequest, elector: Elector, code: str) -> HttpResponse:
         "state": state,
         "receipt_url": receipt_path(scrutin.code),
     }
-    election = _sealed(scrutin)
+    election = sealed_election_of(scrutin)
     if state.can_vote and election is not None:
         context.update(
             {
