@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_espace_electeur import log_in
 from tests.crypto.belenios_tool import run_tool
-from tests.voting.conftest import SealScrutins, trustees_text  # noqa: F401  (fixtures)
-from tests.voting.conftest import seal_scrutins  # noqa: F401  (fixture)
+from tests.voting.conftest import (  # noqa: F401  (fixtures)
+    SealScrutins,
+    seal_scrutins,
+    trustees_text,
+)
 from urne.accounts.models import User
 from urne.campaign.models import Elector, Scrutin
 from urne.crypto.ballot import check_ballot
@@ -89,7 +91,10 @@ def test_bob_votes_in_both_scrutins_and_finds_his_trackers_on_the_boards(
 ) -> None:
     log_in(page, live_server, voter_bob)
     trackers = {}
-    for scrutin, label in ((csa_national, "Liste 2 Liste UNSA Éducation"), (capa_dijon, "Vote blanc")):
+    for scrutin, label in (
+        (csa_national, "Liste 2 Liste UNSA Éducation"),
+        (capa_dijon, "Vote blanc"),
+    ):
         go_to_identifier(page, live_server, scrutin.code, label)
         page.get_by_role("textbox", name="Identifiant de vote").fill(open_vote)
         page.get_by_role("button", name="Confirmer mon vote").click()
@@ -109,7 +114,9 @@ def test_bob_votes_in_both_scrutins_and_finds_his_trackers_on_the_boards(
         assert trackers[scrutin.code] in page.locator("main").inner_text()
         folder = tmp_path / scrutin.code
         folder.mkdir()
-        response = page.request.get(f"{live_server.url}/tableau/{election.uuid}/{election.uuid}.bel")
+        response = page.request.get(
+            f"{live_server.url}/tableau/{election.uuid}/{election.uuid}.bel"
+        )
         (folder / f"{election.uuid}.bel").write_bytes(response.body())
         assert verify_archive(folder / f"{election.uuid}.bel").ballots == 1
         run_tool("election", "verify", "--dir", str(folder))

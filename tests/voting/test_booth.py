@@ -179,7 +179,9 @@ def test_mes_scrutins_shows_a_voter_and_voted_per_scrutin(
     assert 'href="/espace/vote/csa-men/"' in page
     assert 'href="/espace/vote/capa-certifies-dijon/"' in page
 
-    record_vote(elector_bob, csa_national, identifiers.of(elector_bob), csa_national.campaign.vote_opens_at)
+    record_vote(
+        elector_bob, csa_national, identifiers.of(elector_bob), csa_national.campaign.vote_opens_at
+    )
     page = bob.get("/espace/scrutins/").content.decode()
     assert page.count("À voter") == 1
     assert "A voté le" in page

@@ -19,14 +19,15 @@ from urne.campaign.models import Academy, Elector, RollEntry, Scrutin
 from urne.crypto.archive import ArchiveWriter
 from urne.crypto.ballot import check_ballot
 from urne.crypto.credentials import BASE58, PublicCredentials, check_private_credential
-from urne.crypto.errors import InvalidCredential
 from urne.crypto.election import read_election
+from urne.crypto.errors import InvalidCredential
 from urne.crypto.hashing import hash_json
 from urne.crypto.verifier import verify_archive
 from urne.voting import setup
 from urne.voting.models import ScrutinElection
 
 pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def campaign_electors(csa_national: Scrutin, dijon: Academy) -> list[Elector]:
@@ -84,7 +85,8 @@ def test_booth_ballots_pass_urne_and_belenios_tool(
     votes = votes_for_each_answer_and_blank(choice_count)
     assert len(campaign_electors) >= len(votes)
     requests = [
-        (identifiers.of(elector), vote) for elector, vote in zip(campaign_electors, votes, strict=False)
+        (identifiers.of(elector), vote)
+        for elector, vote in zip(campaign_electors, votes, strict=False)
     ]
 
     answer = make_ballots_in_node(stored.election, requests)

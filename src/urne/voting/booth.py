@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from urne.campaign import services
-from urne.campaign.models import Elector, Scrutin
+from urne.campaign.models import Elector
 from urne.campaign.views import elector_view
 from urne.voting.ballot_box import votes_of
 from urne.voting.models import ScrutinElection
@@ -52,10 +52,13 @@ def booth_texts() -> dict[str, str]:
         ),
         "encrypting": _("Chiffrement de votre bulletin dans votre navigateur…"),
         "sending": _("Bulletin chiffré. Dépôt dans l'urne…"),
-        "accepted": _("Votre bulletin a été déposé dans l'urne. Affichage de l'accusé de réception…"),
+        "accepted": _(
+            "Votre bulletin a été déposé dans l'urne. Affichage de l'accusé de réception…"
+        ),
         "network_error": _(
             "Votre bulletin n'a pas pu être déposé : la connexion au serveur a échoué. "
-            "Vérifiez votre connexion puis réessayez : le même bulletin sera déposé, une seule fois."
+            "Vérifiez votre connexion puis réessayez : le même bulletin sera déposé, "
+            "une seule fois."
         ),
         "failed": _("Votre bulletin n'a pas pu être déposé. Réessayez ou contactez l'assistance."),
     }

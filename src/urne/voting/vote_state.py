@@ -72,5 +72,3 @@ def vote_states(elector: Elector, scrutins: Iterable[Scrutin]) -> dict[int, Vote
     """`vote_state` of each scrutin (by id) for `elector`."""
     votes = votes_of(elector)
     return {scrutin.pk: vote_state(scrutin, votes.get(scrutin.pk)) for scrutin in scrutins}
-
-
