@@ -15,6 +15,9 @@ urlpatterns = [
     # --- credential authority (issue 7): « Recevoir mon identifiant de vote » ---
     path("espace/", include("urne.authority.urls")),
     # --- end credential authority ---
+    # --- the vote (urne.voting: booth, ballot box, board) ---
+    path("", include("urne.voting.urls")),
+    # --- end of the vote ---
     path("aide/courriels/", include("urne.demo.urls")),
     path("aide/", include("urne.support.urls")),
     path("captcha/", include("urne.accounts.captcha_urls")),

@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from urne.campaign import services
 from urne.campaign.forms import CorrectionRequestForm, RollSearchForm
-from urne.campaign.models import Elector
+from urne.campaign.models import Elector, Scrutin
+from urne.voting.vote_state import VoteState, vote_states
 
 P = ParamSpec("P")
 ElectorView = Callable[Concatenate[HttpRequest, Elector, P], HttpResponseBase]
@@ -39,11 +40,24 @@ def elector_view(view: ElectorView[P]) -> Callable[Concatenate[HttpRequest, P], 
     return never_cache(login_required(wrapper))
 
 
+def _with_vote_states(elector: Elector) -> list[tuple[Scrutin, VoteState]]:
+    """The elector's scrutins, each with the state of their vote in it."""
+    scrutins = list(services.elector_scrutins(elector))
+    states = vote_states(elector, scrutins)
+    return [(scrutin, states[scrutin.pk]) for scrutin in scrutins]
+
+
 @require_GET
 @elector_view
 def space(request: HttpRequest, elector: Elector) -> HttpResponse:
     return render(
-        request, "campaign/space.html", {"elector": elector, "campaign": elector.campaign}
+        request,
+        "campaign/space.html",
+        {
+            "elector": elector,
+            "campaign": elector.campaign,
+            "votes": _with_vote_states(elector),
+        },
     )
 
 
@@ -111,7 +125,7 @@ def scrutins(request: HttpRequest, elector: Elector) -> HttpResponse:
         {
             "elector": elector,
             "campaign": elector.campaign,
-            "scrutins": services.elector_scrutins(elector),
+            "scrutins": _with_vote_states(elector),
         },
     )
 
@@ -133,6 +147,7 @@ def scrutin(request: HttpRequest, elector: Elector, code: str) -> HttpResponse:
             "candidacies_published": published,
             "candidacies_notice": services.candidacies_opening_notice(campaign),
             "lists": services.candidate_lists(found) if published else [],
+            "state": vote_states(elector, [found])[found.pk],
         },
     )
 
