@@ -234,7 +234,8 @@ def tracker_page(
 
 def check_tracker(text: str) -> str:
     """The tracker typed or pasted by a voter, trimmed; raises `BadTracker` if it cannot be one."""
-    tracker = text.strip()
+    # A "+" typed in an address reaches us as a space; a tracker never holds one.
+    tracker = text.strip().replace(" ", "+")
     if not TRACKER.fullmatch(tracker):
         raise BadTracker
     return tracker

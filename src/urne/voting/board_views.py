@@ -101,6 +101,7 @@ def trackers(request: HttpRequest, uuid: str) -> HttpResponseBase:
         election,
         newest_first=not oldest_first,
         after=board.read_cursor(request.GET.get("depuis")),
+        size=board.PAGE_SIZE,
     )
     next_url = None
     if page.next_cursor is not None:
