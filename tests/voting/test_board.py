@@ -261,7 +261,9 @@ def three_ballots(
 
 
 def test_the_trackers_come_newest_first_in_pages_and_in_json(
-    client: Client, three_ballots: tuple[ScrutinElection, list[str]], monkeypatch: pytest.MonkeyPatch
+    client: Client,
+    three_ballots: tuple[ScrutinElection, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     election, trackers = three_ballots
     monkeypatch.setattr(board, "PAGE_SIZE", 2)
@@ -280,7 +282,7 @@ def test_the_trackers_come_newest_first_in_pages_and_in_json(
     assert text.index(trackers[2]) < text.index(trackers[1])
     assert trackers[0] not in text
     assert "Page suivante de la liste des bulletins" in text
-    assert '<caption>Bulletins acceptés, du plus récent au plus ancien</caption>' in text
+    assert "<caption>Bulletins acceptés, du plus récent au plus ancien</caption>" in text
 
 
 def test_a_page_address_that_is_not_a_number_is_refused(

@@ -35,7 +35,7 @@ def grant(user: User, *codenames: str) -> User:
 @pytest.fixture
 def voter_lyon(campaign: Campaign, lyon: Academy, csa_national: Scrutin) -> Elector:
     # A last name a spreadsheet would run as a formula.
-    louise = make_elector(campaign, lyon, "Louise", "=HYPERLINK(\"http://x\")", civilite="MME")
+    louise = make_elector(campaign, lyon, "Louise", '=HYPERLINK("http://x")', civilite="MME")
     RollEntry.objects.create(scrutin=csa_national, elector=louise)
     return louise
 
@@ -209,7 +209,7 @@ def test_the_csv_opens_in_french_excel_and_runs_no_formula(
     assert lines[0] == ["Nom", "Prénom", "Établissement", "Académie", "A voté le"]
     assert [line[:4] for line in lines[1:]] == [
         ["MARTIN", "Bob", "Lycée Carnot, Dijon", "Dijon"],
-        ["'=HYPERLINK(\"HTTP://X\")", "Louise", "Lycée Carnot, Lyon", "Lyon"],
+        ['\'=HYPERLINK("HTTP://X")', "Louise", "Lycée Carnot, Lyon", "Lyon"],
     ]
     assert raw.endswith(b"\r\n")
 

@@ -10,7 +10,7 @@ app_name = "voting"
 
 urlpatterns: list[URLPattern] = []
 
-# --- The public board (anyone, no account) ---------------------------------------------------------
+# --- The public board (anyone, no account) -------------------------------------------------------
 urlpatterns += [
     path("tableau/", board_views.board_index, name="board_index"),
     path("tableau/<slug:uuid>/", board_views.board_page, name="board"),
@@ -19,9 +19,9 @@ urlpatterns += [
     path("tableau/<slug:uuid>/bulletins/", board_views.trackers, name="trackers"),
     path("tableau/<slug:uuid>/verifier/", board_views.lookup, name="lookup"),
 ]
-# --- end of the public board -----------------------------------------------------------------------
+# --- end of the public board ---------------------------------------------------------------------
 
-# --- Turnout and émargement (staff, back office) ---------------------------------------------------
+# --- Turnout and émargement (staff, back office) -------------------------------------------------
 urlpatterns += [
     path("gestion/participation/", turnout_views.turnout_index, name="turnout"),
     path(
@@ -40,4 +40,4 @@ urlpatterns += [
         name="emargement_csv",
     ),
 ]
-# --- end of turnout --------------------------------------------------------------------------------
+# --- end of turnout ------------------------------------------------------------------------------
