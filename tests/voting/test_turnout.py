@@ -240,6 +240,26 @@ def test_an_establishment_starting_with_at_is_escaped_in_the_csv(
     assert ";'@Collège Rameau;" in text
 
 
+def test_staff_who_may_read_only_the_emargement_find_it_without_figures(
+    client: Client, staff_dijon: User, voted: tuple[ScrutinElection, Identifiers]
+) -> None:
+    election, _ = voted
+    staff = grant(staff_dijon, "view_emargement")
+    text = login(client, staff).get(reverse("voting:turnout")).content.decode()
+    assert reverse("voting:emargement", args=[election.scrutin.pk]) in text
+    assert "Votants" not in text
+    url = reverse("voting:turnout_scrutin", args=[election.scrutin.pk])
+    assert client.get(url).status_code == 403
+
+
+def test_the_back_office_index_leads_to_turnout(
+    client: Client, staff_dijon: User, voted: object
+) -> None:
+    staff = grant(staff_dijon, "view_turnout")
+    text = login(client, staff).get(reverse("admin:index")).content.decode()
+    assert reverse("voting:turnout") in text
+
+
 def test_the_emargement_needs_its_permission(
     client: Client, staff_dijon: User, voted: tuple[ScrutinElection, Identifiers]
 ) -> None:

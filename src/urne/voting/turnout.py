@@ -84,7 +84,8 @@ class Turnout:
 @dataclass(frozen=True)
 class ScrutinTurnout:
     scrutin: Scrutin
-    turnout: Turnout
+    turnout: Turnout | None
+    """None for staff who may read the émargement but not the figures."""
     sealed: bool
     """Whether its election is sealed (before, nobody can have voted)."""
 
@@ -126,6 +127,19 @@ def turnout_by_scrutin(user: access.Staff) -> list[ScrutinTurnout]:
             sealed=_is_sealed(scrutin),
         )
         for scrutin in scrutins
+    ]
+
+
+def participation_index(user: access.Staff) -> list[ScrutinTurnout]:
+    """The index of /gestion/participation/: each scrutin in reach, with its turnout for those
+    who may read it; the scrutins alone for those who may read only the émargement."""
+    if user.has_perm(VIEW_TURNOUT):  # type: ignore[union-attr]
+        return turnout_by_scrutin(user)
+    if not may_view_emargement(user):
+        raise TurnoutForbidden
+    return [
+        ScrutinTurnout(scrutin=scrutin, turnout=None, sealed=_is_sealed(scrutin))
+        for scrutin in turnout_scrutins(user)
     ]
 
 
@@ -258,6 +272,7 @@ __all__ = [
     "inert_cell",
     "local_time",
     "may_view_emargement",
+    "participation_index",
     "scrutin_turnout",
     "turnout_by_academy",
     "turnout_by_scrutin",

@@ -44,11 +44,17 @@ def _context(request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
 
 @staff_page
 def turnout_index(request: HttpRequest) -> HttpResponse:
-    rows = turnout.turnout_by_scrutin(request.user)
+    rows = turnout.participation_index(request.user)
     return render(
         request,
         "voting/turnout_index.html",
-        _context(request, _("Participation"), rows=rows, now=clock.now()),
+        _context(
+            request,
+            _("Participation"),
+            rows=rows,
+            now=clock.now(),
+            may_view_turnout=request.user.has_perm(turnout.VIEW_TURNOUT),
+        ),
     )
 
 
