@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -111,7 +112,8 @@ def test_board_pages_need_no_account_and_show_no_elector(
         reverse("voting:lookup", args=[election.uuid]) + f"?tracker={ballot.tracker}",
     ]
     for url in urls:
-        text = page_text(client, url)
+        # Without the random tokens (CSRF, trackers, hashes), where "Bob" may turn up by chance.
+        text = re.sub(r"[A-Za-z0-9+/=_-]{32,}", "", page_text(client, url))
         for personal in ("Bob", "Martin", "MARTIN", "Alice", "Bernard", "ac-dijon.fr", "Carnot"):
             assert personal not in text, (url, personal)
 
@@ -383,3 +385,23 @@ def test_trackers_json_is_public_and_briefly_cached(
     response = client.get(reverse("voting:trackers", args=[election.uuid]), {"format": "json"})
     assert "public" in response["Cache-Control"]
     assert json.loads(response.content)["count"] == 3
+
+
+def test_an_archive_being_downloaded_while_a_ballot_arrives_stays_whole(
+    client: Client,
+    sealed: tuple[ScrutinElection, Identifiers],
+    elector_bob: Elector,
+    voter_alice: Elector,
+    tmp_path: Path,
+) -> None:
+    election, identifiers = sealed
+    cast(election, elector_bob, identifiers.of(elector_bob), 0)
+    response = client.get(reverse("voting:archive", args=[election.uuid, election.uuid]))
+    chunks = iter(response.streaming_content)  # type: ignore[attr-defined]
+    first = next(chunks)
+    cast(election, voter_alice, identifiers.of(voter_alice), 1)
+    path = tmp_path / f"{election.uuid}.bel"
+    path.write_bytes(first + b"".join(chunks))
+    summary = verify_archive(path, jobs=1)
+    assert summary.ballots == 1
+    assert summary.fingerprint == response["Urne-Fingerprint"] != election.last_event
