@@ -15,13 +15,13 @@ urlpatterns = [
     # --- credential authority (issue 7): « Recevoir mon identifiant de vote » ---
     path("espace/", include("urne.authority.urls")),
     # --- end credential authority ---
-    # --- the vote (urne.voting: booth, ballot box, board) ---
-    path("", include("urne.voting.urls")),
-    # --- end of the vote ---
     path("aide/courriels/", include("urne.demo.urls")),
     path("aide/", include("urne.support.urls")),
     path("captcha/", include("urne.accounts.captcha_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The vote (booth, ballot box, public board /tableau/, turnout /gestion/participation/):
+    # before the admin's own addresses, which would answer /gestion/participation/ otherwise.
+    path("", include("urne.voting.urls")),
     # The admin's login and password change pages check passwords outside the login limits:
     # these two addresses, matched before the admin's, send to the voter account's pages
     # (urne.accounts.services is the one place a password is checked, docs/accounts.md).

@@ -136,6 +136,8 @@ class Emargement(models.Model):
         verbose_name = _("émargement")
         verbose_name_plural = _("émargements")
         ordering = ["election", "voted_at"]
+        # The émargement list itself is Django's "view_emargement" (urne.voting.turnout).
+        permissions = [("view_turnout", _("Peut voir la participation"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["election", "elector"], name="emargement_one_per_elector"
