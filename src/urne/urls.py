@@ -25,6 +25,9 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="accounts:password_reset", permanent=False),
     ),
     path("gestion/", admin.site.urls),
+    # The vote (urne.voting): ballot box API, receipts, booth, public board, each under its own
+    # prefix (api/v1/, espace/vote/, tableau/).
+    path("", include("urne.voting.urls")),
 ]
 
 # Uploaded files are never served at a public address, not even in the demo: a profession de foi
