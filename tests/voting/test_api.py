@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
+from django.test.client import _MonkeyPatchedWSGIResponse as Response
 from django.urls import reverse
 
 from tests.voting.casting import BoxState, ballot_text, election_of
@@ -24,9 +24,7 @@ KEY = "booth-0123456789abcdef"
 
 
 @pytest.fixture
-def identifiers(
-    voter_bob: User, csa_national: Scrutin, seal_scrutins: SealScrutins
-) -> Identifiers:
+def identifiers(voter_bob: User, csa_national: Scrutin, seal_scrutins: SealScrutins) -> Identifiers:
     return seal_scrutins(csa_national)
 
 
@@ -36,10 +34,9 @@ def bob_ballot(voter_bob: User, csa_national: Scrutin, identifiers: Identifiers)
     return ballot_text(csa_national, identifiers.of(voter_bob.elector))
 
 
-def post(client: Client, scrutin: Scrutin, body: Any, **extra: Any) -> HttpResponse:
+def post(client: Client, scrutin: Scrutin, body: Any, **extra: Any) -> Response:
     url = reverse("voting:api_cast", args=[election_of(scrutin).uuid])
-    response: HttpResponse = client.post(url, body, content_type="application/json", **extra)
-    return response
+    return client.post(url, body, content_type="application/json", **extra)
 
 
 def test_it_accepts_a_ballot_and_answers_the_receipt(

@@ -85,7 +85,9 @@ def test_fifty_simultaneous_submissions_for_one_elector_give_exactly_one_ballot(
 
         monkeypatch.setattr(ballot_box, "check_not_voted", first_look_only)
     # Ten distinct ballots, each submitted five times under its own key: a client retrying.
-    distinct = [ballot_text(csa_national, identifiers.of(elector_bob), 1 + i % 3) for i in range(10)]
+    distinct = [
+        ballot_text(csa_national, identifiers.of(elector_bob), 1 + i % 3) for i in range(10)
+    ]
     texts = [distinct[i % 10] for i in range(SUBMISSIONS)]
     keys = [f"concurrent-key-{i % 10:04d}" for i in range(SUBMISSIONS)]
     results = submit_together(elector_bob, uuid, texts, keys, monkeypatch)
