@@ -5,18 +5,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
-from django.test.client import _MonkeyPatchedWSGIResponse as Response
 from django.urls import reverse
 
+from tests.conftest import PASSWORD
 from tests.voting.casting import BoxState, ballot_text, election_of
 from tests.voting.conftest import Identifiers, SealScrutins
 from urne.accounts.models import User
 from urne.campaign.models import Scrutin
 from urne.voting.api import MAX_BODY_BYTES
+
+if TYPE_CHECKING:  # the test client's response type exists in django-stubs only
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +247,23 @@ def test_neither_the_ballot_nor_the_key_reaches_the_logs(
     assert accepted.json()["tracker"] not in logged
     credential = bob_ballot.split('"credential":"')[1][:40]
     assert credential not in logged
+
+
+def test_a_third_party_client_logs_in_and_votes_as_docs_api_md_says(
+    voter_bob: User, csa_national: Scrutin, bob_ballot: str
+) -> None:
+    """The flow of docs/api.md: the login page's CSRF cookie, the login form, then the ballot
+    with the CSRF cookie's value (renewed by the login) in X-CSRFToken."""
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("accounts:login"))
+    before_login = client.cookies["csrftoken"].value
+    logged_in = client.post(
+        reverse("accounts:login"),
+        {"email": voter_bob.email, "password": PASSWORD, "csrfmiddlewaretoken": before_login},
+    )
+    assert logged_in.status_code == 302
+    token = client.cookies["csrftoken"].value
+    response = post(
+        client, csa_national, {"ballot": bob_ballot, "submission": KEY}, HTTP_X_CSRFTOKEN=token
+    )
+    assert response.status_code == 201, response.content

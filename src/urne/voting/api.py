@@ -163,7 +163,7 @@ def cast(request: HttpRequest, uuid: str) -> HttpResponse:
         return elector
     if _csrf_refused(request):
         return error("csrf_failed")
-    if CASTS_PER_ELECTOR.take(request, f"{elector.pk}.{uuid}") is None:
+    if CASTS_PER_ELECTOR.take(request, f"{elector.pk}.{uuid.encode().hex()}") is None:
         return error("too_many_requests")
     body = _read_body(request)
     if body is None:
