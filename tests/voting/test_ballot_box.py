@@ -15,6 +15,7 @@ from tests.voting.conftest import Identifiers, SealScrutins, add_lists
 from urne.campaign.models import Academy, Elector, RollEntry, Scrutin
 from urne.crypto.ballot import max_ballot_length
 from urne.crypto.credentials import make_private_credential
+from urne.crypto.errors import BallotDefect
 from urne.crypto.hashing import hash_json
 from urne.crypto.verifier import verify_archive
 from urne.voting import setup
@@ -147,7 +148,7 @@ def test_it_refuses_a_ballot_made_for_another_scrutin(
     text = ballot_text(capa_dijon, identifiers.of(elector_bob))
     uuid = election_of(csa_national).uuid
     refused = refusal(lambda: do_cast_ballot(elector_bob, uuid, text, KEY))
-    assert refused.code in {"invalid_ballot", "wrong_credential"}
+    assert (refused.code, refused.defect) == ("invalid_ballot", BallotDefect.WRONG_ELECTION_UUID)
     assert BoxState.of(csa_national).ballots == 0
 
 

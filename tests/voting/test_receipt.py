@@ -88,7 +88,7 @@ def test_the_receipt_email_is_sent_after_the_commit(
     assert "Liste UNSA" not in message.body
 
 
-def test_no_email_for_a_refused_ballot_nor_for_a_retry(
+def test_no_second_email_for_a_retry(
     voter_bob: User,
     csa_national: Scrutin,
     voted: Receipt,
