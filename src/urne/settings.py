@@ -256,6 +256,8 @@ URNE_RATE_IDENTIFIER_SENDINGS = env("URNE_RATE_IDENTIFIER_SENDINGS", "3/1d")
 URNE_RATE_IDENTIFIER_WRONG_ANSWERS = env("URNE_RATE_IDENTIFIER_WRONG_ANSWERS", "5/1h")
 # Security codes made or spoken for one client (form displays, new codes, audio).
 URNE_RATE_CAPTCHA_PER_IP = env("URNE_RATE_CAPTCHA_PER_IP", "100/15m")
+# Ballots sent to the ballot box's API by one elector for one scrutin (docs/api.md).
+URNE_RATE_CAST_PER_ELECTOR = env("URNE_RATE_CAST_PER_ELECTOR", "10/1m")
 
 # Content Security Policy: same-origin everything, no inline script.
 CONTENT_SECURITY_POLICY = {

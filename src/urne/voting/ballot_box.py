@@ -1,16 +1,319 @@
 """The ballot box: what the voting server accepts, and the émargement written with it.
 
+`do_cast_ballot(elector, election_uuid, text, submission)` is the one way a ballot gets in (the
+JSON API, the booth through it, the tests and the benchmarks all call it). It returns a
+`Receipt` or raises `BallotRefused`, whose `code` is the API's stable error code and `message`
+the elector's reason, in the active language. In order:
+
+1. cheap checks, no lock held: the scrutin's election exists (`unknown_scrutin`) and is sealed
+   (`not_ready`), the elector is on its roll (`not_on_roll`), a vote already recorded (a retry
+   of the very same submission gets its receipt again; anything else is `already_voted`), the
+   ballot's length (`too_large`), the campaign's vote window (`vote_not_open`, `vote_closed`),
+   and the elector's public credential for this scrutin;
+2. the crypto core's full check, outside any transaction (it is the costly part): a defect is
+   `invalid_ballot`; a ballot signed with any credential but the elector's is `wrong_credential`
+   (another elector's ballot replayed, or a ballot for another scrutin);
+3. one transaction: the election's row is locked, the window and the émargement are checked again
+   at that moment, the ballot is appended to the board's hash chain, and the ballot, the
+   émargement and the chain's new head are written together. The receipt email is scheduled for
+   after the commit.
+
+The window is the campaign's own (`Campaign.vote_open`): it opens at `vote_opens_at` to the
+second, included, and closes at `vote_closes_at`, excluded, on the server's clock (urne.clock).
+
+A vote is final (ARCHITECTURE.md, decision 5). The database's constraints (one émargement per
+elector, one ballot per credential, per height) make concurrent submissions for one elector give
+exactly one ballot: the others fail on the row lock's re-check or on a constraint, and are
+answered as retries or `already_voted`.
+
 `votes_of(elector)`: the elector's émargements, by scrutin id (what "Mes scrutins" and the
 espace show: « a voté le ... »).
 """
 
 from __future__ import annotations
 
-from urne.campaign.models import Elector
-from urne.voting.models import Emargement
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from urne import clock
+from urne.campaign.models import Campaign, Elector, RollEntry
+from urne.crypto.archive import EventType
+from urne.crypto.ballot import CheckedBallot, check_ballot, max_ballot_length
+from urne.crypto.election import Election
+from urne.crypto.errors import BallotDefect, InvalidBallot
+from urne.crypto.group import Element
+from urne.voting import setup
+from urne.voting.models import Ballot, Emargement, PublicCredential, ScrutinElection
+from urne.web.errors import VisitorError
+
+logger = logging.getLogger(__name__)
+
+
+class BallotRefused(VisitorError):
+    """A ballot the box does not take. `code` is the API's stable error code, `status` its HTTP
+    status, `defect` the crypto core's reason for an `invalid_ballot`."""
+
+    def __init__(
+        self,
+        code: str,
+        status: int,
+        message: str | Promise,
+        defect: BallotDefect | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.defect = defect
+
+
+def _refused(code: str) -> BallotRefused:
+    status, message = REFUSALS[code]
+    return BallotRefused(code, status, message)
+
+
+REFUSALS: dict[str, tuple[int, Promise]] = {
+    "unknown_scrutin": (404, _("Ce scrutin n'existe pas.")),
+    "not_ready": (409, _("Ce scrutin n'est pas encore prêt pour le vote.")),
+    "not_on_roll": (403, _("Vous n'êtes pas appelé(e) à voter dans ce scrutin.")),
+    "vote_not_open": (403, _("Le vote n'est pas encore ouvert.")),
+    "vote_closed": (403, _("Le vote est clos : aucun bulletin n'est plus accepté.")),
+    "too_large": (413, _("Le bulletin est trop volumineux : il n'a pas été enregistré.")),
+    "invalid_ballot": (
+        422,
+        _(
+            "Le bulletin a été refusé : il n'a pas passé les vérifications. Recommencez depuis "
+            "l'isoloir ; rien n'a été enregistré."
+        ),
+    ),
+    "wrong_credential": (
+        422,
+        _(
+            "Ce bulletin n'a pas été fait avec votre identifiant de vote pour ce scrutin. "
+            "Vérifiez l'identifiant saisi ; rien n'a été enregistré."
+        ),
+    ),
+    "already_voted": (
+        409,
+        _("Vous avez déjà voté dans ce scrutin : un vote est définitif."),
+    ),
+}
+"""Every refusal of the domain layer: code → (HTTP status, message). The API adds its own
+(not_logged_in, not_an_elector, malformed_request, too_many_requests)."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the elector gets back for an accepted ballot: never the choice."""
+
+    scrutin: str
+    """The scrutin's code."""
+    uuid: str
+    tracker: str
+    """The smart ballot tracker: H_JSON of the ballot's text."""
+    voted_at: datetime
+    replayed: bool = False
+    """True when this is the answer to a retry of a submission already accepted."""
 
 
 def votes_of(elector: Elector) -> dict[int, Emargement]:
     """The elector's émargements, keyed by scrutin id, with their ballot (for the tracker)."""
     rows = Emargement.objects.filter(elector=elector).select_related("election", "ballot")
     return {row.election.scrutin_id: row for row in rows}
+
+
+def receipt_of(emargement: Emargement, replayed: bool = False) -> Receipt:
+    election = emargement.election
+    return Receipt(
+        scrutin=election.scrutin.code,
+        uuid=election.uuid,
+        tracker=emargement.ballot.tracker,
+        voted_at=emargement.voted_at,
+        replayed=replayed,
+    )
+
+
+# --- the checks, cheapest first -----------------------------------------------------------------
+
+
+def access_election(election_uuid: str) -> ScrutinElection:
+    """The scrutin election `election_uuid`, with its scrutin and campaign; `unknown_scrutin`."""
+    try:
+        return ScrutinElection.objects.select_related("scrutin__campaign").get(uuid=election_uuid)
+    except ScrutinElection.DoesNotExist:
+        raise _refused("unknown_scrutin") from None
+
+
+def check_ready(election: ScrutinElection) -> Election:
+    """The election's crypto object, once sealed; `not_ready` before."""
+    if not election.is_sealed:
+        raise _refused("not_ready")
+    return setup.sealed_election(election)
+
+
+def check_on_roll(elector: Elector, election: ScrutinElection) -> None:
+    scrutin = election.scrutin
+    if elector.campaign_id != scrutin.campaign_id or not (
+        RollEntry.objects.filter(scrutin=scrutin, elector=elector).exists()
+    ):
+        raise _refused("not_on_roll")
+
+
+def check_not_voted(
+    elector: Elector, election: ScrutinElection, text: str, submission: str
+) -> Receipt | None:
+    """None if the elector has not voted here; the receipt again for a retry of the very same
+    submission (same key, same text); otherwise `already_voted`."""
+    emargement = (
+        Emargement.objects.filter(election=election, elector=elector)
+        .select_related("ballot", "election__scrutin")
+        .first()
+    )
+    if emargement is None:
+        return None
+    ballot = emargement.ballot
+    if submission and ballot.submission == submission and ballot.text == _canonical(text):
+        return receipt_of(emargement, replayed=True)
+    raise _refused("already_voted")
+
+
+def check_size(crypto: Election, text: str) -> None:
+    if len(text) > max_ballot_length(crypto):
+        raise _refused("too_large")
+
+
+def check_window(campaign: Campaign, at: datetime | None = None) -> None:
+    """The campaign's vote window, to the second, on the server's clock: `vote_opens_at`
+    included, `vote_closes_at` excluded (`Campaign.vote_open`)."""
+    at = at or clock.now()
+    if campaign.vote_closed(at):
+        raise _refused("vote_closed")
+    if not campaign.vote_open(at):
+        raise _refused("vote_not_open")
+
+
+def elector_credential(elector: Elector, election: ScrutinElection) -> Element:
+    """The elector's public credential for this scrutin (g^s, from the credential authority)."""
+    row = PublicCredential.objects.filter(election=election, elector=elector).first()
+    if row is None:  # the seal requires one per elector on the roll: only a broken setup
+        raise _refused("not_ready")
+    return Element(int(row.credential))
+
+
+def check_ballot_crypto(crypto: Election, text: str, credential: Element) -> CheckedBallot:
+    """The crypto core's full check, with the elector's credential as the only one admitted.
+
+    Call it outside any transaction: it takes tens of milliseconds and holds no lock."""
+    try:
+        return check_ballot(crypto, text, {credential: 1})
+    except InvalidBallot as error:
+        if error.reason is BallotDefect.UNKNOWN_CREDENTIAL:
+            raise _refused("wrong_credential") from None
+        if error.reason is BallotDefect.TOO_LARGE:
+            raise _refused("too_large") from None
+        refusal = _refused("invalid_ballot")
+        refusal.defect = error.reason
+        raise refusal from None
+
+
+def _canonical(text: str) -> str:
+    # read_ballot accepts one trailing newline (files written by belenios-tool end with one).
+    return text.removesuffix("\n")
+
+
+# --- the cast ------------------------------------------------------------------------------------
+
+
+def do_cast_ballot(
+    elector: Elector, election_uuid: str, text: str, submission: str = ""
+) -> Receipt:
+    """Check `text` for the scrutin election `election_uuid` and, if it passes, store it with
+    the elector's émargement and append it to the board. Raises `BallotRefused`; nothing is
+    stored then. `submission` is the client's key for this attempt (see `check_not_voted`)."""
+    election = access_election(election_uuid)
+    crypto = check_ready(election)
+    check_on_roll(elector, election)
+    replay = check_not_voted(elector, election, text, submission)
+    if replay is not None:
+        return replay
+    check_size(crypto, text)
+    check_window(election.scrutin.campaign)
+    credential = elector_credential(elector, election)
+    checked = check_ballot_crypto(crypto, text, credential)
+    try:
+        return _store(elector, election, checked, submission)
+    except IntegrityError:
+        # A concurrent submission for this elector won the race (PostgreSQL's constraints
+        # caught it): the same submission gets its receipt, any other is a second ballot.
+        replay = check_not_voted(elector, election, text, submission)
+        if replay is None:  # pragma: no cover - a constraint failed for another reason
+            raise
+        return replay
+
+
+def _store(
+    elector: Elector, election: ScrutinElection, checked: CheckedBallot, submission: str
+) -> Receipt:
+    ballot_text = checked.ballot.text
+    with transaction.atomic():
+        locked = (
+            ScrutinElection.objects.select_for_update()
+            .select_related("scrutin__campaign")
+            .get(pk=election.pk)
+        )
+        voted_at = clock.now()
+        check_window(locked.scrutin.campaign, voted_at)
+        replay = check_not_voted(elector, locked, ballot_text, submission)
+        if replay is not None:
+            return replay
+        chain = setup.board_chain(locked)
+        data_hash, _raw = chain.data(ballot_text)
+        event_hash, _raw = chain.event(EventType.BALLOT, data_hash)
+        ballot = Ballot.objects.create(
+            election=locked,
+            credential=str(checked.ballot.credential),
+            text=ballot_text,
+            tracker=checked.ballot.tracker,
+            height=chain.state.height,
+            event=event_hash,
+            submission=submission,
+        )
+        emargement = Emargement.objects.create(
+            election=locked, elector=elector, ballot=ballot, voted_at=voted_at
+        )
+        locked.last_event = event_hash
+        locked.height = chain.state.height
+        locked.ballot_count += 1
+        locked.save(update_fields=["last_event", "height", "ballot_count"])
+        transaction.on_commit(partial(_send_receipt, emargement.pk))
+    logger.info("ballot accepted: scrutin %s, height %d", locked.scrutin.code, ballot.height)
+    return receipt_of(emargement)
+
+
+def _send_receipt(emargement_id: int) -> None:
+    from urne.voting import tasks  # the tasks import Celery: not needed to load this module
+
+    tasks.send_vote_receipt.delay(emargement_id)
+
+
+__all__ = [
+    "REFUSALS",
+    "BallotRefused",
+    "Receipt",
+    "access_election",
+    "check_ballot_crypto",
+    "check_not_voted",
+    "check_on_roll",
+    "check_ready",
+    "check_size",
+    "check_window",
+    "do_cast_ballot",
+    "elector_credential",
+    "receipt_of",
+    "votes_of",
+]

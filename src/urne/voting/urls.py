@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from urne.voting import board_views, booth, turnout_views
+from urne.voting import api, board_views, booth, turnout_views, views
 
 app_name = "voting"
 
@@ -47,3 +47,10 @@ urlpatterns += [
     ),
 ]
 # --- end of turnout ------------------------------------------------------------------------------
+
+# --- the ballot box: its API and the elector's receipt ------------------------------------------
+urlpatterns += [
+    path("api/v1/scrutins/<str:uuid>/bulletins", api.cast, name="api_cast"),
+    path("espace/vote/<slug:code>/accuse/", views.receipt, name="receipt"),
+]
+# --- end of the ballot box -----------------------------------------------------------------------
