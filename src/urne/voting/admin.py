@@ -153,6 +153,12 @@ class ScrutinElectionAdmin(ScopedAdminMixin, ElectionAdminBase):
                 messages.SUCCESS,
             )
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        context = {**(extra_context or {}), "may_prepare": self.has_change_permission(request)}
+        return super().changelist_view(request, context)
+
     def get_urls(self) -> list[URLPattern]:
         prepare = path(
             "preparer/",
