@@ -12,12 +12,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import reschedule
+from tests.conftest import make_campaign, reschedule
 from tests.voting.conftest import Identifiers, add_lists, give_credentials
 from urne.accounts.models import User
 from urne.campaign.models import Campaign, Elector, Scrutin
 from urne.voting import setup
-from urne.voting.models import Ballot, Emargement, PublicCredential, ScrutinElection
+from urne.voting.models import Ballot, PublicCredential, ScrutinElection
 
 pytestmark = pytest.mark.django_db
 
@@ -181,8 +181,6 @@ def test_staff_without_the_change_permission_neither_prepare_nor_seal(
 def test_another_campaigns_elections_are_out_of_reach(
     client: Client, before_the_vote: Campaign, staff_organizer: User
 ) -> None:
-    from tests.conftest import make_campaign
-
     other = make_campaign(name="Autre campagne", vote_opens_at=timezone.now() + timedelta(1))
     Scrutin.objects.create(
         campaign=other,
@@ -204,4 +202,3 @@ def test_another_campaigns_elections_are_out_of_reach(
 def test_ballots_and_credentials_are_not_in_the_back_office() -> None:
     for model in (Ballot, PublicCredential):
         assert model not in admin.site._registry
-    assert Emargement  # the émargement has pages of its own (turnout)
