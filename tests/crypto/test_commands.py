@@ -17,10 +17,13 @@ import pytest
 
 from urne.cli import main as cli_main
 from urne.cli.protocol import ProgressBar, format_summary, main
+from urne.cli.trustees import write_threshold_trustees
+from urne.crypto import simulate as simulate_module
 from urne.crypto.group import BELENIOS_2048
 from urne.crypto.jsonio import dumps, loads
 from urne.crypto.pedersen import single_key_id
 from urne.crypto.simulate import SimulationSpec, simulate, write_simulation
+from urne.crypto.tally import PartialDecryption, verify_partial_decryption
 from urne.crypto.trustees import (
     PedersenTrustees,
     SingleTrustee,
@@ -35,7 +38,7 @@ from urne.crypto.verifier import verify_archive
 from .belenios_tool import make_election_with_tool, run_tool
 from .fresh import loaded_frameworks
 from .simulated import simulated
-from .tampering import HUGE, claim_size, indices, tamper
+from .tampering import HUGE, claim_size, indices, steps, tamper, write
 
 
 class Terminal(io.StringIO):
@@ -558,3 +561,47 @@ def test_belenios_tool_keys_are_combined_and_our_trustees_make_its_election(caps
         trustees = read_trustees(BELENIOS_2048, loads(out.read_text()))
         expected = election_public_key(BELENIOS_2048, trustees)
         assert loads(made)["public_key"] == str(expected), name
+
+
+@pytest.mark.belenios
+def test_a_members_key_share_file_decrypts_with_belenios_tool(monkeypatch, tmp_path):
+    """An election under the bureau `urne trustees threshold` made; member 2 decrypts the tally
+    with belenios-tool from its ``trustee-2.privkey``; the partial decryption checks."""
+    bureau = tmp_path / "bureau"
+
+    def ceremony(group, threshold, count):
+        made = write_threshold_trustees(bureau, count, threshold, group)
+        shares = {
+            j: read_private_key(group, path.read_text().strip())
+            for j, path in enumerate(made.private_keys, start=1)
+        }
+        return (made.parameters,), shares
+
+    monkeypatch.setattr(simulate_module, "_threshold_ceremony", ceremony)
+    spec = SimulationSpec(voters=3, lists=2, blank=False, trustees=3, threshold=2, seed=3)
+    election = simulate(spec, jobs=1)
+    written = tmp_path / "tallied.bel"
+    write_simulation(election, written)
+    timestamp, items = steps(written)
+    folder = tmp_path / "tool"
+    folder.mkdir()
+    write(
+        folder / f"{election.election.uuid}.bel", items[: indices(items, "tally")[0] + 1], timestamp
+    )
+    decrypted = run_tool(
+        "election",
+        "decrypt",
+        "--dir",
+        str(folder),
+        "--privkey",
+        str(bureau / "trustee-2.privkey"),
+        "--trustee-id",
+        "2",
+    ).stdout
+    text = decrypted.splitlines()[0]
+    group = election.election.group
+    (parameters,) = election.trustees
+    partial = PartialDecryption.from_json(group, loads(text))
+    verify_partial_decryption(
+        election.election, election.tally, parameters.verification_keys[1].public_key, partial
+    )
