@@ -601,6 +601,7 @@ def test_a_members_key_share_file_decrypts_with_belenios_tool(monkeypatch, tmp_p
     text = decrypted.splitlines()[0]
     group = election.election.group
     (parameters,) = election.trustees
+    assert isinstance(parameters, PedersenTrustees)
     partial = PartialDecryption.from_json(group, loads(text))
     verify_partial_decryption(
         election.election, election.tally, parameters.verification_keys[1].public_key, partial
