@@ -1,4 +1,5 @@
-"""`urne verify` and `urne simulate` as a user runs them: exit codes, what they print."""
+"""`urne verify`, `urne simulate`, `urne trustee` and `urne trustees` as a user runs them: exit
+codes, what they print, the files they write."""
 
 from __future__ import annotations
 
@@ -16,12 +17,28 @@ import pytest
 
 from urne.cli import main as cli_main
 from urne.cli.protocol import ProgressBar, format_summary, main
+from urne.cli.trustees import write_threshold_trustees
+from urne.crypto import simulate as simulate_module
+from urne.crypto.group import BELENIOS_2048
+from urne.crypto.jsonio import dumps, loads
+from urne.crypto.pedersen import single_key_id
 from urne.crypto.simulate import SimulationSpec, simulate, write_simulation
+from urne.crypto.tally import PartialDecryption, verify_partial_decryption
+from urne.crypto.trustees import (
+    PedersenTrustees,
+    SingleTrustee,
+    TrusteePublicKey,
+    election_public_key,
+    read_private_key,
+    read_trustees,
+    verify_trustees,
+)
 from urne.crypto.verifier import verify_archive
 
+from .belenios_tool import make_election_with_tool, run_tool
 from .fresh import loaded_frameworks
 from .simulated import simulated
-from .tampering import HUGE, claim_size, indices, tamper
+from .tampering import HUGE, claim_size, indices, steps, tamper, write
 
 
 class Terminal(io.StringIO):
@@ -224,14 +241,16 @@ def test_urne_help_lists_the_protocol_commands_beside_djangos(capsys):
     assert cli_main(["--help"]) == 0
     listed = capsys.readouterr().out
     assert "migrate" in listed
-    assert re.search(r"\[protocol[^]]*\]\n    simulate\n    verify", listed)
+    assert re.search(
+        r"\[protocol[^]]*\]\n    simulate\n    trustee\n    trustees\n    verify", listed
+    )
     assert cli_main(["help", "--commands"]) == 0
     names = capsys.readouterr().out.split()
-    assert {"verify", "simulate", "migrate"} <= set(names)
+    assert {"verify", "simulate", "trustee", "trustees", "migrate"} <= set(names)
     assert names == sorted(names)
 
 
-@pytest.mark.parametrize("command", ["verify", "simulate"])
+@pytest.mark.parametrize("command", ["verify", "simulate", "trustee", "trustees"])
 def test_urne_help_on_a_protocol_command_shows_its_usage(capsys, command):
     assert cli_main(["help", command]) == 0
     out, err = capsys.readouterr()
@@ -360,3 +379,230 @@ def test_verify_prints_the_fingerprint_and_checks_the_archive_continues_an_earli
     code, _, err = run(capsys, "verify", str(tallied), "--since", "abc")
     assert code == 2
     assert "64 hexadecimal digits" in err
+
+
+# --- urne trustee keygen, urne trustees combine|threshold -----------------------------------------
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def _keygen(capsys, folder: Path) -> tuple[Path, Path]:
+    code, _out, err = run(capsys, "trustee", "keygen", "--out", str(folder))
+    assert code == 0, err
+    (public,) = folder.glob("*.pubkey")
+    return folder / f"{public.stem}.privkey", public
+
+
+def test_keygen_writes_a_private_key_only_its_owner_reads_and_the_public_key(capsys, tmp_path):
+    private, public = _keygen(capsys, tmp_path / "membre")
+    assert _mode(private) == 0o600
+    key = TrusteePublicKey.from_json(BELENIOS_2048, loads(public.read_text()))
+    key.verify(BELENIOS_2048)
+    x = read_private_key(BELENIOS_2048, private.read_text().strip())
+    assert BELENIOS_2048.pow_g(x) == key.public_key
+    # Named as belenios-tool names them: the key's short fingerprint.
+    assert public.stem == single_key_id(key.public_key)
+
+
+def test_combine_makes_trustees_json_of_the_public_keys_in_order(capsys, tmp_path):
+    keys = [_keygen(capsys, tmp_path / name)[1] for name in ("a", "b")]
+    out = tmp_path / "trustees.json"
+    code, printed, err = run(capsys, "trustees", "combine", *map(str, keys), "--out", str(out))
+    assert code == 0, err
+    assert "2 trustee item(s)" in printed
+    trustees = read_trustees(BELENIOS_2048, loads(out.read_text()))
+    expected = [
+        SingleTrustee(TrusteePublicKey.from_json(BELENIOS_2048, loads(key.read_text())))
+        for key in keys
+    ]
+    assert list(trustees) == expected
+
+
+def test_combine_refuses_a_key_whose_proof_fails_and_writes_nothing(capsys, tmp_path):
+    _, public = _keygen(capsys, tmp_path / "a")
+    value = loads(public.read_text())
+    value["pok"]["response"] = str(int(value["pok"]["response"]) + 1)
+    public.write_text(json.dumps(value))
+    out = tmp_path / "trustees.json"
+    code, _, err = run(capsys, "trustees", "combine", str(public), "--out", str(out))
+    assert code == 2
+    assert public.name in err
+    assert "not a trustee's public key" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("content", ["", "{}", "[]", "not json"])
+def test_combine_refuses_what_is_not_a_key(capsys, tmp_path, content):
+    bad = tmp_path / "bad.pubkey"
+    bad.write_text(content)
+    code, _, err = run(capsys, "trustees", "combine", str(bad), "--out", str(tmp_path / "t.json"))
+    assert code == 2
+    assert "bad.pubkey" in err
+
+
+def test_threshold_writes_trustees_json_and_one_private_share_per_member(capsys, tmp_path):
+    folder = tmp_path / "bureau"
+    code, out, err = run(
+        capsys, "trustees", "threshold", "--members", "3", "--threshold", "2", "--out", str(folder)
+    )
+    assert code == 0, err
+    assert "2 of 3 members" in out
+    (parameters,) = read_trustees(BELENIOS_2048, loads((folder / "trustees.json").read_text()))
+    assert isinstance(parameters, PedersenTrustees)
+    verify_trustees(BELENIOS_2048, [parameters])
+    assert parameters.threshold == 2
+    assert len(parameters.verification_keys) == 3
+    for j, verification in enumerate(parameters.verification_keys, start=1):
+        share = folder / f"trustee-{j}.privkey"
+        assert _mode(share) == 0o600
+        x = read_private_key(BELENIOS_2048, share.read_text().strip())
+        assert BELENIOS_2048.pow_g(x) == verification.public_key
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "trustee-1.privkey",
+        "trustee-2.privkey",
+        "trustee-3.privkey",
+        "trustees.json",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("members", "threshold", "words"),
+    [("3", "4", "between 1 and the number of members"), ("0", "1", "at least 1")],
+)
+def test_threshold_refuses_a_bureau_that_cannot_be(capsys, tmp_path, members, threshold, words):
+    folder = tmp_path / "bureau"
+    code, _, err = run(
+        capsys,
+        "trustees",
+        "threshold",
+        "--members",
+        members,
+        "--threshold",
+        threshold,
+        "--out",
+        str(folder),
+    )
+    assert code == 2
+    assert words in err
+    assert not folder.exists()
+
+
+def test_threshold_never_overwrites_keys(capsys, tmp_path):
+    folder = tmp_path / "bureau"
+    args = ["trustees", "threshold", "--members", "2", "--threshold", "2", "--out", str(folder)]
+    assert run(capsys, *args)[0] == 0
+    before = (folder / "trustee-1.privkey").read_text()
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert "never overwritten" in err
+    assert (folder / "trustee-1.privkey").read_text() == before
+
+
+def test_threshold_help_says_it_is_a_rehearsal_not_the_bureaus_ceremony(capsys):
+    code, out, _ = run(capsys, "trustees", "threshold", "--help")
+    assert code == 0
+    text = " ".join(out.split())
+    assert "demonstration or a rehearsal" in text
+    assert "later issue" in text
+
+
+def test_the_trustee_commands_run_without_django(tmp_path):
+    code = (
+        "from urne.cli import main\n"
+        f"assert main(['trustee', 'keygen', '--out', {str(tmp_path / 'k')!r}]) == 0\n"
+        f"assert main(['trustees', 'threshold', '--members', '2', '--threshold', '1', "
+        f"'--out', {str(tmp_path / 't')!r}]) == 0"
+    )
+    assert loaded_frameworks(code) == []
+
+
+@pytest.mark.belenios
+def test_belenios_tool_keys_are_combined_and_our_trustees_make_its_election(capsys, tmp_path):
+    """Keys made by belenios-tool go into urne's trustees.json; belenios-tool makes an election
+    from urne's trustees.json, Single or threshold, with the public key urne computes."""
+    tool_folder = tmp_path / "tool"
+    tool_folder.mkdir()
+    run_tool("setup", "generate-trustee-key", "--group", "BELENIOS-2048", cwd=tool_folder)
+    (tool_key,) = tool_folder.glob("*.pubkey")
+    _, our_key = _keygen(capsys, tmp_path / "ours")
+    threshold = tmp_path / "bureau"
+    assert (
+        run(
+            capsys,
+            "trustees",
+            "threshold",
+            "--members",
+            "3",
+            "--threshold",
+            "2",
+            "--out",
+            str(threshold),
+        )[0]
+        == 0
+    )
+    for name, sources in {
+        "singles": [tool_key, our_key],
+        "mixed": [our_key, threshold / "trustees.json"],
+        "threshold": [threshold / "trustees.json"],
+    }.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        out = folder / "trustees.json"
+        code, _, err = run(capsys, "trustees", "combine", *map(str, sources), "--out", str(out))
+        assert code == 0, err
+        template = {
+            "description": "d",
+            "name": name,
+            "questions": [{"answers": ["A", "B"], "min": 0, "max": 1, "question": "q"}],
+        }
+        made = make_election_with_tool(folder, dumps(template), "iXEX1YBacEUwsS")
+        trustees = read_trustees(BELENIOS_2048, loads(out.read_text()))
+        expected = election_public_key(BELENIOS_2048, trustees)
+        assert loads(made)["public_key"] == str(expected), name
+
+
+@pytest.mark.belenios
+def test_a_members_key_share_file_decrypts_with_belenios_tool(monkeypatch, tmp_path):
+    """An election under the bureau `urne trustees threshold` made; member 2 decrypts the tally
+    with belenios-tool from its ``trustee-2.privkey``; the partial decryption checks."""
+    bureau = tmp_path / "bureau"
+
+    def ceremony(group, threshold, count):
+        made = write_threshold_trustees(bureau, count, threshold, group)
+        shares = {
+            j: read_private_key(group, path.read_text().strip())
+            for j, path in enumerate(made.private_keys, start=1)
+        }
+        return (made.parameters,), shares
+
+    monkeypatch.setattr(simulate_module, "_threshold_ceremony", ceremony)
+    spec = SimulationSpec(voters=3, lists=2, blank=False, trustees=3, threshold=2, seed=3)
+    election = simulate(spec, jobs=1)
+    written = tmp_path / "tallied.bel"
+    write_simulation(election, written)
+    timestamp, items = steps(written)
+    folder = tmp_path / "tool"
+    folder.mkdir()
+    write(
+        folder / f"{election.election.uuid}.bel", items[: indices(items, "tally")[0] + 1], timestamp
+    )
+    decrypted = run_tool(
+        "election",
+        "decrypt",
+        "--dir",
+        str(folder),
+        "--privkey",
+        str(bureau / "trustee-2.privkey"),
+        "--trustee-id",
+        "2",
+    ).stdout
+    text = decrypted.splitlines()[0]
+    group = election.election.group
+    (parameters,) = election.trustees
+    assert isinstance(parameters, PedersenTrustees)
+    partial = PartialDecryption.from_json(group, loads(text))
+    verify_partial_decryption(
+        election.election, election.tally, parameters.verification_keys[1].public_key, partial
+    )

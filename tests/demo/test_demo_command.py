@@ -53,11 +53,22 @@ def test_it_prepares_the_database_loads_the_campaign_once_and_says_what_to_try(
     assert count(database, "campaign_elector") == electors
     assert count(database, "accounts_user") == 5
     assert count(database, "urne_cache") >= 0  # the cache table exists
+    # Each scrutin a sealed election, once: the second run changed none.
+    with sqlite3.connect(database) as connection:
+        sealed = connection.execute(
+            "SELECT COUNT(*) FROM voting_scrutinelection WHERE sealed_at IS NOT NULL"
+        ).fetchone()[0]
+    assert sealed == count(database, "campaign_scrutin")
     for expected in (
         "http://127.0.0.1:8000/compte/connexion/",
         "http://127.0.0.1:8000/gestion/",
         "http://127.0.0.1:8000/aide/courriels/",
         "claire.bernard@ac-dijon.fr",
+        "identifiant de vote : ",
+        "vote ouvert du ",
+        str(tmp_path / "demo" / "identifiants.csv"),
+        str(tmp_path / "demo" / "bureau"),
+        "http://127.0.0.1:8000/espace/scrutins/",
         "Inscrit sur les listes mais sans compte : thomas.girard@ac-dijon.fr",
         "gestion@urne.example / Gestion2014demo",
         str(tmp_path / "mail"),

@@ -1,4 +1,5 @@
-"""The demonstration campaign: realistic, complete, open today, deterministic and loaded once."""
+"""The demonstration campaign: realistic, complete, its vote open today (each scrutin a sealed
+election), deterministic and loaded once."""
 
 from __future__ import annotations
 
@@ -18,18 +19,28 @@ from urne.accounts.models import User
 from urne.campaign.models import Academy, Campaign, Elector, Scrutin
 from urne.candidacies.models import CandidateList, Union
 from urne.candidacies.validators import validate_pdf
+from urne.crypto.credentials import check_private_credential, derive_public_credential
+from urne.crypto.election import read_election
+from urne.crypto.group import BELENIOS_2048
+from urne.crypto.jsonio import loads
+from urne.crypto.trustees import PedersenTrustees, read_private_key, read_trustees
+from urne.crypto.verifier import verify_archive
 from urne.demo import generator
 from urne.demo.generator import DemoSummary, load_demo
 from urne.support.models import FaqEntry
+from urne.voting import setup
+from urne.voting.models import PublicCredential, ScrutinElection
 
 
 @pytest.fixture(scope="module")
 def media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Module-wide: the PDFs land there; a quick hasher, as the demonstration's passwords are
-    hashed once for all the module's tests."""
+    """Module-wide: the PDFs land there, the bureau's keys and the identifiers in a data folder
+    beside; a quick hasher, as the demonstration's passwords are hashed once for all the
+    module's tests."""
     root = tmp_path_factory.mktemp("media")
+    data = tmp_path_factory.mktemp("data")
     quick = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with override_settings(MEDIA_ROOT=root, PASSWORD_HASHERS=quick):
+    with override_settings(MEDIA_ROOT=root, DATA_DIR=data, PASSWORD_HASHERS=quick):
         yield root
 
 
@@ -42,7 +53,9 @@ def loaded(
     with django_db_blocker.unblock():
         summary = load_demo()
         yield summary
-        # Academies are protected while electors or scrutins point to them.
+        # Academies are protected while electors or scrutins point to them, electors while
+        # public credentials do.
+        ScrutinElection.objects.all().delete()
         User.objects.all().delete()
         Elector.objects.all().delete()
         Scrutin.objects.all().delete()
@@ -130,7 +143,7 @@ def test_one_list_is_filed_jointly_by_two_unions(demo: DemoSummary) -> None:
     assert joint[0].title.startswith("Liste commune")
 
 
-def test_every_step_before_the_vote_is_open_today(demo: DemoSummary) -> None:
+def test_the_vote_is_open_now_every_step_before_it_has_come(demo: DemoSummary) -> None:
     campaign = demo.campaign
     now = clock.now()
 
@@ -138,12 +151,66 @@ def test_every_step_before_the_vote_is_open_today(demo: DemoSummary) -> None:
     assert campaign.rolls_published(now)
     assert campaign.candidacies_published(now)
     assert campaign.identifiers_available(now)
-    assert campaign.corrections_open(now)
+    assert not campaign.corrections_open(now)
     assert campaign.corrections_deadline < campaign.vote_opens_at
-    assert not campaign.vote_open(now)
-    assert now < campaign.vote_opens_at < now + timedelta(days=7)
-    # The texts allow a vote between 24 hours and 8 days long.
-    assert timedelta(days=1) <= campaign.vote_closes_at - campaign.vote_opens_at <= timedelta(8)
+    assert campaign.vote_open(now)
+    assert campaign.vote_opens_at <= now < campaign.vote_opens_at + timedelta(minutes=5)
+    # A week, to the end of a working day; the texts allow between 24 hours and 8 days.
+    assert timedelta(days=6) <= campaign.vote_closes_at - campaign.vote_opens_at <= timedelta(8)
+
+
+def test_every_scrutin_is_a_sealed_election_of_its_lists_under_a_2_of_3_bureau(
+    demo: DemoSummary,
+) -> None:
+    scrutins = Scrutin.objects.filter(campaign=demo.campaign)
+    for scrutin in scrutins:
+        election = ScrutinElection.objects.get(scrutin=scrutin)
+        assert election.is_sealed, scrutin.code
+        (question,) = read_election(election.election).questions
+        assert list(question.answers) == [cl.title for cl in setup.election_lists(scrutin)]
+        assert election.credentials.count() == scrutin.roll.count()
+        (bureau,) = read_trustees(BELENIOS_2048, loads(election.trustees))
+        assert isinstance(bureau, PedersenTrustees)
+        assert (bureau.threshold, len(bureau.verification_keys)) == (2, 3)
+
+
+def test_the_bureaus_private_keys_are_files_only_their_owner_reads_never_in_the_database(
+    demo: DemoSummary,
+) -> None:
+    folder = generator.bureau_folder()
+    (bureau,) = read_trustees(BELENIOS_2048, loads((folder / "trustees.json").read_text()))
+    assert isinstance(bureau, PedersenTrustees)
+    stored = "".join(ScrutinElection.objects.values_list("trustees", flat=True))
+    for j, key in enumerate(bureau.verification_keys, start=1):
+        path = folder / f"trustee-{j}.privkey"
+        assert path.stat().st_mode & 0o777 == 0o600
+        share = read_private_key(BELENIOS_2048, path.read_text().strip())
+        assert BELENIOS_2048.pow_g(share) == key.public_key
+        assert str(share) not in stored
+
+
+def test_a_demo_elector_finds_their_identifier_and_it_is_theirs_in_each_scrutin(
+    demo: DemoSummary,
+) -> None:
+    email = demo.ready_accounts[0][0]
+    identifier = generator.demo_identifier(email)
+    assert identifier is not None
+    check_private_credential(identifier)
+    assert generator.identifiers_file().stat().st_mode & 0o777 == 0o600
+    elector = Elector.objects.get(campaign=demo.campaign, email=email)
+    credentials = PublicCredential.objects.filter(elector=elector).select_related("election")
+    assert credentials.count() == elector.scrutins.count()
+    for credential in credentials:
+        expected = derive_public_credential(BELENIOS_2048, identifier, credential.election.uuid)
+        assert credential.credential == str(expected)
+
+
+def test_a_demo_scrutins_public_board_passes_urne_verify(demo: DemoSummary, tmp_path: Path) -> None:
+    election = ScrutinElection.objects.get(scrutin__code="csa-ministeriel")
+    path = tmp_path / f"{election.uuid}.bel"
+    path.write_bytes(b"".join(setup.archive_chunks(election)))
+    summary = verify_archive(path)
+    assert summary.voters == Elector.objects.filter(campaign=demo.campaign).count()
 
 
 def test_the_ready_accounts_log_in_with_the_printed_password(demo: DemoSummary) -> None:
@@ -217,8 +284,12 @@ def test_loading_it_again_duplicates_nothing_and_moves_the_calendar_to_today(
         demo.lists,
     )
     assert User.objects.filter(email=generator.STAFF_EMAIL).count() == 1
-    assert again.campaign.corrections_open(later)
-    assert later < again.campaign.vote_opens_at
+    assert again.campaign.vote_open(later)
+    assert not again.campaign.corrections_open(later)
+    # The elections sealed the first time stay as they were.
+    assert again.campaign.vote_opens_at <= later
+    sealed = dict(ScrutinElection.objects.values_list("uuid", "fingerprint"))
+    assert len(sealed) == demo.scrutins
 
 
 def test_a_previous_try_that_created_the_account_is_followed_by_another_address(

@@ -38,6 +38,7 @@ from urne.campaign.models import (
 )
 from urne.candidacies.models import Candidate, CandidateList, Union
 from urne.support.models import FaqEntry
+from urne.voting.models import ScrutinElection
 from urne.web.errors import Forbidden, NotFound
 
 M = TypeVar("M", bound=Model)
@@ -89,6 +90,11 @@ RULES: dict[type[Model], ScopeRule] = {
         shared=True,
     ),
     FaqEntry: ScopeRule(campaign="campaign", shared=True),
+    # A scrutin's election belongs where the scrutin does. Ballots and public credentials have
+    # no rule on purpose: no staff member lists them (the board shows them to everyone).
+    ScrutinElection: ScopeRule(
+        campaign="scrutin__campaign", academy="scrutin__academy", shared=True
+    ),
     # Electors' accounts only: staff accounts and their scopes are the superusers' business,
     # even when a staff member also has an elector record (their account would be taken over
     # by whoever may change it).

@@ -1,9 +1,10 @@
 """The `urne` command: the operators' single entry point.
 
-`urne verify` and `urne simulate` need no database and no Django: they run the pure protocol core
-(`urne.cli.protocol`). Every other sub-command is a Django management command (`urne migrate`,
-`urne import_electors` ...). Help covers both: `urne --help` (and `urne help`) lists the protocol
-commands beside Django's, and `urne help verify` is `urne verify --help`.
+`urne verify`, `urne simulate`, `urne trustee` and `urne trustees` need no database and no Django:
+they run the pure protocol core (`urne.cli.protocol`, `urne.cli.trustees`). Every other
+sub-command is a Django management command (`urne migrate`, `urne import_electors` ...). Help
+covers both: `urne --help` (and `urne help`) lists the protocol commands beside Django's, and
+`urne help verify` is `urne verify --help`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-PROTOCOL_COMMANDS = ("simulate", "verify")
+PROTOCOL_COMMANDS = ("simulate", "trustee", "trustees", "verify")
 """Run by `urne.cli.protocol`, before (and without) Django."""
 
 _HELP = {"help", "--help", "-h"}

@@ -1,6 +1,6 @@
-"""Django's management utility, with `urne verify` and `urne simulate` in its lists of commands.
+"""Django's management utility, with the protocol commands (`urne verify`...) in its lists.
 
-Those two are not management commands (they run without Django, see `urne.cli`), so Django's
+Those are not management commands (they run without Django, see `urne.cli`), so Django's
 own help would not know them; this module is imported only for the Django side of `urne`.
 """
 

@@ -1,4 +1,5 @@
-"""`urne verify` and `urne simulate`: the protocol's two commands, without Django.
+"""`urne verify`, `urne simulate` (and `urne trustee`, `urne trustees`): the protocol's commands,
+without Django.
 
 The command-line side of the protocol core (`urne.crypto`, which knows nothing of terminals or
 arguments). `urne.cli` hands them over with `main(command, args)`, which returns the exit code:
@@ -12,6 +13,9 @@ arguments). `urne.cli` hands them over with `main(command, args)`, which returns
   [--stage open|closed|tallied] [--jobs N] [--json] --out FILE.bel``: run a whole election with
   urne's own code and write its archive (`urne.crypto.simulate`). Exit 0, or 2 for bad
   parameters.
+
+- ``urne trustee keygen`` and ``urne trustees combine|threshold``: the bureau's keys, made
+  offline (`urne.cli.trustees`).
 
 Messages are in English, as the protocol core's. A progress bar goes to the standard error when
 it is a terminal; ``--json`` prints one JSON object on the standard output instead of the text.
@@ -359,7 +363,24 @@ def _print_json(value: dict[str, Any]) -> None:
     print(_json_inert(json.dumps(value, ensure_ascii=False)))
 
 
-COMMANDS = {"verify": verify, "simulate": run_simulation}
+def _trustee(args: Sequence[str]) -> int:
+    from urne.cli import trustees  # it imports this module
+
+    return trustees.trustee(args)
+
+
+def _trustees(args: Sequence[str]) -> int:
+    from urne.cli import trustees
+
+    return trustees.trustees(args)
+
+
+COMMANDS = {
+    "verify": verify,
+    "simulate": run_simulation,
+    "trustee": _trustee,
+    "trustees": _trustees,
+}
 
 
 def main(command: str, args: list[str]) -> int:

@@ -1,20 +1,30 @@
 """The demonstration campaign « Élections professionnelles 2014 », fictional but realistic.
 
 `load_demo` builds it once (deterministically from a seed) and, when it is already there, only
-moves its calendar so that today every step is open: accounts, rolls and candidacies published,
-voting identifiers available, corrections still possible for a few days, the vote a few days
-ahead. It never duplicates anything.
+moves its calendar so that the vote is open now: accounts, rolls and candidacies published,
+voting identifiers available, profile corrections closed the day before, the vote open from now
+until a week later. It never duplicates anything.
+
+Each scrutin is a sealed Belenios election before the vote opens (`open_the_vote`): elections
+prepared, one bureau de vote électronique for the campaign (a 2-of-3 threshold made by the code of
+`urne trustees threshold`, its members' private keys in files under the data folder,
+``var/demo/bureau/``, never in the database), every elector's voting identifier and public
+credentials, then sealed. The demo's identifiers are in ``var/demo/identifiants.csv``: the
+demonstration's stand-in for the notices the credential authority hands out.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from typing import Final
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.files.base import ContentFile
@@ -26,14 +36,20 @@ from urne.accounts.models import User
 from urne.backoffice.models import StaffScope
 from urne.campaign.models import Academy, Campaign, Civilite, Elector, RollEntry, Scrutin
 from urne.candidacies.models import Candidate, CandidateList, Union
+from urne.cli.trustees import write_threshold_trustees
+from urne.crypto.credentials import derive_secret, make_private_credential
 from urne.demo import data
 from urne.demo.professions_de_foi import CandidateLine, ProfessionDeFoi, render_profession_de_foi
 from urne.support.faq import seed_default_faq
+from urne.voting import setup
+from urne.voting.models import PublicCredential, ScrutinElection
 
 DEMO_NAME: Final = "Élections professionnelles 2014"
 DEMO_YEAR: Final = 2014
 DEMO_SEED: Final = 2014
 ELECTORS_PER_ACADEMY: Final = 120
+BUREAU_MEMBERS: Final = 3
+BUREAU_THRESHOLD: Final = 2
 
 # Public on purpose: printed by `urne demo`, which production refuses to run.
 ELECTOR_PASSWORD: Final = "Electeur2014"  # noqa: S105
@@ -142,7 +158,8 @@ def _mail_part(name: str) -> str:
 
 
 def demo_calendar(now: datetime) -> dict[str, datetime]:
-    """Dates around `now` such that every step before the vote is open today."""
+    """Dates around `now` such that every step has come and the vote is open from `now` (to the
+    second) until a week later; the profile corrections closed the day before."""
     today = timezone.localtime(now).date()
     tz = timezone.get_current_timezone()
 
@@ -153,10 +170,10 @@ def demo_calendar(now: datetime) -> dict[str, datetime]:
         "accounts_open_at": at(-30, 9),
         "rolls_published_at": at(-20, 9),
         "candidacies_published_at": at(-10, 9),
-        "identifiers_available_at": at(-1, 9),
-        "corrections_deadline": at(3, 23, 59, 59),
-        "vote_opens_at": at(5, 10),
-        "vote_closes_at": at(12, 17),
+        "identifiers_available_at": at(-3, 9),
+        "corrections_deadline": at(-1, 23, 59, 59),
+        "vote_opens_at": now.replace(microsecond=0),
+        "vote_closes_at": at(7, 17),
     }
 
 
@@ -179,6 +196,7 @@ def load_demo(seed: int = DEMO_SEED) -> DemoSummary:
         else:
             Campaign.objects.filter(pk=campaign.pk).update(**demo_calendar(now))
             campaign.refresh_from_db()
+        open_the_vote(campaign, now)
         summary = DemoSummary(campaign=campaign, created=created)
         _ensure_accounts(campaign, summary, now)
         _ensure_staff(campaign)
@@ -532,3 +550,118 @@ def _ensure_staff(campaign: Campaign) -> None:
             StaffScope.objects.get_or_create(
                 user=user, academy=campaign.academies.get(code=HELPDESK_ACADEMY)
             )
+
+
+# --- the vote: sealed elections, the bureau's keys, the identifiers ------------------------------
+
+
+def demo_folder() -> Path:
+    """Where the demonstration keeps what never goes in the database: ``var/demo/``."""
+    return Path(settings.DATA_DIR) / "demo"
+
+
+def bureau_folder() -> Path:
+    """The bureau's trustees.json and its members' private key shares (0600)."""
+    return demo_folder() / "bureau"
+
+
+def identifiers_file() -> Path:
+    """The demo electors' voting identifiers (email;identifier), mode 0600."""
+    return demo_folder() / "identifiants.csv"
+
+
+def open_the_vote(campaign: Campaign, now: datetime) -> None:
+    """Make each scrutin a sealed election, if it is not yet, then let the calendar open it.
+
+    The setup is done before the vote opens, as in a real campaign: while it runs, the
+    calendar puts the vote an hour ahead (the setup module refuses to change an open vote);
+    the demo calendar comes back at the end. Call inside `transaction.atomic`."""
+    waiting = campaign.scrutins.exclude(election__sealed_at__isnull=False)
+    if not waiting.exists():
+        return
+    opens_at = campaign.vote_opens_at
+    Campaign.objects.filter(pk=campaign.pk).update(vote_opens_at=now + timedelta(hours=1))
+    campaign.refresh_from_db()
+    setup.do_prepare_elections(campaign)
+    trustees = _bureau_trustees()
+    for scrutin in waiting.order_by("code"):
+        if not scrutin.election.trustees:
+            setup.do_set_trustees(scrutin, trustees)
+    _give_identifiers(campaign)
+    for scrutin in waiting.order_by("code"):
+        setup.do_seal_election(scrutin)
+    Campaign.objects.filter(pk=campaign.pk).update(vote_opens_at=opens_at)
+    campaign.refresh_from_db()
+
+
+def _bureau_trustees() -> str:
+    """The demo bureau's trustees.json: made once with `urne trustees threshold`'s code (2 of
+    3), its members' key shares beside it in files; the same bureau for every scrutin."""
+    folder = bureau_folder()
+    path = folder / "trustees.json"
+    if not path.exists():
+        write_threshold_trustees(folder, BUREAU_MEMBERS, BUREAU_THRESHOLD)
+    return path.read_text(encoding="utf-8")
+
+
+def _give_identifiers(campaign: Campaign) -> None:
+    """One voting identifier per elector of the campaign and their public credential in each
+    scrutin they are called to; the identifiers written to `identifiers_file` only.
+
+    FOR THE LEAD, after merging `urne.authority`: replace this whole function by
+    ``urne.authority.services.do_generate_identifiers(campaign, public_key)`` with the demo
+    authority's public key (and the README's "identifiant" lines by the authority's ways:
+    « Recevoir mon identifiant de vote » or the printable notices). Until then the demo plays
+    the credential authority here with the crypto core, keeping the same rule: the database
+    holds public credentials only, never an identifier.
+    """
+    path = identifiers_file()
+    known: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            email, _, identifier = line.partition(";")
+            known[email] = identifier
+    electors = dict(campaign.electors.values_list("pk", "email"))
+    identifiers = {
+        pk: known.get(email) or make_private_credential() for pk, email in electors.items()
+    }
+    elections = ScrutinElection.objects.filter(
+        scrutin__campaign=campaign, sealed_at__isnull=True
+    ).select_related("scrutin")
+    for election in elections:
+        given = set(election.credentials.values_list("elector", flat=True))
+        rolled = RollEntry.objects.filter(scrutin=election.scrutin).values_list(
+            "elector", flat=True
+        )
+        PublicCredential.objects.bulk_create(
+            PublicCredential(
+                election=election,
+                elector_id=pk,
+                # g^secret as derive_public_credential, through g's fixed-base table: ten
+                # times faster than the constant-time power, which a demo's keys do not need.
+                credential=str(
+                    setup.GROUP.pow_g(derive_secret(setup.GROUP, identifiers[pk], election.uuid))
+                ),
+            )
+            for pk in rolled.order_by("elector")
+            if pk not in given
+        )
+    demo_folder().mkdir(parents=True, exist_ok=True)
+    text = "email;identifiant\n" + "".join(
+        f"{electors[pk]};{identifier}\n" for pk, identifier in sorted(identifiers.items())
+    )
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        stream.write(text)
+
+
+def demo_identifier(email: str) -> str | None:
+    """The voting identifier the demonstration gave `email`, from `identifiers_file`."""
+    path = identifiers_file()
+    if not path.exists():
+        return None
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        address, _, identifier = line.partition(";")
+        if address == email:
+            return identifier
+    return None

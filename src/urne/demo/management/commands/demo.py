@@ -1,4 +1,5 @@
-"""`urne demo [--no-serve]`: prepare the database, load the demonstration, say what to try, serve.
+"""`urne demo [--no-serve]`: prepare the database, load the demonstration (its vote open), say what
+to try (and how to vote), serve.
 
 `make demo` runs it with URNE_DEMO=1 URNE_DEBUG=1 on the embedded SQLite database (var/).
 """
@@ -92,6 +93,9 @@ class Command(BaseCommand):
         write(f"Comptes électeurs prêts (mot de passe : {generator.ELECTOR_PASSWORD}) :")
         for email, description in summary.ready_accounts:
             write(f"  {email} — {description}")
+            identifier = generator.demo_identifier(email)
+            if identifier:
+                write(f"      identifiant de vote : {identifier}")
         if summary.without_account:
             write("")
             write(
@@ -116,10 +120,22 @@ class Command(BaseCommand):
         )
         c = campaign
         write(
-            "Calendrier : comptes, listes électorales et candidatures ouverts ; identifiants "
-            f"disponibles ; corrections jusqu'au {_local(c.corrections_deadline)} ; vote du "
-            f"{_local(c.vote_opens_at)} au {_local(c.vote_closes_at)}."
+            "Calendrier : comptes, listes électorales et candidatures publiés ; identifiants "
+            f"disponibles ; corrections closes le {_local(c.corrections_deadline)} ; vote ouvert "
+            f"du {_local(c.vote_opens_at)} au {_local(c.vote_closes_at)} (heure du serveur)."
         )
+        write("")
+        write(
+            "Voter : connectez-vous avec un compte prêt, « Mes scrutins » "
+            f"({settings.SITE_URL}{reverse('campaign:scrutins')}), choisissez, puis tapez "
+            "l'identifiant de vote ; l'accusé de réception donne l'empreinte du bulletin, à "
+            f"retrouver sur le tableau public ({settings.SITE_URL}/tableau/)."
+        )
+        write(
+            f"Identifiants de vote de tous les électeurs : {generator.identifiers_file()} "
+            "(la démonstration y tient lieu des notices remises par le tiers de confiance)."
+        )
+        write(f"Clés du bureau de vote (2 sur 3, hors de la base) : {generator.bureau_folder()}")
 
 
 def _local(moment: datetime) -> str:
