@@ -218,6 +218,11 @@ CELERY_TASK_ROUTES = {
 }
 URNE_AUTHORITY_PUBLIC_KEY = env("URNE_AUTHORITY_PUBLIC_KEY")
 URNE_AUTHORITY_PRIVATE_KEY = env("URNE_AUTHORITY_PRIVATE_KEY")
+if DEMO and not URNE_AUTHORITY_PRIVATE_KEY and not URNE_AUTHORITY_PUBLIC_KEY:
+    # `make demo` plays the credential authority in its one process, with the key pair it made
+    # in the data folder (urne.demo.generator.authority_folder); production keeps the private key
+    # on the authority's own host (docs/credential-authority.md, check urne.E009).
+    URNE_AUTHORITY_PRIVATE_KEY = str(DATA_DIR / "demo" / "authority" / "authority.key")
 # SMS: a backend class like Django's email backends (urne.authority.sms). The file backend writes
 # one file per message into URNE_SMS_FILE_PATH (demo, tests); plug a provider's own class here.
 URNE_SMS_BACKEND = env("URNE_SMS_BACKEND", "urne.authority.sms.FileBackend")

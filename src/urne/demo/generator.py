@@ -24,6 +24,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Final
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
@@ -33,16 +34,17 @@ from django.utils import timezone
 
 from urne import clock
 from urne.accounts.models import User
+from urne.authority.generation import do_generate_identifiers, open_identifier
+from urne.authority.keys import PRIVATE_FILE, read_private_key, write_key_pair
+from urne.authority.models import SealedIdentifier
 from urne.backoffice.models import StaffScope
 from urne.campaign.models import Academy, Campaign, Civilite, Elector, RollEntry, Scrutin
 from urne.candidacies.models import Candidate, CandidateList, Union
 from urne.cli.trustees import write_threshold_trustees
-from urne.crypto.credentials import derive_secret, make_private_credential
 from urne.demo import data
 from urne.demo.professions_de_foi import CandidateLine, ProfessionDeFoi, render_profession_de_foi
 from urne.support.faq import seed_default_faq
 from urne.voting import setup
-from urne.voting.models import PublicCredential, ScrutinElection
 
 DEMO_NAME: Final = "Élections professionnelles 2014"
 DEMO_YEAR: Final = 2014
@@ -604,55 +606,37 @@ def _bureau_trustees() -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _give_identifiers(campaign: Campaign) -> None:
-    """One voting identifier per elector of the campaign and their public credential in each
-    scrutin they are called to; the identifiers written to `identifiers_file` only.
+def authority_folder() -> Path:
+    """The demo credential authority's key pair (the private key 0600): in a real campaign it
+    lives on the authority's own host only (docs/credential-authority.md)."""
+    return demo_folder() / "authority"
 
-    FOR THE LEAD, after merging `urne.authority`: replace this whole function by
-    ``urne.authority.services.do_generate_identifiers(campaign, public_key)`` with the demo
-    authority's public key (and the README's "identifiant" lines by the authority's ways:
-    « Recevoir mon identifiant de vote » or the printable notices). Until then the demo plays
-    the credential authority here with the crypto core, keeping the same rule: the database
-    holds public credentials only, never an identifier.
-    """
-    path = identifiers_file()
-    known: dict[str, str] = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-            email, _, identifier = line.partition(";")
-            known[email] = identifier
-    electors = dict(campaign.electors.values_list("pk", "email"))
-    identifiers = {
-        pk: known.get(email) or make_private_credential() for pk, email in electors.items()
-    }
-    elections = ScrutinElection.objects.filter(
-        scrutin__campaign=campaign, sealed_at__isnull=True
-    ).select_related("scrutin")
-    for election in elections:
-        given = set(election.credentials.values_list("elector", flat=True))
-        rolled = RollEntry.objects.filter(scrutin=election.scrutin).values_list(
-            "elector", flat=True
-        )
-        PublicCredential.objects.bulk_create(
-            PublicCredential(
-                election=election,
-                elector_id=pk,
-                # g^secret as derive_public_credential, through g's fixed-base table: ten
-                # times faster than the constant-time power, which a demo's keys do not need.
-                credential=str(
-                    setup.GROUP.pow_g(derive_secret(setup.GROUP, identifiers[pk], election.uuid))
-                ),
-            )
-            for pk in rolled.order_by("elector")
-            if pk not in given
-        )
+
+def _authority_keys() -> tuple[X25519PublicKey, X25519PrivateKey]:
+    folder = authority_folder()
+    if not (folder / PRIVATE_FILE).exists():
+        write_key_pair(folder)
+    private_key = read_private_key(folder / PRIVATE_FILE)
+    return private_key.public_key(), private_key
+
+
+def _give_identifiers(campaign: Campaign) -> None:
+    """The credential authority's work, done by its own code with the demo's key pair: one
+    voting identifier per elector (stored sealed only) and the public credentials of every
+    scrutin. For the demo's convenience, the identifiers are also written, opened, to
+    `identifiers_file` (0600, in the data folder, never the database)."""
+    public_key, private_key = _authority_keys()
+    do_generate_identifiers(campaign, public_key, private_key)
+    emails = dict(campaign.electors.values_list("pk", "email"))
+    sealed = SealedIdentifier.objects.filter(elector__campaign=campaign).order_by("elector")
+    lines = [
+        f"{emails[row.elector_id]};{open_identifier(private_key, row, campaign.pk)}\n"
+        for row in sealed
+    ]
     demo_folder().mkdir(parents=True, exist_ok=True)
-    text = "email;identifiant\n" + "".join(
-        f"{electors[pk]};{identifier}\n" for pk, identifier in sorted(identifiers.items())
-    )
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    descriptor = os.open(identifiers_file(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-        stream.write(text)
+        stream.write("email;identifiant\n" + "".join(lines))
 
 
 def demo_identifier(email: str) -> str | None:
