@@ -25,6 +25,6 @@ def trigger_off() -> Iterator[None]:
     yield
 
 
-def raw(sql: str, *params: object) -> None:
+def raw(sql: str, *params: str | int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, list(params))
