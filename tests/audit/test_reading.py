@@ -55,7 +55,7 @@ def exported(client: Client, user: User, **query: str) -> list[list[str]]:
     response = client.get(EXPORT, query)
     assert response.status_code == 200
     assert isinstance(response, StreamingHttpResponse)
-    text = b"".join(response.streaming_content).decode()  # type: ignore[arg-type]
+    text = b"".join(response.streaming_content).decode()
     return list(csv.reader(io.StringIO(text)))
 
 
