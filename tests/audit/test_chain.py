@@ -129,7 +129,7 @@ def test_it_finds_a_removed_entry(chain: list[AuditEntry], db: None) -> None:
         raw("DELETE FROM audit_auditentry WHERE sequence = 2")
 
     assert broken() == (
-        "Journal d'audit rompu : L'entrée n° 2 manque : elles ont été supprimées du journal. "
+        "Journal d'audit rompu : L'entrée n° 2 manque : elle a été supprimée du journal. "
         "(1 entrée(s) intactes avant)"
     )
 

@@ -258,19 +258,17 @@ def verify_chain() -> ChainReport:
 
     for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=2000):
         if entry.sequence != expected:
-            missing = (
-                _("L'entrée n° %(first)d manque") % {"first": expected}
+            message = (
+                _("L'entrée n° %(first)d manque : elle a été supprimée du journal.")
+                % {"first": expected}
                 if entry.sequence == expected + 1
-                else _("Les entrées n° %(first)d à %(last)d manquent")
+                else _(
+                    "Les entrées n° %(first)d à %(last)d manquent : elles ont été supprimées "
+                    "du journal."
+                )
                 % {"first": expected, "last": entry.sequence - 1}
             )
-            return report(
-                ChainProblem(
-                    expected,
-                    "removed",
-                    _("%(missing)s : elles ont été supprimées du journal.") % {"missing": missing},
-                )
-            )
+            return report(ChainProblem(expected, "removed", message))
         if entry.previous_hash != previous:
             return report(
                 ChainProblem(
