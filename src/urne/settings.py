@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "urne.authority",
     "urne.support",
     "urne.backoffice",
+    "urne.audit",
     "urne.demo",
 ]
 
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Keeps the request's address for the audit entries recorded while serving it.
+    "urne.audit.context.AuditSourceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "urne.web.middleware.VisitorErrorMiddleware",

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from urne.accounts import invitations, tasks
 from urne.accounts.models import InvitationCampaign, User
+from urne.audit import services as audit
 from urne.backoffice.admin import ScopedAdminMixin, SuperuserOnlyAdminMixin, is_superuser
 from urne.backoffice.models import StaffScope
 
@@ -237,6 +238,12 @@ class InvitationCampaignAdmin(ScopedAdminMixin, InvitationAdminBase):
                 self.message_user(request, str(refused.message), messages.ERROR)
                 continue
             result = tasks.send_invitations.delay(campaign.pk)
+            audit.record(
+                request,
+                "invitation.send",
+                campaign,
+                **(result.result if result.ready() else {"queued": True}),
+            )
             if result.ready():
                 summary = result.result
                 self.message_user(

@@ -26,6 +26,7 @@ from urne.accounts import tasks, throttle
 from urne.accounts.models import User
 from urne.accounts.rolls import eligible_elector, signup_calendar
 from urne.accounts.tokens import confirmation_token_generator
+from urne.audit import services as audit
 from urne.web.errors import VisitorError
 
 
@@ -118,6 +119,8 @@ def _check_password(request: HttpRequest, address: str, user: User | None, passw
         User().set_password(password)
         raise InvalidLogin
     if not user.check_password(password):
+        if user.is_staff or user.is_superuser:
+            audit.record(user, "staff.login_failed", user)  # who and from where, no password
         raise InvalidLogin
     attempt.succeeded()
     return user
@@ -131,6 +134,8 @@ def check_login(request: HttpRequest, address: str, password: str) -> User:
     # Only someone who knows the password learns the account's state.
     if not user.is_active:
         raise AccountNotConfirmed if user.confirmed_at is None else AccountDisabled
+    if user.is_staff or user.is_superuser:
+        audit.record(user, "staff.login", user)
     return user
 
 
@@ -185,6 +190,8 @@ def do_set_password(user: User, password: str) -> None:
             user.confirmed_at = clock.now()
             fields += ["is_active", "confirmed_at"]
         user.save(update_fields=fields)
+        if user.is_staff or user.is_superuser:
+            audit.record(user, "staff.password_reset", user)
     # Whoever followed the link holds the mailbox: wrong passwords typed by others for this
     # address no longer lock its owner out (the new password works at once).
     throttle.LOGIN_FAILURES_PER_ADDRESS.clear_address(user.email)

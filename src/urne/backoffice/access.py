@@ -26,6 +26,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from urne.accounts.models import InvitationCampaign, User
+from urne.audit.models import AuditEntry
 from urne.backoffice.models import StaffScope
 from urne.campaign.models import (
     Academy,
@@ -103,6 +104,10 @@ RULES: dict[type[Model], ScopeRule] = {
         academy="elector__academy",
         only=(("is_staff", False), ("is_superuser", False)),
     ),
+    # The audit log is read, never changed (its admin is read-only): campaign-wide staff read
+    # their campaign's entries, academy staff those about their academies; entries about no
+    # campaign (logins of staff without one perimeter, rights, groups) are the superusers'.
+    AuditEntry: ScopeRule(campaign="campaign", academy="academy"),
 }
 
 

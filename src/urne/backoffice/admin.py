@@ -8,10 +8,16 @@ permissions still say what they may do there; the perimeter says where.
 A model the back office shows that has no perimeter (Django's groups) is registered with
 `SuperuserOnlyAdminMixin`: nobody else reaches it, whatever their permissions. Nothing is
 registered without one or the other (tests/backoffice/test_registry.py checks it).
+
+Both inherit `AuditedAdminMixin`, the one place where every change made in the back office is
+written to the audit log (`urne.audit`): additions, changes (forms, editable columns, passwords),
+deletions (one or selected) and actions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -22,6 +28,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Field, ForeignKey, ManyToManyField, QuerySet
 from django.http import HttpRequest
 
+from urne.audit import services as audit
 from urne.backoffice import access
 
 if TYPE_CHECKING:
@@ -31,6 +38,70 @@ if TYPE_CHECKING:
     _InlineBase = InlineModelAdmin[Any, Any]
 else:  # mixins: their methods reach Django's through super()
     _AdminBase = _InlineBase = object
+
+
+def _change_message(message: Any) -> Any:
+    """Django's description of a change (the names of the fields changed, never their values),
+    as JSON."""
+    return message if isinstance(message, list | str) else str(message)
+
+
+# Django's deletion action logs each deletion itself (log_deletions), once confirmed.
+_SELF_LOGGING_ACTIONS = {"delete_selected"}
+
+
+def _audited_action(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+    @wraps(function)
+    def run(model_admin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        # The rows as selected (an action may change what the queryset finds), up to a bound.
+        selected = [str(pk) for pk in queryset.values_list("pk", flat=True)[:1000]]
+        with audit.counting() as recorded:
+            response = function(model_admin, request, queryset)
+        if not recorded[0]:  # the action recorded nothing of its own (correction answers do)
+            audit.record(
+                request,
+                "admin.action",
+                description=str(queryset.model._meta.verbose_name_plural),
+                name=name,
+                model=queryset.model._meta.label_lower,
+                selected=selected,
+            )
+        return response
+
+    return run
+
+
+class AuditedAdminMixin(_AdminBase):
+    """Writes every addition, change, deletion and action of the back office to the audit log,
+    beside Django's own history (LogEntry)."""
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        entry = super().log_addition(request, obj, message)
+        audit.record(request, "admin.add", obj, changes=_change_message(message))
+        return entry
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        entry = super().log_change(request, obj, message)
+        audit.record(request, "admin.change", obj, changes=_change_message(message))
+        return entry
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        # Called before the rows go: their perimeter can still be read.
+        entries = super().log_deletions(request, queryset)
+        for obj in queryset:
+            audit.record(request, "admin.delete", obj)
+        return entries
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions: dict[str, Any] = super().get_actions(request)
+        return {
+            name: (
+                (function if name in _SELF_LOGGING_ACTIONS else _audited_action(function, name)),
+                action_name,
+                description,
+            )
+            for name, (function, action_name, description) in actions.items()
+        }
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -91,7 +162,7 @@ def _scope_choices(formfield: forms.Field | None, request: HttpRequest) -> forms
     return formfield
 
 
-class ScopedAdminMixin(_AdminBase):
+class ScopedAdminMixin(AuditedAdminMixin):
     """A ModelAdmin that reaches only the staff member's perimeter (put it first in the bases)."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
@@ -173,7 +244,7 @@ def is_superuser(request: HttpRequest) -> bool:
     return access.staff_reach(request.user).unrestricted
 
 
-class SuperuserOnlyAdminMixin(_AdminBase):
+class SuperuserOnlyAdminMixin(AuditedAdminMixin):
     """A ModelAdmin for superusers alone (put it first in the bases): other staff do not see it
     on the index and reach none of its pages, whatever Django permissions they were given."""
 

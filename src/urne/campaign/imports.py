@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from urne.audit import services as audit
 from urne.campaign.import_parse import (
     UNDECODABLE,
     Catalogue,
@@ -40,6 +43,8 @@ from urne.campaign.import_parse import (
 from urne.campaign.import_store import BatchCounts, write_batch
 from urne.campaign.models import Campaign
 from urne.campaign.services import RollsFrozen, check_roll_editable
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "ElectorImportRejected",
@@ -168,6 +173,7 @@ def do_import_electors(
     *,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    actor: AbstractBaseUser | None = None,
 ) -> ElectorImportReport:
     """Import the electors file `source` (lines, bytes or text) into `campaign`, all or nothing.
 
@@ -179,7 +185,53 @@ def do_import_electors(
     The rolls are sealed when the vote opens: the rule is checked on the locked campaign as the
     import begins, and again just before it commits, so that an import still running at the
     opening (a large file takes minutes) is rolled back rather than changing a sealed roll.
+
+    Its start and its outcome are written to the audit log ("import.start", "import.finish"),
+    outside the import's transaction so that a rejected import is recorded too; `actor` is the
+    staff member who asked for it (None: the command line).
     """
+    audit.record(actor, "import.start", campaign, dry_run=dry_run)
+    try:
+        report = _import(campaign, source, dry_run, progress)
+    except ElectorImportRejected as rejected:
+        _record_finish(actor, campaign, "rejected", rejected.report)
+        raise
+    except BaseException:
+        try:
+            _record_finish(actor, campaign, "failed", None)
+        except Exception:  # the database itself may be what failed: the first error matters
+            logger.exception("the failure of an import could not be written to the audit log")
+        raise
+    _record_finish(actor, campaign, "dry_run" if dry_run else "done", report)
+    return report
+
+
+def _record_finish(
+    actor: AbstractBaseUser | None,
+    campaign: Campaign,
+    outcome: str,
+    report: ElectorImportReport | None,
+) -> None:
+    counts: dict[str, Any] = {}
+    if report is not None:
+        counts = {
+            "lines": report.lines,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "roll_added": report.roll_added,
+            "roll_removed": report.roll_removed,
+            "errors": report.error_count,
+        }
+    audit.record(actor, "import.finish", campaign, outcome=outcome, **counts)
+
+
+def _import(
+    campaign: Campaign,
+    source: Iterable[bytes] | Iterable[str],
+    dry_run: bool,
+    progress: Callable[[int], None] | None,
+) -> ElectorImportReport:
     check_import_allowed(campaign)
     report = ElectorImportReport(campaign=str(campaign), dry_run=dry_run)
     lines = Lines(source)

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from urne import clock
+from urne.audit import services as audit
 from urne.campaign.models import (
     Campaign,
     Elector,
@@ -264,7 +265,8 @@ def do_answer_corrections(
     """Accept or refuse the still-open requests among `requests`; returns how many changed.
 
     The update is conditional on the request still being open, so two staff members answering
-    at once never overwrite each other's answer.
+    at once never overwrite each other's answer. Each answered request is written to the audit
+    log ("correction.accept" or "correction.refuse": the field, never the values).
     """
     if status not in (
         ProfileCorrectionRequest.Status.ACCEPTED,
@@ -278,4 +280,30 @@ def do_answer_corrections(
     }
     if answer:
         changes["staff_answer"] = answer
-    return requests.filter(status=ProfileCorrectionRequest.Status.SUBMITTED).update(**changes)
+    action = (
+        "correction.accept"
+        if status == ProfileCorrectionRequest.Status.ACCEPTED
+        else "correction.refuse"
+    )
+    with transaction.atomic():
+        # Locked, so that the requests recorded are exactly those this call answers.
+        open_ids = list(
+            requests.filter(status=ProfileCorrectionRequest.Status.SUBMITTED).values_list(
+                "pk", flat=True
+            )
+        )
+        still_open = list(
+            ProfileCorrectionRequest.objects.filter(
+                pk__in=open_ids, status=ProfileCorrectionRequest.Status.SUBMITTED
+            )
+            .select_for_update(of=("self",))
+            .select_related("elector")
+            .order_by("pk")
+        )
+        answered = ProfileCorrectionRequest.objects.filter(
+            pk__in=[request.pk for request in still_open],
+            status=ProfileCorrectionRequest.Status.SUBMITTED,
+        ).update(**changes)
+        for request in still_open:
+            audit.record(staff, action, request, field=request.field, answered=bool(answer))
+    return answered

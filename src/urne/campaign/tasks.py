@@ -146,7 +146,7 @@ def run_elector_import(self: Any, import_id: int) -> str:
     """
     now = clock.now()
     token = claim_job(import_id, now)
-    job = ElectorImport.objects.select_related("campaign").get(id=import_id)
+    job = ElectorImport.objects.select_related("campaign", "requested_by").get(id=import_id)
     if token is None:
         if job.status == ElectorImport.Status.RUNNING and not self.request.is_eager:
             assert job.started_at is not None  # noqa: S101 - claimable() takes undated ones
@@ -174,7 +174,9 @@ def run_elector_import(self: Any, import_id: int) -> str:
         return str(status)
     try:
         with job.file.open("rb") as source:
-            report = do_import_electors(job.campaign, source, dry_run=job.dry_run)
+            report = do_import_electors(
+                job.campaign, source, dry_run=job.dry_run, actor=job.requested_by
+            )
     except ElectorImportRejected as rejected:
         status, text = ElectorImport.Status.REJECTED, rejected.report.as_text()
     except SoftTimeLimitExceeded:

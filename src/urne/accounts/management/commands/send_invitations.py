@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from urne.accounts import invitations, tasks
+from urne.audit import services as audit
 from urne.campaign.models import Campaign
 
 
@@ -29,6 +30,12 @@ class Command(BaseCommand):
             except invitations.InvitationsNotOpen as refused:
                 raise CommandError(str(refused.message)) from None
             result = tasks.send_invitations.delay(campaign.pk)
+            audit.record(
+                None,
+                "invitation.send",
+                campaign,
+                **(result.result if result.ready() else {"queued": True}),
+            )
             if not result.ready():
                 self.stdout.write(
                     _("%(campaign)s : envoi lancé par les workers Celery.")
