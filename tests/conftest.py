@@ -17,6 +17,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from urne import clock
@@ -93,6 +94,37 @@ def _empty_shared_cache() -> None:
 
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         cache.clear()
+
+
+_password_only_login = Client._login
+
+
+def _login_with_second_factor(self: Client, user: Any, backend: str | None = None) -> None:
+    """Client.login and Client.force_login stand for a full sign-in, which for staff includes
+    the second factor (urne.staffauth): the session is also verified by a confirmed TOTP device
+    of theirs, as the "Code de vérification" page leaves it. The second factor's own tests go
+    through the pages (tests/staffauth), or use `login_without_second_factor`."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _password_only_login(self, user, backend)
+    if user.is_staff or user.is_superuser:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+def login_without_second_factor(client: Client, user: Any) -> None:
+    """A session logged in by password alone, as no page of urne leaves a staff member."""
+    _password_only_login(client, user, "django.contrib.auth.backends.ModelBackend")
+
+
+@pytest.fixture(autouse=True)
+def _staff_logins_include_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Client, "_login", _login_with_second_factor)
 
 
 @pytest.fixture

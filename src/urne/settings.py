@@ -39,13 +39,17 @@ CSRF_TRUSTED_ORIGINS = envlist("URNE_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("URNE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, whose site (/gestion/) lets in only staff who gave their second factor.
+    "urne.staffauth.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "captcha",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "urne.web",
     "urne.campaign",
     "urne.accounts",
@@ -53,6 +57,7 @@ INSTALLED_APPS = [
     "urne.voting",
     "urne.support",
     "urne.backoffice",
+    "urne.staffauth",
     "urne.demo",
 ]
 
@@ -65,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the second factor given in this session (urne.staffauth).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "urne.web.middleware.VisitorErrorMiddleware",
@@ -235,8 +242,18 @@ URNE_RATE_LOGIN_PER_ADDRESS = env("URNE_RATE_LOGIN_PER_ADDRESS", "5/15m")
 URNE_RATE_LOGIN_PER_IP = env("URNE_RATE_LOGIN_PER_IP", "30/15m")
 URNE_RATE_MAIL_PER_ADDRESS = env("URNE_RATE_MAIL_PER_ADDRESS", "3/1h")
 URNE_RATE_MAIL_PER_IP = env("URNE_RATE_MAIL_PER_IP", "30/1h")
+# Staff's second-factor codes (TOTP or recovery), per account and per client (urne.staffauth).
+URNE_RATE_CODE_PER_ACCOUNT = env("URNE_RATE_CODE_PER_ACCOUNT", "5/15m")
+URNE_RATE_CODE_PER_IP = env("URNE_RATE_CODE_PER_IP", "30/15m")
 # Security codes made or spoken for one client (form displays, new codes, audio).
 URNE_RATE_CAPTCHA_PER_IP = env("URNE_RATE_CAPTCHA_PER_IP", "100/15m")
+
+# Staff's second factor (urne.staffauth, docs/accounts.md): TOTP codes within one step of
+# 30 seconds either way, each step usable once. django-otp's own per-device delays are off: the
+# atomic limits above (URNE_RATE_CODE_*) count every code before it is checked.
+OTP_TOTP_ISSUER = env("URNE_OTP_ISSUER", "urne")
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Content Security Policy: same-origin everything, no inline script.
 CONTENT_SECURITY_POLICY = {
