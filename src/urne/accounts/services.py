@@ -28,7 +28,6 @@ from urne.accounts.rolls import eligible_elector, signup_calendar
 from urne.accounts.tokens import confirmation_token_generator
 from urne.web.errors import VisitorError
 
-
 # Every user logs in with a password checked here, through Django's own backend.
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 (a class path)
 

@@ -203,7 +203,9 @@ def check_code(request: HttpRequest, user: User, code: str) -> Device:
     with transaction.atomic():
         device: Device | None
         if _TOTP_CODE.match(typed):
-            device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            device = (
+                TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            )
             accepted = device is not None and device.verify_token(typed)
         else:
             device = (
