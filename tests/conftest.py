@@ -101,7 +101,8 @@ def _empty_shared_cache() -> None:
         cache.clear()
 
 
-_password_only_login = Client._login
+# Django's own step of login and force_login (private, hence not in django-stubs).
+_password_only_login = Client._login  # type: ignore[attr-defined]
 
 
 def _login_with_second_factor(self: Client, user: Any, backend: str | None = None) -> None:

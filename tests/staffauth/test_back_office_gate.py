@@ -12,11 +12,10 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import login_without_second_factor
+from tests.conftest import TotpClock, login_without_second_factor
 from tests.staffauth.conftest import (
     BACK_OFFICE,
     ENROL,
-    TotpClock,
     confirmed_device,
     give_password,
     is_logged_in,

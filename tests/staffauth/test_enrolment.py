@@ -8,11 +8,11 @@ from django.test import Client
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.conftest import TotpClock
 from tests.staffauth.conftest import (
     BACK_OFFICE,
     ENROL,
     RECOVERY_CODES,
-    TotpClock,
     enrol,
     give_password,
     is_logged_in,

@@ -9,10 +9,10 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 
+from tests.conftest import TotpClock
 from tests.staffauth.conftest import (
     BACK_OFFICE,
     VERIFY,
-    TotpClock,
     confirmed_device,
     give_password,
     is_logged_in,

@@ -117,8 +117,8 @@ def access_pending_user(request: HttpRequest) -> User:
     still active and with the same password; NoPendingSignIn otherwise."""
     pending = request.session.get(_PENDING)
     user = None
-    if isinstance(pending, dict):
-        user = User.objects.filter(pk=pending.get("user")).first()
+    if isinstance(pending, dict) and isinstance(pending.get("user"), int):
+        user = User.objects.filter(pk=pending["user"]).first()
     fresh = (
         user is not None
         and isinstance(pending, dict)
@@ -134,7 +134,7 @@ def access_pending_user(request: HttpRequest) -> User:
 
 
 def is_enrolled(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def access_enrolment_device(user: User) -> TOTPDevice:
@@ -223,7 +223,7 @@ def check_code(request: HttpRequest, user: User, code: str) -> Device:
 
 
 def remaining_recovery_codes(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
 
 
 def _recovery_digest(code: str) -> str:
