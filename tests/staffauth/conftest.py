@@ -61,5 +61,10 @@ def confirmed_device(user: User) -> TOTPDevice:
     return TOTPDevice.objects.get(user=user, confirmed=True)
 
 
+def wrong(code: str, n: int = 0) -> str:
+    """A six-digit code that is not `code` (the n-th after it)."""
+    return f"{(int(code) + 1 + n) % 1_000_000:06d}"
+
+
 def is_logged_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
