@@ -160,7 +160,9 @@ def secret_text(device: TOTPDevice) -> str:
 def qr_code_svg(device: TOTPDevice, label: str) -> str:
     """The device's otpauth:// address as an inline SVG QR code, named `label` for assistive
     technologies (the secret in text is the alternative)."""
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=4, border=4)
+    svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, border=4, dark="#000", light="#fff"
+    )
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_escape(label)}" ', 1)
 
 
