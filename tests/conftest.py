@@ -10,14 +10,20 @@ Personas (after healthchecks' alice/bob/charlie):
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from urne import clock
 from urne.accounts.models import User
@@ -93,6 +99,62 @@ def _empty_shared_cache() -> None:
 
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         cache.clear()
+
+
+# Django's own step of login and force_login (private, hence not in django-stubs).
+_password_only_login = Client._login  # type: ignore[attr-defined]
+
+
+def _login_with_second_factor(self: Client, user: Any, backend: str | None = None) -> None:
+    """Client.login and Client.force_login stand for a full sign-in, which for staff includes
+    the second factor (urne.staffauth): the session is also verified by a confirmed TOTP device
+    of theirs, as the "Code de vérification" page leaves it. The second factor's own tests go
+    through the pages (tests/staffauth), or use `login_without_second_factor`."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    _password_only_login(self, user, backend)
+    if user.is_staff or user.is_superuser:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+def login_without_second_factor(client: Client, user: Any) -> None:
+    """A session logged in by password alone, as no page of urne leaves a staff member."""
+    _password_only_login(client, user, "django.contrib.auth.backends.ModelBackend")
+
+
+@pytest.fixture(autouse=True)
+def _staff_logins_include_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Client, "_login", _login_with_second_factor)
+
+
+@dataclass
+class TotpClock:
+    """The time django-otp's TOTP devices read, which the tests move in steps of 30 seconds."""
+
+    now: float = field(default_factory=time.time)
+
+    def step(self, steps: int = 1) -> None:
+        self.now += 30 * steps
+
+    def code(self, device: TOTPDevice, steps: int = 0) -> str:
+        """The code an application holding the device's secret shows now (or `steps` later)."""
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+        totp.time = self.now + 30 * steps
+        return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.fixture
+def totp_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[TotpClock]:
+    clock = TotpClock()
+    monkeypatch.setattr(
+        "django_otp.plugins.otp_totp.models.time", SimpleNamespace(time=lambda: clock.now)
+    )
+    yield clock
 
 
 @pytest.fixture

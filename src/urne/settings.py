@@ -39,13 +39,17 @@ CSRF_TRUSTED_ORIGINS = envlist("URNE_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("URNE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, whose site (/gestion/) lets in only staff who gave their second factor.
+    "urne.staffauth.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "captcha",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "urne.web",
     "urne.campaign",
     "urne.accounts",
@@ -55,6 +59,7 @@ INSTALLED_APPS = [
     "urne.support",
     "urne.backoffice",
     "urne.audit",
+    "urne.staffauth",
     "urne.demo",
 ]
 
@@ -69,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Keeps the request's address for the audit entries recorded while serving it.
     "urne.audit.context.AuditSourceMiddleware",
+    # request.user.is_verified(): the second factor given in this session (urne.staffauth).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "urne.web.middleware.VisitorErrorMiddleware",
@@ -262,10 +269,20 @@ URNE_RATE_MAIL_PER_IP = env("URNE_RATE_MAIL_PER_IP", "30/1h")
 # « Recevoir mon identifiant de vote »: sendings per elector, wrong challenge answers per elector.
 URNE_RATE_IDENTIFIER_SENDINGS = env("URNE_RATE_IDENTIFIER_SENDINGS", "3/1d")
 URNE_RATE_IDENTIFIER_WRONG_ANSWERS = env("URNE_RATE_IDENTIFIER_WRONG_ANSWERS", "5/1h")
+# Staff's second-factor codes (TOTP or recovery), per account and per client (urne.staffauth).
+URNE_RATE_CODE_PER_ACCOUNT = env("URNE_RATE_CODE_PER_ACCOUNT", "5/15m")
+URNE_RATE_CODE_PER_IP = env("URNE_RATE_CODE_PER_IP", "30/15m")
 # Security codes made or spoken for one client (form displays, new codes, audio).
 URNE_RATE_CAPTCHA_PER_IP = env("URNE_RATE_CAPTCHA_PER_IP", "100/15m")
 # Ballots sent to the ballot box's API by one elector for one scrutin (docs/api.md).
 URNE_RATE_CAST_PER_ELECTOR = env("URNE_RATE_CAST_PER_ELECTOR", "10/1m")
+
+# Staff's second factor (urne.staffauth, docs/accounts.md): TOTP codes within one step of
+# 30 seconds either way, each step usable once. django-otp's own per-device delays are off: the
+# atomic limits above (URNE_RATE_CODE_*) count every code before it is checked.
+OTP_TOTP_ISSUER = env("URNE_OTP_ISSUER", "urne")
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Content Security Policy: same-origin everything, no inline script.
 CONTENT_SECURITY_POLICY = {

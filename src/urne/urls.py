@@ -11,6 +11,7 @@ from urne.accounts.views import back_office_login
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:login", permanent=False), name="home"),
     path("compte/", include("urne.accounts.urls")),
+    path("compte/double-authentification/", include("urne.staffauth.urls")),
     path("espace/", include("urne.campaign.urls")),
     # --- credential authority (issue 7): « Recevoir mon identifiant de vote » ---
     path("espace/", include("urne.authority.urls")),

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, TotpClock
 from urne.accounts.models import User
 
 LOGIN = reverse("accounts:login")
@@ -51,16 +52,20 @@ def test_the_back_office_login_page_sends_to_acceder_without_checking_the_passwo
 
 
 def test_staff_log_in_on_acceder_and_reach_the_back_office_page_they_asked_for(
-    client: Client, staff_dijon: User
+    client: Client, staff_dijon: User, totp_clock: TotpClock
 ) -> None:
-    login_page = client.get(BACK_OFFICE, follow=True)
+    login_page = client.get("/gestion/campaign/", follow=True)
     asked = login_page.redirect_chain[-1][0]
 
-    response = client.post(asked, {"email": "gestion@ac-dijon.fr", "password": PASSWORD})
+    password = client.post(asked, {"email": "gestion@ac-dijon.fr", "password": PASSWORD})
+    client.get(password["Location"])  # the second factor: enrolment, the first time
+    device = TOTPDevice.objects.get(user=staff_dijon)
+    code = client.post(password["Location"], {"code": totp_clock.code(device)})
+    codes_page = client.get(code["Location"])
 
-    assert asked == f"{LOGIN}?next=%2Fgestion%2F"
-    assert response.status_code == 302
-    assert response["Location"] == BACK_OFFICE
+    assert asked == f"{LOGIN}?next=%2Fgestion%2Fcampaign%2F"
+    assert password["Location"] == reverse("staffauth:enrol")
+    assert codes_page.context["next"] == "/gestion/campaign/"
     assert client.get(BACK_OFFICE).status_code == 200
 
 

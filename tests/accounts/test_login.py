@@ -143,10 +143,14 @@ def test_a_next_page_on_another_site_is_ignored(client: Client, voter_bob: User)
     assert response["Location"] == reverse("campaign:space")
 
 
-def test_staff_land_in_the_back_office(client: Client, staff_dijon: User) -> None:
+def test_staff_are_asked_for_their_second_factor_before_the_back_office(
+    client: Client, staff_dijon: User
+) -> None:
     response = client.post(LOGIN, {"email": "gestion@ac-dijon.fr", "password": PASSWORD})
 
-    assert response["Location"] == reverse("admin:index")
+    # First sign-in: the application is enrolled (tests/staffauth), then the back office.
+    assert response["Location"] == reverse("staffauth:enrol")
+    assert "_auth_user_id" not in client.session
 
 
 def test_logout_needs_a_post_and_ends_the_session(client: Client, voter_bob: User) -> None:

@@ -30,6 +30,7 @@ from urne.accounts.models import InvitationCampaign, User
 from urne.audit import services as audit
 from urne.backoffice.admin import ScopedAdminMixin, SuperuserOnlyAdminMixin, is_superuser
 from urne.backoffice.models import StaffScope
+from urne.staffauth import services as staffauth
 
 if TYPE_CHECKING:
     # Django's UserAdmin is typed for AbstractUser; ours is an AbstractBaseUser with an email.
@@ -104,6 +105,35 @@ class UserAdmin(ScopedAdminMixin, UserAdminBase):
             },
         ),
     )
+
+    actions = ["reset_second_factor"]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not is_superuser(request):
+            actions.pop("reset_second_factor", None)
+        return actions
+
+    @admin.action(
+        description=_(
+            "Réinitialiser la double authentification (nouvel enrôlement à la prochaine connexion)"
+        )
+    )
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """A staff member lost their phone and their recovery codes: a superuser forgets their
+        application and codes; they enrol again at their next sign-in (urne.staffauth)."""
+        if not is_superuser(request):
+            raise PermissionDenied
+        count = staffauth.do_reset_second_factor(queryset)
+        self.message_user(
+            request,
+            gettext(
+                "Double authentification réinitialisée pour %(count)d compte(s) : chacun "
+                "enregistrera de nouveau son application à sa prochaine connexion."
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list[type[Any]]:
         # Only superusers set perimeters: the layer every other staff member is held by.

@@ -29,6 +29,9 @@ from urne.accounts.tokens import confirmation_token_generator
 from urne.audit import services as audit
 from urne.web.errors import VisitorError
 
+# Every user logs in with a password checked here, through Django's own backend.
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 (a class path)
+
 
 class AccountError(VisitorError):
     """A refusal of the account's pages; `message` says why, in French."""

@@ -253,7 +253,16 @@ MAIL_RULES = (MAILS_PER_ADDRESS, MAIL_FORMS_PER_IP)
 CAPTCHAS_PER_IP = Rule("urne.accounts.captcha.ip", "URNE_RATE_CAPTCHA_PER_IP", "100/15m", "ip")
 
 
-ALL_RULES = (*LOGIN_RULES, *MAIL_RULES, CAPTCHAS_PER_IP)
+# Second-factor codes of staff (urne.staffauth): every code typed, TOTP or recovery, is counted
+# before it is checked, and given back if it was right. The same limits as passwords.
+CODE_FAILURES_PER_ACCOUNT = Rule(
+    "urne.staffauth.code.account", "URNE_RATE_CODE_PER_ACCOUNT", "5/15m", "address"
+)
+CODE_FAILURES_PER_IP = Rule("urne.staffauth.code.ip", "URNE_RATE_CODE_PER_IP", "30/15m", "ip")
+CODE_RULES = (CODE_FAILURES_PER_ACCOUNT, CODE_FAILURES_PER_IP)
+
+
+ALL_RULES = (*LOGIN_RULES, *MAIL_RULES, CAPTCHAS_PER_IP, *CODE_RULES)
 
 
 _RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
@@ -322,6 +331,24 @@ def begin_password_check(request: HttpRequest, address: str) -> PasswordAttempt:
     The attempt stays counted unless the caller proves the password right — an error, expected
     or not, leaves it counted (fail closed). Only urne.accounts.services checks passwords."""
     return PasswordAttempt(take_all(LOGIN_RULES, request, address, _login_limit_reached))
+
+
+def _code_limit_reached() -> TooManyAttempts:
+    return TooManyAttempts(
+        _(
+            "Trop de codes de vérification erronés pour ce compte ou depuis votre réseau. "
+            "Patientez %(minutes)d minutes avant de réessayer."
+        )
+        % {"minutes": wait_minutes(CODE_RULES)}
+    )
+
+
+def begin_code_check(request: HttpRequest, address: str) -> PasswordAttempt:
+    """Count a second-factor code typed for the account of `address` and from this client
+    *before* it is checked, as `begin_password_check` does for passwords: TooManyAttempts
+    (nothing counted, the code not checked) once either limit is reached; counted unless the
+    caller proves the code right. Only urne.staffauth.services checks codes."""
+    return PasswordAttempt(take_all(CODE_RULES, request, address, _code_limit_reached))
 
 
 def _mail_limit_reached() -> TooManyAttempts:

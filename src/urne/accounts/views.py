@@ -2,7 +2,8 @@
 the resend form and the password reset (Django's views, French templates, our form and tokens).
 
 Views read the form, count the mail limits and call services; nothing here decides a rule.
-Passwords are checked by services alone, within the login limits. A limit reached on a form that
+Passwords are checked by services alone, within the login limits; staff then give their second
+factor (urne.staffauth) before they are logged in. A limit reached on a form that
 sends an email raises TooManyAttempts, which the site's middleware shows as the 429 page; the
 login and confirmation forms show theirs above the form.
 """
@@ -44,10 +45,12 @@ from urne.accounts.forms import (
 )
 from urne.accounts.models import User
 from urne.accounts.tokens import password_reset_token_generator
+from urne.staffauth import services as staffauth
+from urne.staffauth.sites import second_factor_given
 from urne.web.errors import Forbidden, NotFound, TooManyAttempts
 
 # Every user logs in with a password checked by services.check_login.
-PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 (a class path)
+PASSWORD_BACKEND = services.PASSWORD_BACKEND
 
 
 def _invalid_link(request: HttpRequest, error: services.InvalidLink) -> HttpResponse:
@@ -73,13 +76,28 @@ def _after_login(request: HttpRequest, user: User) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+def _sign_in(request: HttpRequest, user: User) -> HttpResponse:
+    """The password proved right: an elector is logged in; staff are not yet, but sent to their
+    second factor (urne.staffauth), which logs them in."""
+    if staffauth.needs_second_factor(user):
+        staffauth.do_begin_sign_in(request, user, _after_login(request, user))
+        return redirect("staffauth:verify" if staffauth.is_enrolled(user) else "staffauth:enrol")
+    auth.login(request, user, backend=PASSWORD_BACKEND)  # a new session key
+    return redirect(_after_login(request, user))
+
+
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("password")
 @never_cache
 def login(request: HttpRequest) -> HttpResponse:
     """ "ACCÉDER"."""
     if request.user.is_authenticated:
-        return redirect(_after_login(request, request.user))
+        if staffauth.needs_second_factor(request.user) and not second_factor_given(request):
+            # Staff logged in without their second factor (a session of an older version):
+            # not let anywhere, asked to sign in again, whatever page they come from.
+            auth.logout(request)
+        else:
+            return redirect(_after_login(request, request.user))
     form = LoginForm(request.POST if request.method == "POST" else None)
     problem: services.AccountError | None = None
     if request.method == "POST" and form.is_valid():
@@ -97,8 +115,7 @@ def login(request: HttpRequest) -> HttpResponse:
         except services.AccountError as error:
             problem = error  # a wrong password, or the right one for an account not usable
         else:
-            auth.login(request, user, backend=PASSWORD_BACKEND)  # a new session key
-            return redirect(_after_login(request, user))
+            return _sign_in(request, user)
     return render(
         request,
         "accounts/login.html",
@@ -193,6 +210,8 @@ def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         except services.InvalidLink as error:
             return _invalid_link(request, error)
         else:
+            if staffauth.needs_second_factor(user):
+                return _sign_in(request, user)
             auth.login(request, user, backend=PASSWORD_BACKEND)
             messages.success(
                 request,
