@@ -121,4 +121,8 @@ def test_the_deadline_reads_in_capitals_as_in_the_guide(
     page.goto(f"{live_server.url}/espace/")
 
     # The text stays "jusqu'au …" for screen readers; CSS shows it as the guide prints it.
-    assert page.locator(".deadline").inner_text().startswith("JUSQU'AU ")
+    assert (
+        page.locator("section[aria-labelledby='bloc-profil'] .deadline")
+        .inner_text()
+        .startswith("JUSQU'AU ")
+    )
