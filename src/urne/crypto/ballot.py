@@ -64,11 +64,17 @@ from urne.crypto.jsonio import (
     read_string,
 )
 from urne.crypto.proofs import (
+    Powers,
     Proof,
+    blank_overall_statements,
+    blank_statements,
+    compute_powers,
+    interval_statements,
     make_ballot_signature,
     make_blank_overall_proof,
     make_blank_proof,
     make_interval_proof,
+    powers_needed,
     proofs_from_json,
     proofs_to_json,
     verify_ballot_signature,
@@ -132,7 +138,12 @@ class Ballot:
 
     def __post_init__(self) -> None:
         if not self.text:
-            object.__setattr__(self, "text", dumps(self.to_json()))
+            # One serialization gives both texts: the compact JSON of an object is its fields
+            # written one after the other, and the signature is the last field.
+            unsigned = dumps(self.to_json(with_signature=False))
+            signature = dumps(self.signature.to_json())
+            object.__setattr__(self, "_unsigned_text", unsigned)
+            object.__setattr__(self, "text", f'{unsigned[:-1]},"signature":{signature}}}')
 
     def to_json(self, with_signature: bool = True) -> dict[str, Any]:
         value: dict[str, Any] = {
@@ -148,7 +159,10 @@ class Ballot:
     @functools.cached_property
     def signed_hash(self) -> str:
         """H_JSON of the ballot without its signature: what the signature must cover."""
-        return hash_json(dumps(self.to_json(with_signature=False)))
+        unsigned = self.__dict__.get("_unsigned_text")
+        if unsigned is None:  # a ballot built with its text given
+            unsigned = dumps(self.to_json(with_signature=False))
+        return hash_json(unsigned)
 
     @functools.cached_property
     def tracker(self) -> str:
@@ -394,17 +408,38 @@ def read_ballot(
 # --- verifying ---------------------------------------------------------------------------------
 
 
+def _answer_powers(group: Group, question: Question, answer: Answer, total: Ciphertext) -> Powers:
+    """Every α^c and β'^c the proofs of `answer` raise, computed at once: the same α (the blank
+    flag's above all) is raised to several challenges, which then share their squarings."""
+    needed: list[tuple[int, int]] = []
+    for choice, proofs in zip(answer.choices, answer.individual_proofs, strict=True):
+        needed += powers_needed(interval_statements(group, choice, (0, 1)), proofs)
+    values = list(range(question.min, question.max + 1))
+    if question.allows_blank:
+        blank = answer.choices[0]
+        needed += powers_needed(
+            blank_overall_statements(group, blank, total, values), answer.overall_proof
+        )
+        if answer.blank_proof is not None:
+            needed += powers_needed(blank_statements(blank, total), answer.blank_proof)
+    else:
+        needed += powers_needed(interval_statements(group, total, values), answer.overall_proof)
+    return compute_powers(group, needed)
+
+
 def _verify_answer(
     election: Election, s0: str, index: int, question: Question, answer: Answer
 ) -> None:
     group, y = election.group, election.public_key
     place = f"question {index + 1}"
+    total = multiply(group, answer.choices[1:] if question.allows_blank else answer.choices)
+    powers = _answer_powers(group, question, answer, total)
     failing = []
     for number, (choice, proofs) in enumerate(
         zip(answer.choices, answer.individual_proofs, strict=True)
     ):
         try:
-            verify_interval_proof(group, y, s0, choice, (0, 1), proofs)
+            verify_interval_proof(group, y, s0, choice, (0, 1), proofs, powers=powers)
         except InvalidProof:
             # Go on: naming every failing choice tells a swap (two fail) from a forgery (one).
             if question.allows_blank:
@@ -420,13 +455,11 @@ def _verify_answer(
     values = list(range(question.min, question.max + 1))
     try:
         if question.allows_blank:
-            total = multiply(group, answer.choices[1:])
             verify_blank_overall_proof(
-                group, y, s, answer.choices[0], total, values, answer.overall_proof
+                group, y, s, answer.choices[0], total, values, answer.overall_proof, powers
             )
         else:
-            total = multiply(group, answer.choices)
-            verify_interval_proof(group, y, s, total, values, answer.overall_proof)
+            verify_interval_proof(group, y, s, total, values, answer.overall_proof, powers=powers)
     except InvalidProof:
         raise InvalidBallot(
             BallotDefect.BAD_OVERALL_PROOF,
@@ -437,7 +470,7 @@ def _verify_answer(
         if answer.blank_proof is None:  # read_ballot never builds this
             raise InvalidBallot(BallotDefect.WRONG_PROOF_COUNT, f"{place}: no blank proof")
         try:
-            verify_blank_proof(group, y, s, answer.choices[0], total, answer.blank_proof)
+            verify_blank_proof(group, y, s, answer.choices[0], total, answer.blank_proof, powers)
         except InvalidProof:
             raise InvalidBallot(
                 BallotDefect.BAD_BLANK_PROOF,

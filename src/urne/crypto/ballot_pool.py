@@ -86,7 +86,9 @@ def check_chunk(
     batch = SubgroupBatch(group.p, group.q)
     # The ballots refused already are left out: their numbers need no test.
     passed = [index for index, credential in enumerate(credentials) if credential is not None]
-    if not batch.all_members([x for i in passed for x in numbers[slice(*spans[i])]]):
+    if not batch.all_members(
+        [x for i in passed for x in numbers[slice(*spans[i])]], prechecked=True
+    ):
         # Some number is outside the subgroup: find its ballot(s), one by one.
         for index in passed:
             if not batch.all_members(numbers[slice(*spans[index])]):

@@ -30,10 +30,11 @@ serves simulations and tests, where speed matters more.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from urne.crypto import fastexp
 from urne.crypto.elgamal import Ciphertext
 from urne.crypto.errors import InvalidProof
 from urne.crypto.group import Element, Exponent, Group
@@ -180,14 +181,49 @@ def verify_decryption_proof(
 Statement = tuple[Element, Element]
 """(α_j, β'_j): the branch j claims α_j = g^r and β'_j = y^r for the same r."""
 
+Powers = Mapping[tuple[int, int], int]
+"""base^exponent mod p computed ahead, keyed by (base, exponent) (see `compute_powers`)."""
+
+
+def powers_needed(
+    statements: Sequence[Statement], proofs: Sequence[Proof]
+) -> list[tuple[int, int]]:
+    """The (base, exponent) pairs a disjunctive proof's verification raises: α_j^c_j, β'_j^c_j."""
+    needed: list[tuple[int, int]] = []
+    for (alpha, beta), proof in zip(statements, proofs, strict=False):
+        needed += [(alpha, proof.challenge), (beta, proof.challenge)]
+    return needed
+
+
+def compute_powers(group: Group, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """base^exponent for each (base, exponent) of `pairs` (exponents in [0, q − 1]).
+
+    The pairs are grouped by base: a base raised to several exponents shares its squarings
+    (`urne.crypto.fastexp.pow_many`). The numbers are exactly those `Group.pow` gives.
+    """
+    by_base: dict[int, list[int]] = {}
+    for base, exponent in pairs:
+        exponents = by_base.setdefault(base, [])
+        if exponent not in exponents:
+            exponents.append(exponent)
+    powers: dict[tuple[int, int], int] = {}
+    for base, exponents in by_base.items():
+        for exponent, value in zip(
+            exponents, fastexp.pow_many(base, exponents, group.p), strict=True
+        ):
+            powers[(base, exponent)] = value
+    return powers
+
 
 def _branch_commitments(
-    group: Group, y: Element, statement: Statement, proof: Proof
+    group: Group, y: Element, statement: Statement, proof: Proof, powers: Powers | None = None
 ) -> tuple[Element, Element]:
     alpha, beta = statement
     c, r = proof.challenge, proof.response
-    a = group.mul(group.pow_g(r), group.pow(alpha, c))
-    b = group.mul(group.fixed_base(y).pow(r), group.pow(beta, c))
+    alpha_c = None if powers is None else powers.get((alpha, c))
+    beta_c = None if powers is None else powers.get((beta, c))
+    a = group.mul(group.pow_g(r), group.pow(alpha, c) if alpha_c is None else alpha_c)
+    b = group.mul(group.fixed_base(y).pow(r), group.pow(beta, c) if beta_c is None else beta_c)
     return a, b
 
 
@@ -228,16 +264,28 @@ def verify_disjunctive_proof(
     statements: Sequence[Statement],
     proofs: Sequence[Proof],
     what: str,
+    powers: Powers | None = None,
 ) -> None:
-    """Check a proof made by `make_disjunctive_proof`; raises `InvalidProof` naming `what`."""
+    """Check a proof made by `make_disjunctive_proof`; raises `InvalidProof` naming `what`.
+
+    `powers` may hold some of the α_j^c_j and β'_j^c_j computed ahead (`compute_powers`); the
+    others are computed here.
+    """
     if len(proofs) != len(statements):
         raise InvalidProof(f"{what}: {len(proofs)} proofs for {len(statements)} cases")
     commitments: list[int] = []
     for statement, proof in zip(statements, proofs, strict=True):
-        commitments += _branch_commitments(group, y, statement, proof)
+        commitments += _branch_commitments(group, y, statement, proof, powers)
     total = hash_mod(prefix + join_numbers(commitments), group.q)
     if total != sum(proof.challenge for proof in proofs) % group.q:
         raise InvalidProof(f"{what} does not verify")
+
+
+def interval_statements(
+    group: Group, ciphertext: Ciphertext, values: Sequence[int]
+) -> list[Statement]:
+    """The statements of an interval proof that `ciphertext` encrypts one of `values`."""
+    return _shifted(group, ciphertext, values)
 
 
 def _shifted(group: Group, ciphertext: Ciphertext, values: Sequence[int]) -> list[Statement]:
@@ -268,11 +316,12 @@ def verify_interval_proof(
     values: Sequence[int],
     proofs: Sequence[Proof],
     what: str = "interval proof",
+    powers: Powers | None = None,
 ) -> None:
     """Check that `ciphertext` encrypts one of `values` (spec §4.12)."""
     prefix = f"prove|{s}|{ciphertext.alpha},{ciphertext.beta}|"
     statements = _shifted(group, ciphertext, values)
-    verify_disjunctive_proof(group, y, prefix, statements, proofs, what)
+    verify_disjunctive_proof(group, y, prefix, statements, proofs, what, powers)
 
 
 def make_blank_proof(
@@ -301,13 +350,19 @@ def verify_blank_proof(
     blank: Ciphertext,
     total: Ciphertext,
     proofs: Sequence[Proof],
+    powers: Powers | None = None,
 ) -> None:
     """Check blank_proof (m0 = 0 or mΣ = 0) of spec §4.13.3."""
-    statements = [(blank.alpha, blank.beta), (total.alpha, total.beta)]
-    verify_disjunctive_proof(group, y, f"bproof0|{s}|", statements, proofs, "blank proof")
+    statements = blank_statements(blank, total)
+    verify_disjunctive_proof(group, y, f"bproof0|{s}|", statements, proofs, "blank proof", powers)
 
 
-def _blank_overall_statements(
+def blank_statements(blank: Ciphertext, total: Ciphertext) -> list[Statement]:
+    """The statements of a blank proof: m0 = 0 or mΣ = 0."""
+    return [(blank.alpha, blank.beta), (total.alpha, total.beta)]
+
+
+def blank_overall_statements(
     group: Group, blank: Ciphertext, total: Ciphertext, values: Sequence[int]
 ) -> list[Statement]:
     return _shifted(group, blank, [1]) + _shifted(group, total, values)
@@ -326,7 +381,7 @@ def make_blank_overall_proof(
 
     `total_message` is mΣ for a non-blank vote, None for a blank vote.
     """
-    statements = _blank_overall_statements(group, blank[0], total[0], values)
+    statements = blank_overall_statements(group, blank[0], total[0], values)
     if total_message is None:
         real, r = 0, blank[1]
     else:
@@ -342,7 +397,8 @@ def verify_blank_overall_proof(
     total: Ciphertext,
     values: Sequence[int],
     proofs: Sequence[Proof],
+    powers: Powers | None = None,
 ) -> None:
     """Check overall_proof when blank is allowed: m0 = 1 or mΣ in `values` (spec §4.13.3)."""
-    statements = _blank_overall_statements(group, blank, total, values)
-    verify_disjunctive_proof(group, y, f"bproof1|{s}|", statements, proofs, "overall proof")
+    statements = blank_overall_statements(group, blank, total, values)
+    verify_disjunctive_proof(group, y, f"bproof1|{s}|", statements, proofs, "overall proof", powers)
