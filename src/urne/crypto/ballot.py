@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from urne.crypto import fastexp
 from urne.crypto.credentials import derive_secret
 from urne.crypto.election import Election, Question, read_election_once
 from urne.crypto.elgamal import Ciphertext, make_encryption, multiply
@@ -66,15 +67,10 @@ from urne.crypto.jsonio import (
 from urne.crypto.proofs import (
     Powers,
     Proof,
-    blank_overall_statements,
-    blank_statements,
-    compute_powers,
-    interval_statements,
     make_ballot_signature,
     make_blank_overall_proof,
     make_blank_proof,
     make_interval_proof,
-    powers_needed,
     proofs_from_json,
     proofs_to_json,
     verify_ballot_signature,
@@ -409,22 +405,67 @@ def read_ballot(
 
 
 def _answer_powers(group: Group, question: Question, answer: Answer, total: Ciphertext) -> Powers:
-    """Every α^c and β'^c the proofs of `answer` raise, computed at once: the same α (the blank
-    flag's above all) is raised to several challenges, which then share their squarings."""
-    needed: list[tuple[int, int]] = []
+    """Every α^c and β'^c the proofs of `answer` raise, computed at once (exactly the numbers
+    `Group.pow` gives), so that a number raised to several challenges shares its squarings
+    (`urne.crypto.fastexp.pow_many`).
+
+    The blank flag's α is raised to four challenges (its 0/1 proof, the blank proof, the overall
+    proof). So is its β, once (β / g^M)^c is written β^c · g^(−M·c), the second factor from g's
+    table: that rewriting is used for a β that then reaches three challenges or more.
+    """
+    # (ciphertext, M, challenge) for each branch: the branch's statement is (α, β / g^M).
+    branches: list[tuple[Ciphertext, int, int]] = []
     for choice, proofs in zip(answer.choices, answer.individual_proofs, strict=True):
-        needed += powers_needed(interval_statements(group, choice, (0, 1)), proofs)
-    values = list(range(question.min, question.max + 1))
+        branches += [(choice, m, proof.challenge) for m, proof in zip((0, 1), proofs, strict=False)]
+    values = range(question.min, question.max + 1)
     if question.allows_blank:
         blank = answer.choices[0]
-        needed += powers_needed(
-            blank_overall_statements(group, blank, total, values), answer.overall_proof
-        )
+        cases = [(blank, 1), *((total, value) for value in values)]
+        branches += [
+            (ciphertext, m, proof.challenge)
+            for (ciphertext, m), proof in zip(cases, answer.overall_proof, strict=False)
+        ]
         if answer.blank_proof is not None:
-            needed += powers_needed(blank_statements(blank, total), answer.blank_proof)
+            branches += [
+                (ciphertext, 0, proof.challenge)
+                for ciphertext, proof in zip((blank, total), answer.blank_proof, strict=False)
+            ]
     else:
-        needed += powers_needed(interval_statements(group, total, values), answer.overall_proof)
-    return compute_powers(group, needed)
+        branches += [
+            (total, value, proof.challenge)
+            for value, proof in zip(values, answer.overall_proof, strict=False)
+        ]
+    exponents: dict[int, list[int]] = {}
+
+    def want(base: int, exponent: int) -> None:
+        wanted = exponents.setdefault(base, [])
+        if exponent not in wanted:
+            wanted.append(exponent)
+
+    beta_uses: dict[int, set[int]] = {}
+    for ciphertext, _, challenge in branches:
+        beta_uses.setdefault(ciphertext.beta, set()).add(challenge)
+    shifted: list[tuple[int, int, int, int]] = []  # (β / g^M, c, β, M)
+    for ciphertext, m, challenge in branches:
+        want(ciphertext.alpha, challenge)
+        if m == 0:
+            want(ciphertext.beta, challenge)
+            continue
+        moved = group.mul(ciphertext.beta, group.pow_g(-m))  # as `_shifted` computes it
+        if len(beta_uses[ciphertext.beta]) >= 3:
+            want(ciphertext.beta, challenge)
+            shifted.append((moved, challenge, ciphertext.beta, m))
+        else:
+            want(moved, challenge)
+    powers: dict[tuple[int, int], int] = {}
+    for base, wanted in exponents.items():
+        for exponent, value in zip(wanted, fastexp.pow_many(base, wanted, group.p), strict=True):
+            powers[(base, exponent)] = value
+    for moved, challenge, beta, m in shifted:
+        powers[(moved, challenge)] = group.mul(
+            powers[(beta, challenge)], group.pow_g(-m * challenge)
+        )
+    return powers
 
 
 def _verify_answer(

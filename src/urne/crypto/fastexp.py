@@ -224,7 +224,7 @@ def _pippenger(items: Sequence[tuple[int, int]], m: int) -> int:
     return one if result is None else result % m
 
 
-def pow_many(base: int, exponents: Sequence[int], modulus: int, window: int = 5) -> list[int]:
+def pow_many(base: int, exponents: Sequence[int], modulus: int, window: int = 4) -> list[int]:
     """base^e modulo `modulus` for each e of `exponents` (all >= 0), sharing the squarings.
 
     For one base raised to several exponents (a ciphertext's α under the two to four challenges

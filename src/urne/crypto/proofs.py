@@ -30,11 +30,10 @@ serves simulations and tests, where speed matters more.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from urne.crypto import fastexp
 from urne.crypto.elgamal import Ciphertext
 from urne.crypto.errors import InvalidProof
 from urne.crypto.group import Element, Exponent, Group
@@ -182,37 +181,8 @@ Statement = tuple[Element, Element]
 """(α_j, β'_j): the branch j claims α_j = g^r and β'_j = y^r for the same r."""
 
 Powers = Mapping[tuple[int, int], int]
-"""base^exponent mod p computed ahead, keyed by (base, exponent) (see `compute_powers`)."""
-
-
-def powers_needed(
-    statements: Sequence[Statement], proofs: Sequence[Proof]
-) -> list[tuple[int, int]]:
-    """The (base, exponent) pairs a disjunctive proof's verification raises: α_j^c_j, β'_j^c_j."""
-    needed: list[tuple[int, int]] = []
-    for (alpha, beta), proof in zip(statements, proofs, strict=False):
-        needed += [(alpha, proof.challenge), (beta, proof.challenge)]
-    return needed
-
-
-def compute_powers(group: Group, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
-    """base^exponent for each (base, exponent) of `pairs` (exponents in [0, q − 1]).
-
-    The pairs are grouped by base: a base raised to several exponents shares its squarings
-    (`urne.crypto.fastexp.pow_many`). The numbers are exactly those `Group.pow` gives.
-    """
-    by_base: dict[int, list[int]] = {}
-    for base, exponent in pairs:
-        exponents = by_base.setdefault(base, [])
-        if exponent not in exponents:
-            exponents.append(exponent)
-    powers: dict[tuple[int, int], int] = {}
-    for base, exponents in by_base.items():
-        for exponent, value in zip(
-            exponents, fastexp.pow_many(base, exponents, group.p), strict=True
-        ):
-            powers[(base, exponent)] = value
-    return powers
+"""base^exponent mod p computed ahead, keyed by (base, exponent): a ballot's verifier computes
+all those of an answer at once (`urne.crypto.ballot`), sharing squarings between challenges."""
 
 
 def _branch_commitments(
@@ -268,7 +238,7 @@ def verify_disjunctive_proof(
 ) -> None:
     """Check a proof made by `make_disjunctive_proof`; raises `InvalidProof` naming `what`.
 
-    `powers` may hold some of the α_j^c_j and β'_j^c_j computed ahead (`compute_powers`); the
+    `powers` may hold some of the α_j^c_j and β'_j^c_j computed ahead; the
     others are computed here.
     """
     if len(proofs) != len(statements):
@@ -279,13 +249,6 @@ def verify_disjunctive_proof(
     total = hash_mod(prefix + join_numbers(commitments), group.q)
     if total != sum(proof.challenge for proof in proofs) % group.q:
         raise InvalidProof(f"{what} does not verify")
-
-
-def interval_statements(
-    group: Group, ciphertext: Ciphertext, values: Sequence[int]
-) -> list[Statement]:
-    """The statements of an interval proof that `ciphertext` encrypts one of `values`."""
-    return _shifted(group, ciphertext, values)
 
 
 def _shifted(group: Group, ciphertext: Ciphertext, values: Sequence[int]) -> list[Statement]:
@@ -353,16 +316,11 @@ def verify_blank_proof(
     powers: Powers | None = None,
 ) -> None:
     """Check blank_proof (m0 = 0 or mΣ = 0) of spec §4.13.3."""
-    statements = blank_statements(blank, total)
+    statements = [(blank.alpha, blank.beta), (total.alpha, total.beta)]
     verify_disjunctive_proof(group, y, f"bproof0|{s}|", statements, proofs, "blank proof", powers)
 
 
-def blank_statements(blank: Ciphertext, total: Ciphertext) -> list[Statement]:
-    """The statements of a blank proof: m0 = 0 or mΣ = 0."""
-    return [(blank.alpha, blank.beta), (total.alpha, total.beta)]
-
-
-def blank_overall_statements(
+def _blank_overall_statements(
     group: Group, blank: Ciphertext, total: Ciphertext, values: Sequence[int]
 ) -> list[Statement]:
     return _shifted(group, blank, [1]) + _shifted(group, total, values)
@@ -381,7 +339,7 @@ def make_blank_overall_proof(
 
     `total_message` is mΣ for a non-blank vote, None for a blank vote.
     """
-    statements = blank_overall_statements(group, blank[0], total[0], values)
+    statements = _blank_overall_statements(group, blank[0], total[0], values)
     if total_message is None:
         real, r = 0, blank[1]
     else:
@@ -400,5 +358,5 @@ def verify_blank_overall_proof(
     powers: Powers | None = None,
 ) -> None:
     """Check overall_proof when blank is allowed: m0 = 1 or mΣ in `values` (spec §4.13.3)."""
-    statements = blank_overall_statements(group, blank, total, values)
+    statements = _blank_overall_statements(group, blank, total, values)
     verify_disjunctive_proof(group, y, f"bproof1|{s}|", statements, proofs, "overall proof", powers)
