@@ -173,6 +173,14 @@ def forget_prepared_tables() -> None:
     _PREPARED.clear()
 
 
+def forget_tables(tables: Iterable[FixedBaseTable]) -> None:
+    """Drop these prepared tables (those still registered)."""
+    for table in tables:
+        key = (table.modulus, table.base)
+        if _PREPARED.get(key) is table:
+            del _PREPARED[key]
+
+
 def multi_exp(pairs: Iterable[tuple[int, int]], modulus: int) -> int:
     """The product of base^exponent over `pairs`, modulo `modulus` (exponents >= 0).
 
