@@ -137,6 +137,27 @@ def test_a_forged_ballot_with_an_outsider_is_refused_by_the_checker_as_by_check_
     assert str(error.value).startswith("answers[0].choices[2].alpha")
 
 
+def test_an_outsider_before_another_fault_is_reported_first_with_or_without_preparation(
+    prepared, single
+):
+    value = loads(single.ballot_texts["10"])
+    group = single.election.group
+    order_three = next(
+        t for t in (pow(b, (group.p - 1) // 3, group.p) for b in range(2, 50)) if t != 1
+    )
+    alpha = int(value["answers"][0]["choices"][0]["alpha"])
+    value["answers"][0]["choices"][0]["alpha"] = str(alpha * order_three % group.p)
+    value["answers"][0]["choices"][3]["beta"] = "-5"  # a later fault, found while reading
+    text = dumps(value)
+    with pytest.raises(InvalidBallot) as with_checker:
+        check_ballot(single.election, text, single.credentials)
+    forget_prepared_elections()
+    with pytest.raises(InvalidBallot) as plain:
+        check_ballot(single.election, text, single.credentials)
+    assert with_checker.value.reason is plain.value.reason is BallotDefect.NOT_IN_SUBGROUP
+    assert str(with_checker.value) == str(plain.value)
+
+
 def test_preparing_builds_the_tables_once_and_keeps_a_few_elections(prepared, single):
     checker = prepare_election(single.election)
     assert checker is prepared[0]
@@ -146,6 +167,26 @@ def test_preparing_builds_the_tables_once_and_keeps_a_few_elections(prepared, si
     forget_prepared_elections()
     assert prepared_table(single.election.public_key, group.p) is None
     assert PREPARED_ELECTIONS >= 2
+
+
+def test_the_least_recently_prepared_election_goes_with_its_key_table_not_g(
+    single, threshold, monkeypatch
+):
+    import urne.crypto.ballot as ballot_module
+
+    monkeypatch.setattr(ballot_module, "PREPARED_ELECTIONS", 1)
+    group = single.election.group
+    try:
+        prepare_election(single.election)
+        prepare_election(threshold.election)
+        assert prepared_table(single.election.public_key, group.p) is None
+        assert prepared_table(threshold.election.public_key, group.p) is not None
+        assert prepared_table(group.g, group.p) is not None
+        text = single.ballot_texts["10"]
+        assert check_ballot(single.election, text, single.credentials).ballot.text == text
+    finally:
+        forget_prepared_elections()
+    assert prepared_table(group.g, group.p) is None
 
 
 def test_the_tracker_is_the_hash_of_the_ballot_text(single: Reference):

@@ -611,8 +611,9 @@ class BallotChecker:
     instead of the 8-bit tables every process has), and tests the group membership of all the
     numbers of a ballot together (`urne.crypto.fastexp.SubgroupBatch`, which checks them one by
     one when they are too few for a batch to pay: under about a hundred, a ballot of fewer than
-    fifty choices). A ballot with a number outside the subgroup is read again the plain way, so
-    that its error names the number exactly as `check_ballot` does.
+    fifty choices). A ballot with a number outside the subgroup, or refused while numbers were
+    waiting for that test, is read again the plain way, so that its error is exactly the one
+    `check_ballot` gives without preparation.
     """
 
     def __init__(self, election: Election, uses: int = _CHECKER_USES) -> None:
@@ -628,7 +629,14 @@ class BallotChecker:
         """`check_ballot(election, text, credentials)`: same checks, same errors."""
         election = self.election
         numbers: list[int] = []
-        ballot = read_ballot(election, text, credentials, deferred=numbers)
+        try:
+            ballot = read_ballot(election, text, credentials, deferred=numbers)
+        except InvalidBallot:
+            # A number read before the fault may be outside the subgroup, which the plain
+            # reading reports first: read it that way to give exactly its error.
+            if numbers:
+                read_ballot(election, text, credentials)
+            raise
         if not self.batch.all_members(numbers, prechecked=True):
             read_ballot(election, text, credentials)  # raises NOT_IN_SUBGROUP, naming the number
             raise AssertionError("a number failed the batch test but not the plain one")
