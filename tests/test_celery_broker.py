@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import kombu.pools
 import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
@@ -44,11 +45,16 @@ def broker_app() -> Iterator[Any]:
 
 
 def _forget_connections() -> None:
-    """Celery caches its connection and producer pools: drop them so the broker URL applies."""
+    """Celery caches its connection and producer pools: drop them so the broker URL applies.
+
+    kombu keeps producer pools in a registry of its own, keyed by connection: reset it too, or a
+    later eager task (Celery takes a producer even then, for the serializer) would draw from the
+    pool closed here."""
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
 @pytest.mark.django_db(transaction=True)
