@@ -93,6 +93,7 @@ class LevelResult:
     errors: Counter[str] = field(default_factory=Counter)
     client_cpu: float = 0.0
     server_cpu: float = 0.0
+    database_cpu: float = 0.0
     celery_cpu: float = 0.0
     trackers: list[str] = field(default_factory=list)
 
@@ -209,10 +210,10 @@ def setup_election(electors: int, jobs: int) -> tuple[str, list[Voter], str]:
     )
     for position, acronym in enumerate(LISTS, start=1):
         union = Union.objects.create(campaign=campaign, acronym=acronym, name=f"Liste {acronym}")
-        made = CandidateList.objects.create(
+        candidate_list = CandidateList.objects.create(
             scrutin=scrutin, position=position, title=f"Liste {acronym}"
         )
-        made.unions.add(union)
+        candidate_list.unions.add(union)
     with transaction.atomic():
         people = Elector.objects.bulk_create(
             Elector(
@@ -317,10 +318,16 @@ def wait_for_port(port: int, timeout: float = 90) -> None:
 
 
 @contextmanager
-def process(command: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def process(
+    command: list[str], env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
-        started = subprocess.Popen(  # noqa: S603 - our own commands
-            command, env=env, cwd=REPOSITORY, stdout=out, stderr=subprocess.STDOUT,
+        started = subprocess.Popen(
+            command,
+            env=env,
+            cwd=REPOSITORY,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         try:
@@ -333,6 +340,20 @@ def process(command: list[str], env: dict[str, str], log: Path) -> Iterator[subp
                 except subprocess.TimeoutExpired:
                     os.killpg(started.pid, signal.SIGKILL)
                     started.wait()
+
+
+def database_backends(database_url: str) -> list[int]:
+    """The PostgreSQL server processes serving the bench's database (kept open between requests:
+    URNE_DB_CONN_MAX_AGE), to count their processor time."""
+    import psycopg
+
+    name = urlsplit(database_url).path.lstrip("/")
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchall()
+    return [int(row[0]) for row in rows]
 
 
 def tree_cpu(pid: int) -> float:
@@ -358,8 +379,14 @@ def tree_cpu(pid: int) -> float:
 class Client(threading.Thread):
     """One client: a keep-alive connection sending the next elector's ballot until none is left."""
 
-    def __init__(self, port: int, uuid: str, voters: queue.SimpleQueue[Voter | None],
-                 result: LevelResult, lock: threading.Lock) -> None:
+    def __init__(
+        self,
+        port: int,
+        uuid: str,
+        voters: queue.SimpleQueue[Voter | None],
+        result: LevelResult,
+        lock: threading.Lock,
+    ) -> None:
         super().__init__(daemon=True)
         self.port = port
         self.path = f"/api/v1/scrutins/{uuid}/bulletins"
@@ -414,8 +441,15 @@ class Client(threading.Thread):
                 self.result.errors[f"{status} {code}"] += 1
 
 
-def run_level(port: int, uuid: str, voters: Sequence[Voter], clients: int,
-              server: int, celery: int) -> LevelResult:
+def run_level(
+    port: int,
+    uuid: str,
+    voters: Sequence[Voter],
+    clients: int,
+    server: int,
+    celery: int,
+    database_url: str,
+) -> LevelResult:
     result = LevelResult(clients)
     waiting: queue.SimpleQueue[Voter | None] = queue.SimpleQueue()
     for voter in voters:
@@ -425,6 +459,8 @@ def run_level(port: int, uuid: str, voters: Sequence[Voter], clients: int,
     lock = threading.Lock()
     threads = [Client(port, uuid, waiting, result, lock) for _ in range(clients)]
     cpu, server_cpu, celery_cpu = time.process_time(), tree_cpu(server), tree_cpu(celery)
+    backends = database_backends(database_url)
+    database_cpu = sum(tree_cpu(pid) for pid in backends)
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -434,6 +470,9 @@ def run_level(port: int, uuid: str, voters: Sequence[Voter], clients: int,
     result.client_cpu = time.process_time() - cpu
     result.server_cpu = tree_cpu(server) - server_cpu
     result.celery_cpu = tree_cpu(celery) - celery_cpu
+    # Backends opened during the level count from zero (gunicorn's workers connect lazily).
+    backends = sorted(set(backends) | set(database_backends(database_url)))
+    result.database_cpu = sum(tree_cpu(pid) for pid in backends) - database_cpu
     result.sent = len(voters)
     return result
 
@@ -441,7 +480,9 @@ def run_level(port: int, uuid: str, voters: Sequence[Voter], clients: int,
 # --- the core alone, and the board ---------------------------------------------------------------
 
 
-def core_check_time(election_text: str, ballots: Sequence[str], credentials: Sequence[str]) -> float:
+def core_check_time(
+    election_text: str, ballots: Sequence[str], credentials: Sequence[str]
+) -> float:
     """Seconds of processor time for one `check_ballot` (median of the ballots given), with the
     election read once and the per-process tables warmed as a web worker's are."""
     from urne.crypto.ballot import check_ballot
@@ -460,7 +501,8 @@ def core_check_time(election_text: str, ballots: Sequence[str], credentials: Seq
 def verify_board(port: int, uuid: str, folder: Path) -> dict[str, Any]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     connection.request(
-        "GET", f"/tableau/{uuid}/{uuid}.bel",
+        "GET",
+        f"/tableau/{uuid}/{uuid}.bel",
         headers={"Host": "127.0.0.1", "X-Forwarded-Proto": "https"},
     )
     response = connection.getresponse()
@@ -471,14 +513,19 @@ def verify_board(port: int, uuid: str, folder: Path) -> dict[str, Any]:
     board.mkdir()
     (board / f"{uuid}.bel").write_bytes(archive)
     started = time.monotonic()
-    urne = subprocess.run(  # noqa: S603
+    urne = subprocess.run(
         [str(Path(sys.executable).with_name("urne")), "verify", "--json", str(board)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
         env={k: v for k, v in os.environ.items() if not k.startswith("URNE_PRODUCTION")},
     )
     urne_seconds = time.monotonic() - started
-    report: dict[str, Any] = {"archive_bytes": len(archive), "urne_verify_exit": urne.returncode,
-                              "urne_verify_seconds": round(urne_seconds, 1)}
+    report: dict[str, Any] = {
+        "archive_bytes": len(archive),
+        "urne_verify_exit": urne.returncode,
+        "urne_verify_seconds": round(urne_seconds, 1),
+    }
     if urne.returncode == 0:
         report["urne_verify"] = json.loads(urne.stdout)
     else:
@@ -486,9 +533,11 @@ def verify_board(port: int, uuid: str, folder: Path) -> dict[str, Any]:
     belenios = shutil.which("belenios-tool")
     if belenios:
         started = time.monotonic()
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(
             [belenios, "election", "verify", "--dir", str(board)],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         report["belenios_verify_exit"] = done.returncode
         report["belenios_verify_seconds"] = round(time.monotonic() - started, 1)
@@ -503,13 +552,22 @@ def verify_board(port: int, uuid: str, folder: Path) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--clients", default="8,32,128", help="concurrent clients, per level")
-    parser.add_argument("--ballots", default="400,900,900",
-                        help="ballots (electors) per level, in the same order")
-    parser.add_argument("--workers", type=int, default=0,
-                        help="gunicorn workers (default: deploy/gunicorn.conf.py's, 2 a core)")
+    parser.add_argument(
+        "--ballots", default="400,900,900", help="ballots (electors) per level, in the same order"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="gunicorn workers (default: deploy/gunicorn.conf.py's, 2 a core)",
+    )
+    parser.add_argument("--warmup", type=int, default=16, help="untimed ballots sent first")
     parser.add_argument("--jobs", type=int, default=None, help="processes making the ballots")
-    parser.add_argument("--recreate-database", action="store_true",
-                        help="drop and make again the database named in DATABASE_URL (required)")
+    parser.add_argument(
+        "--recreate-database",
+        action="store_true",
+        help="drop and make again the database named in DATABASE_URL (required)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     options = parser.parse_args()
 
@@ -535,7 +593,7 @@ def main() -> int:
 
     redis.Redis.from_url(redis_url).flushdb()  # the bench's own Redis database: stale limits
 
-    uuid, voters, election_text = setup_election(sum(counts), options.jobs)
+    uuid, voters, election_text = setup_election(options.warmup + sum(counts), options.jobs)
     from django.db import connections
 
     connections.close_all()
@@ -545,21 +603,42 @@ def main() -> int:
     server_env = {**env, "URNE_BIND": f"127.0.0.1:{port}"}
     if options.workers:
         server_env["WEB_CONCURRENCY"] = str(options.workers)
-    gunicorn = [str(bin_dir / "gunicorn"), "-c", str(REPOSITORY / "deploy" / "gunicorn.conf.py"),
-                "urne.wsgi:application"]
-    celery = [str(bin_dir / "celery"), "-A", "urne", "worker", "--queues", "celery",
-              "--concurrency", "1", "--loglevel", "WARNING"]
+    gunicorn = [
+        str(bin_dir / "gunicorn"),
+        "-c",
+        str(REPOSITORY / "deploy" / "gunicorn.conf.py"),
+        "urne.wsgi:application",
+    ]
+    celery = [
+        str(bin_dir / "celery"),
+        "-A",
+        "urne",
+        "worker",
+        "--queues",
+        "celery",
+        "--concurrency",
+        "1",
+        "--loglevel",
+        "WARNING",
+    ]
     results: list[LevelResult] = []
     with (
         process(gunicorn, server_env, workdir / "gunicorn.log") as server,
         process(celery, env, workdir / "celery.log") as worker,
     ):
         wait_for_port(port)
-        offset = 0
+        # Warm-up, untimed: each worker connects and builds its fixed-base tables at its first
+        # ballot, as after any restart; these ballots are on the board too.
+        warm = run_level(
+            port, uuid, voters[: options.warmup], 4, server.pid, worker.pid, database_url
+        )
+        print(f"warm-up: {warm.accepted}/{warm.sent} accepted in {warm.seconds:.1f} s", flush=True)
+        results_warm = warm.accepted
+        offset = options.warmup
         for clients, count in zip(levels, counts, strict=True):
             chunk = voters[offset : offset + count]
             offset += count
-            result = run_level(port, uuid, chunk, clients, server.pid, worker.pid)
+            result = run_level(port, uuid, chunk, clients, server.pid, worker.pid, database_url)
             results.append(result)
             print(
                 f"{clients:>4} clients: {result.accepted}/{result.sent} accepted in "
@@ -567,7 +646,9 @@ def main() -> int:
                 f"p50 {result.quantile(0.5) * 1000:.0f} ms, p95 {result.quantile(0.95) * 1000:.0f}"
                 f" ms, p99 {result.quantile(0.99) * 1000:.0f} ms; errors {dict(result.errors)}; "
                 f"CPU: clients {result.client_cpu:.1f} s, gunicorn {result.server_cpu:.1f} s, "
-                f"celery {result.celery_cpu:.1f} s",
+                f"PostgreSQL {result.database_cpu:.1f} s, celery {result.celery_cpu:.1f} s "
+                f"({(result.server_cpu + result.database_cpu) / max(1, result.accepted) * 1000:.0f}"
+                f" ms of gunicorn + PostgreSQL a ballot); load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
         time.sleep(2)  # the last receipt emails
@@ -581,28 +662,51 @@ def main() -> int:
     )
     check = core_check_time(election_text, [v.ballot for v in sample], credentials)
     cores = len(os.sched_getaffinity(0))
-    accepted = sum(r.accepted for r in results)
+    accepted = results_warm + sum(r.accepted for r in results)
     verified = board.get("urne_verify", {}).get("ballots")
     mails = len(list((workdir / "mail").glob("*"))) if (workdir / "mail").exists() else 0
-    print(f"core check_ballot: {check * 1000:.1f} ms of CPU a ballot; limit {cores} cores / that ="
-          f" {cores / check:.0f} ballots/s")
-    print(f"board: {accepted} accepted, urne verify exit {board['urne_verify_exit']} "
-          f"({verified} ballots, {board['urne_verify_seconds']} s), belenios-tool exit "
-          f"{board.get('belenios_verify_exit')} ({board.get('belenios_verify_seconds')} s); "
-          f"receipt mail files: {mails}")
+    print(
+        f"core check_ballot: {check * 1000:.1f} ms of CPU a ballot; limit {cores} cores / that ="
+        f" {cores / check:.0f} ballots/s"
+    )
+    print(
+        f"board: {accepted} accepted, urne verify exit {board['urne_verify_exit']} "
+        f"({verified} ballots, {board['urne_verify_seconds']} s), belenios-tool exit "
+        f"{board.get('belenios_verify_exit')} ({board.get('belenios_verify_seconds')} s); "
+        f"receipt mail files: {mails}"
+    )
     print(f"load average: {os.getloadavg()}")
     if options.json:
-        options.json.write_text(json.dumps({
-            "levels": [
-                {"clients": r.clients, "sent": r.sent, "accepted": r.accepted,
-                 "seconds": r.seconds, "per_second": r.accepted / r.seconds,
-                 "p50": r.quantile(0.5), "p95": r.quantile(0.95), "p99": r.quantile(0.99),
-                 "errors": dict(r.errors), "client_cpu": r.client_cpu,
-                 "server_cpu": r.server_cpu, "celery_cpu": r.celery_cpu}
-                for r in results
-            ],
-            "check_seconds": check, "cores": cores, "board": board, "mails": mails,
-        }, indent=1, default=str))
+        options.json.write_text(
+            json.dumps(
+                {
+                    "levels": [
+                        {
+                            "clients": r.clients,
+                            "sent": r.sent,
+                            "accepted": r.accepted,
+                            "seconds": r.seconds,
+                            "per_second": r.accepted / r.seconds,
+                            "p50": r.quantile(0.5),
+                            "p95": r.quantile(0.95),
+                            "p99": r.quantile(0.99),
+                            "errors": dict(r.errors),
+                            "client_cpu": r.client_cpu,
+                            "server_cpu": r.server_cpu,
+                            "database_cpu": r.database_cpu,
+                            "celery_cpu": r.celery_cpu,
+                        }
+                        for r in results
+                    ],
+                    "check_seconds": check,
+                    "cores": cores,
+                    "board": board,
+                    "mails": mails,
+                },
+                indent=1,
+                default=str,
+            )
+        )
     shutil.rmtree(workdir, ignore_errors=True)
     ok = board["urne_verify_exit"] == 0 and verified == accepted
     ok = ok and board.get("belenios_verify_exit", 0) == 0
