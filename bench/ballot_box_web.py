@@ -548,11 +548,13 @@ def verify_board(port: int, uuid: str, folder: Path) -> dict[str, Any]:
 
 
 def wait_for_mails(folder: Path, expected: int, timeout: float = 120) -> int:
-    """The receipt emails written by the Celery worker (one file each), once all are there or
-    after `timeout` seconds."""
+    """The receipt emails written by the Celery worker, once all are there or after `timeout`
+    seconds. Counted by their Message-ID headers: Django's file backend appends the messages of
+    one second to one file when it names two the same."""
     deadline = time.monotonic() + timeout
     while True:
-        count = len(list(folder.glob("*"))) if folder.exists() else 0
+        files = list(folder.glob("*")) if folder.exists() else []
+        count = sum(path.read_bytes().count(b"\nMessage-ID: ") for path in files)
         if count >= expected or time.monotonic() > deadline:
             return count
         time.sleep(1)
