@@ -54,7 +54,7 @@ def _forget_connections() -> None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
-    kombu.pools.reset()
+    kombu.pools.reset()  # type: ignore[no-untyped-call]
 
 
 @pytest.mark.django_db(transaction=True)
