@@ -313,15 +313,14 @@ class ElectorAdmin(SealedRollsNotice, ScopedAdminMixin, ElectorAdminBase):
         return obj.campaign
 
     # Once the vote opens, an elector is part of a sealed roll: read-only, never deleted
-    # (check_roll_editable, the rule every path calls).
+    # (check_roll_editable, the rule every path calls), their name and address included.
 
     def has_change_permission(self, request: HttpRequest, obj: Elector | None = None) -> bool:
         editable = obj is None or rolls_frozen(obj.campaign) is None
         return editable and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Elector | None = None) -> bool:
-        editable = obj is None or rolls_frozen(obj.campaign) is None
-        return editable and super().has_delete_permission(request, obj)
+    # Deleting one on a roll is refused through their roll entries (RollEntryAdmin), with the
+    # page saying why; delete_model refuses the others.
 
     def save_model(self, request: HttpRequest, obj: Elector, form: Any, change: bool) -> None:
         stored = Elector.objects.filter(pk=obj.pk).select_related("campaign").first()

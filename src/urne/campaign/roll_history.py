@@ -26,7 +26,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext as _
 
 from urne import clock
-from urne.accounts.models import User
 from urne.campaign.models import (
     Campaign,
     Elector,
@@ -230,22 +229,30 @@ IMPORT_COUNTS: Final = ("lines", "created", "updated", "roll_added", "roll_remov
 
 
 def do_record_import(
-    actor: Actor, campaign: Campaign, counts: Mapping[str, Any], *, reason: str = ""
+    actor: Actor | tuple[int | None, str],
+    campaign: Campaign,
+    counts: Mapping[str, Any],
+    *,
+    reason: str = "",
 ) -> RollChange | None:
     """Write one row for an electors import that changed the campaign's published rolls, with
     its counts (electors created and updated, roll entries added and removed); nothing for an
-    import that changed nothing, or before the publication."""
+    import that changed nothing, or before the publication. `actor` may be given as the
+    (account id, address) the audit log holds."""
     if not recording(campaign):
         return None
     kept = {name: int(counts.get(name) or 0) for name in IMPORT_COUNTS}
     if not any(kept[name] for name in IMPORT_COUNTS if name != "lines"):
         return None
-    row = _row(
-        campaign,
-        actor,
-        RollChange.Source.IMPORT,
-        reason or _("Import d'un fichier d'électeurs"),
-        RollChange.Kind.IMPORT,
+    actor_id, label = actor if isinstance(actor, tuple) else _actor(actor)
+    row = RollChange(
+        campaign=campaign,
+        at=clock.now(),
+        actor_id=actor_id,
+        actor_label=label,
+        source=RollChange.Source.IMPORT,
+        reason=reason or _("Import d'un fichier d'électeurs"),
+        kind=RollChange.Kind.IMPORT,
         details=kept,
         new_value=_(
             "%(created)s électeur(s) ajouté(s), %(updated)s modifié(s) ; %(roll_added)s "
@@ -261,14 +268,12 @@ def record_import_from_audit(
     sender: type[Any], instance: Any, created: bool, **kwargs: Any
 ) -> None:
     """The import's hook: an electors import that ends well writes "import.finish" to the audit
-    log (`urne.campaign.imports`), with its counts; its row in the history is written from
-    there, in the same transaction, so the two never disagree. (Connected to the audit entry's
+    log (`urne.campaign.imports`), with its counts and its actor; its row in the history is
+    written from there, in the same transaction as that entry. (Connected to the audit entry's
     post_save by `CampaignConfig.ready`.)"""
     details = getattr(instance, "details", None) or {}
     if not created or instance.action != "import.finish" or details.get("outcome") != "done":
         return
     campaign = Campaign.objects.filter(pk=instance.campaign_id).first()
-    if campaign is None:
-        return
-    actor = User.objects.filter(pk=instance.actor_id).first() if instance.actor_id else None
-    do_record_import(actor, campaign, details)
+    if campaign is not None:
+        do_record_import((instance.actor_id, instance.actor_label), campaign, details)

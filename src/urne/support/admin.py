@@ -70,7 +70,7 @@ class CorrectionAnswerForm(AnswerFormBase):
         max_length=500,
         help_text=_(
             "Ce que le profil indiquera si la demande est acceptée : ce qu'a demandé "
-            "l'électeur, que vous pouvez corriger. Pour les scrutins : leurs codes, séparés "
+            "l'électeur (si vous laissez vide), que vous pouvez corriger. Pour les scrutins : leurs codes, séparés "
             "par des virgules ; pour l'académie : son nom ou son code."
         ),
     )
@@ -101,7 +101,7 @@ class CorrectionAnswerForm(AnswerFormBase):
         try:
             if decision == self.ACCEPT:
                 corrections.check_accept_correction(
-                    self.staff, self.instance, cleaned.get("value", "")
+                    self.staff, self.instance, cleaned.get("value") or None
                 )
             elif decision == self.REFUSE:
                 corrections.check_refuse_correction(
@@ -169,7 +169,7 @@ class ProfileCorrectionRequestAdmin(ScopedAdminMixin, CorrectionAdminBase):
         data = form.cleaned_data
         if data["decision"] == CorrectionAnswerForm.ACCEPT:
             answered = corrections.do_accept_correction(
-                request.user, obj, data.get("value", ""), data.get("answer", "")
+                request.user, obj, data.get("value") or None, data.get("answer", "")
             )
         else:
             answered = corrections.do_refuse_correction(request.user, obj, data.get("answer", ""))
