@@ -70,8 +70,8 @@ class CorrectionAnswerForm(AnswerFormBase):
         max_length=500,
         help_text=_(
             "Ce que le profil indiquera si la demande est acceptée : ce qu'a demandé "
-            "l'électeur (si vous laissez vide), que vous pouvez corriger. Pour les scrutins : leurs codes, séparés "
-            "par des virgules ; pour l'académie : son nom ou son code."
+            "l'électeur (si vous laissez vide), que vous pouvez corriger. Pour les scrutins : "
+            "leurs codes, séparés par des virgules ; pour l'académie : son nom ou son code."
         ),
     )
     answer = forms.CharField(
