@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.campaign.conftest import ALICE, csv_text, importable_campaign
-from tests.conftest import PASSWORD, paris
+from tests.conftest import PASSWORD, paris, reschedule
 from urne.accounts.models import User
 from urne.audit.models import AuditEntry
 from urne.campaign.imports import ElectorImportRejected, do_import_electors
@@ -89,8 +89,9 @@ def test_a_deletion_in_the_back_office_is_recorded_before_the_row_goes(
 
 
 def test_answering_corrections_records_each_request_and_no_generic_action(
-    client: Client, staff_dijon: User, elector_bob: Elector
+    client: Client, staff_dijon: User, elector_bob: Elector, campaign: Campaign
 ) -> None:
+    reschedule(campaign, vote_opens_at=timezone.now() + timedelta(days=7))  # rolls not sealed
     grant(staff_dijon, "view_profilecorrectionrequest", "change_profilecorrectionrequest")
     client.force_login(staff_dijon)
     asked = [
@@ -113,7 +114,7 @@ def test_answering_corrections_records_each_request_and_no_generic_action(
 
     client.post(
         reverse("admin:campaign_profilecorrectionrequest_changelist"),
-        {"action": "refuse", "_selected_action": [asked[0].pk]},
+        {"action": "accept", "_selected_action": [asked[0].pk]},
     )
     assert actions() == ["correction.accept", "correction.accept", "admin.action"]  # no change
 

@@ -4,6 +4,8 @@ no perimeter reach nothing; superusers everything."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import IntegrityError
@@ -12,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.campaign.conftest import text
-from tests.conftest import PASSWORD, make_academy, make_campaign, make_elector
+from tests.conftest import PASSWORD, make_academy, make_campaign, make_elector, reschedule
 from urne.accounts.models import User
 from urne.backoffice import access
 from urne.backoffice.models import StaffScope
@@ -221,6 +223,8 @@ def test_a_new_elector_can_only_be_placed_in_dijon(
 def test_an_elector_of_dijon_cannot_be_moved_to_lyon(
     dijon_staff: Client, elector_bob: Elector, lyon: Academy
 ) -> None:
+    # Before the vote opens: afterwards the elector is sealed with the rolls, whoever asks.
+    reschedule(elector_bob.campaign, vote_opens_at=timezone.now() + timedelta(days=7))
     data = {
         "campaign": elector_bob.campaign_id,
         "civilite": "M",

@@ -197,6 +197,7 @@ def test_staff_allowed_to_change_electors_can_correct_a_profile(
         "establishment": "Lycée Carnot, Dijon",
         "roll_entries-TOTAL_FORMS": "0",
         "roll_entries-INITIAL_FORMS": "0",
+        "reason": "Arrêté de promotion du 1er septembre.",
     }
 
     response = client.post(url, data)
@@ -354,7 +355,10 @@ def test_a_roll_entry_can_be_added_until_the_vote_opens(
         campaign=campaign, code="ccp", name="CCP", level="national", kind="CCP", seats=3
     )
 
-    response = gestion.post("/gestion/campaign/rollentry/add/", roll_entry_data(elector_bob, other))
+    response = gestion.post(
+        "/gestion/campaign/rollentry/add/",
+        {**roll_entry_data(elector_bob, other), "reason": "Oubli de l'import."},
+    )
 
     assert response.status_code == 302
     assert RollEntry.objects.filter(elector=elector_bob, scrutin=other).exists()
@@ -393,10 +397,10 @@ def test_a_roll_entry_cannot_be_changed_or_deleted_once_the_vote_has_opened(
     assert entry.scrutin.code == "capa-certifies-dijon"
 
 
-def test_an_electors_roll_is_read_only_once_the_vote_has_opened(
+def test_an_elector_is_read_only_once_the_vote_has_opened(
     gestion: Client, elector_bob: Elector, campaign: Campaign
 ) -> None:
-    """Their name can still be corrected; their scrutins cannot change."""
+    """Neither their record nor their scrutins can change: they are part of the sealed roll."""
     entries = list(RollEntry.objects.filter(elector=elector_bob).order_by("pk"))
     other = Scrutin.objects.create(
         campaign=campaign, code="ccp", name="CCP", level="national", kind="CCP", seats=3
@@ -432,9 +436,10 @@ def test_an_electors_roll_is_read_only_once_the_vote_has_opened(
 
     assert SEALED in page
     assert "roll_entries-0-DELETE" not in page
-    assert response.status_code == 302
+    assert 'name="_save"' not in page
+    assert response.status_code == 403
     elector_bob.refresh_from_db()
-    assert elector_bob.last_name == "Martin-Lefort"
+    assert elector_bob.last_name == "Martin"
     assert list(RollEntry.objects.filter(elector=elector_bob).order_by("pk")) == entries
 
 

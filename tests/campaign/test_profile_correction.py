@@ -13,7 +13,7 @@ from django.urls import reverse
 from tests.campaign.conftest import text
 from tests.conftest import paris
 from urne.accounts.models import User
-from urne.campaign import services
+from urne.campaign import corrections, services
 from urne.campaign.models import Campaign, Elector, ProfileCorrectionRequest
 
 FORM = reverse("campaign:request_correction")
@@ -143,8 +143,8 @@ def test_it_accepts_a_new_request_once_the_first_was_answered(
     bob: Client, calendar_2014: Campaign, staff_dijon: User
 ):
     bob.post(FORM, GOOD)
-    services.do_answer_corrections(
-        ProfileCorrectionRequest.objects.all(), ProfileCorrectionRequest.Status.REFUSED, staff_dijon
+    corrections.do_refuse_correction(
+        staff_dijon, ProfileCorrectionRequest.objects.get(), "Pas encore promu."
     )
 
     bob.post(FORM, {**GOOD, "correction": "Classe exceptionnelle"})

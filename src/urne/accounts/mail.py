@@ -23,7 +23,7 @@ from urne import clock
 from urne.accounts.models import User
 from urne.accounts.rolls import eligible_elector
 from urne.accounts.tokens import confirmation_token_generator, password_reset_token_generator
-from urne.campaign.models import Campaign, Elector
+from urne.campaign.models import Campaign, Elector, ProfileCorrectionRequest
 from urne.web import dates
 
 
@@ -150,4 +150,24 @@ def password_reset_candidates(address: str) -> list[User]:
         .filter(Q(is_active=True) | Q(confirmed_at=None, elector__isnull=False))
         .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
         .select_related("elector__campaign", "elector__academy")
+    )
+
+
+def correction_answer_message(request: ProfileCorrectionRequest) -> EmailMessage:
+    """The answer to a profile correction request: accepted (with what the record now says) or
+    refused (with the reason staff gave). Sent to the elector's address as it now stands, which
+    is their account's login address."""
+    elector = request.elector
+    account = User.objects.filter(elector=elector).only("email").first()
+    return _message(
+        "correction_answer",
+        account.email if account is not None else elector.email,
+        elector,
+        {
+            "request": request,
+            "accepted": request.status == ProfileCorrectionRequest.Status.ACCEPTED,
+            "field": request.get_field_display(),
+            "asked_on": dates.day_month_year(request.created_at),
+            "profile_url": absolute(reverse("campaign:profile")),
+        },
     )

@@ -13,10 +13,11 @@ from celery import shared_task
 from urne.accounts import invitations
 from urne.accounts.mail import (
     account_message_for,
+    correction_answer_message,
     password_reset_candidates,
     password_reset_message,
 )
-from urne.campaign.models import Campaign
+from urne.campaign.models import Campaign, ProfileCorrectionRequest
 
 
 @shared_task(name="urne.accounts.send_account_mail")  # type: ignore[untyped-decorator]
@@ -55,3 +56,16 @@ def send_invitations(campaign_id: int) -> dict[str, int]:
             summary["sent"] += result.result["sent"]
             summary["failed"] += result.result["failed"]
     return summary
+
+
+@shared_task(name="urne.accounts.send_correction_answer")  # type: ignore[untyped-decorator]
+def send_correction_answer(request_id: int) -> None:
+    """Tell the elector how their profile correction request was answered."""
+    request = (
+        ProfileCorrectionRequest.objects.select_related("elector__campaign", "elector__academy")
+        .filter(pk=request_id)
+        .exclude(status=ProfileCorrectionRequest.Status.SUBMITTED)
+        .first()
+    )
+    if request is not None:
+        correction_answer_message(request).send()

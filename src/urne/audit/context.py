@@ -1,6 +1,6 @@
 """Where the current request comes from, for entries recorded deeper than the view.
 
-A service called by a view (`do_answer_corrections(..., staff)`) knows who acts, not from where;
+A service called by a view (`do_accept_correction(staff, ...)`) knows who acts, not from where;
 `AuditSourceMiddleware` keeps the request's address here for the time of the request, so that
 `urne.audit.services.record` finds it. Outside a request (a command, a worker) it is empty.
 """

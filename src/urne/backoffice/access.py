@@ -34,6 +34,7 @@ from urne.campaign.models import (
     Elector,
     ElectorImport,
     ProfileCorrectionRequest,
+    RollChange,
     RollEntry,
     Scrutin,
 )
@@ -81,6 +82,9 @@ RULES: dict[type[Model], ScopeRule] = {
     Scrutin: ScopeRule(campaign="campaign", academy="academy", shared=True),
     RollEntry: ScopeRule(campaign="scrutin__campaign", academy="elector__academy"),
     ProfileCorrectionRequest: ScopeRule(campaign="elector__campaign", academy="elector__academy"),
+    # The history of the rolls: filed under the elector's academy; an import's row, about the
+    # whole campaign, is its staff's.
+    RollChange: ScopeRule(campaign="campaign", academy="academy"),
     # An import may touch every academy of the campaign.
     ElectorImport: ScopeRule(campaign="campaign"),
     Union: ScopeRule(campaign="campaign", shared=True),

@@ -25,12 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from urne.accounts.models import User
 from urne.backoffice import access
 from urne.backoffice.admin import ScopedAdminMixin, ScopedInlineMixin
+from urne.campaign import roll_history
 from urne.campaign.import_jobs import do_delete_elector_imports, do_queue_elector_import
 from urne.campaign.models import (
     Academy,
     Campaign,
     Elector,
     ElectorImport,
+    RollChange,
     RollEntry,
     Scrutin,
 )
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
     ElectorAdminBase = admin.ModelAdmin[Elector]
     RollInlineBase = admin.TabularInline[RollEntry, Elector]
     RollEntryFormBase = forms.ModelForm[RollEntry]
+    ElectorFormBase = forms.ModelForm[Elector]
+    RollFormSetBase = forms.BaseInlineFormSet[RollEntry, Elector, RollEntryFormBase]
     ScrutinAdminBase = admin.ModelAdmin[Scrutin]
     RollEntryAdminBase = admin.ModelAdmin[RollEntry]
     ElectorImportAdminBase = admin.ModelAdmin[ElectorImport]
@@ -54,7 +58,8 @@ else:  # Django's classes are generic only for the type checker.
     CampaignAdminBase = AcademyAdminBase = ElectorAdminBase = admin.ModelAdmin
     ScrutinAdminBase = RollEntryAdminBase = ElectorImportAdminBase = admin.ModelAdmin
     AcademyInlineBase = RollInlineBase = admin.TabularInline
-    ElectorImportFormBase = RollEntryFormBase = forms.ModelForm
+    ElectorImportFormBase = RollEntryFormBase = ElectorFormBase = forms.ModelForm
+    RollFormSetBase = forms.BaseInlineFormSet
     NoticeBase = object  # a mixin: its methods reach Django's through super()
 
 admin.site.site_header = _("urne — gestion des élections")
@@ -172,6 +177,58 @@ class SealedRollsNotice(NoticeBase):
         return super().render_delete_form(request, context)
 
 
+REASON_NEEDED = _(
+    "Les listes électorales sont publiées : indiquez le motif de la modification, il figurera "
+    "dans leur historique."
+)
+
+
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Motif de la modification"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Obligatoire une fois les listes publiées : il figure, avec votre nom et la date, "
+            "dans l'historique des listes électorales."
+        ),
+    )
+
+
+def check_reason(campaign: Campaign | None, reason: str) -> None:
+    """A change to a published roll says why (roll_history); raise the form's error if not."""
+    if campaign is not None and roll_history.recording(campaign) and not reason.strip():
+        raise ValidationError(str(REASON_NEEDED))
+
+
+class ElectorForm(ElectorFormBase):
+    """An elector's record; once the rolls are published, a change says why."""
+
+    reason = reason_field()
+
+    class Meta:
+        model = Elector
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk is not None and set(self.changed_data) - {"reason"}:
+            check_reason(self.instance.campaign, cleaned.get("reason", ""))
+        return cleaned
+
+
+class RollFormSet(RollFormSetBase):
+    """An elector's roll entries: once the rolls are published, adding or removing one needs the
+    reason written on the elector's form."""
+
+    def clean(self) -> None:
+        super().clean()
+        changed = any(form.has_changed() for form in self.forms) or bool(self.deleted_forms)
+        if changed and self.instance.pk is not None:
+            check_reason(self.instance.campaign, str(self.data.get("reason", "")))
+
+
 class RollEntryForm(RollEntryFormBase):
     """A roll entry added or changed (alone or in an elector's page) while the rolls may still
     change; once the vote opens the form says why it refuses."""
@@ -197,6 +254,7 @@ class RollEntryForm(RollEntryFormBase):
 class RollInline(ScopedInlineMixin, RollInlineBase):
     model = RollEntry
     form = RollEntryForm
+    formset = RollFormSet
     extra = 0
     autocomplete_fields = ["scrutin"]
     verbose_name = _("scrutin")
@@ -241,11 +299,73 @@ class ElectorAdmin(SealedRollsNotice, ScopedAdminMixin, ElectorAdminBase):
         (_("Invitation"), {"fields": ["invitation_sent_at"]}),
     ]
     inlines = [RollInline]
+    form = ElectorForm
     # A million electors: counting them all on every page would be the slowest query there.
     show_full_result_count = False
 
+    def get_fieldsets(self, request: HttpRequest, obj: Elector | None = None) -> Any:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and self.has_change_permission(request, obj):
+            fieldsets.append((_("Historique des listes"), {"fields": ["reason"]}))
+        return fieldsets
+
     def sealed_campaign(self, obj: Elector) -> Campaign:
         return obj.campaign
+
+    # Once the vote opens, an elector is part of a sealed roll: read-only, never deleted
+    # (check_roll_editable, the rule every path calls), their name and address included.
+
+    def has_change_permission(self, request: HttpRequest, obj: Elector | None = None) -> bool:
+        editable = obj is None or rolls_frozen(obj.campaign) is None
+        return editable and super().has_change_permission(request, obj)
+
+    # Deleting one on a roll is refused through their roll entries (RollEntryAdmin), with the
+    # page saying why; delete_model refuses the others.
+
+    def save_model(self, request: HttpRequest, obj: Elector, form: Any, change: bool) -> None:
+        stored = Elector.objects.filter(pk=obj.pk).select_related("campaign").first()
+        for campaign in {obj.campaign, *([stored.campaign] if stored else [])}:
+            check_roll_editable(campaign)
+        before = roll_history.snapshot(stored) if stored is not None else None
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            roll_history.do_record_elector_change(
+                request.user,
+                obj,
+                before,
+                source=RollChange.Source.BACK_OFFICE,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        elector: Elector = form.instance
+        before = set(Scrutin.objects.filter(roll__elector=elector))
+        super().save_related(request, form, formsets, change)
+        if change:
+            after = set(Scrutin.objects.filter(roll__elector=elector))
+            roll_history.do_record_roll_entries(
+                request.user,
+                elector,
+                added=sorted(after - before, key=str),
+                removed=sorted(before - after, key=str),
+                source=RollChange.Source.BACK_OFFICE,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Elector) -> None:
+        check_roll_editable(obj.campaign)
+        roll_history.do_record_elector_removed(
+            request.user, obj, source=RollChange.Source.BACK_OFFICE
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Elector]) -> None:
+        for elector in queryset.select_related("campaign", "academy"):
+            check_roll_editable(elector.campaign)
+            roll_history.do_record_elector_removed(
+                request.user, elector, source=RollChange.Source.BACK_OFFICE
+            )
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Scrutin)
@@ -268,9 +388,25 @@ class ScrutinAdmin(ScopedAdminMixin, ScrutinAdminBase):
         return format_html('<a href="{}">{}</a>', url, size)
 
 
+class RollEntryAdminForm(RollEntryForm):
+    """A roll entry on its own page: once the rolls are published, a change says why."""
+
+    reason = reason_field()
+
+    class Meta(RollEntryForm.Meta):
+        fields = ["elector", "scrutin", "reason"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        scrutin = cleaned.get("scrutin")
+        if set(self.changed_data) - {"reason"} and scrutin is not None:
+            check_reason(scrutin.campaign, cleaned.get("reason", ""))
+        return cleaned
+
+
 @admin.register(RollEntry)
 class RollEntryAdmin(SealedRollsNotice, ScopedAdminMixin, RollEntryAdminBase):
-    form = RollEntryForm
+    form = RollEntryAdminForm
     list_display = ["elector", "elector_email", "scrutin"]
     list_filter = ["scrutin__campaign", "scrutin__level", "scrutin"]
     search_fields = ["elector__last_name", "elector__first_name", "elector__email"]
@@ -295,6 +431,51 @@ class RollEntryAdmin(SealedRollsNotice, ScopedAdminMixin, RollEntryAdminBase):
 
     def sealed_campaign(self, obj: RollEntry) -> Campaign:
         return obj.scrutin.campaign
+
+    def save_model(self, request: HttpRequest, obj: RollEntry, form: Any, change: bool) -> None:
+        stored = RollEntry.objects.filter(pk=obj.pk).select_related("scrutin__campaign").first()
+        check_roll_editable(obj.scrutin.campaign)
+        if stored is not None:
+            check_roll_editable(stored.scrutin.campaign)
+        super().save_model(request, obj, form, change)
+        reason = form.cleaned_data.get("reason", "")
+        if stored is not None and stored.elector_id != obj.elector_id:
+            self._record(request, stored, removed=True, reason=reason)
+            self._record(request, obj, removed=False, reason=reason)
+        elif stored is None or stored.scrutin_id != obj.scrutin_id:
+            roll_history.do_record_roll_entries(
+                request.user,
+                obj.elector,
+                added=[obj.scrutin],
+                removed=[stored.scrutin] if stored is not None else [],
+                source=RollChange.Source.BACK_OFFICE,
+                reason=reason,
+            )
+
+    def _record(self, request: HttpRequest, entry: RollEntry, removed: bool, reason: str) -> None:
+        roll_history.do_record_roll_entries(
+            request.user,
+            entry.elector,
+            added=[] if removed else [entry.scrutin],
+            removed=[entry.scrutin] if removed else [],
+            source=RollChange.Source.BACK_OFFICE,
+            reason=reason,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: RollEntry) -> None:
+        check_roll_editable(obj.scrutin.campaign)
+        self._record(request, obj, removed=True, reason="")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RollEntry]) -> None:
+        for entry in queryset.select_related("scrutin__campaign", "elector__campaign"):
+            check_roll_editable(entry.scrutin.campaign)
+            self._record(request, entry, removed=True, reason="")
+        super().delete_queryset(request, queryset)
+
+
+# The history of the published rolls (its own page, read-only).
+from urne.campaign import admin_history  # noqa: E402, F401
 
 
 class ElectorImportForm(ElectorImportFormBase):

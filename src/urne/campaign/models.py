@@ -479,6 +479,9 @@ class ProfileCorrectionRequest(models.Model):
         _("état"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
     staff_answer = models.TextField(_("réponse de la gestion"), max_length=1000, blank=True)
+    # What the elector's record now says, once accepted: what they asked, or what staff
+    # corrected it to (the elector sees it on their profile).
+    applied_value = models.CharField(_("information enregistrée"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("demandée le"))
     answered_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -510,6 +513,95 @@ class ProfileCorrectionRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+
+class RollChange(models.Model):
+    """One change to a published roll, for its history: who, when, why, what.
+
+    Written by `urne.campaign.roll_history` (and only there) for every change made once the
+    campaign's rolls are published: a correction accepted, an edit in the back office, an
+    import. An elector's field changed is one row (`field`, `old_value` → `new_value`); an entry
+    added to or removed from a scrutin's roll is one row naming the scrutin; an import is one
+    row with its counts (its own report lists the lines). Labels are copied as text, so that the
+    history outlives the elector, the scrutin or the account it names.
+    """
+
+    class Source(models.TextChoices):
+        CORRECTION = "correction", _("demande de mise à jour acceptée")
+        BACK_OFFICE = "back_office", _("modification dans la gestion")
+        IMPORT = "import", _("import d'électeurs")
+
+    class Kind(models.TextChoices):
+        FIELD = "field", _("information modifiée")
+        ADDED = "added", _("inscription ajoutée")
+        REMOVED = "removed", _("inscription retirée")
+        ELECTOR_REMOVED = "elector_removed", _("électeur supprimé")
+        IMPORT = "import", _("import")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", verbose_name=_("campagne")
+    )
+    # The academy the change is filed under, for the staff who read it (the elector's, after
+    # the change; a move between academies is filed under both). None: the whole campaign.
+    academy = models.ForeignKey(
+        Academy,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("académie"),
+    )
+    at = models.DateTimeField(_("date"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compte"),
+    )
+    actor_label = models.CharField(_("auteur"), max_length=254)
+    source = models.CharField(_("origine"), max_length=20, choices=Source.choices)
+    reason = models.TextField(_("motif"), max_length=1000, blank=True)
+    kind = models.CharField(_("changement"), max_length=20, choices=Kind.choices)
+    elector = models.ForeignKey(
+        Elector,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="roll_changes",
+        verbose_name=_("électeur"),
+    )
+    elector_label = models.CharField(_("électeur"), max_length=300, blank=True)
+    scrutin = models.ForeignKey(
+        Scrutin,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="roll_changes",
+        verbose_name=_("scrutin"),
+    )
+    scrutin_label = models.CharField(_("liste électorale"), max_length=200, blank=True)
+    field = models.CharField(_("information"), max_length=30, blank=True)
+    old_value = models.CharField(_("avant"), max_length=500, blank=True)
+    new_value = models.CharField(_("après"), max_length=500, blank=True)
+    correction = models.ForeignKey(
+        ProfileCorrectionRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="roll_changes",
+        verbose_name=_("demande de mise à jour"),
+    )
+    details = models.JSONField(_("détails"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("changement des listes électorales")
+        verbose_name_plural = _("historique des listes électorales")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.elector_label or self.scrutin_label}"
 
 
 class PrivateImportStorage(FileSystemStorage):

@@ -16,7 +16,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from urne import clock
-from urne.audit import services as audit
 from urne.campaign.models import (
     Campaign,
     Elector,
@@ -254,56 +253,3 @@ def do_request_correction(
     except IntegrityError:
         # Two submissions raced past the check: the constraint keeps one; say so like the check.
         raise CorrectionAlreadyOpen from None
-
-
-def do_answer_corrections(
-    requests: QuerySet[ProfileCorrectionRequest],
-    status: str,
-    staff: AbstractBaseUser,
-    answer: str = "",
-) -> int:
-    """Accept or refuse the still-open requests among `requests`; returns how many changed.
-
-    The update is conditional on the request still being open, so two staff members answering
-    at once never overwrite each other's answer. Each answered request is written to the audit
-    log ("correction.accept" or "correction.refuse": the field, never the values).
-    """
-    if status not in (
-        ProfileCorrectionRequest.Status.ACCEPTED,
-        ProfileCorrectionRequest.Status.REFUSED,
-    ):
-        raise ValueError(f"not an answer: {status!r}")
-    changes: dict[str, object] = {
-        "status": status,
-        "answered_at": clock.now(),
-        "answered_by": staff,
-    }
-    if answer:
-        changes["staff_answer"] = answer
-    action = (
-        "correction.accept"
-        if status == ProfileCorrectionRequest.Status.ACCEPTED
-        else "correction.refuse"
-    )
-    with transaction.atomic():
-        # Locked, so that the requests recorded are exactly those this call answers.
-        open_ids = list(
-            requests.filter(status=ProfileCorrectionRequest.Status.SUBMITTED).values_list(
-                "pk", flat=True
-            )
-        )
-        still_open = list(
-            ProfileCorrectionRequest.objects.filter(
-                pk__in=open_ids, status=ProfileCorrectionRequest.Status.SUBMITTED
-            )
-            .select_for_update(of=("self",))
-            .select_related("elector")
-            .order_by("pk")
-        )
-        answered = ProfileCorrectionRequest.objects.filter(
-            pk__in=[request.pk for request in still_open],
-            status=ProfileCorrectionRequest.Status.SUBMITTED,
-        ).update(**changes)
-        for request in still_open:
-            audit.record(staff, action, request, field=request.field, answered=bool(answer))
-    return answered
