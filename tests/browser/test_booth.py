@@ -34,7 +34,6 @@ from urne.voting import setup
 from urne.voting.models import ScrutinElection
 
 Travel = Callable[[datetime], None]
-NEEDS_API = pytest.mark.skip(reason="needs the ballot box API (merged by the lead)")
 
 
 @pytest.fixture
@@ -78,7 +77,48 @@ def go_to_identifier(page: Any, live_server: Any, code: str, label: str) -> None
 # --- through the real ballot box, receipt and board -------------------------------------------
 
 
-@NEEDS_API
+def vote_in_the_booth(page: Any, scrutin: Scrutin, label: str, identifier: str) -> str:
+    """From "Mes scrutins", vote for `label` in `scrutin` as an elector does, checking each step
+    of the booth with axe-core; returns the tracker the receipt page shows."""
+    page.get_by_role("link", name=f"Voter au scrutin « {scrutin.name} »").click()
+    page.wait_for_url(f"**/espace/vote/{scrutin.code}/")
+    page.locator("#booth").wait_for()
+    assert_accessible(page)
+    choose(page, label)
+    assert_accessible(page)
+    page.get_by_role("button", name="Continuer").click()
+    page.get_by_role("textbox", name="Identifiant de vote").fill(identifier)
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer mon vote").click()
+    page.wait_for_url(f"**/espace/vote/{scrutin.code}/accuse/")
+    assert_accessible(page)
+    receipt = page.locator("main").inner_text()
+    assert "Accusé de réception de votre vote" in receipt
+    assert scrutin.name in receipt
+    assert label not in receipt and "Liste" not in receipt  # never the choice
+    tracker: str = page.locator("code.tracker").inner_text()
+    return tracker
+
+
+def check_on_the_board(page: Any, live_server: Any, scrutin: Scrutin, tracker: str) -> Path:
+    """From the public board's index, as anyone: the scrutin's board shows the tracker,
+    "Vérifier mon bulletin" finds it; returns the archive's address."""
+    page.goto(f"{live_server.url}/tableau/")
+    assert_accessible(page)
+    page.get_by_role("link", name=scrutin.name).first.click()
+    page.wait_for_url("**/tableau/*/")
+    assert tracker in page.locator("main").inner_text()
+    assert_accessible(page)
+    archive: str = page.get_by_role("link", name="Télécharger l'archive").get_attribute("href")
+
+    page.get_by_role("link", name="Vérifiez qu'il est dans l'urne").click()
+    page.get_by_role("textbox", name="Empreinte du bulletin").fill(tracker)
+    page.get_by_role("button", name="Vérifier").click()
+    assert "Ce bulletin est dans l'urne, n° 1." in page.get_by_role("status").inner_text()
+    assert_accessible(page)
+    return Path(archive)
+
+
 @pytest.mark.belenios
 def test_bob_votes_in_both_scrutins_and_finds_his_trackers_on_the_boards(
     live_server: Any,
@@ -87,6 +127,7 @@ def test_bob_votes_in_both_scrutins_and_finds_his_trackers_on_the_boards(
     csa_national: Scrutin,
     capa_dijon: Scrutin,
     open_vote: str,
+    mailoutbox: list[Any],
     tmp_path: Path,
 ) -> None:
     log_in(page, live_server, voter_bob)
@@ -95,31 +136,48 @@ def test_bob_votes_in_both_scrutins_and_finds_his_trackers_on_the_boards(
         (csa_national, "Liste 2 Liste UNSA Éducation"),
         (capa_dijon, "Vote blanc"),
     ):
-        go_to_identifier(page, live_server, scrutin.code, label)
-        page.get_by_role("textbox", name="Identifiant de vote").fill(open_vote)
-        page.get_by_role("button", name="Confirmer mon vote").click()
-        page.wait_for_url(f"**/espace/vote/{scrutin.code}/accuse/")
-        receipt = page.locator("main").inner_text()
-        election = ScrutinElection.objects.get(scrutin=scrutin)
-        tracker = election.ballots.get().tracker
-        assert tracker in receipt
+        page.goto(f"{live_server.url}/espace/scrutins/")
+        tracker = vote_in_the_booth(page, scrutin, label, open_vote)
+        assert ScrutinElection.objects.get(scrutin=scrutin).ballots.get().tracker == tracker
+        # The receipt's own "Vérifier mon bulletin" finds it.
+        page.get_by_role("link", name="Vérifier mon bulletin").click()
+        assert "Ce bulletin est dans l'urne" in page.get_by_role("status").inner_text()
         trackers[scrutin.code] = tracker
 
+    # Both receipts: in "Mes scrutins", in the espace, by email.
     page.goto(f"{live_server.url}/espace/scrutins/")
     assert page.get_by_text("A voté le").count() == 2
-
+    assert_accessible(page)
     for scrutin in (csa_national, capa_dijon):
-        election = ScrutinElection.objects.get(scrutin=scrutin)
-        page.goto(f"{live_server.url}/tableau/{election.uuid}/bulletins/")
+        page.goto(f"{live_server.url}/espace/scrutins/")
+        page.get_by_role(
+            "link", name=f"Voir mon accusé de réception du scrutin « {scrutin.name} »"
+        ).click()
         assert trackers[scrutin.code] in page.locator("main").inner_text()
-        folder = tmp_path / scrutin.code
-        folder.mkdir()
-        response = page.request.get(
-            f"{live_server.url}/tableau/{election.uuid}/{election.uuid}.bel"
-        )
-        (folder / f"{election.uuid}.bel").write_bytes(response.body())
-        assert verify_archive(folder / f"{election.uuid}.bel").ballots == 1
-        run_tool("election", "verify", "--dir", str(folder))
+    page.goto(f"{live_server.url}/espace/")
+    assert page.get_by_text("A voté le").count() == 2
+    receipts = [m for m in mailoutbox if "accusé de réception de votre vote" in m.subject]
+    assert len(receipts) == 2
+    assert {t for t in trackers.values() if any(t in m.body for m in receipts)} == set(
+        trackers.values()
+    )
+
+    # The boards, as anyone: a fresh browser context without Bob's session.
+    public = page.context.browser.new_context(locale="fr-FR", bypass_csp=True)
+    try:
+        anyone = public.new_page()
+        for scrutin in (csa_national, capa_dijon):
+            archive = check_on_the_board(anyone, live_server, scrutin, trackers[scrutin.code])
+            folder = tmp_path / scrutin.code
+            folder.mkdir()
+            response = anyone.request.get(f"{live_server.url}{archive}")
+            assert response.ok
+            path = folder / archive.name
+            path.write_bytes(response.body())
+            assert verify_archive(path).ballots == 1
+            run_tool("election", "verify", "--dir", str(folder))
+    finally:
+        public.close()
 
 
 # --- the page against the API's contract ------------------------------------------------------
