@@ -22,6 +22,7 @@ from tests.browser.test_espace_electeur import log_in
 from tests.crypto.belenios_tool import run_tool
 from tests.voting.conftest import (  # noqa: F401  (fixtures)
     SealScrutins,
+    cast,
     seal_scrutins,
     trustees_text,
 )
@@ -239,30 +240,80 @@ def test_the_page_sends_only_an_encrypted_ballot_that_urne_accepts(
     assert checked.weight == 1
 
 
-def test_the_booth_shows_the_tracker_and_the_api_message_on_refusal(
-    live_server: Any, page: Any, voter_bob: User, csa_national: Scrutin, open_vote: str
+def send_error(page: Any) -> str:
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert len(page.locator("#tracker").inner_text()) == 43
+    assert_accessible(page)
+    text: str = alert.inner_text()
+    return text
+
+
+def test_a_vote_already_cast_elsewhere_is_refused_and_the_booth_leads_to_the_receipt(
+    live_server: Any,
+    page: Any,
+    voter_bob: User,
+    elector_bob: Elector,
+    csa_national: Scrutin,
+    open_vote: str,
 ) -> None:
     log_in(page, live_server, voter_bob)
-    stored = ScrutinElection.objects.get(scrutin=csa_national)
-    page.route(
-        f"**/api/v1/scrutins/{stored.uuid}/bulletins",
-        lambda route: route.fulfill(
-            status=409,
-            content_type="application/json",
-            body=json.dumps(
-                {"error": "already_voted", "message": "Vous avez déjà voté dans ce scrutin."}
-            ),
-        ),
-    )
     go_to_identifier(page, live_server, csa_national.code, "Vote blanc")
+    # Meanwhile Bob votes from another device: this page's ballot comes second.
+    cast(ScrutinElection.objects.get(scrutin=csa_national), elector_bob, open_vote, 0)
     page.get_by_role("textbox", name="Identifiant de vote").fill(open_vote)
     page.get_by_role("button", name="Confirmer mon vote").click()
 
-    alert = page.get_by_role("alert")
-    alert.wait_for()
-    assert "Vous avez déjà voté dans ce scrutin." in alert.inner_text()
-    assert len(page.locator("#tracker").inner_text()) == 43
-    assert_accessible(page)
+    assert "Vous avez déjà voté dans ce scrutin" in send_error(page)
+    assert page.get_by_role("button", name="Réessayer").is_hidden()
+    page.get_by_role("link", name="Voir mon accusé de réception").click()
+    page.wait_for_url(f"**/espace/vote/{csa_national.code}/accuse/")
+    stored = ScrutinElection.objects.get(scrutin=csa_national).ballots.get()
+    assert stored.tracker in page.locator("main").inner_text()
+
+
+def test_a_stale_csrf_token_is_refused_with_the_api_message(
+    live_server: Any, page: Any, voter_bob: User, csa_national: Scrutin, open_vote: str
+) -> None:
+    log_in(page, live_server, voter_bob)
+    go_to_identifier(page, live_server, csa_national.code, "Vote blanc")
+    page.locator("#booth").evaluate("booth => { booth.dataset.csrfToken = 'x'.repeat(64); }")
+    page.get_by_role("textbox", name="Identifiant de vote").fill(open_vote)
+    page.get_by_role("button", name="Confirmer mon vote").click()
+
+    text = send_error(page)
+    assert "Rechargez la page de vote" in text
+    assert page.get_by_role("button", name="Réessayer").is_hidden()
+    assert page.get_by_role("link", name="Voir mon accusé de réception").is_hidden()
+    assert not ScrutinElection.objects.get(scrutin=csa_national).ballots.exists()
+
+
+def test_too_many_attempts_are_refused_and_can_be_retried_later(
+    live_server: Any,
+    page: Any,
+    voter_bob: User,
+    csa_national: Scrutin,
+    open_vote: str,
+    settings: Any,
+) -> None:
+    settings.RATELIMIT_ENABLE = True
+    settings.URNE_RATE_CAST_PER_ELECTOR = "1/1m"
+    log_in(page, live_server, voter_bob)
+    go_to_identifier(page, live_server, csa_national.code, "Vote blanc")
+    stored = ScrutinElection.objects.get(scrutin=csa_national)
+    token = page.locator("#booth").get_attribute("data-csrf-token")
+    first = page.request.post(  # an earlier attempt this minute, malformed
+        f"{live_server.url}/api/v1/scrutins/{stored.uuid}/bulletins",
+        data="{}",
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
+    )
+    assert first.json()["error"] == "malformed_request"
+    page.get_by_role("textbox", name="Identifiant de vote").fill(open_vote)
+    page.get_by_role("button", name="Confirmer mon vote").click()
+
+    assert "trop de tentatives" in send_error(page)
+    assert page.get_by_role("button", name="Réessayer").is_visible()
+    assert not stored.ballots.exists()
 
 
 def test_a_mistyped_identifier_is_refused_in_the_page_and_nothing_is_sent(
