@@ -37,7 +37,8 @@ def _run(apps: object, schema_editor: Any, scripts: dict[str, str]) -> None:
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(script.strip())  # one statement (its body holds a ";")
     else:
-        schema_editor.execute(script)
+        # No parameters: psycopg would otherwise read the "%" of RAISE's format as a placeholder.
+        schema_editor.execute(script, params=None)
 
 
 def forward(apps: object, schema_editor: Any) -> None:
