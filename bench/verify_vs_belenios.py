@@ -8,11 +8,12 @@
    command several times; prints the wall-clock times (best and median), the processor time, and
    the ratio.
 3. Times, in this process, making one ballot and checking one ballot as the ballot box does
-   (`check_ballot`: form, credential, proofs, signature), with and without the fixed-base tables
-   a verifier's workers build.
+   (`check_ballot`: form, credential, proofs, signature), plain and once the election is
+   prepared (`urne.crypto.ballot.prepare_election`, what a ballot box's worker does once per
+   election), and gives the ceiling of a machine of this many cores: cores / time a ballot.
 
 Usage: .venv/bin/python bench/verify_vs_belenios.py [--ballots 1000] [--repeat 3] [--jobs N]
-       [--threshold] [--keep FOLDER]
+       [--lists 6 | --choices 7] [--threshold] [--keep FOLDER]
 The figures go to docs/benchmarks.md, section « Vérification d'une élection ».
 """
 
@@ -33,8 +34,13 @@ from pathlib import Path
 
 import gmpy2
 
-from urne.crypto.ballot import check_ballot, make_ballot
-from urne.crypto.fastexp import default_jobs, forget_prepared_tables, prepare_fixed_base
+from urne.crypto.ballot import (
+    check_ballot,
+    forget_prepared_elections,
+    make_ballot,
+    prepare_election,
+)
+from urne.crypto.fastexp import default_jobs
 from urne.crypto.simulate import SimulationSpec, simulate, write_simulation
 
 
@@ -92,11 +98,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ballots", type=int, default=1000)
     parser.add_argument("--lists", type=int, default=6)
+    parser.add_argument(
+        "--choices", type=int, default=None, help="encrypted choices a ballot (lists + blank)"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None, help="urne's processes (default: all)")
     parser.add_argument("--threshold", action="store_true", help="trustees: 2 of 3 (Pedersen)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the archive in this folder")
     args = parser.parse_args()
+    if args.choices is not None:
+        if args.choices < 2:
+            raise SystemExit("--choices: at least 2 (one list and the blank flag)")
+        args.lists = args.choices - 1
     if shutil.which("belenios-tool") is None:
         raise SystemExit("belenios-tool is not installed (Debian package belenios-tool)")
     urne = str(Path(sys.executable).parent / "urne")
@@ -164,7 +177,7 @@ def main() -> None:
     election = simulated.election
     identifiers = simulated.voting_identifiers[:20]
     vote = [[0, 1] + [0] * (args.lists - 1)]
-    made, checked, checked_tables = [], [], []
+    made, checked, checked_prepared = [], [], []
     texts = []
     for identifier in identifiers:
         start = time.perf_counter()
@@ -174,18 +187,28 @@ def main() -> None:
         start = time.perf_counter()
         check_ballot(election, text, simulated.credentials)
         checked.append(time.perf_counter() - start)
-    group = election.group
-    prepare_fixed_base(group.g, group.p, group.q)
-    prepare_fixed_base(election.public_key, group.p, group.q)
+    start = time.perf_counter()
+    prepare_election(election)
+    preparing = time.perf_counter() - start
+    cpu = time.process_time()
     for text in texts:
         start = time.perf_counter()
         check_ballot(election, text, simulated.credentials)
-        checked_tables.append(time.perf_counter() - start)
-    forget_prepared_tables()
-    print("One ballot, one process (median of 20):")
+        checked_prepared.append(time.perf_counter() - start)
+    cpu_prepared = (time.process_time() - cpu) / len(texts)
+    forget_prepared_elections()
+    cores = default_jobs()
+    print(f"One ballot, one process (median of {len(texts)}):")
     print(f"  make_ballot:                        {_median_ms(made)}")
     print(f"  check_ballot (as the ballot box):   {_median_ms(checked)}")
-    print(f"  check_ballot with 12-bit tables:    {_median_ms(checked_tables)}")
+    print(
+        f"  check_ballot, election prepared:    {_median_ms(checked_prepared)} "
+        f"(processor {cpu_prepared * 1000:.1f} ms; preparing took {preparing:.2f} s once)"
+    )
+    print(
+        f"  ceiling of this machine's {cores} cores: {cores} / "
+        f"{cpu_prepared * 1000:.1f} ms = {cores / cpu_prepared:.0f} ballots/s"
+    )
     print(f"Command: {' '.join([sys.executable, *sys.argv])}  (load: {os.getloadavg()[0]:.2f})")
 
 

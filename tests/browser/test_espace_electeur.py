@@ -120,6 +120,9 @@ def test_the_deadline_reads_in_capitals_as_in_the_guide(
 
     page.goto(f"{live_server.url}/espace/")
 
-    # The text stays "jusqu'au …" for screen readers; CSS shows it as the guide prints it. The
-    # first deadline is the profile corrections' (the identifier's comes after).
-    assert page.locator(".deadline").first.inner_text().startswith("JUSQU'AU ")
+    # The text stays "jusqu'au …" for screen readers; CSS shows it as the guide prints it.
+    assert (
+        page.locator("section[aria-labelledby='bloc-profil'] .deadline")
+        .inner_text()
+        .startswith("JUSQU'AU ")
+    )

@@ -12,16 +12,21 @@ from pathlib import Path
 import pytest
 
 from urne.crypto.ballot import (
+    PREPARED_ELECTIONS,
     Ballot,
+    BallotChecker,
     check_ballot,
     check_ballot_text,
+    forget_prepared_elections,
     make_ballot,
     max_ballot_length,
+    prepare_election,
     read_ballot,
     verify_ballot,
     verify_ballot_proofs,
 )
 from urne.crypto.errors import BallotDefect, InvalidBallot, InvalidCredential, InvalidVote
+from urne.crypto.fastexp import prepared_table
 from urne.crypto.hashing import hash_json
 from urne.crypto.jsonio import dumps, loads
 from urne.crypto.proofs import Proof
@@ -85,6 +90,103 @@ def test_the_invalid_ballots_are_refused_with_distinct_messages(single: Referenc
 def test_all_invalid_ballots_of_the_vectors_are_covered(single: Reference):
     files = {path.stem for path in (single.folder / "invalid-ballots").glob("*.json")}
     assert files == set(INVALID)
+
+
+@pytest.fixture
+def prepared(single: Reference, threshold: Reference):
+    """The ballot box's worker: both elections prepared once for this process."""
+    checkers = [prepare_election(single.election), prepare_election(threshold.election)]
+    yield checkers
+    forget_prepared_elections()
+
+
+def test_a_prepared_election_accepts_the_same_ballots(prepared, single, threshold):
+    for reference in (single, threshold):
+        for voter, text in reference.ballot_texts.items():
+            checked = check_ballot(reference.election, text, reference.credentials)
+            assert checked.ballot.text == text, voter
+            assert checked.weight == 1
+
+
+def test_a_prepared_election_refuses_each_invalid_ballot_with_the_same_error(prepared, single):
+    plain = {}
+    forget_prepared_elections()
+    for name in INVALID:
+        plain[name] = _refusal(single, name)
+    prepare_election(single.election)
+    for name in INVALID:
+        refusal = _refusal(single, name)
+        assert (refusal.reason, str(refusal)) == (plain[name].reason, str(plain[name])), name
+
+
+def test_a_forged_ballot_with_an_outsider_is_refused_by_the_checker_as_by_check_ballot(
+    prepared, single
+):
+    text = single.ballot_texts["10"]
+    value = loads(text)
+    group = single.election.group
+    alpha = int(value["answers"][0]["choices"][2]["alpha"])
+    # Times an element of order 3 (h = (p - 1) / q has the factor 3): the Jacobi symbol
+    # still says 1, only x^q = 1 fails.
+    cofactor = (group.p - 1) // 3
+    order_three = next(t for t in (pow(b, cofactor, group.p) for b in range(2, 50)) if t != 1)
+    value["answers"][0]["choices"][2]["alpha"] = str(alpha * order_three % group.p)
+    with pytest.raises(InvalidBallot) as error:
+        prepared[0].check(dumps(value), single.credentials)
+    assert error.value.reason is BallotDefect.NOT_IN_SUBGROUP
+    assert str(error.value).startswith("answers[0].choices[2].alpha")
+
+
+def test_an_outsider_before_another_fault_is_reported_first_with_or_without_preparation(
+    prepared, single
+):
+    value = loads(single.ballot_texts["10"])
+    group = single.election.group
+    order_three = next(
+        t for t in (pow(b, (group.p - 1) // 3, group.p) for b in range(2, 50)) if t != 1
+    )
+    alpha = int(value["answers"][0]["choices"][0]["alpha"])
+    value["answers"][0]["choices"][0]["alpha"] = str(alpha * order_three % group.p)
+    value["answers"][0]["choices"][3]["beta"] = "-5"  # a later fault, found while reading
+    text = dumps(value)
+    with pytest.raises(InvalidBallot) as with_checker:
+        check_ballot(single.election, text, single.credentials)
+    forget_prepared_elections()
+    with pytest.raises(InvalidBallot) as plain:
+        check_ballot(single.election, text, single.credentials)
+    assert with_checker.value.reason is plain.value.reason is BallotDefect.NOT_IN_SUBGROUP
+    assert str(with_checker.value) == str(plain.value)
+
+
+def test_preparing_builds_the_tables_once_and_keeps_a_few_elections(prepared, single):
+    checker = prepare_election(single.election)
+    assert checker is prepared[0]
+    assert isinstance(checker, BallotChecker)
+    group = single.election.group
+    assert prepared_table(single.election.public_key, group.p) is checker.tables[1]
+    forget_prepared_elections()
+    assert prepared_table(single.election.public_key, group.p) is None
+    assert PREPARED_ELECTIONS >= 2
+
+
+def test_the_least_recently_prepared_election_goes_with_its_key_table_not_g(
+    single, threshold, monkeypatch
+):
+    import urne.crypto.ballot as ballot_module
+
+    monkeypatch.setattr(ballot_module, "PREPARED_ELECTIONS", 1)
+    group = single.election.group
+    try:
+        prepare_election(single.election)
+        prepare_election(threshold.election)
+        assert prepared_table(single.election.public_key, group.p) is None
+        assert prepared_table(threshold.election.public_key, group.p) is not None
+        assert prepared_table(group.g, group.p) is not None
+        text = single.ballot_texts["10"]
+        assert check_ballot(single.election, text, single.credentials).ballot.text == text
+    finally:
+        forget_prepared_elections()
+    assert prepared_table(group.g, group.p) is None
 
 
 def test_the_tracker_is_the_hash_of_the_ballot_text(single: Reference):

@@ -20,6 +20,7 @@ from urne.crypto.fastexp import (
     SubgroupBatch,
     forget_prepared_tables,
     multi_exp,
+    pow_many,
     prepare_fixed_base,
     prepared_table,
     window_for,
@@ -125,6 +126,25 @@ def test_the_bucket_method_equals_the_product_of_powmods(count):
     for base, exponent in pairs:
         expected = expected * gmpy2.powmod(base, exponent, P) % P
     assert multi_exp(pairs, P) == expected
+
+
+@MANY
+@given(
+    base=bases,
+    exponents_=st.lists(st.integers(min_value=0, max_value=2**260), max_size=6),
+    window=st.integers(min_value=1, max_value=8),
+)
+def test_one_base_raised_to_several_exponents_equals_one_powmod_each(base, exponents_, window):
+    assert pow_many(base, exponents_, P, window) == [gmpy2.powmod(base, e, P) for e in exponents_]
+
+
+def test_one_base_raised_to_zero_one_and_repeated_exponents():
+    x = members(1)[0]
+    exponents_ = [0, 1, 0, Q - 1, Q - 1]
+    last = gmpy2.powmod(x, Q - 1, P)
+    assert pow_many(x, exponents_, P) == [1, x, 1, last, last]
+    with pytest.raises(ValueError, match=">= 0"):
+        pow_many(x, [1, 2, -1], P)
 
 
 def test_multi_exponentiation_of_nothing_or_zero_exponents_is_one():

@@ -20,6 +20,18 @@ Receiving: `check_ballot(election, text, credentials)` does all a ballot box che
    mapping credential → weight, e.g. `PublicCredentials`), then `verify_ballot_proofs`: every
    individual, overall and blank proof, then the signature. Returns the ballot's weight.
 
+A long-lived process (the ballot box's web worker) calls `prepare_election(election)` once per
+election, e.g. when it starts or at the election's first ballot: from then on `check_ballot`
+runs through that election's `BallotChecker` (fixed-base tables of g and of the election public
+key built once, the group membership of a ballot's numbers tested together) — same checks, same
+`InvalidBallot` and `BallotDefect`, nothing else to change for the caller. The process keeps a
+few elections prepared (`PREPARED_ELECTIONS`), keyed by fingerprint.
+
+Checking one ballot costs about 37 exponentiations with a base that changes from ballot to
+ballot (the α^c and β^c of every branch of every proof, and the credential's in the signature).
+The numbers an answer's proofs need are computed together (`_answer_powers`): the blank flag's α
+and β are each raised to four challenges, which then share their squarings.
+
 `verify_ballot_proofs` needs no credential list, and `check_ballot_text(election_text,
 ballot_text)` takes and returns plain strings: a ballot box or a verifier can spread ballots over
 a process pool and keep the credential lookup for itself.
@@ -30,10 +42,12 @@ a process pool and keep the credential lookup for itself.
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from urne.crypto import fastexp
 from urne.crypto.credentials import derive_secret
 from urne.crypto.election import Election, Question, read_election_once
 from urne.crypto.elgamal import Ciphertext, make_encryption, multiply
@@ -64,6 +78,7 @@ from urne.crypto.jsonio import (
     read_string,
 )
 from urne.crypto.proofs import (
+    Powers,
     Proof,
     make_ballot_signature,
     make_blank_overall_proof,
@@ -132,7 +147,12 @@ class Ballot:
 
     def __post_init__(self) -> None:
         if not self.text:
-            object.__setattr__(self, "text", dumps(self.to_json()))
+            # One serialization gives both texts: the compact JSON of an object is its fields
+            # written one after the other, and the signature is the last field.
+            unsigned = dumps(self.to_json(with_signature=False))
+            signature = dumps(self.signature.to_json())
+            object.__setattr__(self, "_unsigned_text", unsigned)
+            object.__setattr__(self, "text", f'{unsigned[:-1]},"signature":{signature}}}')
 
     def to_json(self, with_signature: bool = True) -> dict[str, Any]:
         value: dict[str, Any] = {
@@ -148,7 +168,10 @@ class Ballot:
     @functools.cached_property
     def signed_hash(self) -> str:
         """H_JSON of the ballot without its signature: what the signature must cover."""
-        return hash_json(dumps(self.to_json(with_signature=False)))
+        unsigned = self.__dict__.get("_unsigned_text")
+        if unsigned is None:  # a ballot built with its text given
+            unsigned = dumps(self.to_json(with_signature=False))
+        return hash_json(unsigned)
 
     @functools.cached_property
     def tracker(self) -> str:
@@ -394,17 +417,81 @@ def read_ballot(
 # --- verifying ---------------------------------------------------------------------------------
 
 
+def _answer_powers(group: Group, question: Question, answer: Answer, total: Ciphertext) -> Powers:
+    """Every α^c and β'^c the proofs of `answer` raise, computed at once (exactly the numbers
+    `Group.pow` gives), so that a number raised to several challenges shares its squarings
+    (`urne.crypto.fastexp.pow_many`).
+
+    The blank flag's α is raised to four challenges (its 0/1 proof, the blank proof, the overall
+    proof). So is its β, once (β / g^M)^c is written β^c · g^(−M·c), the second factor from g's
+    table: that rewriting is used for a β that then reaches three challenges or more.
+    """
+    # (ciphertext, M, challenge) for each branch: the branch's statement is (α, β / g^M).
+    branches: list[tuple[Ciphertext, int, int]] = []
+    for choice, proofs in zip(answer.choices, answer.individual_proofs, strict=True):
+        branches += [(choice, m, proof.challenge) for m, proof in zip((0, 1), proofs, strict=False)]
+    values = range(question.min, question.max + 1)
+    if question.allows_blank:
+        blank = answer.choices[0]
+        cases = [(blank, 1), *((total, value) for value in values)]
+        branches += [
+            (ciphertext, m, proof.challenge)
+            for (ciphertext, m), proof in zip(cases, answer.overall_proof, strict=False)
+        ]
+        if answer.blank_proof is not None:
+            branches += [
+                (ciphertext, 0, proof.challenge)
+                for ciphertext, proof in zip((blank, total), answer.blank_proof, strict=False)
+            ]
+    else:
+        branches += [
+            (total, value, proof.challenge)
+            for value, proof in zip(values, answer.overall_proof, strict=False)
+        ]
+    exponents: dict[int, list[int]] = {}
+
+    def want(base: int, exponent: int) -> None:
+        wanted = exponents.setdefault(base, [])
+        if exponent not in wanted:
+            wanted.append(exponent)
+
+    beta_uses: dict[int, set[int]] = {}
+    for ciphertext, _, challenge in branches:
+        beta_uses.setdefault(ciphertext.beta, set()).add(challenge)
+    shifted: list[tuple[int, int, int, int]] = []  # (β / g^M, c, β, M)
+    for ciphertext, m, challenge in branches:
+        want(ciphertext.alpha, challenge)
+        if m == 0:
+            want(ciphertext.beta, challenge)
+            continue
+        moved = group.mul(ciphertext.beta, group.pow_g(-m))  # as `_shifted` computes it
+        if len(beta_uses[ciphertext.beta]) >= 3:
+            want(ciphertext.beta, challenge)
+            shifted.append((moved, challenge, ciphertext.beta, m))
+        else:
+            want(moved, challenge)
+    powers: dict[tuple[int, int], int] = {}
+    for base, wanted in exponents.items():
+        for exponent, value in zip(wanted, fastexp.pow_many(base, wanted, group.p), strict=True):
+            powers[(base, exponent)] = value
+    for key, challenge, beta, m in shifted:
+        powers[(key, challenge)] = group.mul(powers[(beta, challenge)], group.pow_g(-m * challenge))
+    return powers
+
+
 def _verify_answer(
     election: Election, s0: str, index: int, question: Question, answer: Answer
 ) -> None:
     group, y = election.group, election.public_key
     place = f"question {index + 1}"
+    total = multiply(group, answer.choices[1:] if question.allows_blank else answer.choices)
+    powers = _answer_powers(group, question, answer, total)
     failing = []
     for number, (choice, proofs) in enumerate(
         zip(answer.choices, answer.individual_proofs, strict=True)
     ):
         try:
-            verify_interval_proof(group, y, s0, choice, (0, 1), proofs)
+            verify_interval_proof(group, y, s0, choice, (0, 1), proofs, powers=powers)
         except InvalidProof:
             # Go on: naming every failing choice tells a swap (two fail) from a forgery (one).
             if question.allows_blank:
@@ -420,13 +507,11 @@ def _verify_answer(
     values = list(range(question.min, question.max + 1))
     try:
         if question.allows_blank:
-            total = multiply(group, answer.choices[1:])
             verify_blank_overall_proof(
-                group, y, s, answer.choices[0], total, values, answer.overall_proof
+                group, y, s, answer.choices[0], total, values, answer.overall_proof, powers
             )
         else:
-            total = multiply(group, answer.choices)
-            verify_interval_proof(group, y, s, total, values, answer.overall_proof)
+            verify_interval_proof(group, y, s, total, values, answer.overall_proof, powers=powers)
     except InvalidProof:
         raise InvalidBallot(
             BallotDefect.BAD_OVERALL_PROOF,
@@ -437,7 +522,7 @@ def _verify_answer(
         if answer.blank_proof is None:  # read_ballot never builds this
             raise InvalidBallot(BallotDefect.WRONG_PROOF_COUNT, f"{place}: no blank proof")
         try:
-            verify_blank_proof(group, y, s, answer.choices[0], total, answer.blank_proof)
+            verify_blank_proof(group, y, s, answer.choices[0], total, answer.blank_proof, powers)
         except InvalidProof:
             raise InvalidBallot(
                 BallotDefect.BAD_BLANK_PROOF,
@@ -498,9 +583,93 @@ def check_ballot(
     election: Election, text: str | bytes, credentials: Mapping[Element, int]
 ) -> CheckedBallot:
     """Everything a ballot box checks before accepting `text` (both steps of the module
-    docstring). Raises `InvalidBallot`."""
+    docstring). Raises `InvalidBallot`.
+
+    When this process prepared the election (`prepare_election`), its `BallotChecker` does the
+    work: the same checks, the same errors, faster.
+    """
+    checker = _CHECKERS.get(election.fingerprint)
+    if checker is not None and checker.election.text == election.text:
+        return checker.check(text, credentials)
     ballot = read_ballot(election, text, credentials)
     return CheckedBallot(ballot, verify_ballot(election, ballot, credentials))
+
+
+_CHECKER_USES = 20_000
+"""`BallotChecker`'s default: tables sized for about 20,000 exponentiations (11-bit windows)."""
+
+PREPARED_ELECTIONS = 4
+"""How many elections `prepare_election` keeps prepared in a process (the least recent goes)."""
+
+
+class BallotChecker:
+    """`check_ballot` for one election in a long-lived process (a ballot box's web worker).
+
+    Built once per election (`prepare_election` keeps them): it prepares fixed-base tables for
+    g and the election public key y sized for `uses` exponentiations
+    (`urne.crypto.fastexp.prepare_fixed_base`: 11 to 12-bit windows, about 14 to 25 MB each,
+    instead of the 8-bit tables every process has), and tests the group membership of all the
+    numbers of a ballot together (`urne.crypto.fastexp.SubgroupBatch`, which checks them one by
+    one when they are too few for a batch to pay: under about a hundred, a ballot of fewer than
+    fifty choices). A ballot with a number outside the subgroup, or refused while numbers were
+    waiting for that test, is read again the plain way, so that its error is exactly the one
+    `check_ballot` gives without preparation.
+    """
+
+    def __init__(self, election: Election, uses: int = _CHECKER_USES) -> None:
+        group = election.group
+        self.election = election
+        self.tables = [
+            fastexp.prepare_fixed_base(base, group.p, group.q, uses)
+            for base in (group.g, election.public_key)
+        ]
+        self.batch = fastexp.SubgroupBatch(group.p, group.q)
+
+    def check(self, text: str | bytes, credentials: Mapping[Element, int]) -> CheckedBallot:
+        """`check_ballot(election, text, credentials)`: same checks, same errors."""
+        election = self.election
+        numbers: list[int] = []
+        try:
+            ballot = read_ballot(election, text, credentials, deferred=numbers)
+        except InvalidBallot:
+            # A number read before the fault may be outside the subgroup, which the plain
+            # reading reports first: read it that way to give exactly its error.
+            if numbers:
+                read_ballot(election, text, credentials)
+            raise
+        if not self.batch.all_members(numbers, prechecked=True):
+            read_ballot(election, text, credentials)  # raises NOT_IN_SUBGROUP, naming the number
+            raise AssertionError("a number failed the batch test but not the plain one")
+        return CheckedBallot(ballot, verify_ballot(election, ballot, credentials))
+
+
+_CHECKERS: OrderedDict[str, BallotChecker] = OrderedDict()
+
+
+def prepare_election(election: Election, uses: int = _CHECKER_USES) -> BallotChecker:
+    """The `BallotChecker` of `election` for this process, built on the first call (the
+    tables' cost: a few tenths of a second) and kept, keyed by the election's fingerprint; from
+    then on `check_ballot` uses it. At most `PREPARED_ELECTIONS` are kept: the least recently
+    prepared goes, its tables with it (g's stays while another election uses it)."""
+    key = election.fingerprint
+    checker = _CHECKERS.get(key)
+    if checker is not None and checker.election.text == election.text:
+        _CHECKERS.move_to_end(key)
+        return checker
+    checker = BallotChecker(election, uses)
+    _CHECKERS[key] = checker
+    while len(_CHECKERS) > PREPARED_ELECTIONS:
+        _, old = _CHECKERS.popitem(last=False)
+        kept = {table.base for other in _CHECKERS.values() for table in other.tables}
+        fastexp.forget_tables(table for table in old.tables if table.base not in kept)
+    return checker
+
+
+def forget_prepared_elections() -> None:
+    """Drop every `BallotChecker` of this process and their tables (tests; to free memory)."""
+    for checker in _CHECKERS.values():
+        fastexp.forget_tables(checker.tables)
+    _CHECKERS.clear()
 
 
 def check_ballot_text(election_text: str, ballot_text: str) -> str:

@@ -35,10 +35,12 @@ from urne.crypto.errors import InvalidBallot
 from urne.crypto.fastexp import SubgroupBatch, default_jobs, worker_pool
 from urne.crypto.tally import TallyAccumulator
 
-# A chunk's batch test costs about 81 exponentiations, a ballot about 40: chunks of 16 to 64
-# ballots keep that cost small and the workers evenly busy until the end.
-CHUNK_MAX = 64
-CHUNK_MIN = 16
+# A chunk's batch test costs about 81 exponentiations, a ballot about 35: big chunks keep that
+# cost small, small ones keep the workers evenly busy until the end. So the chunks shrink as the
+# archive is read (guided scheduling): each takes about a quarter of a worker's share of the
+# ballots still to come, between CHUNK_MIN and CHUNK_MAX.
+CHUNK_MAX = 128
+CHUNK_MIN = 12
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,9 @@ def check_chunk(
     batch = SubgroupBatch(group.p, group.q)
     # The ballots refused already are left out: their numbers need no test.
     passed = [index for index, credential in enumerate(credentials) if credential is not None]
-    if not batch.all_members([x for i in passed for x in numbers[slice(*spans[i])]]):
+    if not batch.all_members(
+        [x for i in passed for x in numbers[slice(*spans[i])]], prechecked=True
+    ):
         # Some number is outside the subgroup: find its ballot(s), one by one.
         for index in passed:
             if not batch.all_members(numbers[slice(*spans[index])]):
@@ -100,11 +104,12 @@ def check_chunk(
     )
 
 
-def chunk_size(expected_ballots: int | None, workers: int) -> int:
-    """Ballots per chunk: about eight chunks per worker, between `CHUNK_MIN` and `CHUNK_MAX`."""
-    if expected_ballots is None:
+def chunk_size(remaining_ballots: int | None, workers: int) -> int:
+    """Ballots in the next chunk: `CHUNK_MAX` for one process, else a quarter of a worker's
+    share of the ballots still to come, between `CHUNK_MIN` and `CHUNK_MAX`."""
+    if remaining_ballots is None or workers == 1:
         return CHUNK_MAX
-    return max(CHUNK_MIN, min(CHUNK_MAX, -(-expected_ballots // (workers * 8))))
+    return max(CHUNK_MIN, min(CHUNK_MAX, -(-remaining_ballots // (workers * 4))))
 
 
 @dataclass
@@ -125,14 +130,17 @@ class BallotPool:
         weights: Mapping[int, int],
         executor: Executor | None,
         workers: int,
-        chunk: int,
+        chunk: int | None,
         judge: Judge,
+        expected_ballots: int | None = None,
     ) -> None:
         self.election_text = election.text
         self.weights = dict(weights)
         self.executor = executor
         self.workers = workers
         self.chunk = chunk
+        """a fixed number of ballots per chunk; None: `chunk_size` of what is still to come"""
+        self.expected = expected_ballots
         self.judge = judge
         self.count = 0
         self.buffer: list[BallotRecord] = []
@@ -141,11 +149,18 @@ class BallotPool:
     def add(self, record: BallotRecord) -> None:
         self.buffer.append(record)
         self.count += 1
-        if len(self.buffer) >= self.chunk:
+        if len(self.buffer) >= self._size():
             self._send()
         # Keep the workers busy without holding the whole archive in memory.
         while len(self.pending) > 2 * self.workers:
             self._report(self.pending.popleft())
+
+    def _size(self) -> int:
+        if self.chunk is not None:
+            return self.chunk
+        first = self.count - len(self.buffer)  # the first ballot of the chunk being filled
+        remaining = None if self.expected is None else max(0, self.expected - first)
+        return chunk_size(remaining, self.workers)
 
     def drain(self) -> None:
         """Send what is buffered; wait for every chunk, judged in order."""
@@ -181,13 +196,12 @@ def ballot_pool(
     chunk: int | None = None,
 ) -> Iterator[BallotPool]:
     """A `BallotPool` on `jobs` processes (default: one per core, or just this one for a few
-    ballots), its chunks sized for `expected_ballots` (or `chunk`); the processes end with the
-    block."""
+    ballots), its chunks of `chunk` ballots, or shrinking as the `expected_ballots` are read
+    (`chunk_size`); the processes end with the block."""
     workers = default_jobs() if jobs is None else max(1, jobs)
     if jobs is None and expected_ballots is not None and expected_ballots < 2 * CHUNK_MIN:
         workers = 1  # starting processes would cost more than it saves
-    size = chunk or chunk_size(expected_ballots, workers)
     uses = 60 * max(1, expected_ballots or 1000)  # exponentiations with g and y, about
     group = election.group
     with worker_pool(workers, group.p, group.q, [group.g, election.public_key], uses) as executor:
-        yield BallotPool(election, weights, executor, workers, size, judge)
+        yield BallotPool(election, weights, executor, workers, chunk, judge, expected_ballots)

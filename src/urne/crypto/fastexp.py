@@ -18,6 +18,9 @@ one by one from Python, so a Python-level algorithm pays only when it needs far 
   they need about as many products as two powmods, each product twice as dear as inside GMP).
   Many pairs: Pippenger's bucket method, which shares the work between all bases (about
   bits/c products per pair for c-bit windows, instead of ~150 product-equivalents).
+- `pow_many(base, exponents, modulus)`: one base raised to several exponents, the squarings
+  shared (a ballot's α and β are each raised to two to four challenges): cheaper than one
+  powmod each from two exponents on.
 - `SubgroupBatch`: checks that many numbers are all in the subgroup of order q with ~35 products
   each instead of one `powmod(x, q, p)` each. The test and why it is sound are described on the
   class. If the batch fails, `first_outsider` finds the first number outside by checking them
@@ -52,6 +55,9 @@ _SMALL_MULTI_EXP = 24
 
 _SECURITY_BITS = 128
 """A batch test accepts a set holding a number outside the subgroup with probability < 2^-128."""
+
+_SHARED_SQUARINGS = 3
+"""From this many exponents on, `pow_many` shares the squarings (below, one powmod each)."""
 
 _SMALL_EXPONENT = 16
 """`FixedBaseTable` keeps its results for exponents from -16 to 16."""
@@ -167,6 +173,14 @@ def forget_prepared_tables() -> None:
     _PREPARED.clear()
 
 
+def forget_tables(tables: Iterable[FixedBaseTable]) -> None:
+    """Drop these prepared tables (those still registered)."""
+    for table in tables:
+        key = (table.modulus, table.base)
+        if _PREPARED.get(key) is table:
+            del _PREPARED[key]
+
+
 def multi_exp(pairs: Iterable[tuple[int, int]], modulus: int) -> int:
     """The product of base^exponent over `pairs`, modulo `modulus` (exponents >= 0).
 
@@ -216,6 +230,51 @@ def _pippenger(items: Sequence[tuple[int, int]], m: int) -> int:
         if total is not None:
             result = total if result is None else result * total % m
     return one if result is None else result % m
+
+
+def pow_many(base: int, exponents: Sequence[int], modulus: int, window: int = 4) -> list[int]:
+    """base^e modulo `modulus` for each e of `exponents` (all >= 0), sharing the squarings.
+
+    For one base raised to several exponents (a ciphertext's α under the two to four challenges
+    of the proofs that name it). Right to left: base^(2^(window·i)) is computed once for all the
+    exponents, and each exponent only multiplies those powers into one bucket per digit value
+    (Yao's method): about bits squarings in all, then bits/window + 2^(window+1) products per
+    exponent. On 2048-bit numbers with 256-bit exponents this beats one GMP powmod each from
+    two exponents on (by about 10 % for two, 45 % for four); a single exponent goes to powmod.
+    """
+    m = gmpy2.mpz(modulus)
+    values = [int(exponent) for exponent in exponents]
+    if any(value < 0 for value in values):
+        raise ValueError("pow_many takes exponents >= 0")
+    if len(values) < _SHARED_SQUARINGS:
+        return [gmpy2.powmod(base, value, m) for value in values]
+    mask = (1 << window) - 1
+    digits = -(-max(value.bit_length() for value in values) // window)
+    buckets: list[list[int | None]] = [[None] * (1 << window) for _ in values]
+    power = gmpy2.f_mod(gmpy2.mpz(base), m)
+    for index in range(digits):
+        shift = window * index
+        for held, value in zip(buckets, values, strict=True):
+            digit = (value >> shift) & mask
+            if digit:
+                current = held[digit]
+                held[digit] = power if current is None else current * power % m
+        if index + 1 < digits:
+            for _ in range(window):
+                power = power * power % m
+    results: list[int] = []
+    for held in buckets:
+        # Σ d·bucket[d] as a product: running = Π_{k>=d} bucket[k], total = Π_d running.
+        running: int | None = None
+        total: int | None = None
+        for digit in range(mask, 0, -1):
+            current = held[digit]
+            if current is not None:
+                running = current if running is None else running * current % m
+            if running is not None:
+                total = running if total is None else total * running % m
+        results.append(gmpy2.mpz(1) % m if total is None else total)
+    return results
 
 
 class BatchMembershipFailed(Exception):
@@ -278,11 +337,16 @@ class SubgroupBatch:
         value = gmpy2.mpz(x)
         return bool(0 < value < self.p and gmpy2.jacobi(value, self.p) == 1)
 
-    def all_members(self, values: Sequence[int]) -> bool:
+    def all_members(self, values: Sequence[int], prechecked: bool = False) -> bool:
         """Whether every number of `values` is in the subgroup (wrong with probability at most
-        2^−security_bits when some is not; never wrong when all are)."""
+        2^−security_bits when some is not; never wrong when all are).
+
+        `prechecked`: every number already passed `precheck` (range and Jacobi symbol), as the
+        numbers read through `urne.crypto.group.Group.with_deferred_membership` did; the batch
+        then does not compute those symbols a second time.
+        """
         numbers = [gmpy2.mpz(value) for value in values]
-        if not all(self.precheck(value) for value in numbers):
+        if not prechecked and not all(self.precheck(value) for value in numbers):
             return False
         if self._exact_jacobi or not numbers:
             return True

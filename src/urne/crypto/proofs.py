@@ -30,7 +30,7 @@ serves simulations and tests, where speed matters more.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -180,14 +180,20 @@ def verify_decryption_proof(
 Statement = tuple[Element, Element]
 """(α_j, β'_j): the branch j claims α_j = g^r and β'_j = y^r for the same r."""
 
+Powers = Mapping[tuple[int, int], int]
+"""base^exponent mod p computed ahead, keyed by (base, exponent): a ballot's verifier computes
+all those of an answer at once (`urne.crypto.ballot`), sharing squarings between challenges."""
+
 
 def _branch_commitments(
-    group: Group, y: Element, statement: Statement, proof: Proof
+    group: Group, y: Element, statement: Statement, proof: Proof, powers: Powers | None = None
 ) -> tuple[Element, Element]:
     alpha, beta = statement
     c, r = proof.challenge, proof.response
-    a = group.mul(group.pow_g(r), group.pow(alpha, c))
-    b = group.mul(group.fixed_base(y).pow(r), group.pow(beta, c))
+    alpha_c = None if powers is None else powers.get((alpha, c))
+    beta_c = None if powers is None else powers.get((beta, c))
+    a = group.mul(group.pow_g(r), group.pow(alpha, c) if alpha_c is None else alpha_c)
+    b = group.mul(group.fixed_base(y).pow(r), group.pow(beta, c) if beta_c is None else beta_c)
     return a, b
 
 
@@ -228,13 +234,18 @@ def verify_disjunctive_proof(
     statements: Sequence[Statement],
     proofs: Sequence[Proof],
     what: str,
+    powers: Powers | None = None,
 ) -> None:
-    """Check a proof made by `make_disjunctive_proof`; raises `InvalidProof` naming `what`."""
+    """Check a proof made by `make_disjunctive_proof`; raises `InvalidProof` naming `what`.
+
+    `powers` may hold some of the α_j^c_j and β'_j^c_j computed ahead; the
+    others are computed here.
+    """
     if len(proofs) != len(statements):
         raise InvalidProof(f"{what}: {len(proofs)} proofs for {len(statements)} cases")
     commitments: list[int] = []
     for statement, proof in zip(statements, proofs, strict=True):
-        commitments += _branch_commitments(group, y, statement, proof)
+        commitments += _branch_commitments(group, y, statement, proof, powers)
     total = hash_mod(prefix + join_numbers(commitments), group.q)
     if total != sum(proof.challenge for proof in proofs) % group.q:
         raise InvalidProof(f"{what} does not verify")
@@ -268,11 +279,12 @@ def verify_interval_proof(
     values: Sequence[int],
     proofs: Sequence[Proof],
     what: str = "interval proof",
+    powers: Powers | None = None,
 ) -> None:
     """Check that `ciphertext` encrypts one of `values` (spec §4.12)."""
     prefix = f"prove|{s}|{ciphertext.alpha},{ciphertext.beta}|"
     statements = _shifted(group, ciphertext, values)
-    verify_disjunctive_proof(group, y, prefix, statements, proofs, what)
+    verify_disjunctive_proof(group, y, prefix, statements, proofs, what, powers)
 
 
 def make_blank_proof(
@@ -301,10 +313,11 @@ def verify_blank_proof(
     blank: Ciphertext,
     total: Ciphertext,
     proofs: Sequence[Proof],
+    powers: Powers | None = None,
 ) -> None:
     """Check blank_proof (m0 = 0 or mΣ = 0) of spec §4.13.3."""
     statements = [(blank.alpha, blank.beta), (total.alpha, total.beta)]
-    verify_disjunctive_proof(group, y, f"bproof0|{s}|", statements, proofs, "blank proof")
+    verify_disjunctive_proof(group, y, f"bproof0|{s}|", statements, proofs, "blank proof", powers)
 
 
 def _blank_overall_statements(
@@ -342,7 +355,8 @@ def verify_blank_overall_proof(
     total: Ciphertext,
     values: Sequence[int],
     proofs: Sequence[Proof],
+    powers: Powers | None = None,
 ) -> None:
     """Check overall_proof when blank is allowed: m0 = 1 or mΣ in `values` (spec §4.13.3)."""
     statements = _blank_overall_statements(group, blank, total, values)
-    verify_disjunctive_proof(group, y, f"bproof1|{s}|", statements, proofs, "overall proof")
+    verify_disjunctive_proof(group, y, f"bproof1|{s}|", statements, proofs, "overall proof", powers)

@@ -37,7 +37,7 @@ def _run(apps: object, schema_editor: Any, scripts: dict[str, str]) -> None:
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(script.strip())  # one statement (its body holds a ";")
     else:
-        # No parameters: psycopg would otherwise read the "%" of RAISE's format as a placeholder.
+        # No parameters: the PL/pgSQL body's "%" is RAISE's own placeholder, not the driver's.
         schema_editor.execute(script, params=None)
 
 
