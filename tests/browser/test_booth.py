@@ -22,6 +22,7 @@ from tests.browser.test_espace_electeur import log_in
 from tests.crypto.belenios_tool import run_tool
 from tests.voting.conftest import (  # noqa: F401  (fixtures)
     SealScrutins,
+    cast,
     seal_scrutins,
     trustees_text,
 )
@@ -34,7 +35,6 @@ from urne.voting import setup
 from urne.voting.models import ScrutinElection
 
 Travel = Callable[[datetime], None]
-NEEDS_API = pytest.mark.skip(reason="needs the ballot box API (merged by the lead)")
 
 
 @pytest.fixture
@@ -78,7 +78,48 @@ def go_to_identifier(page: Any, live_server: Any, code: str, label: str) -> None
 # --- through the real ballot box, receipt and board -------------------------------------------
 
 
-@NEEDS_API
+def vote_in_the_booth(page: Any, scrutin: Scrutin, label: str, identifier: str) -> str:
+    """From "Mes scrutins", vote for `label` in `scrutin` as an elector does, checking each step
+    of the booth with axe-core; returns the tracker the receipt page shows."""
+    page.get_by_role("link", name=f"Voter au scrutin « {scrutin.name} »").click()
+    page.wait_for_url(f"**/espace/vote/{scrutin.code}/")
+    page.locator("#booth").wait_for()
+    assert_accessible(page)
+    choose(page, label)
+    assert_accessible(page)
+    page.get_by_role("button", name="Continuer").click()
+    page.get_by_role("textbox", name="Identifiant de vote").fill(identifier)
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer mon vote").click()
+    page.wait_for_url(f"**/espace/vote/{scrutin.code}/accuse/")
+    assert_accessible(page)
+    receipt = page.locator("main").inner_text()
+    assert "Accusé de réception de votre vote" in receipt
+    assert scrutin.name in receipt
+    assert label not in receipt and "Liste" not in receipt  # never the choice
+    tracker: str = page.locator("code.tracker").inner_text()
+    return tracker
+
+
+def check_on_the_board(page: Any, live_server: Any, scrutin: Scrutin, tracker: str) -> Path:
+    """From the public board's index, as anyone: the scrutin's board shows the tracker,
+    "Vérifier mon bulletin" finds it; returns the archive's address."""
+    page.goto(f"{live_server.url}/tableau/")
+    assert_accessible(page)
+    page.get_by_role("link", name=scrutin.name).first.click()
+    page.wait_for_url("**/tableau/*/")
+    assert tracker in page.locator("main").inner_text()
+    assert_accessible(page)
+    archive: str = page.get_by_role("link", name="Télécharger l'archive").get_attribute("href")
+
+    page.get_by_role("link", name="Vérifiez qu'il est dans l'urne").click()
+    page.get_by_role("textbox", name="Empreinte du bulletin").fill(tracker)
+    page.get_by_role("button", name="Vérifier").click()
+    assert "Ce bulletin est dans l'urne, n° 1." in page.get_by_role("status").inner_text()
+    assert_accessible(page)
+    return Path(archive)
+
+
 @pytest.mark.belenios
 def test_bob_votes_in_both_scrutins_and_finds_his_trackers_on_the_boards(
     live_server: Any,
@@ -87,6 +128,7 @@ def test_bob_votes_in_both_scrutins_and_finds_his_trackers_on_the_boards(
     csa_national: Scrutin,
     capa_dijon: Scrutin,
     open_vote: str,
+    mailoutbox: list[Any],
     tmp_path: Path,
 ) -> None:
     log_in(page, live_server, voter_bob)
@@ -95,31 +137,48 @@ def test_bob_votes_in_both_scrutins_and_finds_his_trackers_on_the_boards(
         (csa_national, "Liste 2 Liste UNSA Éducation"),
         (capa_dijon, "Vote blanc"),
     ):
-        go_to_identifier(page, live_server, scrutin.code, label)
-        page.get_by_role("textbox", name="Identifiant de vote").fill(open_vote)
-        page.get_by_role("button", name="Confirmer mon vote").click()
-        page.wait_for_url(f"**/espace/vote/{scrutin.code}/accuse/")
-        receipt = page.locator("main").inner_text()
-        election = ScrutinElection.objects.get(scrutin=scrutin)
-        tracker = election.ballots.get().tracker
-        assert tracker in receipt
+        page.goto(f"{live_server.url}/espace/scrutins/")
+        tracker = vote_in_the_booth(page, scrutin, label, open_vote)
+        assert ScrutinElection.objects.get(scrutin=scrutin).ballots.get().tracker == tracker
+        # The receipt's own "Vérifier mon bulletin" finds it.
+        page.get_by_role("link", name="Vérifier mon bulletin").click()
+        assert "Ce bulletin est dans l'urne" in page.get_by_role("status").inner_text()
         trackers[scrutin.code] = tracker
 
+    # Both receipts: in "Mes scrutins", in the espace, by email.
     page.goto(f"{live_server.url}/espace/scrutins/")
     assert page.get_by_text("A voté le").count() == 2
-
+    assert_accessible(page)
     for scrutin in (csa_national, capa_dijon):
-        election = ScrutinElection.objects.get(scrutin=scrutin)
-        page.goto(f"{live_server.url}/tableau/{election.uuid}/bulletins/")
+        page.goto(f"{live_server.url}/espace/scrutins/")
+        page.get_by_role(
+            "link", name=f"Voir mon accusé de réception du scrutin « {scrutin.name} »"
+        ).click()
         assert trackers[scrutin.code] in page.locator("main").inner_text()
-        folder = tmp_path / scrutin.code
-        folder.mkdir()
-        response = page.request.get(
-            f"{live_server.url}/tableau/{election.uuid}/{election.uuid}.bel"
-        )
-        (folder / f"{election.uuid}.bel").write_bytes(response.body())
-        assert verify_archive(folder / f"{election.uuid}.bel").ballots == 1
-        run_tool("election", "verify", "--dir", str(folder))
+    page.goto(f"{live_server.url}/espace/")
+    assert page.get_by_text("A voté le").count() == 2
+    receipts = [m for m in mailoutbox if "accusé de réception de votre vote" in m.subject]
+    assert len(receipts) == 2
+    assert {t for t in trackers.values() if any(t in m.body for m in receipts)} == set(
+        trackers.values()
+    )
+
+    # The boards, as anyone: a fresh browser context without Bob's session.
+    public = page.context.browser.new_context(locale="fr-FR", bypass_csp=True)
+    try:
+        anyone = public.new_page()
+        for scrutin in (csa_national, capa_dijon):
+            archive = check_on_the_board(anyone, live_server, scrutin, trackers[scrutin.code])
+            folder = tmp_path / scrutin.code
+            folder.mkdir()
+            response = anyone.request.get(f"{live_server.url}{archive}")
+            assert response.ok
+            path = folder / archive.name
+            path.write_bytes(response.body())
+            assert verify_archive(path).ballots == 1
+            run_tool("election", "verify", "--dir", str(folder))
+    finally:
+        public.close()
 
 
 # --- the page against the API's contract ------------------------------------------------------
@@ -181,30 +240,80 @@ def test_the_page_sends_only_an_encrypted_ballot_that_urne_accepts(
     assert checked.weight == 1
 
 
-def test_the_booth_shows_the_tracker_and_the_api_message_on_refusal(
-    live_server: Any, page: Any, voter_bob: User, csa_national: Scrutin, open_vote: str
+def send_error(page: Any) -> str:
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert len(page.locator("#tracker").inner_text()) == 43
+    assert_accessible(page)
+    text: str = alert.inner_text()
+    return text
+
+
+def test_a_vote_already_cast_elsewhere_is_refused_and_the_booth_leads_to_the_receipt(
+    live_server: Any,
+    page: Any,
+    voter_bob: User,
+    elector_bob: Elector,
+    csa_national: Scrutin,
+    open_vote: str,
 ) -> None:
     log_in(page, live_server, voter_bob)
-    stored = ScrutinElection.objects.get(scrutin=csa_national)
-    page.route(
-        f"**/api/v1/scrutins/{stored.uuid}/bulletins",
-        lambda route: route.fulfill(
-            status=409,
-            content_type="application/json",
-            body=json.dumps(
-                {"error": "already_voted", "message": "Vous avez déjà voté dans ce scrutin."}
-            ),
-        ),
-    )
     go_to_identifier(page, live_server, csa_national.code, "Vote blanc")
+    # Meanwhile Bob votes from another device: this page's ballot comes second.
+    cast(ScrutinElection.objects.get(scrutin=csa_national), elector_bob, open_vote, 0)
     page.get_by_role("textbox", name="Identifiant de vote").fill(open_vote)
     page.get_by_role("button", name="Confirmer mon vote").click()
 
-    alert = page.get_by_role("alert")
-    alert.wait_for()
-    assert "Vous avez déjà voté dans ce scrutin." in alert.inner_text()
-    assert len(page.locator("#tracker").inner_text()) == 43
-    assert_accessible(page)
+    assert "Vous avez déjà voté dans ce scrutin" in send_error(page)
+    assert page.get_by_role("button", name="Réessayer").is_hidden()
+    page.get_by_role("link", name="Voir mon accusé de réception").click()
+    page.wait_for_url(f"**/espace/vote/{csa_national.code}/accuse/")
+    stored = ScrutinElection.objects.get(scrutin=csa_national).ballots.get()
+    assert stored.tracker in page.locator("main").inner_text()
+
+
+def test_a_stale_csrf_token_is_refused_with_the_api_message(
+    live_server: Any, page: Any, voter_bob: User, csa_national: Scrutin, open_vote: str
+) -> None:
+    log_in(page, live_server, voter_bob)
+    go_to_identifier(page, live_server, csa_national.code, "Vote blanc")
+    page.locator("#booth").evaluate("booth => { booth.dataset.csrfToken = 'x'.repeat(64); }")
+    page.get_by_role("textbox", name="Identifiant de vote").fill(open_vote)
+    page.get_by_role("button", name="Confirmer mon vote").click()
+
+    text = send_error(page)
+    assert "Rechargez la page de vote" in text
+    assert page.get_by_role("button", name="Réessayer").is_hidden()
+    assert page.get_by_role("link", name="Voir mon accusé de réception").is_hidden()
+    assert not ScrutinElection.objects.get(scrutin=csa_national).ballots.exists()
+
+
+def test_too_many_attempts_are_refused_and_can_be_retried_later(
+    live_server: Any,
+    page: Any,
+    voter_bob: User,
+    csa_national: Scrutin,
+    open_vote: str,
+    settings: Any,
+) -> None:
+    settings.RATELIMIT_ENABLE = True
+    settings.URNE_RATE_CAST_PER_ELECTOR = "1/1m"
+    log_in(page, live_server, voter_bob)
+    go_to_identifier(page, live_server, csa_national.code, "Vote blanc")
+    stored = ScrutinElection.objects.get(scrutin=csa_national)
+    token = page.locator("#booth").get_attribute("data-csrf-token")
+    first = page.request.post(  # an earlier attempt this minute, malformed
+        f"{live_server.url}/api/v1/scrutins/{stored.uuid}/bulletins",
+        data="{}",
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
+    )
+    assert first.json()["error"] == "malformed_request"
+    page.get_by_role("textbox", name="Identifiant de vote").fill(open_vote)
+    page.get_by_role("button", name="Confirmer mon vote").click()
+
+    assert "trop de tentatives" in send_error(page)
+    assert page.get_by_role("button", name="Réessayer").is_visible()
+    assert not stored.ballots.exists()
 
 
 def test_a_mistyped_identifier_is_refused_in_the_page_and_nothing_is_sent(

@@ -14,19 +14,18 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.db import transaction
 
 from urne import clock
 from urne.campaign.models import Elector, Scrutin
 from urne.candidacies.models import CandidateList, Union
-from urne.crypto.archive import EventType
 from urne.crypto.ballot import make_ballot
 from urne.crypto.credentials import derive_public_credential, make_private_credential
 from urne.crypto.group import BELENIOS_2048
 from urne.crypto.jsonio import dumps
 from urne.crypto.trustees import SingleTrustee, make_trustee_key, trustees_to_json
 from urne.voting import setup
-from urne.voting.models import Ballot, Emargement, PublicCredential, ScrutinElection
+from urne.voting.ballot_box import do_cast_ballot
+from urne.voting.models import Ballot, PublicCredential, ScrutinElection
 
 LIST_TITLES = ("Liste FSU", "Liste UNSA Éducation", "Liste SGEN-CFDT")
 
@@ -104,37 +103,14 @@ def seal_scrutins(trustees_text: str) -> SealScrutins:
 def cast(
     election: ScrutinElection, elector: Elector, identifier: str, choice: int | None
 ) -> Ballot:
-    """Store `elector`'s ballot for the list numbered `choice` (from 0; None: a blank vote), made
-    with their voting `identifier`, as the ballot box stores one: in one transaction, the
-    election's row locked, the ballot appended to the board's chain, with its émargement.
-
-    A stand-in for the ballot box's `do_cast_ballot` (it checks nothing the ballot box checks),
-    for the tests of what reads the ballots: the board and turnout."""
+    """`elector` votes for the list numbered `choice` (from 0; None: a blank vote) with their
+    voting `identifier`, through the ballot box itself (`do_cast_ballot`, every check it makes:
+    the vote must be open on urne's clock). Returns the stored ballot."""
     sealed = setup.sealed_election(election)
     (question,) = sealed.questions
     vote = [0] * question.choice_count
     vote[0 if choice is None else choice + 1] = 1
     made = make_ballot(sealed, identifier, [vote])
-    with transaction.atomic():
-        locked = ScrutinElection.objects.select_for_update().get(pk=election.pk)
-        chain = setup.board_chain(locked)
-        data_hash, _raw = chain.data(made.text)
-        event_hash, _raw = chain.event(EventType.BALLOT, data_hash)
-        credential = PublicCredential.objects.get(election=locked, elector=elector).credential
-        ballot = Ballot.objects.create(
-            election=locked,
-            credential=credential,
-            text=made.text,
-            tracker=made.tracker,
-            height=chain.state.height,
-            event=event_hash,
-        )
-        Emargement.objects.create(
-            election=locked, elector=elector, ballot=ballot, voted_at=clock.now()
-        )
-        locked.last_event = event_hash
-        locked.height = chain.state.height
-        locked.ballot_count += 1
-        locked.save(update_fields=["last_event", "height", "ballot_count"])
+    receipt = do_cast_ballot(elector, election.uuid, made.text, f"test-cast-{elector.pk:08d}")
     election.refresh_from_db()
-    return ballot
+    return Ballot.objects.get(election=election, tracker=receipt.tracker)

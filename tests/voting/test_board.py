@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -243,21 +244,36 @@ def test_the_archive_is_an_attachment_revalidated_by_its_fingerprint(
 # --- The trackers --------------------------------------------------------------------------------
 
 
+@dataclass
+class Rolled:
+    """Four electors on the national CSA's roll, its election sealed: three vote at once
+    (`three_ballots`), the fourth whenever a test wants."""
+
+    election: ScrutinElection
+    electors: list[Elector]
+    identifiers: Identifiers
+
+
 @pytest.fixture
-def three_ballots(
+def four_on_roll(
     campaign: Campaign,
     dijon: Academy,
     csa_national: Scrutin,
     seal_scrutins: SealScrutins,
-) -> tuple[ScrutinElection, list[str]]:
-    electors = [make_elector(campaign, dijon, "Votant", f"N{index}") for index in range(3)]
+) -> Rolled:
+    electors = [make_elector(campaign, dijon, "Votant", f"N{index}") for index in range(4)]
     for elector in electors:
         RollEntry.objects.create(scrutin=csa_national, elector=elector)
     identifiers = seal_scrutins(csa_national)
-    election = ScrutinElection.objects.get(scrutin=csa_national)
+    return Rolled(ScrutinElection.objects.get(scrutin=csa_national), electors, identifiers)
+
+
+@pytest.fixture
+def three_ballots(four_on_roll: Rolled) -> tuple[ScrutinElection, list[str]]:
+    election, identifiers = four_on_roll.election, four_on_roll.identifiers
     trackers = [
         cast(election, elector, identifiers.of(elector), index).tracker
-        for index, elector in enumerate(electors)
+        for index, elector in enumerate(four_on_roll.electors[:3])
     ]
     return election, trackers
 
@@ -297,6 +313,7 @@ def test_a_page_address_that_is_not_a_number_is_refused(
 
 def test_a_ballot_arriving_between_two_pages_neither_shifts_nor_repeats_a_line(
     client: Client,
+    four_on_roll: Rolled,
     three_ballots: tuple[ScrutinElection, list[str]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -304,19 +321,8 @@ def test_a_ballot_arriving_between_two_pages_neither_shifts_nor_repeats_a_line(
     monkeypatch.setattr(board, "PAGE_SIZE", 2)
     url = reverse("voting:trackers", args=[election.uuid])
     first = client.get(url, {"format": "json"}).json()
-    late = make_elector(election.scrutin.campaign, Academy.objects.get(code="dijon"), "Tard", "T")
-    # Off the roll at sealing: stored directly as the ballot box would, for this test's order.
-    from urne.crypto.credentials import derive_public_credential, make_private_credential
-    from urne.crypto.group import BELENIOS_2048
-    from urne.voting.models import PublicCredential
-
-    identifier = make_private_credential()
-    PublicCredential.objects.create(
-        election=election,
-        elector=late,
-        credential=str(derive_public_credential(BELENIOS_2048, identifier, election.uuid)),
-    )
-    cast(election, late, identifier, 0)
+    late = four_on_roll.electors[3]
+    cast(election, late, four_on_roll.identifiers.of(late), 0)
     second = client.get(first["next"]).json()
     assert second["ballots"] == [trackers[0]]
     assert second["count"] == 4

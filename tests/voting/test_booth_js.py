@@ -2,7 +2,8 @@
 
 The modules of src/urne/static/urne/voting/ run in Node (tests/voting/booth_js.py) on elections
 sealed by urne, with the identifiers the credential authority handed out; the ballots go through
-`check_ballot`, then onto a board that `urne verify` and `belenios-tool election verify` check.
+`check_ballot`, then onto a board that `urne verify` and `belenios-tool election verify` check;
+and through the ballot box's API endpoint itself, as the booth sends them.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
-from tests.conftest import make_elector
+from tests.conftest import make_account, make_elector
 from tests.crypto.belenios_tool import run_tool
 from tests.voting.booth_js import make_ballots_in_node
 from tests.voting.conftest import SealScrutins, add_lists
@@ -153,3 +156,39 @@ def test_the_booth_without_tables_makes_the_same_kind_of_valid_ballot(
     )
     (result,) = answer["results"]
     check_ballot(election, result["text"], credentials)
+
+
+@pytest.mark.belenios
+def test_booth_ballots_are_accepted_by_the_api_and_the_board_verifies(
+    campaign_electors: list[Elector],
+    csa_national: Scrutin,
+    seal_scrutins: SealScrutins,
+    tmp_path: Path,
+) -> None:
+    """What the booth's modules make, sent as the booth sends it, is what the ballot box takes."""
+    identifiers = seal_scrutins(csa_national)
+    stored = ScrutinElection.objects.get(scrutin=csa_national)
+    voters = campaign_electors[:4]
+    votes = votes_for_each_answer_and_blank(4)
+    answer = make_ballots_in_node(
+        stored.election,
+        [(identifiers.of(elector), vote) for elector, vote in zip(voters, votes, strict=True)],
+    )
+
+    for index, (elector, result) in enumerate(zip(voters, answer["results"], strict=True)):
+        client = Client()
+        client.force_login(make_account(elector))
+        response = client.post(
+            reverse("voting:api_cast", args=[stored.uuid]),
+            {"ballot": result["text"], "submission": f"booth-js-ballot-{index:04d}"},
+            content_type="application/json",
+        )
+        assert response.status_code == 201, response.content
+        assert response.json()["tracker"] == result["tracker"]
+
+    stored.refresh_from_db()
+    assert stored.ballot_count == 4
+    path = tmp_path / f"{stored.uuid}.bel"
+    path.write_bytes(b"".join(setup.archive_chunks(stored)))
+    assert verify_archive(path).ballots == 4
+    run_tool("election", "verify", "--dir", str(tmp_path))

@@ -23,13 +23,13 @@ from urne.voting.vote_state import sealed_election_of, vote_state
 
 
 def receipt_path(code: str) -> str:
-    """The receipt page of the ballot box (``voting:receipt``), at its contracted address."""
-    return reverse("voting:booth", args=[code]) + "accuse/"
+    """The elector's receipt page for the scrutin `code` (``voting:receipt``)."""
+    return reverse("voting:receipt", args=[code])
 
 
 def api_path(election: ScrutinElection) -> str:
-    """The ballot box API (``voting:api_cast``), at its contracted address (docs/api.md)."""
-    return f"/api/v1/scrutins/{election.uuid}/bulletins"
+    """The ballot box API for this scrutin's election (``voting:api_cast``, docs/api.md)."""
+    return reverse("voting:api_cast", args=[election.uuid])
 
 
 def booth_texts() -> dict[str, str]:

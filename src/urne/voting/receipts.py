@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -22,10 +22,7 @@ from urne.web import dates
 
 def lookup_path(uuid: str, tracker: str) -> str:
     """The public board's "Vérifier mon bulletin" for this tracker (voting:lookup)."""
-    try:
-        base = reverse("voting:lookup", args=[uuid])
-    except NoReverseMatch:  # the board's pages come in their own branch; the address is agreed
-        base = f"/tableau/{uuid}/verifier/"
+    base = reverse("voting:lookup", args=[uuid])
     return f"{base}?{urlencode({'tracker': tracker})}"
 
 

@@ -156,10 +156,12 @@ class Booth {
     });
   }
 
-  failed(message, retry = false) {
+  failed(message, retry = false, code = null) {
     this.status("");
     this.$("send-error-message").textContent = message;
     this.$("send-retry").hidden = !retry;
+    // A vote is final: an elector told they have already voted is led to the receipt they have.
+    this.$("send-receipt").hidden = code !== "already_voted";
     this.$("send-error").hidden = false;
     this.$("send-error").focus();
   }
@@ -206,8 +208,11 @@ class Booth {
           await sleep(1000 * (attempt + 1));
           continue;
         }
+        // Worth retrying as it stands: a server error, or too many attempts (once the minute
+        // has passed). Not a CSRF refusal: the page's token is stale, its message says to
+        // reload the page.
         const retry = response.status >= 500 || response.status === 429;
-        this.failed((data && data.message) || this.texts.failed, retry);
+        this.failed((data && data.message) || this.texts.failed, retry, data && data.error);
         return;
       }
     } finally {
