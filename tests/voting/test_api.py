@@ -97,6 +97,8 @@ def test_it_answers_in_french_by_default_and_in_english_when_asked(
         ({"ballot": "x", "submission": "é" * 20}, "16 à 64"),
         ({"ballot": 12, "submission": KEY}, "chaîne"),
         ({"ballot": "x", "submission": KEY, "vote": 1}, "inconnu"),
+        ({"ballot": "x", "submission": KEY + "\n"}, "16 à 64"),
+        ({"ballot": "x", "submission": "k" * 64 + "\n"}, "16 à 64"),
     ],
     ids=[
         "not JSON",
@@ -107,6 +109,8 @@ def test_it_answers_in_french_by_default_and_in_english_when_asked(
         "key not ASCII",
         "ballot not text",
         "unknown field",
+        "key with a newline",
+        "longest key with a newline",
     ],
 )
 def test_a_malformed_request_is_refused_with_400_and_nothing_stored(

@@ -35,7 +35,9 @@ MAX_BODY_BYTES = 256 * 1024
 """Far above any ballot of a scrutin (a ten-list scrutin's ballot is under 30 kB); the ballot's
 own limit for its election (`urne.crypto.ballot.max_ballot_length`) is checked after."""
 
-SUBMISSION = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
+"""The client's key, whole (fullmatch: `$` would let a trailing newline through, one character
+more than the 64 that `Ballot.submission` holds)."""
 FIELDS = frozenset({"ballot", "submission"})
 
 CASTS_PER_ELECTOR = Rule(
@@ -121,7 +123,7 @@ def read_request(body: bytes) -> tuple[str, str] | JsonResponse:
     ballot, submission = value["ballot"], value["submission"]
     if not isinstance(ballot, str) or not ballot:
         return malformed(_("Le champ « ballot » doit être le texte du bulletin (une chaîne)."))
-    if not isinstance(submission, str) or not SUBMISSION.match(submission):
+    if not isinstance(submission, str) or not SUBMISSION.fullmatch(submission):
         return malformed(
             _(
                 "Le champ « submission » doit compter de 16 à 64 caractères parmi les lettres "
