@@ -269,6 +269,13 @@ URNE_RATE_MAIL_PER_IP = env("URNE_RATE_MAIL_PER_IP", "30/1h")
 # « Recevoir mon identifiant de vote »: sendings per elector, wrong challenge answers per elector.
 URNE_RATE_IDENTIFIER_SENDINGS = env("URNE_RATE_IDENTIFIER_SENDINGS", "3/1d")
 URNE_RATE_IDENTIFIER_WRONG_ANSWERS = env("URNE_RATE_IDENTIFIER_WRONG_ANSWERS", "5/1h")
+URNE_RATE_IDENTIFIER_WRONG_ANSWERS_PER_DAY = env(
+    "URNE_RATE_IDENTIFIER_WRONG_ANSWERS_PER_DAY", "10/1d"
+)
+# ... and per client network, whatever the account.
+URNE_RATE_IDENTIFIER_WRONG_ANSWERS_PER_NETWORK = env(
+    "URNE_RATE_IDENTIFIER_WRONG_ANSWERS_PER_NETWORK", "30/1h"
+)
 # Staff's second-factor codes (TOTP or recovery), per account and per client (urne.staffauth).
 URNE_RATE_CODE_PER_ACCOUNT = env("URNE_RATE_CODE_PER_ACCOUNT", "5/15m")
 URNE_RATE_CODE_PER_IP = env("URNE_RATE_CODE_PER_IP", "30/15m")

@@ -14,12 +14,12 @@ from django.core import mail
 from django.test import Client
 
 from tests.authority.conftest import AuthorityKeys
-from tests.conftest import paris
+from tests.conftest import make_account, make_elector, paris
 from urne.accounts.models import User
 from urne.authority.generation import do_generate_identifiers, open_identifier
 from urne.authority.models import IdentifierDelivery, SealedIdentifier
 from urne.authority.services import do_deliver_identifier, mask_email, mask_mobile
-from urne.campaign.models import Campaign, Elector
+from urne.campaign.models import Academy, Campaign, Elector
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_vote")]
 
@@ -111,7 +111,12 @@ def test_it_sends_the_identifier_by_sms_to_a_french_mobile(
 
 @pytest.mark.parametrize(
     "email",
-    ["bob.martin@ac-dijon.fr", "BOB.MARTIN@AC-DIJON.FR", "autre.adresse@ac-dijon.fr"],
+    [
+        "bob.martin@ac-dijon.fr",
+        "BOB.MARTIN@AC-DIJON.FR",
+        "autre.adresse@ac-dijon.fr",
+        "bob.martin@mail.ac-dijon.fr",
+    ],
 )
 def test_the_professional_address_is_refused(bob: Client, email: str) -> None:
     response = bob.post(URL, {"channel": "email", "email": email})
@@ -121,7 +126,10 @@ def test_the_professional_address_is_refused(bob: Client, email: str) -> None:
     assert not mail.outbox
 
 
-@pytest.mark.parametrize("mobile", ["01 23 45 67 89", "06 12 34", "+44 7700 900123", "bonjour"])
+@pytest.mark.parametrize(
+    "mobile",
+    ["01 23 45 67 89", "06 12 34", "+44 7700 900123", "bonjour", "06 \u0661\u0662 34 56 78"],
+)
 def test_a_number_that_is_not_a_french_mobile_is_refused(
     bob: Client, mobile: str, sms_folder: Path
 ) -> None:
@@ -172,6 +180,60 @@ def test_five_wrong_answers_lock_the_request(bob: Client) -> None:
     assert "Trop de réponses erronées" in locked.content.decode()
     assert not mail.outbox
     assert not IdentifierDelivery.objects.exists()
+
+
+@pytest.mark.usefixtures("challenge")
+def test_ten_wrong_answers_in_a_day_lock_the_request_for_the_day(bob: Client, travel: Any) -> None:
+    """Five an hour would let a guesser holding the account try 120 dates a day."""
+    for hour in (9, 11):
+        travel(paris(2014, 11, 13, hour))
+        for _ in range(5):
+            bob.post(
+                URL, {"channel": "email", "email": "bob@gmail.com", "birth_date": "01/01/1970"}
+            )
+    travel(paris(2014, 11, 13, 13))
+    locked = bob.post(
+        URL, {"channel": "email", "email": "bob@gmail.com", "birth_date": "07/03/1978"}
+    )
+    assert locked.status_code == 429
+    assert "Trop de réponses erronées" in locked.content.decode()
+    assert not mail.outbox
+    travel(paris(2014, 11, 14, 12))
+    right = ask(bob, email="bob@gmail.com", birth_date="07/03/1978")
+    assert "a été envoyé à b***@g***.com" in right.content.decode()
+
+
+@pytest.mark.usefixtures("challenge")
+def test_wrong_answers_from_one_network_lock_every_account_there(
+    client: Client,
+    voter_bob: User,
+    authority_keys: AuthorityKeys,
+    campaign: Campaign,
+    dijon: Academy,
+    settings: Any,
+) -> None:
+    """Someone holding many accounts guesses from one place: the network has its own limit."""
+    settings.URNE_RATE_IDENTIFIER_WRONG_ANSWERS_PER_NETWORK = "4/1h"
+    alice = make_elector(campaign, dijon, "Alice", "Petit", birth_date=date(1980, 5, 2))
+    voter_alice = make_account(alice)
+    do_generate_identifiers(campaign, authority_keys.public)
+    wrong = {"channel": "email", "email": "x@gmail.com", "birth_date": "01/01/1970"}
+    for voter in (voter_bob, voter_alice):
+        client.force_login(voter)
+        for _ in range(2):
+            assert client.post(URL, wrong).status_code == 400
+    locked = client.post(
+        URL, {"channel": "email", "email": "alice@gmail.com", "birth_date": "02/05/1980"}
+    )
+    assert locked.status_code == 429
+    assert not mail.outbox
+    other_network = client.post(
+        URL,
+        {"channel": "email", "email": "alice@gmail.com", "birth_date": "02/05/1980"},
+        REMOTE_ADDR="198.51.100.7",
+        follow=True,
+    )
+    assert "a été envoyé à a***@g***.com" in other_network.content.decode()
 
 
 @pytest.mark.usefixtures("challenge")

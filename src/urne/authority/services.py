@@ -15,7 +15,10 @@ Rules of the request, in order (each refusal a clear French message, nothing rec
 3. at most URNE_RATE_IDENTIFIER_SENDINGS sendings per elector (3 a day);
 4. when the campaign asks for it (`Campaign.identifier_challenge`), the date of birth that the
    roll holds; each wrong answer is counted, and URNE_RATE_IDENTIFIER_WRONG_ANSWERS of them
-   (5 an hour) lock the request for the elector.
+   (5 an hour), or URNE_RATE_IDENTIFIER_WRONG_ANSWERS_PER_DAY (10 a day), lock the request for
+   the elector; URNE_RATE_IDENTIFIER_WRONG_ANSWERS_PER_NETWORK (30 an hour) lock it for every
+   account from the client's network. Five an hour alone would let a guesser who holds the
+   account try 120 dates a day: a year of birth in three days.
 
 The request is recorded (`IdentifierDelivery`: channel, masked destination, the full destination
 sealed for the authority) and the delivery is queued once the transaction commits.
@@ -67,6 +70,21 @@ SENDINGS = throttle.Rule(
 WRONG_ANSWERS = throttle.Rule(
     "urne.authority.wrong_answers", "URNE_RATE_IDENTIFIER_WRONG_ANSWERS", "5/1h", "address"
 )
+WRONG_ANSWERS_PER_DAY = throttle.Rule(
+    "urne.authority.wrong_answers.day",
+    "URNE_RATE_IDENTIFIER_WRONG_ANSWERS_PER_DAY",
+    "10/1d",
+    "address",
+)
+# Per network too: someone holding many accounts (a leaked file of passwords) tries them all
+# from one place.
+WRONG_ANSWERS_PER_NETWORK = throttle.Rule(
+    "urne.authority.wrong_answers.ip",
+    "URNE_RATE_IDENTIFIER_WRONG_ANSWERS_PER_NETWORK",
+    "30/1h",
+    "ip",
+)
+CHALLENGE_RULES = (WRONG_ANSWERS, WRONG_ANSWERS_PER_DAY, WRONG_ANSWERS_PER_NETWORK)
 
 _validate_email = EmailValidator()
 
@@ -157,7 +175,9 @@ def check_destination(
         ) from None
     domain = address.rpartition("@")[2]
     academy_domain = elector.academy.mail_domain.lower()
-    if address in {normalize_email(account_email), elector.email} or domain == academy_domain:
+    # The academy's domain and its sub-domains (« @mail.ac-dijon.fr » is the academy's too).
+    in_academy = domain == academy_domain or domain.endswith(f".{academy_domain}")
+    if address in {normalize_email(account_email), normalize_email(elector.email)} or in_academy:
         raise IdentifierRequestRefused(
             _(
                 "Cette adresse est votre adresse professionnelle. Votre identifiant de vote doit "
@@ -174,18 +194,9 @@ def check_challenge(request: HttpRequest, elector: Elector, answer: date | None)
     at most; once the limit is reached, no answer is even compared."""
     if not elector.campaign.identifier_challenge:
         return
-    claim = WRONG_ANSWERS.take(request, _key(elector))
-    if claim is None:
-        raise TooManyAttempts(
-            _(
-                "Trop de réponses erronées : la demande est bloquée pendant %(minutes)d minutes. "
-                "Si vous ne connaissez pas la date enregistrée, contactez l'assistance de votre "
-                "académie."
-            )
-            % {"minutes": throttle.wait_minutes((WRONG_ANSWERS,))}
-        )
+    claims = throttle.take_all(CHALLENGE_RULES, request, _key(elector), _too_many_wrong_answers)
     if elector.birth_date is None:
-        claim.release()
+        _release(claims)
         raise IdentifierRequestRefused(
             _(
                 "Votre date de naissance ne figure pas sur la liste électorale : contactez "
@@ -200,7 +211,22 @@ def check_challenge(request: HttpRequest, elector: Elector, answer: date | None)
                 "Vérifiez-la (JJ/MM/AAAA) et réessayez."
             )
         )
-    claim.release()
+    _release(claims)
+
+
+def _release(claims: list[throttle.Claim]) -> None:
+    for claim in claims:
+        claim.release()
+
+
+def _too_many_wrong_answers() -> TooManyAttempts:
+    return TooManyAttempts(
+        _(
+            "Trop de réponses erronées pour votre compte ou depuis votre réseau : la demande "
+            "est bloquée pour plusieurs heures. Si vous ne connaissez pas la date enregistrée, "
+            "contactez l'assistance de votre académie."
+        )
+    )
 
 
 def do_request_identifier(

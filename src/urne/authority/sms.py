@@ -29,7 +29,8 @@ from django.utils.module_loading import import_string
 from urne import clock
 
 _SEPARATORS = re.compile(r"[\s.\-()]")
-_FRENCH_MOBILE = re.compile(r"^(?:\+33|0033|0)([67]\d{8})$")
+# [0-9], not \d: \d takes any script's digits (« ٠٦١٢… »), which no SMS provider reads.
+_FRENCH_MOBILE = re.compile(r"(?:\+33|0033|0)([67][0-9]{8})")
 
 
 def normalize_mobile(text: str) -> str | None:
@@ -37,7 +38,7 @@ def normalize_mobile(text: str) -> str | None:
 
     Accepts 06 12 34 56 78, 06.12.34.56.78, +33 6 12 34 56 78, 0033612345678 (07 too).
     """
-    match = _FRENCH_MOBILE.match(_SEPARATORS.sub("", text))
+    match = _FRENCH_MOBILE.fullmatch(_SEPARATORS.sub("", text))
     return f"+33{match.group(1)}" if match else None
 
 
