@@ -20,6 +20,7 @@ from django.urls import reverse
 from tests.voting.conftest import LIST_TITLES, SealScrutins
 from urne.accounts.models import User
 from urne.campaign.models import Elector, Scrutin
+from urne.candidacies.models import CandidateList
 from urne.crypto.ballot import make_ballot
 from urne.crypto.election import read_election
 from urne.voting.models import ScrutinElection
@@ -148,6 +149,28 @@ def test_a_scrutin_not_sealed_is_not_open_to_ballots(
     page = bob.get(BOOTH).content.decode()
     assert "pas encore prêt" in page
     assert "election-data" not in page
+
+
+@pytest.mark.parametrize("change", ["renamed", "moved", "added", "withdrawn"])
+def test_lists_changed_after_the_seal_never_reach_the_booth(
+    bob: Client, csa_national: Scrutin, sealed: str, travel: Travel, change: str
+) -> None:
+    """A ballot's answer i is the sealed election's i-th list: were the booth to show lists
+    changed since, a voter's choice would count for another list."""
+    lists = list(CandidateList.objects.filter(scrutin=csa_national).order_by("position"))
+    if change == "renamed":
+        CandidateList.objects.filter(pk=lists[0].pk).update(title="Liste FSU et SNES")
+    elif change == "moved":
+        CandidateList.objects.filter(pk=lists[0].pk).update(position=9)
+    elif change == "added":
+        CandidateList.objects.create(scrutin=csa_national, position=0, title="Liste FO")
+    else:
+        CandidateList.objects.filter(pk=lists[1].pk).delete()
+    during_vote(travel, csa_national)
+    page = bob.get(BOOTH).content.decode()
+    assert "pas encore prêt" in page
+    assert "election-data" not in page
+    assert 'name="choice"' not in page
 
 
 def test_an_elector_not_on_the_roll_gets_a_404(

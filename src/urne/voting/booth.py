@@ -8,6 +8,8 @@ identifier stay in the browser; only the encrypted ballot is sent, to the ballot
 
 from __future__ import annotations
 
+import logging
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,9 +19,12 @@ from django.views.decorators.http import require_GET
 from urne.campaign import services
 from urne.campaign.models import Elector
 from urne.campaign.views import elector_view
+from urne.voting import setup
 from urne.voting.ballot_box import votes_of
 from urne.voting.models import ScrutinElection
-from urne.voting.vote_state import sealed_election_of, vote_state
+from urne.voting.vote_state import VoteState, VoteStatus, sealed_election_of, vote_state
+
+logger = logging.getLogger(__name__)
 
 
 def receipt_path(code: str) -> str:
@@ -78,9 +83,16 @@ def booth(request: HttpRequest, elector: Elector, code: str) -> HttpResponse:
     }
     election = sealed_election_of(scrutin)
     if state.can_vote and election is not None:
+        lists = list(services.candidate_lists(scrutin))
+        try:
+            setup.check_lists_as_sealed(election, lists)
+        except setup.SetupRefused as refused:
+            logger.error("booth closed: %s", refused.message)
+            context["state"] = VoteState(VoteStatus.NOT_READY)
+            return render(request, "voting/booth.html", context)
         context.update(
             {
-                "lists": services.candidate_lists(scrutin),
+                "lists": lists,
                 "election_text": election.election,
                 "api_url": api_path(election),
                 "booth_texts": booth_texts(),

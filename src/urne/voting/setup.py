@@ -237,6 +237,19 @@ def do_seal_election(scrutin: Scrutin) -> ScrutinElection:
     return election
 
 
+def check_lists_as_sealed(election: ScrutinElection, lists: list[CandidateList]) -> None:
+    """`lists` (the scrutin's lists in official order, as the booth shows them) are the sealed
+    election's answers, one for one: the booth's i-th option is a ballot's answer i, so a list
+    added, withdrawn, moved or renamed after the seal would make a voter's choice count for
+    another list. SetupRefused then (the booth offers no vote until it is put right)."""
+    (question,) = sealed_election(election).questions
+    if tuple(candidate_list.title for candidate_list in lists) != question.answers:
+        raise SetupRefused(
+            _("Les listes du scrutin « %(scrutin)s » ne sont plus celles de son élection scellée.")
+            % {"scrutin": election.scrutin.code}
+        )
+
+
 def sealed_election(election: ScrutinElection) -> Election:
     """The crypto core's `Election` of a sealed scrutin election (read once per process)."""
     if not election.is_sealed:
@@ -284,6 +297,7 @@ __all__ = [
     "SetupRefused",
     "archive_chunks",
     "board_chain",
+    "check_lists_as_sealed",
     "check_sealable",
     "check_setup_editable",
     "credential_list_text",
