@@ -14,8 +14,9 @@ from django.test import Client
 from reportlab.pdfgen import canvas
 
 from tests.conftest import PASSWORD
+from tests.voting.conftest import SealScrutins, seal_scrutins, trustees_text
 from urne.accounts.models import User
-from urne.campaign.models import Campaign, Scrutin
+from urne.campaign.models import Campaign, Elector, Scrutin
 from urne.candidacies import validators
 from urne.candidacies.models import Candidate, CandidateList, Union
 
@@ -195,3 +196,59 @@ def test_staff_without_the_view_permission_cannot_download_it(
     response = client.get(f"/gestion/candidacies/candidatelist/{filed.pk}/profession-de-foi.pdf")
 
     assert response.status_code == 403
+
+
+def test_lists_and_candidates_of_a_sealed_scrutin_no_longer_change(
+    gestion: Client,
+    capa_dijon: Scrutin,
+    elector_bob: Elector,
+    union: Union,
+    media_root: Path,
+    seal_scrutins: SealScrutins,
+) -> None:
+    seal_scrutins(capa_dijon)
+    first = CandidateList.objects.filter(scrutin=capa_dijon).order_by("position").first()
+    assert first is not None
+    title = first.title
+    candidate = Candidate.objects.create(
+        candidate_list=first,
+        position=1,
+        civilite="M",
+        last_name="Fabre",
+        first_name="Luc",
+        corps_grade="Professeur certifié",
+        affectation="Collège Rameau, Dijon",
+    )
+
+    # A new list for the sealed scrutin is refused with the rule's message, nothing stored.
+    response = gestion.post(
+        "/gestion/candidacies/candidatelist/add/",
+        {**list_form(capa_dijon, union, None), "position": 9, "title": "Liste tardive"},
+    )
+    assert response.status_code == 200
+    assert "est scellée" in response.content.decode()
+    assert not CandidateList.objects.filter(title="Liste tardive").exists()
+
+    # An existing list or candidate can be read, not changed or deleted.
+    change = f"/gestion/candidacies/candidatelist/{first.pk}/change/"
+    renamed = {**list_form(capa_dijon, union, None), "title": "Autre titre"}
+    assert gestion.post(change, renamed).status_code == 403
+    assert (
+        gestion.post(
+            f"/gestion/candidacies/candidatelist/{first.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert (
+        gestion.post(
+            f"/gestion/candidacies/candidate/{candidate.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert gestion.get(change).status_code == 200
+    first.refresh_from_db()
+    assert first.title == title
+    assert Candidate.objects.filter(pk=candidate.pk).exists()
+
+
+__all__ = ["seal_scrutins", "trustees_text"]  # fixtures used here, defined with the vote's tests

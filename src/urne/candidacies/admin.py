@@ -18,7 +18,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from urne.backoffice.admin import ScopedAdminMixin, ScopedInlineMixin
+from urne.campaign.models import Scrutin
 from urne.candidacies.models import Candidate, CandidateList, Union
+from urne.voting import setup
 
 if TYPE_CHECKING:
     UnionAdminBase = admin.ModelAdmin[Union]
@@ -62,7 +64,49 @@ class ProfessionDeFoiInput(forms.ClearableFileInput):
         return None
 
 
-class CandidateInline(ScopedInlineMixin, CandidateInlineBase):
+def _frozen(scrutin: Scrutin | None) -> bool:
+    return scrutin is not None and setup.lists_frozen(scrutin)
+
+
+class FrozenListsForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Refuses a list or candidate for a scrutin whose election is sealed (setup's rule)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        scrutin = cleaned.get("scrutin")
+        if scrutin is None and cleaned.get("candidate_list") is not None:
+            scrutin = cleaned["candidate_list"].scrutin
+        if scrutin is None and self.instance.pk is not None:
+            scrutin = _scrutin_of(self.instance)
+        if scrutin is not None:
+            try:
+                setup.check_lists_editable(scrutin)
+            except setup.SetupRefused as refused:
+                raise forms.ValidationError(str(refused.message)) from None
+        return cleaned
+
+
+def _scrutin_of(obj: CandidateList | Candidate) -> Scrutin:
+    return obj.scrutin if isinstance(obj, CandidateList) else obj.candidate_list.scrutin
+
+
+class FrozenListsMixin:
+    """Lists and candidates of a sealed scrutin are read-only: no change, no deletion."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and _frozen(_scrutin_of(obj)):
+            return False
+        allowed: bool = super().has_change_permission(request, obj)  # type: ignore[misc]
+        return allowed
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and _frozen(_scrutin_of(obj)):
+            return False
+        allowed: bool = super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return allowed
+
+
+class CandidateInline(FrozenListsMixin, ScopedInlineMixin, CandidateInlineBase):
     model = Candidate
     extra = 0
     fields = ["position", "civilite", "last_name", "first_name", "corps_grade", "affectation"]
@@ -70,7 +114,8 @@ class CandidateInline(ScopedInlineMixin, CandidateInlineBase):
 
 
 @admin.register(CandidateList)
-class CandidateListAdmin(ScopedAdminMixin, CandidateListAdminBase):
+class CandidateListAdmin(FrozenListsMixin, ScopedAdminMixin, CandidateListAdminBase):
+    form = FrozenListsForm
     list_display = [
         "title",
         "scrutin",
@@ -141,7 +186,8 @@ class CandidateListAdmin(ScopedAdminMixin, CandidateListAdminBase):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(ScopedAdminMixin, CandidateAdminBase):
+class CandidateAdmin(FrozenListsMixin, ScopedAdminMixin, CandidateAdminBase):
+    form = FrozenListsForm
     list_display = ["__str__", "candidate_list", "position", "corps_grade", "affectation"]
     list_filter = ["candidate_list__scrutin__campaign", "candidate_list__scrutin"]
     search_fields = ["last_name", "first_name", "candidate_list__title"]

@@ -237,6 +237,24 @@ def do_seal_election(scrutin: Scrutin) -> ScrutinElection:
     return election
 
 
+def lists_frozen(scrutin: Scrutin) -> bool:
+    """A scrutin's lists and candidates are frozen once its election is sealed: its answers
+    are the lists' titles in official order (and the booth shows the candidates with them)."""
+    return ScrutinElection.objects.filter(scrutin=scrutin, sealed_at__isnull=False).exists()
+
+
+def check_lists_editable(scrutin: Scrutin) -> None:
+    """Raise SetupRefused once the scrutin's election is sealed (`lists_frozen`)."""
+    if lists_frozen(scrutin):
+        raise SetupRefused(
+            _(
+                "L'élection du scrutin « %(scrutin)s » est scellée : ses listes et leurs "
+                "candidats ne changent plus."
+            )
+            % {"scrutin": scrutin.code}
+        )
+
+
 def check_lists_as_sealed(election: ScrutinElection, lists: list[CandidateList]) -> None:
     """`lists` (the scrutin's lists in official order, as the booth shows them) are the sealed
     election's answers, one for one: the booth's i-th option is a ballot's answer i, so a list
@@ -298,6 +316,7 @@ __all__ = [
     "archive_chunks",
     "board_chain",
     "check_lists_as_sealed",
+    "check_lists_editable",
     "check_sealable",
     "check_setup_editable",
     "credential_list_text",
@@ -305,6 +324,7 @@ __all__ = [
     "do_seal_election",
     "do_set_trustees",
     "election_lists",
+    "lists_frozen",
     "make_scrutin_election",
     "read_checked_trustees",
     "sealed_election",
