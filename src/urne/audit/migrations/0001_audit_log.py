@@ -37,7 +37,8 @@ def _run(apps: object, schema_editor: Any, scripts: dict[str, str]) -> None:
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(script.strip())  # one statement (its body holds a ";")
     else:
-        schema_editor.execute(script)
+        # No parameters: the "%" of RAISE's format must reach PostgreSQL as it is.
+        schema_editor.execute(script, params=None)
 
 
 def forward(apps: object, schema_editor: Any) -> None:
