@@ -167,15 +167,22 @@ def test_the_task_is_configured_to_come_back_after_a_lost_worker_process() -> No
 def test_an_import_out_of_time_is_failed_with_its_reason_and_imports_nothing(
     job: ElectorImport, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Celery raises SoftTimeLimitExceeded wherever the import is: here after a batch is
+    """Celery raises SoftTimeLimitExceeded wherever the import is: here after the rows are
     written, inside the import's transaction."""
-    write_batch = import_store.write_batch
+    writer_for = import_store.writer_for
 
     def out_of_time(*args: Any, **kwargs: Any) -> Any:
-        write_batch(*args, **kwargs)
-        raise SoftTimeLimitExceeded
+        writer = writer_for(*args, **kwargs)
+        finish = writer.finish
 
-    monkeypatch.setattr(imports, "write_batch", out_of_time)
+        def finish_then_stop() -> Any:
+            finish()
+            raise SoftTimeLimitExceeded
+
+        writer.finish = finish_then_stop  # type: ignore[method-assign]
+        return writer
+
+    monkeypatch.setattr(imports, "writer_for", out_of_time)
 
     assert run_elector_import(job.pk) == ElectorImport.Status.FAILED
 
