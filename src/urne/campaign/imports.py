@@ -18,7 +18,9 @@ What it guarantees:
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from urne.audit import services as audit
+from urne.audit.export import safe_cell
 from urne.campaign.import_parse import (
     Catalogue,
     Parser,
@@ -103,6 +106,27 @@ class ElectorImportReport:
         self.error_count += 1
         if len(self.errors) < MAX_LISTED_ERRORS:
             self.errors.append(ImportIssue(line, message, column))
+
+    def errors_csv(self) -> str:
+        """The problems as a CSV file for a spreadsheet (« ; », a header, one problem a row:
+        line, column, message), every cell safe from being run as a formula."""
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow([_("ligne"), _("colonne"), _("message")])
+        for issue in self.errors:
+            writer.writerow(
+                [
+                    "" if issue.line is None else issue.line,
+                    safe_cell(issue.column),
+                    safe_cell(issue.message),
+                ]
+            )
+        hidden = self.error_count - len(self.errors)
+        if hidden:
+            writer.writerow(
+                ["", "", _("… et %(count)s autres erreurs non détaillées.") % {"count": hidden}]
+            )
+        return out.getvalue()
 
     def as_text(self) -> str:
         """The report in French, as printed by the command and shown in the back office."""
