@@ -384,8 +384,9 @@ class CopyWriter:
             f"AND e.{email_column} = s.email"
         )
         with connection.cursor() as cursor:
-            # A temporary table is never analysed for us: the planner needs its size.
-            cursor.execute(f"CREATE INDEX ON {STAGING} (email); ANALYZE {STAGING}")
+            # A temporary table is never analysed for us: the planner needs its size to join
+            # it (hashed, when large; through the electors' unique index, when small).
+            cursor.execute(f"ANALYZE {STAGING}")
 
             # Only the electors whose fields differ are rewritten.
             cursor.execute(
@@ -417,27 +418,33 @@ class CopyWriter:
                 f"INSERT INTO {electors} ({', '.join(inserted)}) "  # noqa: S608
                 f"SELECT {', '.join(selected)} FROM {STAGING} s WHERE NOT EXISTS ("
                 f"SELECT 1 FROM {electors} e WHERE e.{campaign_column} = %s "
-                f"AND e.{email_column} = s.email) ORDER BY s.line",
+                # In the order of the (campaign, email) index, which then grows at its end.
+                f"AND e.{email_column} = s.email) ORDER BY s.email",
                 [self.campaign.pk, *(value for _, value in defaults), self.campaign.pk],
             )
             created = cursor.rowcount
 
-            # Roll entries of the file's electors for scrutins no longer on their line.
-            cursor.execute(
-                f"DELETE FROM {roll} r USING {matched} "  # noqa: S608
-                f"WHERE r.{roll_elector} = e.{elector_pk} "
-                f"AND NOT (r.{roll_scrutin} = ANY (s.scrutin_ids))",
-                [self.campaign.pk],
-            )
-            removed = cursor.rowcount
+            # When every elector of the file is new (a first import), none has a roll entry
+            # yet: nothing to remove, and nothing to skip among those added.
+            all_new = created == self.lines
+            removed = 0
+            if not all_new:
+                # Roll entries of the file's electors for scrutins no longer on their line.
+                cursor.execute(
+                    f"DELETE FROM {roll} r USING {matched} "  # noqa: S608
+                    f"WHERE r.{roll_elector} = e.{elector_pk} "
+                    f"AND NOT (r.{roll_scrutin} = ANY (s.scrutin_ids))",
+                    [self.campaign.pk],
+                )
+                removed = cursor.rowcount
 
             # And those that are new (the unique pair makes an existing one a no-op).
             cursor.execute(
                 f"INSERT INTO {roll} ({roll_elector}, {roll_scrutin}) "  # noqa: S608
                 f"SELECT e.{elector_pk}, x.scrutin_id FROM {matched} "
                 f"CROSS JOIN LATERAL unnest(s.scrutin_ids) AS x(scrutin_id) "
-                f"ORDER BY s.line, x.scrutin_id "
-                f"ON CONFLICT DO NOTHING",
+                f"ORDER BY e.{elector_pk}, x.scrutin_id"
+                + ("" if all_new else " ON CONFLICT DO NOTHING"),
                 [self.campaign.pk],
             )
             added = cursor.rowcount
