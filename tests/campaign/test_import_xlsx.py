@@ -7,6 +7,7 @@ import csv
 import io
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -82,6 +83,35 @@ def test_it_imports_a_workbook_like_the_csv(
             "scrutin__code", flat=True
         )
     ) == {"csa-men", "capa-certifies-dijon"}
+
+
+def test_a_workbook_file_on_disk_is_read_by_a_child_process_with_the_same_result(
+    campaign: Campaign, scrutins: dict[str, Scrutin], tmp_path: Path
+) -> None:
+    path = tmp_path / "electeurs.xlsx"
+    path.write_bytes(workbook(BOB, ALICE).getvalue())
+
+    with path.open("rb") as source:
+        report = do_import_electors(campaign, source)
+
+    assert (report.lines, report.created, report.roll_added) == (2, 2, 3)
+    assert Elector.objects.get(email="alice.durand@ac-dijon.fr").grade == ""
+
+
+def test_a_broken_workbook_file_on_disk_is_refused(campaign: Campaign, tmp_path: Path) -> None:
+    """A zip with a workbook's first part but no sheet: the child process gives up."""
+    path = tmp_path / "electeurs.xlsx"
+    with zipfile.ZipFile(path, "w") as out:
+        out.writestr("[Content_Types].xml", "<Types/>")
+
+    with path.open("rb") as source:
+        messages = rejected(campaign, source, name="electeurs.xlsx")
+
+    assert messages == [
+        "le fichier « electeurs.xlsx » n'est pas un classeur Excel (XLSX) lisible : "
+        "enregistrez-le depuis le tableur au format « Classeur Excel (.xlsx) », ou en "
+        "« CSV UTF-8 »"
+    ]
 
 
 def test_importing_the_same_workbook_again_changes_nothing(

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
+import pickle
 import re
+import subprocess
+import sys
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from typing import IO, Final, cast
 
 import openpyxl
@@ -30,6 +34,7 @@ from django.utils.translation import gettext_noop
 
 from urne import clock
 from urne.audit.export import FORMULA_STARTS
+from urne.campaign import xlsx_rows
 from urne.campaign.models import (
     Academy,
     Campaign,
@@ -319,59 +324,54 @@ def _refuse_workbook(lines: Lines, start: int) -> None:
         raise UnreadableFile(_(WORKBOOK_ON_A_STREAM))
 
 
-def cell_text(value: object) -> str:
-    """A workbook cell as the CSV would have it: a date as JJ/MM/AAAA, a whole number without
-    ".0", a formula as its text (=...), an empty cell as ""."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, datetime):
-        return f"{value:%d/%m/%Y}" if value.time() == time(0) else value.isoformat(" ")
-    if isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def xlsx_records(stream: IO[bytes], name: str = "") -> Iterator[Record]:
-    """The first sheet's rows, streamed (openpyxl's read-only mode: one row in memory at a
-    time). Formulas are read as written (=...), not as their last computed value, so that the
-    checks see them. Empty cells past the header's last column are dropped; missing ones at the
-    end of a row are empty."""
+    """The first sheet's rows (`urne.campaign.xlsx_rows`), numbered as the spreadsheet shows
+    them. A workbook that is a file on disk is read in a child process, on another core, while
+    this one checks and stores the rows; any other stream is read here."""
+    path = _path_of(stream)
+    return _numbered(_child_rows(path) if path is not None else xlsx_rows.sheet_rows(stream), name)
+
+
+def _path_of(stream: IO[bytes]) -> str | None:
+    # A file opened from disk, possibly wrapped (Django's File and FieldFile keep it as `file`).
+    for candidate in (stream, getattr(stream, "file", None)):
+        name = getattr(candidate, "name", None)
+        if isinstance(name, str) and os.path.isabs(name) and os.path.isfile(name):
+            return name
+    return None
+
+
+def _child_rows(path: str) -> Iterator[list[str]]:
+    child = subprocess.Popen(  # noqa: S603 - this interpreter, our module, the file's path
+        [sys.executable, "-m", "urne.campaign.xlsx_rows", path],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert child.stdout is not None  # noqa: S101
     try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
-        sheet = workbook.worksheets[0]
-    # A zip that is not a workbook fails anywhere in openpyxl (missing part, bad XML, no sheet):
-    # each is the same answer for staff.
+        while True:
+            # Pickles from our own child (urne.campaign.xlsx_rows), through a pipe.
+            batch = pickle.load(child.stdout)  # noqa: S301
+            if batch is None:
+                return
+            if isinstance(batch, str):  # the child could not read it: the class of its error
+                raise ValueError(batch)
+            yield from batch
+    finally:
+        child.stdout.close()
+        if child.poll() is None:
+            child.kill()
+        child.wait()
+
+
+def _numbered(rows: Iterator[list[str]], name: str) -> Iterator[Record]:
+    try:
+        yield from enumerate(rows, start=1)
+    # A zip that is not a workbook fails anywhere in openpyxl (missing part, bad XML, no sheet,
+    # a sheet broken half-way): each is the same answer for staff.
     except Exception:
         raise UnreadableFile(_(NOT_A_WORKBOOK) % {"name": name or "?"}) from None
-    return _sheet_rows(workbook, sheet.iter_rows(values_only=True), name)
-
-
-def _sheet_rows(
-    workbook: object, rows: Iterator[tuple[object, ...]], name: str
-) -> Iterator[Record]:
-    width = 0
-    try:
-        for number, row in enumerate(rows, start=1):
-            cells = [cell_text(value) for value in row]
-            while cells and not cells[-1]:
-                cells.pop()
-            if number == 1:
-                width = len(cells)
-            elif len(cells) < width:
-                cells.extend([""] * (width - len(cells)))
-            yield number, cells
-    except UnreadableFile:
-        raise
-    except Exception:  # a sheet broken half-way: see xlsx_records
-        raise UnreadableFile(_(NOT_A_WORKBOOK) % {"name": name or "?"}) from None
-    finally:
-        close = getattr(workbook, "close", None)
-        if close is not None:
-            close()
 
 
 def count_lines(stream: IO[bytes]) -> int | None:
