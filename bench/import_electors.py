@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import multiprocessing
 import os
 import random
 import resource
@@ -280,9 +281,13 @@ def run_format(
 ) -> None:
     first, changed = workdir / f"electeurs.{suffix}", workdir / f"electeurs-modifies.{suffix}"
     started = time.perf_counter()
-    write(first, options.lines, 1, 0)
-    if not options.first_only:
-        write(changed, options.lines, 1, 10)
+    # Written by a child process, so that the memory the writer takes (a workbook's table of
+    # shared strings) does not count in the imports' peak below.
+    fork = multiprocessing.get_context("fork")
+    for path, changed_every in [(first, 0)] + ([] if options.first_only else [(changed, 10)]):
+        writer = fork.Process(target=write, args=(path, options.lines, 1, changed_every))
+        writer.start()
+        writer.join()
     size = first.stat().st_size / 1e6
     print(
         f"{label}: {size:.1f} MB, written in {time.perf_counter() - started:.0f} s; "
@@ -301,11 +306,13 @@ def run_format(
         cpu = time.process_time() - cpu_started
         server = server_cpu() - server_started
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(
             f"{label} {name:>24}: {elapsed:6.1f} s, CPU {cpu:5.1f} s "
             + (f"+ database server {server:5.1f} s " if server else "")
             + f"({options.lines / elapsed:,.0f} lines/s), peak RSS {rss / 1024:.0f} MiB "
-            f"(was {rss_before / 1024:.0f}) — created {report.created}, updated "
+            f"(was {rss_before / 1024:.0f}; largest child process so far "
+            f"{children / 1024:.0f} MiB) — created {report.created}, updated "
             f"{report.updated}, unchanged {report.unchanged}, "
             f"roll +{report.roll_added} -{report.roll_removed}"
         )

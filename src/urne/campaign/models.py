@@ -573,7 +573,7 @@ class ElectorImport(models.Model):
         Campaign, on_delete=models.CASCADE, related_name="imports", verbose_name=_("campagne")
     )
     file = models.FileField(
-        _("fichier CSV"), upload_to=elector_import_path, storage=PrivateImportStorage()
+        _("fichier CSV ou XLSX"), upload_to=elector_import_path, storage=PrivateImportStorage()
     )
     original_name = models.CharField(_("nom du fichier"), max_length=255)
     dry_run = models.BooleanField(
