@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -208,6 +209,20 @@ def test_a_workbook_on_standard_input_is_refused(campaign: Campaign) -> None:
     (message,) = rejected(campaign, iter(lines))
 
     assert message.startswith("le fichier est un classeur (XLSX) : donnez-le comme un fichier")
+
+
+def test_a_csv_from_a_pipe_is_read_without_going_back(
+    campaign: Campaign, scrutins: dict[str, Scrutin]
+) -> None:
+    """Standard input (`urne import_electors 1 -`) cannot seek: it is read as a CSV."""
+    read, write = os.pipe()
+    os.write(write, csv_text(";".join(str(c) for c in BOB)).encode())
+    os.close(write)
+
+    with os.fdopen(read, "rb") as pipe:
+        report = do_import_electors(campaign, pipe)
+
+    assert report.created == 1
 
 
 # Formulas: a cell a spreadsheet would run is refused at import (exports neutralise them too)

@@ -281,7 +281,9 @@ def records(source: Iterable[bytes] | Iterable[str], name: str = "") -> Iterator
     iterable of lines (a CSV only). `name` (the file's name as staff gave it) only words the
     messages. Raises UnreadableFile when the file is neither.
     """
-    if hasattr(source, "read") and hasattr(source, "seek"):
+    seekable = getattr(source, "seekable", None)
+    if hasattr(source, "read") and seekable is not None and seekable():
+        # (A pipe, such as standard input, cannot go back: it is read as a CSV.)
         stream = cast(IO[bytes], source)
         head = stream.read(8)
         stream.seek(0)
