@@ -299,6 +299,7 @@ def run_format(
     for name, path in runs:
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         server_started = server_cpu()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started, cpu_started = time.perf_counter(), time.process_time()
         with path.open("rb") as source:
             report = do_import_electors(campaign, source, name=path.name)
@@ -306,9 +307,13 @@ def run_format(
         cpu = time.process_time() - cpu_started
         server = server_cpu() - server_started
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        children = after.ru_maxrss
+        # The child processes that ended during the import: the workbook's reader.
+        child_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         print(
             f"{label} {name:>24}: {elapsed:6.1f} s, CPU {cpu:5.1f} s "
+            + (f"+ workbook reader {child_cpu:5.1f} s " if child_cpu else "")
             + (f"+ database server {server:5.1f} s " if server else "")
             + f"({options.lines / elapsed:,.0f} lines/s), peak RSS {rss / 1024:.0f} MiB "
             f"(was {rss_before / 1024:.0f}; largest child process so far "
