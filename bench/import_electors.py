@@ -313,7 +313,7 @@ def run_format(
         child_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         print(
             f"{label} {name:>24}: {elapsed:6.1f} s, CPU {cpu:5.1f} s "
-            + (f"+ workbook reader {child_cpu:5.1f} s " if child_cpu else "")
+            + (f"+ workbook reader {child_cpu:5.1f} s " if child_cpu > 0.05 else "")
             + (f"+ database server {server:5.1f} s " if server else "")
             + f"({options.lines / elapsed:,.0f} lines/s), peak RSS {rss / 1024:.0f} MiB "
             f"(was {rss_before / 1024:.0f}; largest child process so far "
