@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -273,6 +275,83 @@ def test_an_uploaded_file_with_bad_lines_is_refused_with_the_list(
     assert "Refusé : erreurs dans le fichier" in page
     assert "Import refusé : 1 erreur, rien n&#x27;a été enregistré." in page
     assert "ligne 3 : adresse de messagerie invalide « alice.durand »" in page
+
+
+def test_a_rejected_upload_offers_its_errors_as_a_csv_file(
+    gestion: Client,
+    campaign: Campaign,
+    csa_national: Scrutin,
+    capa_dijon: Scrutin,
+    imports_root: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    bad = ALICE.replace("alice.durand@ac-dijon.fr", "alice.durand").replace(
+        ";Durand;", ";=HYPERLINK(1);"
+    )
+    page = upload(
+        gestion, campaign, f"{HEADER}\n{ALICE}\n{bad}\n", django_capture_on_commit_callbacks
+    )
+    job = ElectorImport.objects.get()
+    url = f"/gestion/campaign/electorimport/{job.pk}/erreurs.csv"
+
+    response = gestion.get(url)
+
+    assert f'href="{url}"' in page
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["ligne", "colonne", "message"]
+    assert rows[1][:2] == ["3", "nom"]
+    assert rows[1][2].startswith("le champ « nom » commence par « = »")
+    assert rows[2] == ["3", "email", "adresse de messagerie invalide « alice.durand »"]
+
+
+def test_the_errors_of_an_import_are_not_offered_to_staff_who_may_not_see_it(
+    client: Client,
+    gestion: Client,
+    campaign: Campaign,
+    csa_national: Scrutin,
+    capa_dijon: Scrutin,
+    imports_root: Path,
+    staff_dijon: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    bad = ALICE.replace("alice.durand@ac-dijon.fr", "alice.durand")
+    upload(gestion, campaign, f"{HEADER}\n{bad}\n", django_capture_on_commit_callbacks)
+    job = ElectorImport.objects.get()
+    client.force_login(staff_dijon)
+
+    response = client.get(f"/gestion/campaign/electorimport/{job.pk}/erreurs.csv")
+
+    assert response.status_code in (403, 404)
+    assert b"alice.durand" not in response.content
+
+
+def test_an_import_page_shows_its_progress_and_reloads_until_it_ends(
+    gestion: Client, campaign: Campaign, imports_root: Path
+) -> None:
+    job = ElectorImport.objects.create(
+        campaign=campaign,
+        original_name="electeurs.csv",
+        created_at=timezone.now(),
+        status=ElectorImport.Status.RUNNING,
+        started_at=timezone.now(),
+        lines_total=1_000_000,
+        lines_done=250_000,
+    )
+    url = f"/gestion/campaign/electorimport/{job.pk}/change/"
+
+    running = gestion.get(url).content.decode()
+    ElectorImport.objects.filter(pk=job.pk).update(
+        status=ElectorImport.Status.DONE, lines_done=1_000_000
+    )
+    done = gestion.get(url).content.decode()
+
+    assert "250\u202f000 lignes lues sur environ 1\u202f000\u202f000 (25 %)" in running
+    assert '<meta http-equiv="refresh" content="5">' in running
+    assert "1\u202f000\u202f000 lignes lues sur environ 1\u202f000\u202f000 (100 %)" in done
+    assert 'http-equiv="refresh"' not in done
 
 
 def test_a_dry_run_upload_writes_nothing(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from celery.exceptions import Retry, SoftTimeLimitExceeded, TimeLimitExceeded
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.utils import timezone
 
 from tests.campaign.conftest import ALICE, csv_text
@@ -31,6 +32,7 @@ from urne.campaign.tasks import (
     IMPORT_MAX_TAKEOVERS,
     IMPORT_SOFT_TIME_LIMIT,
     claim_job,
+    progress_recorder,
     record_outcome,
     run_elector_import,
     takeovers,
@@ -57,6 +59,53 @@ def test_it_imports_the_file_and_records_the_report(job: ElectorImport) -> None:
     assert job.finished_at is not None
     assert "Électeurs créés : 1" in job.report
     assert Elector.objects.count() == 1
+
+
+def test_the_job_records_how_many_lines_it_read_out_of_how_many(job: ElectorImport) -> None:
+    run_elector_import(job.pk)
+
+    job.refresh_from_db()
+    assert (job.lines_done, job.lines_total) == (1, 1)
+    assert job.error_report == ""
+
+
+def test_a_rejected_job_keeps_its_errors_line_by_line(
+    job: ElectorImport, settings: Any, tmp_path: Path
+) -> None:
+    bad = ALICE.replace(";dijon;", ";paris;")
+    job.file.save("electeurs.csv", ContentFile(csv_text(ALICE, bad).encode()), save=True)
+
+    assert run_elector_import(job.pk) == ElectorImport.Status.REJECTED
+
+    job.refresh_from_db()
+    assert job.error_report.splitlines() == [
+        "ligne;colonne;message",
+        "3;academie;code d'académie inconnu « paris »",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_import_writes_its_progress_where_the_page_reads_it(job: ElectorImport) -> None:
+    """On PostgreSQL, through a connection of its own, committed at once (the import's own
+    transaction would hide it until the end); SQLite has one writer, the import, and gets the
+    final count only."""
+    token = claim_job(job.pk, timezone.now())
+    assert token is not None
+
+    with progress_recorder(job.pk, token) as progress:
+        if connection.vendor == "sqlite":
+            assert progress is None
+            return
+        assert progress is not None
+        progress(20_000)
+        job.refresh_from_db()
+        assert job.lines_done == 20_000
+        progress_of_a_lost_run = progress_recorder(job.pk, "another run's token")
+        with progress_of_a_lost_run as lost:
+            assert lost is not None
+            lost(1)
+    job.refresh_from_db()
+    assert job.lines_done == 20_000
 
 
 def test_a_task_delivered_twice_imports_once(job: ElectorImport) -> None:
@@ -167,15 +216,22 @@ def test_the_task_is_configured_to_come_back_after_a_lost_worker_process() -> No
 def test_an_import_out_of_time_is_failed_with_its_reason_and_imports_nothing(
     job: ElectorImport, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Celery raises SoftTimeLimitExceeded wherever the import is: here after a batch is
+    """Celery raises SoftTimeLimitExceeded wherever the import is: here after the rows are
     written, inside the import's transaction."""
-    write_batch = import_store.write_batch
+    writer_for = import_store.writer_for
 
     def out_of_time(*args: Any, **kwargs: Any) -> Any:
-        write_batch(*args, **kwargs)
-        raise SoftTimeLimitExceeded
+        writer = writer_for(*args, **kwargs)
+        finish = writer.finish
 
-    monkeypatch.setattr(imports, "write_batch", out_of_time)
+        def finish_then_stop() -> Any:
+            finish()
+            raise SoftTimeLimitExceeded
+
+        writer.finish = finish_then_stop  # type: ignore[method-assign]
+        return writer
+
+    monkeypatch.setattr(imports, "writer_for", out_of_time)
 
     assert run_elector_import(job.pk) == ElectorImport.Status.FAILED
 

@@ -4,7 +4,9 @@ Staff see and change only what Django's permissions grant them, within their per
 (`urne.backoffice.access`: a campaign or academies). Once the vote opens, the rolls are sealed
 (`check_roll_editable`): roll entries can no longer be added, changed or removed, here as by the
 import. Uploading an electors file needs the "add elector import" permission and goes through
-`urne.campaign.import_jobs`, which runs the same import as `urne import_electors`.
+`urne.campaign.import_jobs`, which runs the same import as `urne import_electors`; the
+import's page shows its progress while it runs (and reloads itself until it ends), and offers
+the rejected file's problems as a CSV file (line, column, message).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,7 @@ from urne.backoffice import access
 from urne.backoffice.admin import ScopedAdminMixin, ScopedInlineMixin
 from urne.campaign import roll_history
 from urne.campaign.import_jobs import do_delete_elector_imports, do_queue_elector_import
+from urne.campaign.import_parse import format_count
 from urne.campaign.models import (
     Academy,
     Campaign,
@@ -484,10 +487,10 @@ class ElectorImportForm(ElectorImportFormBase):
         fields = ["campaign", "file", "dry_run"]
         help_texts = {
             "file": _(
-                "Fichier CSV en UTF-8, colonnes séparées par « ; » : civilite; prenom; nom; "
-                "email; corps; grade; etablissement; academie; scrutins (voir "
-                "docs/import-format.md). Tout ou rien : une seule ligne en erreur et rien "
-                "n'est enregistré."
+                "Fichier CSV en UTF-8, colonnes séparées par « ; », ou classeur Excel (.xlsx, "
+                "première feuille), avec les colonnes : civilite, prenom, nom, email, corps, "
+                "grade, etablissement, academie, scrutins (voir docs/import-format.md). Tout "
+                "ou rien : une seule ligne en erreur et rien n'est enregistré."
             )
         }
 
@@ -513,11 +516,63 @@ class ElectorImportAdmin(ScopedAdminMixin, ElectorImportAdminBase):
         "original_name",
         "dry_run",
         "status",
+        "progress",
         "requested_by",
         "created_at",
         "finished_at",
         "report",
+        "errors_download",
     ]
+    # Reloads itself while the import is waiting or running (the progress above).
+    change_form_template = "admin/campaign/electorimport/change_form.html"
+
+    @admin.display(description=_("avancement"))
+    def progress(self, job: ElectorImport) -> str:
+        done = format_count(job.lines_done)
+        if job.status == ElectorImport.Status.PENDING:
+            return gettext("En attente d'un worker")
+        if not job.lines_total:
+            return gettext("%(done)s lignes lues") % {"done": done}
+        percent = min(100, job.lines_done * 100 // job.lines_total)
+        text = gettext("%(done)s lignes lues sur environ %(total)s (%(percent)d %%)") % {
+            "done": done,
+            "total": format_count(job.lines_total),
+            "percent": percent,
+        }
+        if job.status == ElectorImport.Status.RUNNING and percent >= 100:
+            text += " — " + gettext("fichier lu, enregistrement en cours")
+        return text
+
+    @admin.display(description=_("erreurs par ligne"))
+    def errors_download(self, job: ElectorImport) -> str:
+        if not job.error_report:
+            return "—"
+        url = reverse("admin:campaign_electorimport_errors", args=[job.pk])
+        return format_html(
+            '<a href="{}" download>{}</a>',
+            url,
+            gettext("Télécharger les erreurs (CSV : ligne, colonne, message)"),
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "<path:object_id>/erreurs.csv",
+                self.admin_site.admin_view(self.errors_view),
+                name="campaign_electorimport_errors",
+            )
+        ]
+        return own + super().get_urls()
+
+    def errors_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The rejected file's problems as a CSV file, for the staff who may see the import."""
+        job = self.get_object(request, object_id)  # within the staff member's perimeter
+        if job is None or not self.has_view_permission(request, job) or not job.error_report:
+            raise Http404
+        # The byte order mark makes spreadsheets read the file as UTF-8.
+        response = HttpResponse("\ufeff" + job.error_report, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="erreurs-import-{job.pk}.csv"'
+        return response
 
     def get_fields(self, request: HttpRequest, obj: ElectorImport | None = None) -> _FieldGroups:
         if obj is None:

@@ -1,13 +1,15 @@
-"""Importing electors and their rolls from the administration's CSV file.
+"""Importing electors and their rolls from the administration's file, CSV or XLSX.
 
 The format is documented in docs/import-format.md; `urne.campaign.import_parse` reads and
-checks the file, `urne.campaign.import_store` writes the rows. `do_import_electors` is the only
+checks the file, `urne.campaign.import_store` writes the rows (on PostgreSQL through COPY and a
+few set-based statements). `do_import_electors` is the only
 implementation: the `urne import_electors` command and the back office's upload (through the
 Celery task in `urne.campaign.tasks`) both call it.
 
 What it guarantees:
-- streaming: the file is read line by line and written in batches, so a file of a million lines
-  is never held in memory (only a 16-byte digest per address, to detect duplicates);
+- streaming: the file is read line by line (a workbook row by row) and written in batches, so a
+  file of a million lines is never held in memory (only a 16-byte digest per address, to detect
+  duplicates);
 - all or nothing: one bad line and nothing is written; the report lists every bad line;
 - idempotent: importing the same file twice changes nothing the second time; a changed field is
   updated; the scrutins on an elector's line become their roll (entries added and removed);
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,18 +32,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from urne.audit import services as audit
+from urne.audit.export import safe_cell
 from urne.campaign.import_parse import (
-    UNDECODABLE,
     Catalogue,
-    Lines,
     Parser,
+    Record,
     Row,
+    UnreadableFile,
     format_count,
     read_header,
-    reader,
-    unreadable_message,
+    records,
 )
-from urne.campaign.import_store import BatchCounts, write_batch
+from urne.campaign.import_store import BatchCounts, Writer, writer_for
 from urne.campaign.models import Campaign
 from urne.campaign.services import RollsFrozen, check_roll_editable
 
@@ -59,15 +62,17 @@ BATCH_SIZE: Final = 2000
 # Beyond this many, errors are counted but not listed: a file in the wrong format would
 # otherwise produce a report as large as itself.
 MAX_LISTED_ERRORS: Final = 10_000
-PROGRESS_EVERY: Final = 100_000
+PROGRESS_EVERY: Final = 20_000
 
 
 @dataclass(frozen=True)
 class ImportIssue:
-    """One problem found in the file; `line` is the spreadsheet's row number (header = 1)."""
+    """One problem found in the file; `line` is the spreadsheet's row number (header = 1),
+    `column` the header's name of the cell at fault (empty: the whole line or file)."""
 
     line: int | None
     message: str
+    column: str = ""
 
     def __str__(self) -> str:
         if self.line is None:
@@ -97,10 +102,31 @@ class ElectorImportReport:
         self.roll_added += batch.roll_added
         self.roll_removed += batch.roll_removed
 
-    def add_error(self, line: int | None, message: str) -> None:
+    def add_error(self, line: int | None, message: str, column: str = "") -> None:
         self.error_count += 1
         if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append(ImportIssue(line, message))
+            self.errors.append(ImportIssue(line, message, column))
+
+    def errors_csv(self) -> str:
+        """The problems as a CSV file for a spreadsheet (« ; », a header, one problem a row:
+        line, column, message), every cell safe from being run as a formula."""
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow([_("ligne"), _("colonne"), _("message")])
+        for issue in self.errors:
+            writer.writerow(
+                [
+                    "" if issue.line is None else issue.line,
+                    safe_cell(issue.column),
+                    safe_cell(issue.message),
+                ]
+            )
+        hidden = self.error_count - len(self.errors)
+        if hidden:
+            writer.writerow(
+                ["", "", _("… et %(count)s autres erreurs non détaillées.") % {"count": hidden}]
+            )
+        return out.getvalue()
 
     def as_text(self) -> str:
         """The report in French, as printed by the command and shown in the back office."""
@@ -174,8 +200,13 @@ def do_import_electors(
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     actor: AbstractBaseUser | None = None,
+    name: str = "",
 ) -> ElectorImportReport:
-    """Import the electors file `source` (lines, bytes or text) into `campaign`, all or nothing.
+    """Import the electors file `source` into `campaign`, all or nothing.
+
+    `source` is a binary file, CSV or XLSX (told by its content), or lines of a CSV (bytes or
+    text); `name`, the file's name as staff gave it, words the messages. `progress` is called
+    with the number of lines read so far, every PROGRESS_EVERY lines.
 
     Returns the report of what was done (for a dry run: what would be done; nothing is kept).
     Raises ElectorImportRejected, with every problem found, if any line is bad; nothing is
@@ -192,7 +223,7 @@ def do_import_electors(
     """
     audit.record(actor, "import.start", campaign, dry_run=dry_run)
     try:
-        report = _import(campaign, source, dry_run, progress)
+        report = _import(campaign, source, dry_run, progress, name)
     except ElectorImportRejected as rejected:
         _record_finish(actor, campaign, "rejected", rejected.report)
         raise
@@ -231,14 +262,19 @@ def _import(
     source: Iterable[bytes] | Iterable[str],
     dry_run: bool,
     progress: Callable[[int], None] | None,
+    name: str,
 ) -> ElectorImportReport:
     check_import_allowed(campaign)
     report = ElectorImportReport(campaign=str(campaign), dry_run=dry_run)
-    lines = Lines(source)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         check_import_allowed(locked)  # its dates as they are now, under the lock
-        _run(locked, reader(lines), lines, report, progress)
+        try:
+            _run(
+                locked, records(source, name or str(getattr(source, "name", ""))), report, progress
+            )
+        except UnreadableFile as unreadable:
+            report.add_error(None, unreadable.message)
         if report.error_count:
             raise ElectorImportRejected(report)  # leaving the block rolls everything back
         check_import_allowed(locked)  # the vote may have opened while the file was read
@@ -249,30 +285,22 @@ def _import(
 
 def _run(
     campaign: Campaign,
-    records: Iterator[list[str]],
-    lines: Lines,
+    lines: Iterator[Record],
     report: ElectorImportReport,
     progress: Callable[[int], None] | None,
 ) -> None:
-    header, problems = read_header(records, lines)
+    header, problems = read_header(next(lines, None))
     for line, message in problems:
         report.add_error(line, message)
     if header is None:
         return
     parser = Parser(header, Catalogue(campaign))
+    writer: Writer | None = None
     seen: set[int] = set()
     batch: list[Row] = []
-    while True:
-        start = lines.physical + 1
-        try:
-            values = next(records)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            report.add_error(start, unreadable_message(error))
-            continue
-        if lines.undecodable_up_to(lines.physical):
-            report.add_error(start, _(UNDECODABLE))
+    for start, values in lines:
+        if isinstance(values, str):
+            report.add_error(start, values)
             continue
         if not any(value.strip() for value in values):
             continue  # blank lines, as spreadsheets leave at the end
@@ -281,8 +309,8 @@ def _run(
             progress(report.lines)
         row = parser.parse(start, values)
         if not isinstance(row, Row):
-            for message in row:
-                report.add_error(start, message)
+            for column, message in row:
+                report.add_error(start, message, column)
             continue
         digest = _email_digest(row.email)
         if digest in seen:
@@ -290,6 +318,7 @@ def _run(
                 start,
                 _("l'adresse de messagerie « %(value)s » figure déjà plus haut dans le fichier")
                 % {"value": row.email},
+                "email",
             )
             continue
         seen.add(digest)
@@ -297,7 +326,12 @@ def _run(
             continue  # the import is lost already: only look for the other bad lines
         batch.append(row)
         if len(batch) >= BATCH_SIZE:
-            report.count(write_batch(campaign, batch, parser.has_birth_dates))
+            writer = writer or writer_for(campaign, parser.has_birth_dates)
+            writer.add(batch)
             batch = []
-    if batch and not report.error_count:
-        report.count(write_batch(campaign, batch, parser.has_birth_dates))
+    if report.error_count:
+        return
+    writer = writer or writer_for(campaign, parser.has_birth_dates)
+    if batch:
+        writer.add(batch)
+    report.count(writer.finish())

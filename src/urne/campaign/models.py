@@ -665,7 +665,7 @@ class ElectorImport(models.Model):
         Campaign, on_delete=models.CASCADE, related_name="imports", verbose_name=_("campagne")
     )
     file = models.FileField(
-        _("fichier CSV"), upload_to=elector_import_path, storage=PrivateImportStorage()
+        _("fichier CSV ou XLSX"), upload_to=elector_import_path, storage=PrivateImportStorage()
     )
     original_name = models.CharField(_("nom du fichier"), max_length=255)
     dry_run = models.BooleanField(
@@ -691,6 +691,15 @@ class ElectorImport(models.Model):
     claim = models.CharField(max_length=32, blank=True, editable=False)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     report = models.TextField(_("compte rendu"), blank=True)
+    # Progress, written by the running import outside its own transaction (urne.campaign.tasks)
+    # so that its page shows it live; the total is counted before (a CSV's line ends, a
+    # workbook's size), hence approximate.
+    lines_total = models.PositiveIntegerField(
+        _("lignes du fichier (environ)"), null=True, blank=True
+    )
+    lines_done = models.PositiveIntegerField(_("lignes lues"), default=0)
+    # The rejected file's problems, one per line and cell: what staff download as a CSV file.
+    error_report = models.TextField(_("erreurs par ligne"), blank=True, editable=False)
 
     objects = ElectorImportQuerySet.as_manager()
 

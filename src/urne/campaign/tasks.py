@@ -2,6 +2,11 @@
 
 With a broker, a worker runs the task; without one (the embedded default) it runs in-process
 when the upload's transaction commits.
+
+While it runs, the import's progress (lines read, out of about how many) is written on its row
+through a connection of its own, outside the import's transaction, so that the job's page
+shows it live; on SQLite, where the import's transaction is the one writer the database
+allows, only the final count is written.
 """
 
 from __future__ import annotations
@@ -9,14 +14,18 @@ from __future__ import annotations
 import logging
 import math
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, Final
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils.translation import gettext as _
 
 from urne import clock
+from urne.campaign.import_parse import count_lines
 from urne.campaign.imports import ElectorImportRejected, do_import_electors
 from urne.campaign.models import IMPORT_STALE_AFTER, IMPORT_TIME_LIMIT, ElectorImport
 
@@ -62,14 +71,46 @@ def claim_job(import_id: int, at: datetime) -> str | None:
     return token if claimed == 1 else None
 
 
-def record_outcome(import_id: int, token: str, status: str, report: str) -> bool:
-    """Record the run's outcome if the run still holds the job; False if another took it."""
+def record_outcome(import_id: int, token: str, status: str, report: str, **counts: Any) -> bool:
+    """Record the run's outcome if the run still holds the job; False if another took it.
+    `counts`: the row's progress and error report, as the run ended."""
     return (
         ElectorImport.objects.filter(id=import_id, claim=token).update(
-            status=status, report=report, finished_at=clock.now()
+            status=status, report=report, finished_at=clock.now(), **counts
         )
         == 1
     )
+
+
+@contextmanager
+def progress_recorder(import_id: int, token: str) -> Iterator[Callable[[int], None] | None]:
+    """A callback writing the lines read so far on the job's row, committed at once through a
+    connection of its own (the import's transaction would hide it until the end); None on
+    SQLite, whose one writer is the import itself. Written only while this run holds the job."""
+    if connection.vendor == "sqlite":
+        yield None
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    quote = side.ops.quote_name
+    # Only the model's own table and column names go into the text; values are bound.
+    sql = "UPDATE {} SET {} = %s WHERE {} = %s AND {} = %s".format(  # noqa: S608
+        quote(ElectorImport._meta.db_table),
+        quote("lines_done"),
+        quote("id"),
+        quote("claim"),
+    )
+
+    def record(lines: int) -> None:
+        try:
+            with side.cursor() as cursor:
+                cursor.execute(sql, [lines, import_id, token])
+        except Exception:  # progress is a courtesy: it never stops the import
+            logger.warning("elector import %s: progress not recorded", import_id, exc_info=True)
+
+    try:
+        yield record
+    finally:
+        side.close()
 
 
 def _too_long_advice() -> str:
@@ -172,13 +213,26 @@ def run_elector_import(self: Any, import_id: int) -> str:
         ) % {"count": takeovers(token)}
         record_outcome(import_id, token, status, text)
         return str(status)
+    counts: dict[str, Any] = {}
     try:
-        with job.file.open("rb") as source:
+        with job.file.open("rb") as source, progress_recorder(import_id, token) as progress:
+            ElectorImport.objects.filter(id=import_id, claim=token).update(
+                lines_total=count_lines(source), lines_done=0, error_report=""
+            )
             report = do_import_electors(
-                job.campaign, source, dry_run=job.dry_run, actor=job.requested_by
+                job.campaign,
+                source,
+                dry_run=job.dry_run,
+                actor=job.requested_by,
+                progress=progress,
+                name=job.original_name,
             )
     except ElectorImportRejected as rejected:
         status, text = ElectorImport.Status.REJECTED, rejected.report.as_text()
+        counts = {
+            "lines_done": rejected.report.lines,
+            "error_report": rejected.report.errors_csv(),
+        }
     except SoftTimeLimitExceeded:
         # Raised in the middle of the import: its transaction has rolled back.
         logger.error("elector import %s ran out of time; nothing was imported", import_id)
@@ -195,7 +249,8 @@ def run_elector_import(self: Any, import_id: int) -> str:
         )
     else:
         status, text = ElectorImport.Status.DONE, report.as_text()
-    if not record_outcome(import_id, token, status, text):
+        counts = {"lines_done": report.lines}
+    if not record_outcome(import_id, token, status, text, **counts):
         logger.warning(
             "elector import %s was taken up again by another run; this run's outcome (%s) is "
             "not recorded",

@@ -1,4 +1,5 @@
-"""`urne import_electors CAMPAIGN FILE [--dry-run] [--report PATH]`: import electors and rolls."""
+"""`urne import_electors CAMPAIGN FILE [--dry-run] [--report PATH]`: import electors and rolls
+from a CSV file or an XLSX workbook."""
 
 from __future__ import annotations
 
@@ -35,14 +36,18 @@ def find_campaign(reference: str) -> Campaign:
 class Command(BaseCommand):
     help = (
         "Importe les électeurs et leurs inscriptions sur les listes électorales depuis un fichier "
-        "CSV (format : docs/import-format.md). Tout ou rien : une seule ligne en erreur et rien "
-        "n'est enregistré."
+        "CSV ou un classeur XLSX (format : docs/import-format.md). Tout ou rien : une seule "
+        "ligne en erreur et rien n'est enregistré."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("campaign", help=_("numéro ou nom exact de la campagne"))
         parser.add_argument(
-            "file", help=_("fichier CSV (UTF-8, séparateur « ; ») ; « - » : entrée standard")
+            "file",
+            help=_(
+                "fichier CSV (UTF-8, séparateur « ; ») ou classeur XLSX ; « - » : entrée "
+                "standard (CSV seulement)"
+            ),
         )
         parser.add_argument(
             "--dry-run",
