@@ -67,6 +67,7 @@ from urne.crypto.errors import BallotDefect, InvalidBallot
 from urne.crypto.group import Element
 from urne.voting import setup
 from urne.voting.models import Ballot, Emargement, PublicCredential, ScrutinElection
+from urne.voting.receipts import RECEIPT_UNREAD
 from urne.web.errors import VisitorError
 
 logger = logging.getLogger(__name__)
@@ -140,7 +141,11 @@ class Receipt:
 
 def votes_of(elector: Elector) -> dict[int, Emargement]:
     """The elector's émargements, keyed by scrutin id, with their ballot (for the tracker)."""
-    rows = Emargement.objects.filter(elector=elector).select_related("election", "ballot")
+    rows = (
+        Emargement.objects.filter(elector=elector)
+        .select_related("election", "ballot")
+        .defer(*RECEIPT_UNREAD)
+    )
     return {row.election.scrutin_id: row for row in rows}
 
 
@@ -158,18 +163,12 @@ def receipt_of(emargement: Emargement, replayed: bool = False) -> Receipt:
 # --- the checks, cheapest first -----------------------------------------------------------------
 
 
-_NOT_READ = ("setup_archive", "trustees")
-"""What the ballot box never reads of a `ScrutinElection`: the board's setup bytes hold every
-elector's public credential (megabytes for a national scrutin), the trustees are in the
-election's text."""
-
-
 def access_election(election_uuid: str) -> ScrutinElection:
     """The scrutin election `election_uuid`, with its scrutin and campaign; `unknown_scrutin`."""
     try:
         return (
             ScrutinElection.objects.select_related("scrutin__campaign")
-            .defer(*_NOT_READ)
+            .defer(*ScrutinElection.SETUP_ONLY)
             .get(uuid=election_uuid)
         )
     except ScrutinElection.DoesNotExist:
@@ -198,7 +197,7 @@ def access_election_as_elector(
     try:
         election = (
             ScrutinElection.objects.select_related("scrutin__campaign")
-            .defer(*_NOT_READ)
+            .defer(*ScrutinElection.SETUP_ONLY)
             .annotate(
                 standing_on_roll=Exists(scrutin_roll),
                 standing_credential=Subquery(credential.values("credential")[:1]),
@@ -242,7 +241,7 @@ def check_not_voted(
     emargement = (
         Emargement.objects.filter(election=election, elector=elector)
         .select_related("ballot", "election__scrutin")
-        .defer(*(f"election__{name}" for name in _NOT_READ))
+        .defer(*(f"election__{name}" for name in ScrutinElection.SETUP_ONLY))
         .first()
     )
     if emargement is None:
@@ -337,7 +336,7 @@ def _store(
         locked = (
             ScrutinElection.objects.select_for_update(of=("self",))
             .select_related("scrutin__campaign")
-            .defer(*_NOT_READ, "election")
+            .defer(*ScrutinElection.SETUP_ONLY, "election")
             .get(pk=election.pk)
         )
         voted_at = clock.now()
