@@ -16,8 +16,9 @@ Setup (not timed): the database named in DATABASE_URL is dropped and made again
 campaign whose vote is open, one national scrutin of 6 lists (7 choices with blank), one elector
 per ballot to send, each with a confirmed account (no password: the session is written
 directly with the configured session store — with Redis, the database read through the cache —
-as a login would leave it, instead of paying Argon2 once per elector), a trustee key made here (as a bureau member would offline), the identifiers drawn
-as the credential authority draws them and their public credentials, the sealed election; one
+as a login would leave it, instead of paying Argon2 once per elector), a trustee key made
+here (as a bureau member would offline), the identifiers drawn as the credential authority
+draws them and their public credentials, the sealed election; one
 ballot per elector made beforehand by `make_ballot` in worker processes (a random list or
 blank).
 
