@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -254,3 +255,28 @@ def test_a_ballot_costs_one_read_then_the_locked_writes_and_never_the_setup_byte
     ]
     assert len(statements) == 6, statements
     assert all("setup_archive" not in sql for sql in statements)
+
+
+def test_with_prepared_elections_the_box_checks_through_the_prepared_tables(
+    elector_bob: Elector,
+    elector_alice: Elector,
+    csa_national: Scrutin,
+    sealed: Identifiers,
+    settings: Any,
+) -> None:
+    """URNE_PREPARED_ELECTIONS: the election is prepared at its first ballot in the process,
+    and the box accepts and refuses as without it."""
+    from urne.crypto import ballot as ballot_module
+
+    settings.URNE_PREPARED_ELECTIONS = 2
+    election = election_of(csa_national)
+    try:
+        text = ballot_text(csa_national, sealed.of(elector_bob), position=1)
+        do_cast_ballot(elector_bob, election.uuid, text, KEY)
+        assert election.fingerprint in ballot_module._CHECKERS
+        stolen = ballot_text(csa_national, sealed.of(elector_bob), position=2)
+        assert refusal(lambda: do_cast_ballot(elector_alice, election.uuid, stolen)).code == (
+            "wrong_credential"
+        )
+    finally:
+        ballot_module.forget_prepared_elections()
