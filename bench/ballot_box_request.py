@@ -24,6 +24,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import shutil
 import statistics
 import sys
 import tempfile
@@ -146,6 +147,7 @@ def main() -> int:
     if options.profile:
         stats = pstats.Stats(profile)
         stats.sort_stats(options.sort).print_stats(45)
+    shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
