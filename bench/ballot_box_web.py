@@ -15,9 +15,10 @@ Setup (not timed): the database named in DATABASE_URL is dropped and made again
 (--recreate-database is required, so that nobody points this at a real one), migrated; one
 campaign whose vote is open, one national scrutin of 6 lists (7 choices with blank), one elector
 per ballot to send, each with a confirmed account (no password: the session is written
-directly with Django's session store, as a login would leave it, instead of paying Argon2 once
-per elector), a trustee key made here (as a bureau member would offline), the identifiers drawn
-as the credential authority draws them and their public credentials, the sealed election; one
+directly with the configured session store — with Redis, the database read through the cache —
+as a login would leave it, instead of paying Argon2 once per elector), a trustee key made
+here (as a bureau member would offline), the identifiers drawn as the credential authority
+draws them and their public credentials, the sealed election; one
 ballot per elector made beforehand by `make_ballot` in worker processes (a random list or
 blank).
 
@@ -43,6 +44,7 @@ from __future__ import annotations
 import argparse
 import base64
 import http.client
+import importlib
 import json
 import os
 import queue
@@ -159,8 +161,8 @@ def _make_ballots(election_text: str, work: Sequence[tuple[str, int]]) -> list[s
 def setup_election(electors: int, jobs: int) -> tuple[str, list[Voter], str]:
     """The campaign, its scrutin sealed with `electors` electors, their sessions and ballots.
     Returns (election uuid, voters, election text)."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import transaction
     from django.utils import timezone
@@ -258,10 +260,12 @@ def setup_election(electors: int, jobs: int) -> tuple[str, list[Voter], str]:
     crypto = setup.sealed_election(election)
     print(f"setup: election {election.uuid} sealed ({time.monotonic() - started:.1f} s)")
 
-    # Sessions as django.contrib.auth.login leaves them, without checking a password.
+    # Sessions as django.contrib.auth.login leaves them, without checking a password, in the
+    # configured store (with Redis: the database, read through the cache).
+    session_store = importlib.import_module(settings.SESSION_ENGINE).SessionStore
     cookies = []
     for user in users:
-        store = SessionStore()
+        store = session_store()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()

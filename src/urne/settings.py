@@ -283,6 +283,11 @@ URNE_RATE_CODE_PER_IP = env("URNE_RATE_CODE_PER_IP", "30/15m")
 URNE_RATE_CAPTCHA_PER_IP = env("URNE_RATE_CAPTCHA_PER_IP", "100/15m")
 # Ballots sent to the ballot box's API by one elector for one scrutin (docs/api.md).
 URNE_RATE_CAST_PER_ELECTOR = env("URNE_RATE_CAST_PER_ELECTOR", "10/1m")
+# Elections each web process keeps prepared for the ballots' check (11-bit fixed-base tables of
+# the election key, about 15 MB each, built in a few tenths of a second at an election's first
+# ballot in the process; the least recently used goes). 0: none, the check uses the 8-bit
+# tables every process keeps, within 2 % as fast (docs/benchmarks.md): docs/configuration.md.
+URNE_PREPARED_ELECTIONS = envint("URNE_PREPARED_ELECTIONS", 0)
 
 # Staff's second factor (urne.staffauth, docs/accounts.md): TOTP codes within one step of
 # 30 seconds either way, each step usable once. django-otp's own per-device delays are off: the
@@ -308,6 +313,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Sessions: in the database, read through the Redis cache when there is one (every request of a
+# logged-in voter reads its session; a login writes both, so a cache flushed or lost only
+# costs database reads, never a session).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("URNE_SESSION_SECONDS", 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -232,3 +233,50 @@ def test_the_window_is_checked_again_when_the_ballot_is_written(
     monkeypatch.setattr(ballot_box, "check_ballot_crypto", slow_check)
     assert refusal(lambda: do_cast_ballot(elector_bob, uuid, text, KEY)).code == "vote_closed"
     assert BoxState.of(csa_national).ballots == 0
+
+
+def test_a_ballot_costs_one_read_then_the_locked_writes_and_never_the_setup_bytes(
+    elector_bob: Elector, csa_national: Scrutin, sealed: Identifiers
+) -> None:
+    """One query reads the election, its scrutin and campaign, and Bob's roll entry, credential
+    and émargement; then, under the election's lock: the re-check, two inserts, one update.
+    The board's setup bytes (every elector's credential) are never read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    election = election_of(csa_national)
+    text = ballot_text(csa_national, sealed.of(elector_bob), position=1)
+    with CaptureQueriesContext(connection) as queries:
+        do_cast_ballot(elector_bob, election.uuid, text, KEY)
+    statements = [
+        query["sql"]
+        for query in queries.captured_queries
+        if not query["sql"].upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))
+    ]
+    assert len(statements) == 6, statements
+    assert all("setup_archive" not in sql for sql in statements)
+
+
+def test_with_prepared_elections_the_box_checks_through_the_prepared_tables(
+    elector_bob: Elector,
+    elector_alice: Elector,
+    csa_national: Scrutin,
+    sealed: Identifiers,
+    settings: Any,
+) -> None:
+    """URNE_PREPARED_ELECTIONS: the election is prepared at its first ballot in the process,
+    and the box accepts and refuses as without it."""
+    from urne.crypto import ballot as ballot_module
+
+    settings.URNE_PREPARED_ELECTIONS = 2
+    election = election_of(csa_national)
+    try:
+        text = ballot_text(csa_national, sealed.of(elector_bob), position=1)
+        do_cast_ballot(elector_bob, election.uuid, text, KEY)
+        assert election.fingerprint in ballot_module._CHECKERS
+        stolen = ballot_text(csa_national, sealed.of(elector_bob), position=2)
+        assert refusal(lambda: do_cast_ballot(elector_alice, election.uuid, stolen)).code == (
+            "wrong_credential"
+        )
+    finally:
+        ballot_module.forget_prepared_elections()

@@ -74,14 +74,17 @@ def test_fifty_simultaneous_submissions_for_one_elector_give_exactly_one_ballot(
     identifiers = seal_scrutins(csa_national)
     uuid = election_of(csa_national).uuid
     if not recheck_under_lock:
-        # Only the first look (before the crypto check) sees earlier votes: every writer then
-        # reaches the INSERTs, and the database's constraints alone keep the vote final.
+        # Only the first look (the émargement read with the election, before the crypto check)
+        # sees earlier votes: the look under the lock (a submission's first call here, since
+        # none had voted at the first look) sees none, every writer reaches the INSERTs, and
+        # the database's constraints alone keep the vote final. The answer to a refused INSERT
+        # (the second call) looks for real.
         calls = threading.local()
         original = ballot_box.check_not_voted
 
         def first_look_only(*args: Any) -> Receipt | None:
             calls.count = getattr(calls, "count", 0) + 1
-            return original(*args) if calls.count != 2 else None
+            return original(*args) if calls.count != 1 else None
 
         monkeypatch.setattr(ballot_box, "check_not_voted", first_look_only)
     # Ten distinct ballots, each submitted five times under its own key: a client retrying.

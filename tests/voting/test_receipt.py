@@ -18,6 +18,7 @@ from urne.accounts.models import User
 from urne.campaign.models import Scrutin
 from urne.voting.ballot_box import Receipt, do_cast_ballot
 from urne.voting.models import Emargement
+from urne.voting.tasks import send_vote_receipt
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,16 @@ def test_no_second_email_for_a_retry(
         do_cast_ballot(voter_bob.elector, voted.uuid, text, KEY)
     assert callbacks == []
     assert len(mail.outbox) == 1
+
+
+def test_the_receipt_email_costs_its_worker_one_query(
+    voter_bob: User, voted: Receipt, django_assert_num_queries: Any
+) -> None:
+    """The worker reads the émargement with all the message says in one query, and renders it
+    once: a million receipts in the last days of the vote."""
+    mail.outbox.clear()
+    emargement = Emargement.objects.get()
+    with django_assert_num_queries(1):
+        send_vote_receipt(emargement.pk)
+    (message,) = mail.outbox
+    assert voted.tracker in message.body

@@ -646,11 +646,14 @@ class BallotChecker:
 _CHECKERS: OrderedDict[str, BallotChecker] = OrderedDict()
 
 
-def prepare_election(election: Election, uses: int = _CHECKER_USES) -> BallotChecker:
+def prepare_election(
+    election: Election, uses: int = _CHECKER_USES, keep: int | None = None
+) -> BallotChecker:
     """The `BallotChecker` of `election` for this process, built on the first call (the
     tables' cost: a few tenths of a second) and kept, keyed by the election's fingerprint; from
-    then on `check_ballot` uses it. At most `PREPARED_ELECTIONS` are kept: the least recently
-    prepared goes, its tables with it (g's stays while another election uses it)."""
+    then on `check_ballot` uses it. At most `keep` (default `PREPARED_ELECTIONS`) are kept: the
+    least recently used goes, its tables with it (g's stays while another election uses it)."""
+    keep = PREPARED_ELECTIONS if keep is None else max(1, keep)
     key = election.fingerprint
     checker = _CHECKERS.get(key)
     if checker is not None and checker.election.text == election.text:
@@ -658,7 +661,7 @@ def prepare_election(election: Election, uses: int = _CHECKER_USES) -> BallotChe
         return checker
     checker = BallotChecker(election, uses)
     _CHECKERS[key] = checker
-    while len(_CHECKERS) > PREPARED_ELECTIONS:
+    while len(_CHECKERS) > keep:
         _, old = _CHECKERS.popitem(last=False)
         kept = {table.base for other in _CHECKERS.values() for table in other.tables}
         fastexp.forget_tables(table for table in old.tables if table.base not in kept)

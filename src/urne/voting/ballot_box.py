@@ -9,17 +9,27 @@ the elector's reason, in the active language. In order:
    (`not_ready`), the elector is on its roll (`not_on_roll`), a vote already recorded (a retry
    of the very same submission gets its receipt again; anything else is `already_voted`), the
    ballot's length (`too_large`), the campaign's vote window (`vote_not_open`, `vote_closed`),
-   and the elector's public credential for this scrutin;
+   and the elector's public credential for this scrutin. The election, its scrutin and
+   campaign, the roll, the credential and the émargement come from one query
+   (`access_election_as_elector`), without the board's setup bytes (one public credential per
+   elector: megabytes for a national scrutin);
 2. the crypto core's full check, outside any transaction (it is the costly part): a defect is
    `invalid_ballot`; a ballot signed with any credential but the elector's is `wrong_credential`
    (another elector's ballot replayed, or a ballot for another scrutin);
-3. one transaction: the election's row is locked, the window and the émargement are checked again
+3. one transaction: the election's row alone is locked (not its scrutin's or campaign's, which
+   every scrutin of the campaign shares), the window and the émargement are checked again
    at that moment, the ballot is appended to the board's hash chain, and the ballot, the
    émargement and the chain's new head are written together. The receipt email is scheduled for
    after the commit.
 
 The window is the campaign's own (`Campaign.vote_open`): it opens at `vote_opens_at` to the
 second, included, and closes at `vote_closes_at`, excluded, on the server's clock (urne.clock).
+
+The crypto core's check uses the fixed-base tables every process keeps (8-bit windows for g
+and each election's key). With `URNE_PREPARED_ELECTIONS` set, a process also prepares the
+elections it receives ballots for (`prepare_election`: 11-bit tables, the batched membership
+test), at an election's first ballot, keeping that many: measured within 2 % of the plain
+check for 7 choices (docs/benchmarks.md), for about 15 MB an election, so off by default.
 
 A vote is final (ARCHITECTURE.md, decision 5). The database's constraints (one émargement per
 elector, one ballot per credential, per height) make concurrent submissions for one elector give
@@ -37,19 +47,27 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from urne import clock
 from urne.campaign.models import Campaign, Elector, RollEntry
 from urne.crypto.archive import EventType
-from urne.crypto.ballot import CheckedBallot, check_ballot, max_ballot_length
+from urne.crypto.ballot import (
+    CheckedBallot,
+    check_ballot,
+    max_ballot_length,
+    prepare_election,
+)
 from urne.crypto.election import Election
 from urne.crypto.errors import BallotDefect, InvalidBallot
 from urne.crypto.group import Element
 from urne.voting import setup
 from urne.voting.models import Ballot, Emargement, PublicCredential, ScrutinElection
+from urne.voting.receipts import RECEIPT_UNREAD
 from urne.web.errors import VisitorError
 
 logger = logging.getLogger(__name__)
@@ -123,7 +141,11 @@ class Receipt:
 
 def votes_of(elector: Elector) -> dict[int, Emargement]:
     """The elector's émargements, keyed by scrutin id, with their ballot (for the tracker)."""
-    rows = Emargement.objects.filter(elector=elector).select_related("election", "ballot")
+    rows = (
+        Emargement.objects.filter(elector=elector)
+        .select_related("election", "ballot")
+        .defer(*RECEIPT_UNREAD)
+    )
     return {row.election.scrutin_id: row for row in rows}
 
 
@@ -144,23 +166,70 @@ def receipt_of(emargement: Emargement, replayed: bool = False) -> Receipt:
 def access_election(election_uuid: str) -> ScrutinElection:
     """The scrutin election `election_uuid`, with its scrutin and campaign; `unknown_scrutin`."""
     try:
-        return ScrutinElection.objects.select_related("scrutin__campaign").get(uuid=election_uuid)
+        return (
+            ScrutinElection.objects.select_related("scrutin__campaign")
+            .defer(*ScrutinElection.SETUP_ONLY)
+            .get(uuid=election_uuid)
+        )
     except ScrutinElection.DoesNotExist:
         raise _refused("unknown_scrutin") from None
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What the ballot box knows of one elector in one scrutin before the crypto check."""
+
+    on_roll: bool
+    credential: str | None
+    """The elector's public credential for this scrutin (base 10), if the authority gave one."""
+    voted: bool
+    """An émargement exists (the vote may be a retry of the same submission)."""
+
+
+def access_election_as_elector(
+    elector: Elector, election_uuid: str
+) -> tuple[ScrutinElection, Standing]:
+    """`access_election`, and in the same query the elector's `Standing` in it: on the roll,
+    their public credential, an émargement. Raises `unknown_scrutin`."""
+    scrutin_roll = RollEntry.objects.filter(scrutin=OuterRef("scrutin"), elector=elector)
+    credential = PublicCredential.objects.filter(election=OuterRef("pk"), elector=elector)
+    voted = Emargement.objects.filter(election=OuterRef("pk"), elector=elector)
+    try:
+        election = (
+            ScrutinElection.objects.select_related("scrutin__campaign")
+            .defer(*ScrutinElection.SETUP_ONLY)
+            .annotate(
+                standing_on_roll=Exists(scrutin_roll),
+                standing_credential=Subquery(credential.values("credential")[:1]),
+                standing_voted=Exists(voted),
+            )
+            .get(uuid=election_uuid)
+        )
+    except ScrutinElection.DoesNotExist:
+        raise _refused("unknown_scrutin") from None
+    standing = Standing(
+        on_roll=bool(getattr(election, "standing_on_roll"))  # noqa: B009 - an annotation
+        and elector.campaign_id == election.scrutin.campaign_id,
+        credential=getattr(election, "standing_credential"),  # noqa: B009
+        voted=bool(getattr(election, "standing_voted")),  # noqa: B009
+    )
+    return election, standing
+
+
 def check_ready(election: ScrutinElection) -> Election:
-    """The election's crypto object, once sealed; `not_ready` before."""
+    """The election's crypto object, once sealed; `not_ready` before. With
+    `URNE_PREPARED_ELECTIONS`, the election is prepared in this process for the crypto check
+    (`prepare_election`, at its first ballot here)."""
     if not election.is_sealed:
         raise _refused("not_ready")
-    return setup.sealed_election(election)
+    crypto = setup.sealed_election(election)
+    if settings.URNE_PREPARED_ELECTIONS > 0:
+        prepare_election(crypto, keep=settings.URNE_PREPARED_ELECTIONS)
+    return crypto
 
 
-def check_on_roll(elector: Elector, election: ScrutinElection) -> None:
-    scrutin = election.scrutin
-    if elector.campaign_id != scrutin.campaign_id or not (
-        RollEntry.objects.filter(scrutin=scrutin, elector=elector).exists()
-    ):
+def check_on_roll(standing: Standing) -> None:
+    if not standing.on_roll:
         raise _refused("not_on_roll")
 
 
@@ -172,6 +241,7 @@ def check_not_voted(
     emargement = (
         Emargement.objects.filter(election=election, elector=elector)
         .select_related("ballot", "election__scrutin")
+        .defer(*(f"election__{name}" for name in ScrutinElection.SETUP_ONLY))
         .first()
     )
     if emargement is None:
@@ -197,12 +267,11 @@ def check_window(campaign: Campaign, at: datetime | None = None) -> None:
         raise _refused("vote_not_open")
 
 
-def elector_credential(elector: Elector, election: ScrutinElection) -> Element:
+def elector_credential(standing: Standing) -> Element:
     """The elector's public credential for this scrutin (g^s, from the credential authority)."""
-    row = PublicCredential.objects.filter(election=election, elector=elector).first()
-    if row is None:  # the seal requires one per elector on the roll: only a broken setup
+    if standing.credential is None:  # the seal requires one per elector on the roll
         raise _refused("not_ready")
-    return Element(int(row.credential))
+    return Element(int(standing.credential))
 
 
 def check_ballot_crypto(crypto: Election, text: str, credential: Element) -> CheckedBallot:
@@ -235,15 +304,16 @@ def do_cast_ballot(
     """Check `text` for the scrutin election `election_uuid` and, if it passes, store it with
     the elector's émargement and append it to the board. Raises `BallotRefused`; nothing is
     stored then. `submission` is the client's key for this attempt (see `check_not_voted`)."""
-    election = access_election(election_uuid)
+    election, standing = access_election_as_elector(elector, election_uuid)
     crypto = check_ready(election)
-    check_on_roll(elector, election)
-    replay = check_not_voted(elector, election, text, submission)
-    if replay is not None:
-        return replay
+    check_on_roll(standing)
+    if standing.voted:
+        replay = check_not_voted(elector, election, text, submission)
+        if replay is not None:
+            return replay
     check_size(crypto, text)
     check_window(election.scrutin.campaign)
-    credential = elector_credential(elector, election)
+    credential = elector_credential(standing)
     checked = check_ballot_crypto(crypto, text, credential)
     try:
         return _store(elector, election, checked, submission)
@@ -261,9 +331,12 @@ def _store(
 ) -> Receipt:
     ballot_text = checked.ballot.text
     with transaction.atomic():
+        # The election's row only (`of`): its scrutin's and campaign's rows are read, not
+        # locked, so that the campaign's other scrutins take their ballots meanwhile.
         locked = (
-            ScrutinElection.objects.select_for_update()
+            ScrutinElection.objects.select_for_update(of=("self",))
             .select_related("scrutin__campaign")
+            .defer(*ScrutinElection.SETUP_ONLY, "election")
             .get(pk=election.pk)
         )
         voted_at = clock.now()
@@ -305,7 +378,9 @@ __all__ = [
     "REFUSALS",
     "BallotRefused",
     "Receipt",
+    "Standing",
     "access_election",
+    "access_election_as_elector",
     "check_ballot_crypto",
     "check_not_voted",
     "check_on_roll",

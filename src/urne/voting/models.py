@@ -32,6 +32,11 @@ from urne.campaign.models import Elector, Scrutin
 class ScrutinElection(models.Model):
     """One scrutin's Belenios 2.0 election and the head of its public board."""
 
+    SETUP_ONLY = ("setup_archive", "trustees")
+    """Fields that only the setup and the board read: the ballot box, the receipts and the espace
+    leave them out of their queries (`defer`). The setup archive holds every elector's public
+    credential: megabytes for a national scrutin."""
+
     scrutin = models.OneToOneField(Scrutin, on_delete=models.CASCADE, related_name="election")
     uuid = models.CharField(_("uuid"), max_length=22, unique=True)
     trustees = models.TextField(

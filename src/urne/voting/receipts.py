@@ -16,8 +16,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from urne.accounts.mail import absolute, faq_url
-from urne.voting.models import Emargement
+from urne.voting.models import Emargement, ScrutinElection
 from urne.web import dates
+
+RECEIPT_UNREAD = (
+    *(f"election__{name}" for name in (*ScrutinElection.SETUP_ONLY, "election")),
+    "ballot__text",
+)
+"""What a receipt never reads of an émargement's election and ballot (`defer` them): the
+setup's bytes, the election's text, the ballot's text (13 kB)."""
 
 
 def lookup_path(uuid: str, tracker: str) -> str:

@@ -11,7 +11,7 @@ from urne.campaign.models import Elector
 from urne.campaign.services import access_scrutin_as_elector
 from urne.campaign.views import elector_view
 from urne.voting.models import Emargement
-from urne.voting.receipts import receipt_context
+from urne.voting.receipts import RECEIPT_UNREAD, receipt_context
 from urne.web.errors import NotFound
 
 
@@ -23,6 +23,7 @@ def receipt(request: HttpRequest, elector: Elector, code: str) -> HttpResponse:
     emargement = (
         Emargement.objects.filter(election__scrutin=scrutin, elector=elector)
         .select_related("election__scrutin", "ballot")
+        .defer(*RECEIPT_UNREAD)
         .first()
     )
     if emargement is None:
