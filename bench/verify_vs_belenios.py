@@ -73,6 +73,20 @@ def _median_ms(samples: list[float]) -> str:
     return f"{statistics.median(samples) * 1000:.1f} ms"
 
 
+def _gmp_library() -> str:
+    """Which libgmp gmpy2 runs on: its wheel's own copy, or the system's (Linux)."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            libraries = {line.split()[-1] for line in maps if "libgmp" in line}
+    except OSError:
+        return "libgmp ?"
+    if not libraries:
+        return "libgmp ?"
+    if any("site-packages" in library for library in libraries):
+        return "the wheel's bundled libgmp"
+    return "the system's " + ", ".join(sorted(libraries))
+
+
 def _machine() -> str:
     model = "unknown processor"
     try:
@@ -90,7 +104,8 @@ def _machine() -> str:
     ).stdout.strip()
     return (
         f"{model}, {default_jobs()} cores available, Python {platform.python_version()}, "
-        f"gmpy2 {gmpy2.version()} ({gmpy2.mp_version()}), belenios-tool {tool or '?'}"
+        f"gmpy2 {gmpy2.version()} ({gmpy2.mp_version()}, {_gmp_library()}), "
+        f"belenios-tool {tool or '?'}"
     )
 
 
