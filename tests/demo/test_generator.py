@@ -30,6 +30,7 @@ from urne.demo.generator import DemoSummary, load_demo
 from urne.support.models import FaqEntry
 from urne.voting import setup
 from urne.voting.models import PublicCredential, ScrutinElection
+from urne.voting.turnout import OBSERVERS_GROUP
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +61,8 @@ def loaded(
         Elector.objects.all().delete()
         Scrutin.objects.all().delete()
         Campaign.objects.all().delete()
-        Group.objects.all().delete()
+        # The demo's own groups; the « Observateurs » group is the database's, kept.
+        Group.objects.exclude(name=OBSERVERS_GROUP).delete()
 
 
 @pytest.fixture
