@@ -15,7 +15,6 @@ import os
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 
@@ -37,54 +36,15 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
-    from import_electors import ACADEMIES, write_file
+    from import_electors import make_campaign, write_file
     from urne.authority.generation import do_generate_identifiers
     from urne.authority.keys import read_public_key, write_key_pair
     from urne.campaign.imports import do_import_electors
-    from urne.campaign.models import Academy, Campaign, RollEntry, Scrutin
+    from urne.campaign.models import RollEntry
 
     call_command("migrate", verbosity=0)
-    now = timezone.now()
-    campaign = Campaign.objects.create(
-        name=f"Banc d'essai {now:%Y%m%d%H%M%S}",
-        year=2014,
-        organizer="Banc d'essai",
-        accounts_open_at=now,
-        rolls_published_at=now,
-        candidacies_published_at=now,
-        identifiers_available_at=now,
-        corrections_deadline=now + timedelta(days=5),
-        vote_opens_at=now + timedelta(days=7),
-        vote_closes_at=now + timedelta(days=14),
-    )
-    for code, kind in (("csa-ministeriel", Scrutin.Kind.CSA), ("capn-certifies", Scrutin.Kind.CAP)):
-        Scrutin.objects.create(
-            campaign=campaign, code=code, name=code, level="national", kind=kind, seats=10
-        )
-    for code in ACADEMIES:
-        academy = Academy.objects.create(
-            campaign=campaign,
-            code=code,
-            name=code.capitalize(),
-            mail_domain=f"ac-{code}.fr",
-            assistance_email=f"elections@ac-{code}.fr",
-            assistance_phone="01 99 00 00 00",
-        )
-        for prefix, kind in (
-            ("csa-academique", Scrutin.Kind.CSA),
-            ("capa-certifies", Scrutin.Kind.CAP),
-        ):
-            Scrutin.objects.create(
-                campaign=campaign,
-                code=f"{prefix}-{code}",
-                name=f"{prefix} {code}",
-                level="academic",
-                kind=kind,
-                academy=academy,
-                seats=8,
-            )
+    campaign = make_campaign("identifiants")
     path = workdir / "electeurs.csv"
     write_file(path, options.electors, seed=1)
     with path.open("rb") as source:

@@ -160,6 +160,60 @@ def write_workbook(path: Path, lines: int, seed: int, changed_every: int = 0) ->
             table.detach()
 
 
+def make_campaign(label: str) -> Any:
+    """A campaign for a benchmark (Django set up first): the vote in a week, 2 national scrutins
+    and, for each of `ACADEMIES`, its academy and 2 academic scrutins, as the generated files
+    name them. Also used by bench/authority_generate.py."""
+    from django.utils import timezone
+
+    from urne.campaign.models import Academy, Campaign, Scrutin
+
+    now = timezone.now()
+    campaign = Campaign.objects.create(
+        name=f"Banc d'essai {label} {now:%Y%m%d%H%M%S}",
+        year=2014,
+        organizer="Banc d'essai",
+        accounts_open_at=now,
+        rolls_published_at=now,
+        candidacies_published_at=now,
+        identifiers_available_at=now,
+        corrections_deadline=now + timedelta(days=5),
+        vote_opens_at=now + timedelta(days=7),
+        vote_closes_at=now + timedelta(days=14),
+    )
+    national = Scrutin.Level.NATIONAL
+    for code, name, kind in (
+        ("csa-ministeriel", "CSA ministériel", Scrutin.Kind.CSA),
+        ("capn-certifies", "CAPN des professeurs certifiés", Scrutin.Kind.CAP),
+    ):
+        Scrutin.objects.create(
+            campaign=campaign, code=code, name=name, level=national, kind=kind, seats=10
+        )
+    for code in ACADEMIES:
+        academy = Academy.objects.create(
+            campaign=campaign,
+            code=code,
+            name=code.capitalize(),
+            mail_domain=f"ac-{code}.fr",
+            assistance_email=f"elections@ac-{code}.fr",
+            assistance_phone="01 99 00 00 00",
+        )
+        for prefix, kind in (
+            ("csa-academique", Scrutin.Kind.CSA),
+            ("capa-certifies", Scrutin.Kind.CAP),
+        ):
+            Scrutin.objects.create(
+                campaign=campaign,
+                code=f"{prefix}-{code}",
+                name=f"{prefix} {code}",
+                level=Scrutin.Level.ACADEMIC,
+                kind=kind,
+                academy=academy,
+                seats=8,
+            )
+    return campaign
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--lines", type=int, default=100_000)
@@ -180,58 +234,11 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
     from urne.campaign.imports import do_import_electors
-    from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin
+    from urne.campaign.models import Elector, RollEntry
 
     call_command("migrate", verbosity=0)
-
-    def make_campaign(label: str) -> Campaign:
-        now = timezone.now()
-        campaign = Campaign.objects.create(
-            name=f"Banc d'essai {label} {now:%Y%m%d%H%M%S}",
-            year=2014,
-            organizer="Banc d'essai",
-            accounts_open_at=now,
-            rolls_published_at=now,
-            candidacies_published_at=now,
-            identifiers_available_at=now,
-            corrections_deadline=now + timedelta(days=5),
-            vote_opens_at=now + timedelta(days=7),
-            vote_closes_at=now + timedelta(days=14),
-        )
-        national = Scrutin.Level.NATIONAL
-        for code, name, kind in (
-            ("csa-ministeriel", "CSA ministériel", Scrutin.Kind.CSA),
-            ("capn-certifies", "CAPN des professeurs certifiés", Scrutin.Kind.CAP),
-        ):
-            Scrutin.objects.create(
-                campaign=campaign, code=code, name=name, level=national, kind=kind, seats=10
-            )
-        for code in ACADEMIES:
-            academy = Academy.objects.create(
-                campaign=campaign,
-                code=code,
-                name=code.capitalize(),
-                mail_domain=f"ac-{code}.fr",
-                assistance_email=f"elections@ac-{code}.fr",
-                assistance_phone="01 99 00 00 00",
-            )
-            for prefix, kind in (
-                ("csa-academique", Scrutin.Kind.CSA),
-                ("capa-certifies", Scrutin.Kind.CAP),
-            ):
-                Scrutin.objects.create(
-                    campaign=campaign,
-                    code=f"{prefix}-{code}",
-                    name=f"{prefix} {code}",
-                    level=Scrutin.Level.ACADEMIC,
-                    kind=kind,
-                    academy=academy,
-                    seats=8,
-                )
-        return campaign
 
     formats: list[tuple[str, str, Callable[[Path, int, int, int], None]]] = []
     if not options.csv_off:
