@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "urne.support.context_processors.assistance",
+                "urne.backoffice.pages.backoffice_context",
             ],
         },
     }

@@ -19,6 +19,8 @@ ENROL = reverse("staffauth:enrol")
 VERIFY = reverse("staffauth:verify")
 RECOVERY_CODES = reverse("staffauth:recovery_codes")
 BACK_OFFICE = reverse("admin:index")
+HOME = reverse("backoffice:home")
+"""Where staff land after signing in when they asked for no page: the back office's home."""
 RECOVERY_CODE = re.compile(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>")
 
 

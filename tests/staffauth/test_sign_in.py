@@ -12,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from tests.conftest import TotpClock
 from tests.staffauth.conftest import (
     BACK_OFFICE,
+    HOME,
     VERIFY,
     confirmed_device,
     give_password,
@@ -34,7 +35,7 @@ def test_the_code_of_the_application_opens_the_back_office(
     response = sign_in(client, enrolled_dijon, totp_clock.code(confirmed_device(enrolled_dijon)))
 
     assert response.status_code == 302
-    assert response["Location"] == BACK_OFFICE
+    assert response["Location"] == HOME
     assert is_logged_in(client)
     assert client.get(BACK_OFFICE).status_code == 200
 
@@ -77,7 +78,7 @@ def test_a_code_already_used_is_refused_even_within_its_30_seconds(
     assert REFUSED in older.content.decode()
     assert not is_logged_in(second)
     totp_clock.step()
-    assert second.post(VERIFY, {"code": totp_clock.code(device)})["Location"] == BACK_OFFICE
+    assert second.post(VERIFY, {"code": totp_clock.code(device)})["Location"] == HOME
 
 
 def test_a_recovery_code_opens_the_back_office_once(
@@ -89,7 +90,7 @@ def test_a_recovery_code_opens_the_back_office_once(
     page = client.get(response["Location"]).content.decode()
     again = sign_in(Client(), enrolled_dijon, recovery_codes[3])
 
-    assert response["Location"] == BACK_OFFICE
+    assert response["Location"] == HOME
     assert "il vous en reste 9" in page
     assert REFUSED in again.content.decode()
     assert StaticToken.objects.filter(device__user=enrolled_dijon).count() == 9
@@ -112,7 +113,7 @@ def test_five_wrong_codes_lock_the_account_for_15_minutes_wherever_they_come_fro
     assert "15 minutes" in locked.content.decode()
     assert not is_logged_in(owner)
     travel(timezone.now() + timedelta(minutes=15, seconds=1))
-    assert sign_in(owner, enrolled_dijon, totp_clock.code(device))["Location"] == BACK_OFFICE
+    assert sign_in(owner, enrolled_dijon, totp_clock.code(device))["Location"] == HOME
 
 
 def test_one_network_cannot_try_codes_on_many_accounts_beyond_its_limit(

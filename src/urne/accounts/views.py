@@ -72,7 +72,7 @@ def _after_login(request: HttpRequest, user: User) -> str:
     if target:
         return target
     if user.is_staff and user.elector_id is None:
-        return resolve_url("admin:index")
+        return resolve_url("backoffice:home")
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 

@@ -26,7 +26,7 @@ def _start_again(request: HttpRequest, error: services.NoPendingSignIn) -> HttpR
 
 
 def _destination(next_url: str) -> str:
-    return next_url or resolve_url("admin:index")
+    return next_url or resolve_url("backoffice:home")
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,7 +115,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     """The ten recovery codes, right after enrolment: shown this once, never again."""
     made = services.take_new_recovery_codes(request)
     if made is None or not second_factor_given(request):
-        return redirect("admin:index")
+        return redirect("backoffice:home")
     codes, next_url = made
     return render(
         request,

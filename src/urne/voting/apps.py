@@ -13,6 +13,19 @@ class VotingConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_observers_group, sender=self)
+        from urne.backoffice.pages import Section, register_section
+
+        register_section(
+            Section(
+                url_name="voting:turnout",
+                title=_("Participation"),
+                description=_(
+                    "Participation en direct par scrutin et par académie, listes d'émargement."
+                ),
+                permission="voting.view_turnout",
+                order=60,
+            )
+        )
 
 
 def _ensure_observers_group(sender: AppConfig, **kwargs: Any) -> None:

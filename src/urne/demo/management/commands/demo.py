@@ -88,7 +88,7 @@ class Command(BaseCommand):
         write(f"  Espace électeur :               {_url('campaign:space')}")
         write(f"  FAQ et assistance :             {_url('support:faq')}")
         write(f"  Courriels envoyés :             {_url('demo:mailbox')}")
-        write(f"  Gestion (back office) :         {_url('admin:index')}")
+        write(f"  Gestion (back office) :         {_url('backoffice:home')}")
         write("")
         write(f"Comptes électeurs prêts (mot de passe : {generator.ELECTOR_PASSWORD}) :")
         for email, description in summary.ready_accounts:
