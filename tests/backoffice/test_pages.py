@@ -29,9 +29,7 @@ def test_an_elector_is_refused_with_a_reason(client: Client, voter_bob: User) ->
     assert "Votre rôle ne permet pas" in response.content.decode()
 
 
-def test_a_password_alone_does_not_open_the_back_office(
-    client: Client, staff_dijon: User
-) -> None:
+def test_a_password_alone_does_not_open_the_back_office(client: Client, staff_dijon: User) -> None:
     login_without_second_factor(client, staff_dijon)
 
     assert client.get(HOME).status_code == 302

@@ -11,8 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.conftest import TotpClock
 from tests.staffauth.conftest import (
     BACK_OFFICE,
-    HOME,
     ENROL,
+    HOME,
     RECOVERY_CODES,
     enrol,
     give_password,
