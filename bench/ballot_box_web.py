@@ -178,6 +178,7 @@ def setup_election(electors: int, jobs: int) -> tuple[str, list[Voter], str]:
     from urne.crypto.trustees import SingleTrustee, make_trustee_key, trustees_to_json
     from urne.voting import setup
     from urne.voting.models import PublicCredential, ScrutinElection
+    from urne.voting.pseudonyms import pseudonym
 
     started = time.monotonic()
     call_command("migrate", verbosity=0)
@@ -249,7 +250,7 @@ def setup_election(electors: int, jobs: int) -> tuple[str, list[Voter], str]:
         PublicCredential.objects.bulk_create(
             PublicCredential(
                 election=election,
-                elector=person,
+                pseudonym=pseudonym(election.uuid, person.pk),
                 credential=str(
                     derive_public_credential(BELENIOS_2048, identifiers[person.pk], election.uuid)
                 ),

@@ -82,6 +82,7 @@ def django_db_modify_db_settings(
 PRODUCTION_ENVIRONMENT = {
     "URNE_PRODUCTION": "1",
     "URNE_SECRET_KEY": "k" * 30 + "Q9#x" * 10,
+    "URNE_PSEUDONYM_KEY": "p" * 20 + "T7%z" * 10,
     "URNE_ALLOWED_HOSTS": "vote.example.org",
     "URNE_SITE_URL": "https://vote.example.org",
     "DATABASE_URL": "postgres://urne@db.example:5432/urne",

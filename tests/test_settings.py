@@ -38,9 +38,25 @@ def test_production_requires_a_secret_key() -> None:
     assert "URNE_SECRET_KEY" in result.stderr
 
 
+def test_production_requires_the_pseudonym_key_and_a_long_one() -> None:
+    """Without its key, a production ballot box would name electors in a way anyone can redo."""
+    missing = _import_settings(URNE_PRODUCTION="1", URNE_SECRET_KEY="s" * 60)
+    short = _import_settings(
+        URNE_PRODUCTION="1", URNE_SECRET_KEY="s" * 60, URNE_PSEUDONYM_KEY="short"
+    )
+
+    assert missing.returncode != 0
+    assert "URNE_PSEUDONYM_KEY" in missing.stderr
+    assert short.returncode != 0
+    assert "at least 32" in short.stderr
+
+
 def test_production_refuses_the_captcha_test_switch() -> None:
     result = _import_settings(
-        URNE_PRODUCTION="1", URNE_SECRET_KEY="s" * 60, URNE_CAPTCHA_TEST_MODE="1"
+        URNE_PRODUCTION="1",
+        URNE_SECRET_KEY="s" * 60,
+        URNE_PSEUDONYM_KEY="p" * 40,
+        URNE_CAPTCHA_TEST_MODE="1",
     )
     assert result.returncode != 0
     assert "URNE_CAPTCHA_TEST_MODE" in result.stderr
@@ -60,7 +76,7 @@ def test_the_captcha_test_switch_is_allowed_in_development() -> None:
 def test_the_test_settings_refuse_production() -> None:
     """The test run's own settings (tests/settings.py) turn the switch on: never in production."""
     clean = _environment()
-    clean.update(URNE_PRODUCTION="1", URNE_SECRET_KEY="s" * 60)
+    clean.update(URNE_PRODUCTION="1", URNE_SECRET_KEY="s" * 60, URNE_PSEUDONYM_KEY="p" * 40)
     result = subprocess.run(
         [sys.executable, "-c", "import tests.settings"],
         env=clean,

@@ -32,6 +32,21 @@ if not SECRET_KEY:
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("URNE_DEBUG must be off in production")
 
+# The key of the electors' pseudonyms in the ballot box's table of public credentials
+# (urne.voting.pseudonyms): kept out of the database, so that a copy of it does not join an
+# émargement to a ballot. The web hosts and the credential authority need the same one; it must
+# never change during a campaign (the credentials stored would no longer be found).
+URNE_PSEUDONYM_KEY = env_secret("URNE_PSEUDONYM_KEY")
+if not URNE_PSEUDONYM_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "URNE_PSEUDONYM_KEY (or URNE_PSEUDONYM_KEY_FILE) is required in production"
+        )
+    # Development only, like SECRET_KEY above.
+    URNE_PSEUDONYM_KEY = "urne-development-pseudonym-key-not-for-production"
+if PRODUCTION and len(URNE_PSEUDONYM_KEY) < 32:
+    raise ImproperlyConfigured("URNE_PSEUDONYM_KEY must be at least 32 random characters")
+
 ALLOWED_HOSTS = envlist(
     "URNE_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
 )

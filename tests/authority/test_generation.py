@@ -11,6 +11,7 @@ from django.db import connection
 
 from tests.authority.conftest import AuthorityKeys
 from tests.conftest import make_elector
+from tests.voting.casting import credentials_of
 from tests.voting.conftest import SealScrutins
 from urne.authority.generation import do_generate_identifiers, open_identifier
 from urne.authority.keys import SealBroken
@@ -60,15 +61,14 @@ def test_it_gives_each_elector_one_sealed_identifier_and_a_credential_per_scruti
         sealed = SealedIdentifier.objects.get(elector=elector)
         identifier = open_identifier(authority_keys.private, sealed, campaign.pk)
         assert check_private_credential(identifier) == identifier
-        for credential in PublicCredential.objects.filter(elector=elector):
+        for credential in credentials_of(elector):
             expected = derive_public_credential(BELENIOS_2048, identifier, credential.election.uuid)
             assert credential.credential == str(expected)
-    assert set(
-        PublicCredential.objects.filter(elector=elector_bob).values_list(
-            "election__scrutin__code", flat=True
-        )
-    ) == {"csa-men", "capa-certifies-dijon"}
-    assert not PublicCredential.objects.filter(elector=loner).exists()
+    assert set(credentials_of(elector_bob).values_list("election__scrutin__code", flat=True)) == {
+        "csa-men",
+        "capa-certifies-dijon",
+    }
+    assert not credentials_of(loner).exists()
 
 
 def test_the_database_never_holds_an_identifier_in_clear(
@@ -131,14 +131,14 @@ def test_without_the_private_key_a_new_roll_entry_of_a_known_elector_waits_for_i
     output = generate(campaign)
 
     assert "1 électeur(s) ont déjà un identifiant" in output
-    assert not PublicCredential.objects.filter(elector=alice).exists()
+    assert not credentials_of(alice).exists()
     # With the private key, the authority completes them from the sealed identifier.
     report = do_generate_identifiers(campaign, web_only_keys.public, web_only_keys.private)
     assert report.credentials_created == 1
     identifier = open_identifier(
         web_only_keys.private, SealedIdentifier.objects.get(elector=alice), campaign.pk
     )
-    credential = PublicCredential.objects.get(elector=alice)
+    credential = credentials_of(alice).get()
     assert credential.credential == str(
         derive_public_credential(BELENIOS_2048, identifier, credential.election.uuid)
     )

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from tests.voting.casting import credentials_of
 from urne import clock
 from urne.accounts.models import User
 from urne.campaign.models import Academy, Campaign, Elector, Scrutin
@@ -29,7 +30,7 @@ from urne.demo import generator
 from urne.demo.generator import DemoSummary, load_demo
 from urne.support.models import FaqEntry
 from urne.voting import setup
-from urne.voting.models import PublicCredential, ScrutinElection
+from urne.voting.models import ScrutinElection
 from urne.voting.turnout import OBSERVERS_GROUP
 
 
@@ -200,7 +201,7 @@ def test_a_demo_elector_finds_their_identifier_and_it_is_theirs_in_each_scrutin(
     check_private_credential(identifier)
     assert generator.identifiers_file().stat().st_mode & 0o777 == 0o600
     elector = Elector.objects.get(campaign=demo.campaign, email=email)
-    credentials = PublicCredential.objects.filter(elector=elector).select_related("election")
+    credentials = credentials_of(elector).select_related("election")
     assert credentials.count() == elector.scrutins.count()
     for credential in credentials:
         expected = derive_public_credential(BELENIOS_2048, identifier, credential.election.uuid)

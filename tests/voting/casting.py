@@ -10,15 +10,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from urne.campaign.models import Scrutin
+from django.db.models import QuerySet
+
+from urne.campaign.models import Elector, Scrutin
 from urne.crypto.ballot import make_ballot
 from urne.crypto.election import Election
 from urne.voting import setup
-from urne.voting.models import Ballot, Emargement, ScrutinElection
+from urne.voting.models import Ballot, Emargement, PublicCredential, ScrutinElection
+from urne.voting.pseudonyms import pseudonym
 
 
 def election_of(scrutin: Scrutin) -> ScrutinElection:
     return ScrutinElection.objects.select_related("scrutin__campaign").get(scrutin=scrutin)
+
+
+def credentials_of(elector: Elector) -> QuerySet[PublicCredential]:
+    """The elector's public credentials, found as the server finds them: by their pseudonym in
+    each election of their campaign."""
+    names = [
+        pseudonym(uuid, elector.pk)
+        for uuid in ScrutinElection.objects.filter(
+            scrutin__campaign_id=elector.campaign_id
+        ).values_list("uuid", flat=True)
+    ]
+    return PublicCredential.objects.filter(pseudonym__in=names)
 
 
 def crypto_of(scrutin: Scrutin) -> Election:

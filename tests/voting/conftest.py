@@ -26,6 +26,7 @@ from urne.crypto.trustees import SingleTrustee, make_trustee_key, trustees_to_js
 from urne.voting import setup
 from urne.voting.ballot_box import do_cast_ballot
 from urne.voting.models import Ballot, PublicCredential, ScrutinElection
+from urne.voting.pseudonyms import pseudonym
 
 LIST_TITLES = ("Liste FSU", "Liste UNSA Éducation", "Liste SGEN-CFDT")
 
@@ -68,7 +69,9 @@ def give_credentials(election: ScrutinElection, identifiers: Identifiers) -> Non
         identifier = identifiers.by_elector.setdefault(elector.pk, make_private_credential())
         credential = derive_public_credential(BELENIOS_2048, identifier, election.uuid)
         PublicCredential.objects.create(
-            election=election, elector=elector, credential=str(credential)
+            election=election,
+            pseudonym=pseudonym(election.uuid, elector.pk),
+            credential=str(credential),
         )
 
 

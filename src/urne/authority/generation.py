@@ -13,6 +13,8 @@ adds only what is missing: new electors get an identifier; an elector who alread
 was put on another scrutin's roll since needs it *opened*, which only the private key can do —
 given, the run completes them; not given, it counts them in `GenerationReport.need_private_key`.
 Public credentials of electors no longer on a roll are removed (the seal would refuse them).
+Each credential names its elector by a keyed pseudonym (`urne.voting.pseudonyms`), never by id:
+the authority needs the same `URNE_PSEUDONYM_KEY` as the voting server.
 
 Speed: per credential, PBKDF2 (1000 iterations) and g^s through a fixed-base table for g
 (`urne.crypto.fastexp.prepare_fixed_base`); rows written with `bulk_create` per batch, each
@@ -37,6 +39,7 @@ from urne.campaign.models import Campaign, Elector, RollEntry
 from urne.crypto import fastexp
 from urne.crypto.credentials import derive_secret, make_private_credential
 from urne.voting.models import PublicCredential, ScrutinElection
+from urne.voting.pseudonyms import chunks, pseudonym, pseudonyms
 from urne.voting.setup import GROUP, check_setup_editable, do_prepare_elections
 
 logger = logging.getLogger(__name__)
@@ -137,13 +140,7 @@ def do_generate_identifiers(
 
     with transaction.atomic():
         for election in elections:
-            on_roll = RollEntry.objects.filter(scrutin_id=election.scrutin_id).values("elector")
-            removed, _detail = (
-                PublicCredential.objects.filter(election=election)
-                .exclude(elector__in=on_roll)
-                .delete()
-            )
-            report.credentials_removed += removed
+            report.credentials_removed += _remove_strangers(election)
 
     elector_ids = list(
         Elector.objects.filter(campaign=campaign).order_by("pk").values_list("pk", flat=True)
@@ -170,6 +167,29 @@ def do_generate_identifiers(
     return report
 
 
+def _remove_strangers(election: ScrutinElection) -> int:
+    """Remove the public credentials of electors no longer on the election's roll (the seal
+    would refuse them); how many. The roll's pseudonyms are made here (only the key makes them)
+    and compared with the stored ones."""
+    rolled = RollEntry.objects.filter(scrutin_id=election.scrutin_id).values_list(
+        "elector_id", flat=True
+    )
+    names: set[str] = set()
+    for page in chunks(rolled.iterator(chunk_size=10_000)):
+        names.update(pseudonyms(election.uuid, page))
+    strangers = [
+        pk
+        for pk, name in PublicCredential.objects.filter(election=election)
+        .values_list("pk", "pseudonym")
+        .iterator(chunk_size=10_000)
+        if name not in names
+    ]
+    removed = 0
+    for page in chunks(strangers):
+        removed += PublicCredential.objects.filter(pk__in=page).delete()[0]
+    return removed
+
+
 def _generate_batch(
     campaign: Campaign,
     elector_ids: list[int],
@@ -186,18 +206,23 @@ def _generate_batch(
             row.elector_id: row
             for row in SealedIdentifier.objects.filter(elector_id__in=elector_ids)
         }
-        have = set(
-            PublicCredential.objects.filter(elector_id__in=elector_ids).values_list(
-                "election_id", "elector_id"
-            )
-        )
-        missing: dict[int, list[int]] = {}
+        on_rolls: dict[int, list[int]] = {}
         for elector_id, scrutin_id in RollEntry.objects.filter(
             elector_id__in=elector_ids
         ).values_list("elector_id", "scrutin_id"):
-            election_id = election_of.get(scrutin_id)
-            if election_id is not None and (election_id, elector_id) not in have:
-                missing.setdefault(elector_id, []).append(scrutin_id)
+            if scrutin_id in election_of:
+                on_rolls.setdefault(scrutin_id, []).append(elector_id)
+        missing: dict[int, list[int]] = {}
+        for scrutin_id, rolled in on_rolls.items():
+            names = pseudonyms(uuid_of[scrutin_id], rolled)
+            have = set(
+                PublicCredential.objects.filter(
+                    election_id=election_of[scrutin_id], pseudonym__in=list(names)
+                ).values_list("pseudonym", flat=True)
+            )
+            for name, elector_id in names.items():
+                if name not in have:
+                    missing.setdefault(elector_id, []).append(scrutin_id)
 
         now = clock.now()
         new_sealed: list[SealedIdentifier] = []
@@ -225,7 +250,7 @@ def _generate_batch(
                 credentials.append(
                     PublicCredential(
                         election_id=election_of[scrutin_id],
-                        elector_id=elector_id,
+                        pseudonym=pseudonym(uuid_of[scrutin_id], elector_id),
                         credential=public_credential(identifier, uuid_of[scrutin_id]),
                     )
                 )

@@ -38,6 +38,11 @@ answered as retries or `already_voted`.
 
 `votes_of(elector)`: the elector's émargements, by scrutin id (what "Mes scrutins" and the
 espace show: « a voté le ... »).
+
+The émargement and the ballot have no link in the database (DOMAIN.md): the elector's public
+credential is found by their keyed pseudonym (`urne.voting.pseudonyms`), and their ballot by
+that credential (`ballot_of`), which only a process holding the pseudonym's key can do. The
+émargement's time is kept to the second and its id is random (`Emargement`).
 """
 
 from __future__ import annotations
@@ -67,7 +72,7 @@ from urne.crypto.errors import BallotDefect, InvalidBallot
 from urne.crypto.group import Element
 from urne.voting import setup
 from urne.voting.models import Ballot, Emargement, PublicCredential, ScrutinElection
-from urne.voting.receipts import RECEIPT_UNREAD
+from urne.voting.pseudonyms import pseudonym
 from urne.web.errors import VisitorError
 
 logger = logging.getLogger(__name__)
@@ -140,21 +145,47 @@ class Receipt:
 
 
 def votes_of(elector: Elector) -> dict[int, Emargement]:
-    """The elector's émargements, keyed by scrutin id, with their ballot (for the tracker)."""
+    """The elector's émargements, keyed by scrutin id."""
     rows = (
         Emargement.objects.filter(elector=elector)
-        .select_related("election", "ballot")
-        .defer(*RECEIPT_UNREAD)
+        .select_related("election")
+        .only("voted_at", "elector_id", "election__scrutin_id", "election__uuid")
     )
     return {row.election.scrutin_id: row for row in rows}
 
 
-def receipt_of(emargement: Emargement, replayed: bool = False) -> Receipt:
-    election = emargement.election
+def credential_of(elector: Elector, election: ScrutinElection) -> str | None:
+    """The elector's public credential in this election (base 10), found by their pseudonym."""
+    return (
+        PublicCredential.objects.filter(
+            election=election, pseudonym=pseudonym(election.uuid, elector.pk)
+        )
+        .values_list("credential", flat=True)
+        .first()
+    )
+
+
+def ballot_of(
+    elector: Elector, election: ScrutinElection, credential: str | None = None
+) -> Ballot | None:
+    """The elector's ballot in this election, found through their credential (`credential`
+    when the caller has it already), never through the émargement."""
+    ballots = Ballot.objects.filter(election=election).only("tracker", "submission", "text")
+    if credential is not None:
+        return ballots.filter(credential=credential).first()
+    theirs = PublicCredential.objects.filter(
+        election=election, pseudonym=pseudonym(election.uuid, elector.pk)
+    ).values("credential")[:1]
+    return ballots.filter(credential=Subquery(theirs)).first()
+
+
+def receipt_of(
+    election: ScrutinElection, emargement: Emargement, ballot: Ballot, replayed: bool = False
+) -> Receipt:
     return Receipt(
         scrutin=election.scrutin.code,
         uuid=election.uuid,
-        tracker=emargement.ballot.tracker,
+        tracker=ballot.tracker,
         voted_at=emargement.voted_at,
         replayed=replayed,
     )
@@ -192,7 +223,9 @@ def access_election_as_elector(
     """`access_election`, and in the same query the elector's `Standing` in it: on the roll,
     their public credential, an émargement. Raises `unknown_scrutin`."""
     scrutin_roll = RollEntry.objects.filter(scrutin=OuterRef("scrutin"), elector=elector)
-    credential = PublicCredential.objects.filter(election=OuterRef("pk"), elector=elector)
+    credential = PublicCredential.objects.filter(
+        election=OuterRef("pk"), pseudonym=pseudonym(election_uuid, elector.pk)
+    )
     voted = Emargement.objects.filter(election=OuterRef("pk"), elector=elector)
     try:
         election = (
@@ -234,21 +267,28 @@ def check_on_roll(standing: Standing) -> None:
 
 
 def check_not_voted(
-    elector: Elector, election: ScrutinElection, text: str, submission: str
+    elector: Elector,
+    election: ScrutinElection,
+    text: str,
+    submission: str,
+    credential: str | None,
 ) -> Receipt | None:
     """None if the elector has not voted here; the receipt again for a retry of the very same
-    submission (same key, same text); otherwise `already_voted`."""
+    submission (same key, same text, the ballot found by the elector's `credential`);
+    otherwise `already_voted`."""
     emargement = (
-        Emargement.objects.filter(election=election, elector=elector)
-        .select_related("ballot", "election__scrutin")
-        .defer(*(f"election__{name}" for name in ScrutinElection.SETUP_ONLY))
-        .first()
+        Emargement.objects.filter(election=election, elector=elector).only("voted_at").first()
     )
     if emargement is None:
         return None
-    ballot = emargement.ballot
-    if submission and ballot.submission == submission and ballot.text == _canonical(text):
-        return receipt_of(emargement, replayed=True)
+    ballot = ballot_of(elector, election, credential) if credential is not None else None
+    if (
+        ballot is not None
+        and submission
+        and ballot.submission == submission
+        and ballot.text == _canonical(text)
+    ):
+        return receipt_of(election, emargement, ballot, replayed=True)
     raise _refused("already_voted")
 
 
@@ -308,22 +348,26 @@ def do_cast_ballot(
     crypto = check_ready(election)
     check_on_roll(standing)
     if standing.voted:
-        replay = check_not_voted(elector, election, text, submission)
+        replay = check_not_voted(elector, election, text, submission, standing.credential)
         if replay is not None:
             return replay
     check_size(crypto, text)
     check_window(election.scrutin.campaign)
     credential = elector_credential(standing)
     checked = check_ballot_crypto(crypto, text, credential)
-    try:
-        return _store(elector, election, checked, submission)
-    except IntegrityError:
-        # A concurrent submission for this elector won the race (PostgreSQL's constraints
-        # caught it): the same submission gets its receipt, any other is a second ballot.
-        replay = check_not_voted(elector, election, text, submission)
-        if replay is None:  # pragma: no cover - a constraint failed for another reason
-            raise
-        return replay
+    for attempt in range(2):
+        try:
+            return _store(elector, election, checked, submission)
+        except IntegrityError:
+            # A concurrent submission for this elector won the race (PostgreSQL's constraints
+            # caught it): the same submission gets its receipt, any other is a second ballot.
+            replay = check_not_voted(elector, election, text, submission, standing.credential)
+            if replay is not None:
+                return replay
+            if attempt:  # pragma: no cover - a constraint failed for another reason
+                raise
+            # Not voted: the émargement's random id was taken (odds 2^-63 a row); draw again.
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _store(
@@ -339,9 +383,10 @@ def _store(
             .defer(*ScrutinElection.SETUP_ONLY, "election")
             .get(pk=election.pk)
         )
-        voted_at = clock.now()
-        check_window(locked.scrutin.campaign, voted_at)
-        replay = check_not_voted(elector, locked, ballot_text, submission)
+        now = clock.now()
+        check_window(locked.scrutin.campaign, now)
+        credential = str(checked.ballot.credential)
+        replay = check_not_voted(elector, locked, ballot_text, submission, credential)
         if replay is not None:
             return replay
         chain = setup.board_chain(locked)
@@ -349,15 +394,16 @@ def _store(
         event_hash, _raw = chain.event(EventType.BALLOT, data_hash)
         ballot = Ballot.objects.create(
             election=locked,
-            credential=str(checked.ballot.credential),
+            credential=credential,
             text=ballot_text,
             tracker=checked.ballot.tracker,
             height=chain.state.height,
             event=event_hash,
             submission=submission,
         )
+        # To the second: a finer time would order the émargements as the board orders ballots.
         emargement = Emargement.objects.create(
-            election=locked, elector=elector, ballot=ballot, voted_at=voted_at
+            election=locked, elector=elector, voted_at=now.replace(microsecond=0)
         )
         locked.last_event = event_hash
         locked.height = chain.state.height
@@ -365,7 +411,7 @@ def _store(
         locked.save(update_fields=["last_event", "height", "ballot_count"])
         transaction.on_commit(partial(_send_receipt, emargement.pk))
     logger.info("ballot accepted: scrutin %s, height %d", locked.scrutin.code, ballot.height)
-    return receipt_of(emargement)
+    return receipt_of(locked, emargement, ballot)
 
 
 def _send_receipt(emargement_id: int) -> None:
@@ -381,12 +427,14 @@ __all__ = [
     "Standing",
     "access_election",
     "access_election_as_elector",
+    "ballot_of",
     "check_ballot_crypto",
     "check_not_voted",
     "check_on_roll",
     "check_ready",
     "check_size",
     "check_window",
+    "credential_of",
     "do_cast_ballot",
     "elector_credential",
     "receipt_of",

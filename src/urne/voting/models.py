@@ -8,11 +8,11 @@ What the voting server holds and what it never holds (ARCHITECTURE.md, decision 
   command (the key ceremony is the bureau's, offline); the election text is made and the setup
   is *sealed* before the vote opens: from then on the election, its trustees and its credential
   list never change. No decryption key is ever stored.
-- `PublicCredential`: g^s for one elector in one scrutin, put here by the credential authority.
-  Never the private identifier.
-- `Ballot` and `Emargement`: written together in one transaction (`urne.voting.ballot_box`); the
-  constraints below make a second ballot for an elector, or for a credential, impossible even
-  under concurrent submissions.
+- `PublicCredential`: g^s for one elector in one scrutin, put here by the credential authority,
+  its owner named by a keyed pseudonym (`urne.voting.pseudonyms`). Never the private identifier.
+- `Ballot` and `Emargement`: written together in one transaction (`urne.voting.ballot_box`),
+  with no link between them in the database; the constraints below make a second ballot for an
+  elector, or for a credential, impossible even under concurrent submissions.
 
 The public board (`UUID.bel`) is not stored as a file: it is the sealed setup's bytes
 (`ScrutinElection.setup_archive`) followed, in `Ballot.height` order, by each ballot's data and
@@ -22,6 +22,8 @@ archive's one timestamp). The chain's head (last event hash and height) is kept 
 """
 
 from __future__ import annotations
+
+import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -69,14 +71,16 @@ class ScrutinElection(models.Model):
 
 
 class PublicCredential(models.Model):
-    """One elector's public credential g^s in one scrutin (from the credential authority)."""
+    """One elector's public credential g^s in one scrutin (from the credential authority).
+
+    Its owner is named by a keyed pseudonym (`urne.voting.pseudonyms`), never by the elector's
+    id: the database alone does not say whose credential, hence whose ballot, it is."""
 
     election = models.ForeignKey(
         ScrutinElection, on_delete=models.CASCADE, related_name="credentials"
     )
-    elector = models.ForeignKey(
-        Elector, on_delete=models.PROTECT, related_name="public_credentials"
-    )
+    pseudonym = models.CharField(_("pseudonyme de l'électeur"), max_length=32)
+    """HMAC(URNE_PSEUDONYM_KEY, election uuid : elector id), cut to 128 bits (hexadecimal)."""
     credential = models.TextField(_("certificat public"))
     """g^secret(identifier, uuid), in base 10, as the election's credential list writes it."""
 
@@ -85,7 +89,7 @@ class PublicCredential(models.Model):
         verbose_name_plural = _("certificats publics")
         constraints = [
             models.UniqueConstraint(
-                fields=["election", "elector"], name="public_credential_one_per_elector"
+                fields=["election", "pseudonym"], name="public_credential_one_per_elector"
             ),
             models.UniqueConstraint(
                 fields=["election", "credential"], name="public_credential_unique"
@@ -93,7 +97,7 @@ class PublicCredential(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.elector} — {self.election.scrutin}"
+        return f"{self.election.scrutin} — {self.pseudonym}"
 
 
 class Ballot(models.Model):
@@ -127,14 +131,24 @@ class Ballot(models.Model):
         return self.tracker
 
 
-class Emargement(models.Model):
-    """The émargement: this elector voted in this scrutin, at this time (one row, ever)."""
+def random_id() -> int:
+    """A primary key drawn at random (63 bits): the émargement's row ids say nothing of the
+    order in which electors voted, hence nothing of which ballot (whose ids and heights follow
+    that order) is whose."""
+    return secrets.randbits(63) or 1
 
+
+class Emargement(models.Model):
+    """The émargement: this elector voted in this scrutin, at this time (one row, ever).
+
+    Nothing here points to the ballot (DOMAIN.md: two stores without a link): not a key, not a
+    row id in the order of arrival, not a time finer than the second."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     election = models.ForeignKey(
         ScrutinElection, on_delete=models.PROTECT, related_name="emargements"
     )
     elector = models.ForeignKey(Elector, on_delete=models.PROTECT, related_name="emargements")
-    ballot = models.OneToOneField(Ballot, on_delete=models.PROTECT, related_name="emargement")
     voted_at = models.DateTimeField(_("a voté le"))
 
     class Meta:

@@ -19,12 +19,9 @@ from urne.accounts.mail import absolute, faq_url
 from urne.voting.models import Emargement, ScrutinElection
 from urne.web import dates
 
-RECEIPT_UNREAD = (
-    *(f"election__{name}" for name in (*ScrutinElection.SETUP_ONLY, "election")),
-    "ballot__text",
-)
-"""What a receipt never reads of an émargement's election and ballot (`defer` them): the
-setup's bytes, the election's text, the ballot's text (13 kB)."""
+RECEIPT_UNREAD = tuple(f"election__{name}" for name in (*ScrutinElection.SETUP_ONLY, "election"))
+"""What a receipt never reads of an émargement's election (`defer` them): the setup's bytes,
+the election's text."""
 
 
 def lookup_path(uuid: str, tracker: str) -> str:
@@ -42,15 +39,18 @@ def voted_at_text(emargement: Emargement) -> str:
     }
 
 
-def receipt_context(emargement: Emargement) -> dict[str, object]:
+def receipt_context(emargement: Emargement, tracker: str) -> dict[str, object]:
+    """What the page and the email say: the émargement's scrutin and time, and the `tracker`
+    of the elector's ballot (found by `urne.voting.ballot_box.ballot_of`: the émargement has
+    no link to it)."""
     election = emargement.election
     return {
         "scrutin": election.scrutin,
         "uuid": election.uuid,
-        "tracker": emargement.ballot.tracker,
+        "tracker": tracker,
         "voted_at": emargement.voted_at,
         "voted_at_text": voted_at_text(emargement),
-        "lookup_path": lookup_path(election.uuid, emargement.ballot.tracker),
+        "lookup_path": lookup_path(election.uuid, tracker),
     }
 
 
@@ -61,20 +61,18 @@ def receipt_recipient(emargement: Emargement) -> str:
     return account.email if account is not None else elector.email
 
 
-def receipt_message(emargement: Emargement) -> EmailMessage:
+def receipt_message(emargement: Emargement, tracker: str) -> EmailMessage:
     """ "Accusé de réception de votre vote", in French like the account's other emails."""
     elector = emargement.elector
     campaign = elector.campaign
     with translation.override("fr"):
         context = {
-            **receipt_context(emargement),
+            **receipt_context(emargement, tracker),
             "elector": elector,
             "campaign": campaign,
             "academy": elector.academy,
             "faq_url": faq_url(campaign),
-            "lookup_url": absolute(
-                lookup_path(emargement.election.uuid, emargement.ballot.tracker)
-            ),
+            "lookup_url": absolute(lookup_path(emargement.election.uuid, tracker)),
             "receipt_url": absolute(
                 reverse("voting:receipt", args=[emargement.election.scrutin.code])
             ),

@@ -44,6 +44,7 @@ from urne.crypto.trustees import (
     verify_trustees,
 )
 from urne.voting.models import PublicCredential, ScrutinElection
+from urne.voting.pseudonyms import chunks, pseudonyms
 from urne.web.errors import VisitorError
 
 GROUP: Group = BELENIOS_2048
@@ -161,25 +162,51 @@ def sealing_readiness(election: ScrutinElection) -> Readiness:
         missing.append(_("les clés publiques des autorités de déchiffrement"))
     if not CandidateList.objects.filter(scrutin=scrutin).exists():
         missing.append(_("au moins une liste de candidats"))
-    on_roll = RollEntry.objects.filter(scrutin=scrutin).values("elector")
-    without = on_roll.exclude(
-        elector__in=PublicCredential.objects.filter(election=election).values("elector")
-    ).count()
+    counts = credential_counts(election)
+    without = counts.electors - counts.matched
     if without:
         missing.append(
             _("les certificats publics de %(count)d électeur(s) inscrit(s)") % {"count": without}
         )
-    strangers = (
-        PublicCredential.objects.filter(election=election).exclude(elector__in=on_roll).count()
-    )
+    strangers = counts.stored - counts.matched
     if strangers:
         missing.append(
             _("le retrait de %(count)d certificat(s) d'électeurs qui ne sont plus inscrits")
             % {"count": strangers}
         )
-    if not on_roll.exists():
+    if not counts.electors:
         missing.append(_("au moins un électeur inscrit"))
     return Readiness(tuple(missing))
+
+
+@dataclass(frozen=True)
+class CredentialCounts:
+    """The roll against the public credentials stored for it."""
+
+    electors: int
+    """Electors on the scrutin's roll."""
+    stored: int
+    """Public credentials stored for its election."""
+    matched: int
+    """Electors on the roll whose credential is stored."""
+
+
+def credential_counts(election: ScrutinElection) -> CredentialCounts:
+    """Count the roll's electors that have a public credential, a page of electors at a time:
+    the credentials name their owners by pseudonyms, which only this process's key makes."""
+    electors = stored = matched = 0
+    elector_ids = (
+        RollEntry.objects.filter(scrutin_id=election.scrutin_id)
+        .order_by("elector_id")
+        .values_list("elector_id", flat=True)
+    )
+    credentials = PublicCredential.objects.filter(election=election)
+    for page in chunks(elector_ids.iterator(chunk_size=10_000)):
+        electors += len(page)
+        names = pseudonyms(election.uuid, page)
+        matched += credentials.filter(pseudonym__in=list(names)).count()
+    stored = credentials.count()
+    return CredentialCounts(electors=electors, stored=stored, matched=matched)
 
 
 def check_sealable(election: ScrutinElection) -> None:

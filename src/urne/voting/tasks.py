@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from urne.voting.ballot_box import ballot_of
 from urne.voting.models import Emargement
 from urne.voting.receipts import RECEIPT_UNREAD, receipt_message
 
 
 @shared_task(name="urne.voting.send_vote_receipt")  # type: ignore[untyped-decorator]
 def send_vote_receipt(emargement_id: int) -> None:
-    """ "Accusé de réception de votre vote" for this émargement: one query (what the message
-    says, nothing of the ballot's or the setup's bytes), one rendering."""
+    """ "Accusé de réception de votre vote" for this émargement: what the message says (nothing
+    of the setup's bytes), the ballot's tracker found through the elector's credential, one
+    rendering."""
     emargement = (
         Emargement.objects.select_related(
             "election__scrutin",
-            "ballot",
             "elector__campaign",
             "elector__academy",
             "elector__account",
@@ -27,4 +28,7 @@ def send_vote_receipt(emargement_id: int) -> None:
         .defer(*RECEIPT_UNREAD)
         .get(pk=emargement_id)
     )
-    receipt_message(emargement).send()
+    ballot = ballot_of(emargement.elector, emargement.election)
+    if ballot is None:  # pragma: no cover - written in the émargement's transaction
+        raise LookupError("no ballot for this émargement's credential")
+    receipt_message(emargement, ballot.tracker).send()

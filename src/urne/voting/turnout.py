@@ -192,13 +192,14 @@ def access_emargement_scrutin(user: access.Staff, scrutin_id: int) -> Scrutin:
 
 
 def emargement_rows(user: access.Staff, scrutin: Scrutin) -> QuerySet[Emargement]:
-    """Who voted in `scrutin`, in the order of the votes: electors in `user`'s reach only."""
+    """Who voted in `scrutin`, in the order of the votes (to the second, then by name):
+    electors in `user`'s reach only."""
     check_may_view_emargement(user)
     return (
         Emargement.objects.filter(election__scrutin=scrutin)
         .filter(_voters_in_reach(user))
         .select_related("elector", "elector__academy")
-        .order_by("voted_at", "pk")
+        .order_by("voted_at", "elector__last_name_key", "elector__first_name_key", "elector_id")
     )
 
 

@@ -35,7 +35,6 @@ class VoteState:
 
     status: VoteStatus
     voted_at: datetime | None = None
-    tracker: str = ""
 
     @property
     def can_vote(self) -> bool:
@@ -58,7 +57,7 @@ def vote_state(scrutin: Scrutin, emargement: Emargement | None) -> VoteState:
     """
     campaign = scrutin.campaign
     if emargement is not None:
-        return VoteState(VoteStatus.VOTED, emargement.voted_at, emargement.ballot.tracker)
+        return VoteState(VoteStatus.VOTED, emargement.voted_at)
     if campaign.vote_closed():
         return VoteState(VoteStatus.CLOSED)
     if not campaign.vote_open():
