@@ -257,7 +257,7 @@ def access_election_as_elector(
         voted,
     ) = row
     campaign = Campaign(
-        pk=campaign_id, vote_opens_at=_datetime(opens_at), vote_closes_at=_datetime(closes_at)
+        pk=campaign_id, vote_opens_at=_moment(opens_at), vote_closes_at=_moment(closes_at)
     )
     scrutin = Scrutin(pk=scrutin_id, code=scrutin_code, campaign=campaign)
     election = ScrutinElection(
@@ -273,6 +273,14 @@ def access_election_as_elector(
         voted=bool(voted),
     )
     return election, standing
+
+
+def _moment(value: object) -> datetime:
+    """`_datetime` of a column that is never null (the campaign's dates)."""
+    moment = _datetime(value)
+    if moment is None:  # pragma: no cover - NOT NULL columns
+        raise ValueError("a campaign date is missing")
+    return moment
 
 
 def _datetime(value: object) -> datetime | None:
@@ -473,8 +481,8 @@ def _store(
         now = clock.now()
         campaign = Campaign(
             pk=election.scrutin.campaign_id,
-            vote_opens_at=_datetime(opens_at),
-            vote_closes_at=_datetime(closes_at),
+            vote_opens_at=_moment(opens_at),
+            vote_closes_at=_moment(closes_at),
         )
         check_window(campaign, now)
         if voted:
