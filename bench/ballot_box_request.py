@@ -42,6 +42,7 @@ def main() -> int:
     parser.add_argument("--ballots", type=int, default=40, help="ballots sent, one at a time")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument("--sort", default="cumulative", help="cProfile order (tottime...)")
+    parser.add_argument("--only", default="", help="cProfile: only functions matching this regex")
     parser.add_argument("--with-mail", action="store_true", help="run the receipt task eagerly")
     parser.add_argument(
         "--recreate-database",
@@ -146,7 +147,8 @@ def main() -> int:
     )
     if options.profile:
         stats = pstats.Stats(profile)
-        stats.sort_stats(options.sort).print_stats(45)
+        restrictions: list[str | int] = [options.only] if options.only else []
+        stats.sort_stats(options.sort).print_stats(*restrictions, 45)
     shutil.rmtree(workdir, ignore_errors=True)
     return 0
 

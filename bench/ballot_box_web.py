@@ -26,6 +26,13 @@ Load, for each level (8, 32, 128 concurrent clients): each client is a thread wi
 `http.client` connection (gunicorn's sync workers close it after each answer: the client then
 reconnects), taking the next elector from a shared queue and sending that elector's ballot with
 that elector's session cookie and CSRF token. Each elector votes once, in one level only.
+With `--rate`, a level is paced instead (open loop): one ballot falls due every 1/rate seconds,
+whoever is free among the clients sends it, and its latency counts from the moment it was due
+(its wait for a free client included). A closed loop measures the most the server takes, but
+its latency is set by the number of clients (Little's law: clients = ballots a second × mean
+latency, so 32 clients at 60 ballots a second wait 0.53 s on average whatever the server); a
+paced level measures the latency of a given arrival rate, as voters arrive independently.
+
 Measured: accepted ballots a second (wall clock, first request sent to last answer), the latency
 of each request (p50, p95, p99), the answers by status, the processor time of the clients (this
 process), of gunicorn (master and workers) and of the Celery worker, all on the same 2 cores.
@@ -88,6 +95,8 @@ class Voter:
 @dataclass
 class LevelResult:
     clients: int
+    rate: float = 0.0
+    """Ballots offered a second (paced), or 0: each client sends again as soon as answered."""
     sent: int = 0
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
@@ -389,7 +398,7 @@ class Client(threading.Thread):
         self,
         port: int,
         uuid: str,
-        voters: queue.SimpleQueue[Voter | None],
+        voters: queue.SimpleQueue[tuple[Voter, float | None] | None],
         result: LevelResult,
         lock: threading.Lock,
     ) -> None:
@@ -402,12 +411,14 @@ class Client(threading.Thread):
         self.connection: http.client.HTTPConnection | None = None
 
     def run(self) -> None:
-        while (voter := self.voters.get()) is not None:
-            self.send(voter)
+        while (item := self.voters.get()) is not None:
+            self.send(*item)
         if self.connection is not None:
             self.connection.close()
 
-    def send(self, voter: Voter) -> None:
+    def send(self, voter: Voter, scheduled: float | None) -> None:
+        """Send `voter`'s ballot; the latency counts from `scheduled` when paced (the moment
+        the ballot was due, so that a ballot waiting for a free client counts its wait too)."""
         body = json.dumps({"ballot": voter.ballot, "submission": voter.submission})
         headers = {
             "Host": "127.0.0.1",
@@ -433,7 +444,7 @@ class Client(threading.Thread):
                 self.connection.close()
                 self.connection = None
             answer = type(failure).__name__.encode()
-        elapsed = time.monotonic() - started
+        elapsed = time.monotonic() - (started if scheduled is None else scheduled)
         with self.lock:
             self.result.latencies.append(elapsed)
             self.result.statuses[status] += 1
@@ -455,18 +466,37 @@ def run_level(
     server: int,
     celery: int,
     database_url: str,
+    rate: float = 0.0,
 ) -> LevelResult:
-    result = LevelResult(clients)
-    waiting: queue.SimpleQueue[Voter | None] = queue.SimpleQueue()
-    for voter in voters:
-        waiting.put(voter)
-    for _ in range(clients):
-        waiting.put(None)
+    """Send every voter's ballot through `clients` concurrent clients: as fast as answered
+    (closed loop), or, with `rate`, one ballot due every 1/rate seconds (open loop, paced): a
+    client takes the next due ballot when it is free."""
+    result = LevelResult(clients, rate)
+    waiting: queue.SimpleQueue[tuple[Voter, float | None] | None] = queue.SimpleQueue()
     lock = threading.Lock()
     threads = [Client(port, uuid, waiting, result, lock) for _ in range(clients)]
+
+    def pace(start: float) -> None:
+        for index, voter in enumerate(voters):
+            due = start + index / rate
+            pause = due - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            waiting.put((voter, due))
+        for _ in range(clients):
+            waiting.put(None)
+
+    if not rate:
+        for voter in voters:
+            waiting.put((voter, None))
+        for _ in range(clients):
+            waiting.put(None)
     cpu, server_cpu, celery_cpu = time.process_time(), tree_cpu(server), tree_cpu(celery)
     database_before = {pid: tree_cpu(pid) for pid in database_backends(database_url)}
     started = time.monotonic()
+    pacer = threading.Thread(target=pace, args=(started,), daemon=True) if rate else None
+    if pacer is not None:
+        pacer.start()
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -576,6 +606,14 @@ def main() -> int:
         "--ballots", default="400,900,900", help="ballots (electors) per level, in the same order"
     )
     parser.add_argument(
+        "--rate",
+        default="",
+        help=(
+            "ballots offered a second per level, in the same order (0: closed loop, each client "
+            "sends again as soon as answered; default: 0 for every level)"
+        ),
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=0,
@@ -599,8 +637,9 @@ def main() -> int:
         raise SystemExit("--recreate-database: the database in DATABASE_URL is dropped first")
     levels = [int(n) for n in options.clients.split(",")]
     counts = [int(n) for n in options.ballots.split(",")]
-    if len(levels) != len(counts):
-        raise SystemExit("--clients and --ballots need as many values")
+    rates = [float(n) for n in options.rate.split(",")] if options.rate else [0.0] * len(levels)
+    if not len(levels) == len(counts) == len(rates):
+        raise SystemExit("--clients, --ballots and --rate need as many values")
 
     workdir = Path(tempfile.mkdtemp(prefix="urne-webbench-"))
     env = environment(database_url, redis_url, workdir)
@@ -655,13 +694,16 @@ def main() -> int:
         print(f"warm-up: {warm.accepted}/{warm.sent} accepted in {warm.seconds:.1f} s", flush=True)
         results_warm = warm.accepted
         offset = options.warmup
-        for clients, count in zip(levels, counts, strict=True):
+        for clients, count, rate in zip(levels, counts, rates, strict=True):
             chunk = voters[offset : offset + count]
             offset += count
-            result = run_level(port, uuid, chunk, clients, server.pid, worker.pid, database_url)
+            result = run_level(
+                port, uuid, chunk, clients, server.pid, worker.pid, database_url, rate
+            )
             results.append(result)
+            paced = f" paced at {rate:g}/s" if rate else ""
             print(
-                f"{clients:>4} clients: {result.accepted}/{result.sent} accepted in "
+                f"{clients:>4} clients{paced}: {result.accepted}/{result.sent} accepted in "
                 f"{result.seconds:.1f} s = {result.accepted / result.seconds:.1f} ballots/s; "
                 f"p50 {result.quantile(0.5) * 1000:.0f} ms, p95 {result.quantile(0.95) * 1000:.0f}"
                 f" ms, p99 {result.quantile(0.99) * 1000:.0f} ms; errors {dict(result.errors)}; "
@@ -680,7 +722,7 @@ def main() -> int:
 
     sample = voters[:40]
     credentials = list(
-        PublicCredential.objects.order_by("elector_id").values_list("credential", flat=True)[:40]
+        PublicCredential.objects.order_by("pk").values_list("credential", flat=True)[:40]
     )
     check = core_check_time(election_text, [v.ballot for v in sample], credentials)
     cores = len(os.sched_getaffinity(0))
@@ -704,6 +746,7 @@ def main() -> int:
                     "levels": [
                         {
                             "clients": r.clients,
+                            "rate": r.rate,
                             "sent": r.sent,
                             "accepted": r.accepted,
                             "seconds": r.seconds,
