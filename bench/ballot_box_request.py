@@ -15,7 +15,8 @@ queries are recorded).
 Printed: the queries of one request (count and SQL, from Django's CaptureQueriesContext), the
 processor time of a request and of the crypto core's check alone (medians), what remains for
 Django and the database, and with --profile the functions that take the most time
-(cProfile, cumulative). The receipt emails run eagerly in this process only with --with-mail.
+(cProfile, cumulative). The receipt emails are sent in this process, after each ballot, only
+with --with-mail (as a batch of one: the worst case of the batched sending).
 """
 
 from __future__ import annotations
@@ -94,15 +95,15 @@ def main() -> int:
     wall_times: list[float] = []
     profile = cProfile.Profile(time.process_time)
 
-    def receipt(emargement_id: int) -> None:
+    def receipts() -> None:
         if options.with_mail:  # in this process, as a Celery worker would run it
-            from urne.voting.tasks import send_vote_receipt
+            from urne.voting.receipts import do_send_pending_receipts
 
-            send_vote_receipt(emargement_id)
+            do_send_pending_receipts()
 
     with (
         mock.patch.object(ballot_box, "check_ballot", timed_check),
-        mock.patch.object(ballot_box, "_send_receipt", receipt),
+        mock.patch.object(ballot_box, "schedule_receipts", receipts),
     ):
         for index, voter in enumerate(voters):
             client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")

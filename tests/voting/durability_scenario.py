@@ -35,6 +35,7 @@ def prepare() -> dict[str, str]:
     from urne.voting.models import ScrutinElection
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # as an install without Redis does
     campaign = make_campaign()
     dijon = make_academy(campaign, "Dijon", "03.80.44.89.95")
     scrutin = Scrutin.objects.create(

@@ -243,8 +243,8 @@ def test_a_ballot_costs_one_read_then_the_locked_writes_and_never_the_setup_byte
 ) -> None:
     """One query reads the election, its scrutin and campaign, and Bob's roll entry, credential
     and émargement; then, under the election's lock: the chain's head with the window and the
-    émargement again (one query), two inserts, one update. The board's setup bytes (every
-    elector's credential) are never read."""
+    émargement again (one query), the ballot, the émargement, the chain's head and the receipt
+    to send. The board's setup bytes (every elector's credential) are never read."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -257,7 +257,7 @@ def test_a_ballot_costs_one_read_then_the_locked_writes_and_never_the_setup_byte
         for query in queries.captured_queries
         if not query["sql"].upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))
     ]
-    assert len(statements) == 5, statements
+    assert len(statements) == 6, statements
     assert all("setup_archive" not in sql for sql in statements)
 
 

@@ -19,8 +19,8 @@ the elector's reason, in the active language. In order:
 3. one transaction: the election's row alone is locked (not its scrutin's or campaign's, which
    every scrutin of the campaign shares), the window and the émargement are checked again
    at that moment, the ballot is appended to the board's hash chain, and the ballot, the
-   émargement and the chain's new head are written together. The receipt email is scheduled for
-   after the commit.
+   émargement and the chain's new head are written together, with the receipt to send
+   (`urne.voting.receipts`: sent in batches after the commit).
 
 Steps 1 and 3 are written as SQL statements (five in all, on PostgreSQL and SQLite alike): they
 run for every ballot, and Django's ORM spent more processor compiling them than the database
@@ -55,7 +55,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -78,8 +77,16 @@ from urne.crypto.election import Election
 from urne.crypto.errors import BallotDefect, InvalidBallot
 from urne.crypto.group import Element
 from urne.voting import setup
-from urne.voting.models import Ballot, Emargement, PublicCredential, ScrutinElection, random_id
+from urne.voting.models import (
+    Ballot,
+    Emargement,
+    PendingReceipt,
+    PublicCredential,
+    ScrutinElection,
+    random_id,
+)
 from urne.voting.pseudonyms import pseudonym
+from urne.voting.receipts import schedule_receipts
 from urne.web.errors import VisitorError
 
 logger = logging.getLogger(__name__)
@@ -303,6 +310,7 @@ def _tables() -> dict[str, str]:
         "credential": PublicCredential._meta.db_table,
         "emargement": Emargement._meta.db_table,
         "ballot": Ballot._meta.db_table,
+        "pending": PendingReceipt._meta.db_table,
     }
 
 
@@ -336,6 +344,10 @@ VALUES (%s, %s, %s, %s, %s, %s, %s)
 
 _INSERT_EMARGEMENT_SQL = """
 INSERT INTO {emargement} (id, election_id, elector_id, voted_at) VALUES (%s, %s, %s, %s)
+""".format(**_tables())
+
+_PENDING_RECEIPT_SQL = """
+INSERT INTO {pending} (emargement_id) VALUES (%s)
 """.format(**_tables())
 
 _ADVANCE_SQL = """
@@ -517,7 +529,10 @@ def _store(
         emargement_id = random_id()
         cursor.execute(_INSERT_EMARGEMENT_SQL, [emargement_id, election.pk, elector.pk, voted_at])
         cursor.execute(_ADVANCE_SQL, [event_hash, chain.state.height, election.pk])
-        transaction.on_commit(partial(_send_receipt, emargement_id))
+        cursor.execute(_PENDING_RECEIPT_SQL, [emargement_id])
+        # Robust: once committed, the ballot is accepted whatever happens to the scheduling (its
+        # receipt stays pending for the next sending, or `urne send_vote_receipts`).
+        transaction.on_commit(schedule_receipts, robust=True)
     logger.info("ballot accepted: scrutin %s, height %d", election.scrutin.code, chain.state.height)
     return Receipt(
         scrutin=election.scrutin.code,
@@ -525,12 +540,6 @@ def _store(
         tracker=checked.ballot.tracker,
         voted_at=voted_at,
     )
-
-
-def _send_receipt(emargement_id: int) -> None:
-    from urne.voting import tasks  # the tasks import Celery: not needed to load this module
-
-    tasks.send_vote_receipt.delay(emargement_id)
 
 
 __all__ = [

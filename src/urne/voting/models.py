@@ -166,3 +166,22 @@ class Emargement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elector} — {self.election.scrutin}"
+
+
+class PendingReceipt(models.Model):
+    """An émargement whose receipt email is still to send (written with it, deleted once sent).
+
+    The receipts go out in batches (`urne.voting.receipts.do_send_pending_receipts`), so that a
+    busy hour costs one task and a few queries per batch instead of a task and its queries per
+    ballot; a batch interrupted before the end is sent again."""
+
+    emargement = models.OneToOneField(
+        Emargement, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("accusé de réception à envoyer")
+        verbose_name_plural = _("accusés de réception à envoyer")
+
+    def __str__(self) -> str:
+        return str(self.emargement_id)

@@ -3,21 +3,42 @@
 Both say the scrutin, the date and time of the vote (Paris, to the second) and the smart ballot
 tracker, with the way to find it on the public board ("Vérifier mon bulletin"). Neither ever
 says the choice: the server does not know it.
+
+The emails go out in batches. The ballot box writes a `PendingReceipt` with the émargement, in
+the ballot's transaction, and after the commit calls `schedule_receipts`: unless a sending is
+already scheduled (a flag in the shared cache), it queues one Celery task,
+`urne.voting.send_vote_receipts`, which runs `do_send_pending_receipts`: batches of at most
+`RECEIPT_BATCH` pending receipts, each read in a handful of queries whatever its size, sent over
+one mail connection and deleted in the transaction that read them (rows locked, others
+skipped: several workers share the work). When nothing is left, the flag is cleared, then the
+table is read once more, for a ballot committed while the flag was still set. A worker that
+dies mid-batch leaves its batch pending (rolled back) for the next sending: a receipt is never
+lost, and at worst sent twice.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.mail import EmailMessage
+from django.core.cache import cache
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from urne.accounts.mail import absolute, faq_url
-from urne.voting.models import Emargement, ScrutinElection
+from urne.voting.models import Ballot, Emargement, PendingReceipt, PublicCredential, ScrutinElection
+from urne.voting.pseudonyms import pseudonym
 from urne.web import dates
+
+RECEIPT_BATCH = 200
+"""Receipts read and sent together (one mail connection, a few queries)."""
+SCHEDULED = "urne:voting:receipts-scheduled"
+"""The shared cache's flag: a sending of the pending receipts is queued or running."""
+SCHEDULED_SECONDS = 120
+"""The flag's life: should a worker die with it set, the next ballot after this queues again."""
 
 RECEIPT_UNREAD = tuple(f"election__{name}" for name in (*ScrutinElection.SETUP_ONLY, "election"))
 """What a receipt never reads of an émargement's election (`defer` them): the setup's bytes,
@@ -85,3 +106,81 @@ def receipt_message(emargement: Emargement, tracker: str) -> EmailMessage:
         to=[receipt_recipient(emargement)],
         reply_to=[elector.academy.assistance_email],
     )
+
+
+def schedule_receipts() -> None:
+    """After a ballot's commit: queue a sending of the pending receipts, unless one is queued."""
+    if cache.add(SCHEDULED, 1, SCHEDULED_SECONDS):
+        from urne.voting import tasks  # the tasks import Celery: not needed to load this module
+
+        tasks.send_vote_receipts.delay()
+
+
+def do_send_pending_receipts(batch: int = RECEIPT_BATCH) -> int:
+    """Send every pending receipt, `batch` at a time; how many were sent. See the module."""
+    sent = 0
+    while True:
+        count = _send_batch(batch)
+        sent += count
+        if count:
+            continue
+        cache.delete(SCHEDULED)
+        count = _send_batch(batch)  # committed while the flag was set: its sender queued nothing
+        if not count:
+            return sent
+        sent += count
+        cache.add(SCHEDULED, 1, SCHEDULED_SECONDS)
+
+
+def _send_batch(size: int) -> int:
+    with transaction.atomic():
+        ids = list(
+            PendingReceipt.objects.select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not ids:
+            return 0
+        emargements = list(
+            Emargement.objects.filter(pk__in=ids)
+            .select_related(
+                "election__scrutin",
+                "elector__campaign",
+                "elector__academy",
+                "elector__account",
+            )
+            .defer(*RECEIPT_UNREAD)
+        )
+        trackers = _trackers(emargements)
+        messages = [
+            receipt_message(emargement, trackers[emargement.pk])
+            for emargement in emargements
+            if emargement.pk in trackers
+        ]
+        with get_connection() as connection:
+            connection.send_messages(messages)
+        PendingReceipt.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def _trackers(emargements: list[Emargement]) -> dict[int, str]:
+    """Each émargement's ballot tracker, by émargement id, found through the electors'
+    credentials (by pseudonym): two queries per election in the batch."""
+    by_election: dict[int, dict[str, int]] = {}
+    uuids: dict[int, str] = {}
+    for emargement in emargements:
+        uuids[emargement.election_id] = emargement.election.uuid
+        name = pseudonym(emargement.election.uuid, emargement.elector_id)
+        by_election.setdefault(emargement.election_id, {})[name] = emargement.pk
+    trackers: dict[int, str] = {}
+    for election_id, names in by_election.items():
+        credentials = dict(
+            PublicCredential.objects.filter(
+                election_id=election_id, pseudonym__in=list(names)
+            ).values_list("credential", "pseudonym")
+        )
+        for credential, tracker in Ballot.objects.filter(
+            election_id=election_id, credential__in=list(credentials)
+        ).values_list("credential", "tracker"):
+            trackers[names[credentials[credential]]] = tracker
+    return trackers
