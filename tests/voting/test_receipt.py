@@ -193,6 +193,7 @@ def test_a_ballot_stays_accepted_when_its_receipt_cannot_be_scheduled(
 ) -> None:
     """The broker or the cache down after the commit: the ballot is in the box, its receipt
     pending for the next sending, and the elector gets their answer."""
+
     def down() -> None:
         raise ConnectionError("the broker is gone")
 
