@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from django.db import transaction
@@ -105,7 +105,7 @@ def access_scrutin_for_setup(user: access.Staff, campaign: Campaign, scrutin_id:
 
 def _shown(value: Any) -> str:
     if isinstance(value, datetime):
-        return value.isoformat()
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, Model):
         return str(value)
     return "" if value is None else str(value)

@@ -65,9 +65,11 @@ def access_roll(user: access.Staff, scrutin_id: int) -> Scrutin:
 
 def staff_roll(user: access.Staff, scrutin: Scrutin, query: str = "") -> QuerySet[Elector]:
     """The roll's electors that `user` reaches, searched by name like the electors' roll."""
-    return access.scoped(roll_electors(scrutin, query).only("civilite"), user).select_related(
-        "academy"
+    # only() replaces the roll's own list of fields: the civility is added for the printed roll.
+    electors = roll_electors(scrutin, query).only(
+        "civilite", "first_name", "last_name", "establishment", "academy__name"
     )
+    return access.scoped(electors, user)
 
 
 @dataclass(frozen=True)
