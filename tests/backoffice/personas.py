@@ -78,7 +78,9 @@ def national_roll(
             campaign, dijon, "Hugo", "Petit", corps="Professeur des écoles", establishment="=1+1"
         ),
         "karim": make_elector(campaign, lyon, "Karim", "Haddad"),
-        "lea": make_elector(campaign, lyon, "Léa", "Roux", civilite="MME", establishment="@SUM(A1)"),
+        "lea": make_elector(
+            campaign, lyon, "Léa", "Roux", civilite="MME", establishment="@SUM(A1)"
+        ),
     }
     for elector in electors.values():
         RollEntry.objects.create(scrutin=csa_national, elector=elector)

@@ -12,12 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.backoffice.personas import (  # noqa: F401 (fixtures)
-    capa_lyon,
-    observer,
-    organizer,
-    organizer_dijon,
-)
 from tests.conftest import PARIS, make_campaign, reschedule
 from urne.accounts.models import User
 from urne.audit.models import AuditEntry
@@ -125,8 +119,12 @@ def test_another_campaigns_objects_are_not_reached_through_this_one(
 ) -> None:
     other = make_campaign(name="Élections 2018", year=2018)
     academy = Academy.objects.create(
-        campaign=other, code="nice", name="Nice", mail_domain="ac-nice.fr",
-        assistance_email="e@ac-nice.fr", assistance_phone="04",
+        campaign=other,
+        code="nice",
+        name="Nice",
+        mail_domain="ac-nice.fr",
+        assistance_email="e@ac-nice.fr",
+        assistance_phone="04",
     )
     client.force_login(organizer)
 
@@ -143,7 +141,9 @@ def test_an_organizer_moves_a_date_and_it_is_audited(
     client.force_login(organizer)
     later = (campaign.vote_closes_at + timedelta(days=1)).replace(microsecond=0)
 
-    response = client.post(url("calendar", campaign.pk), calendar_data(campaign, vote_closes_at=later))
+    response = client.post(
+        url("calendar", campaign.pk), calendar_data(campaign, vote_closes_at=later)
+    )
 
     assert response.status_code == 302
     campaign.refresh_from_db()
@@ -318,9 +318,7 @@ def test_a_scrutin_with_bad_seats_or_academy_is_refused(
     message: str,
 ) -> None:
     client.force_login(organizer)
-    if changes.get("academy") == "DIJON":
-        changes = {**changes, "academy": dijon.pk}
-    elif "academy" not in changes:
+    if changes.get("academy") == "DIJON" or "academy" not in changes:
         changes = {**changes, "academy": dijon.pk}
 
     response = client.post(url("scrutin_add", campaign.pk), scrutin_data(**changes))
@@ -337,8 +335,12 @@ def test_an_academy_of_another_campaign_cannot_be_posted(
 ) -> None:
     other = make_campaign(name="Élections 2018", year=2018)
     nice = Academy.objects.create(
-        campaign=other, code="nice", name="Nice", mail_domain="ac-nice.fr",
-        assistance_email="e@ac-nice.fr", assistance_phone="04",
+        campaign=other,
+        code="nice",
+        name="Nice",
+        mail_domain="ac-nice.fr",
+        assistance_email="e@ac-nice.fr",
+        assistance_phone="04",
     )
     client.force_login(organizer)
 

@@ -15,9 +15,7 @@ def held(name: str) -> set[str]:
     group = Group.objects.get(name=name)
     return {
         f"{app}.{codename}"
-        for app, codename in group.permissions.values_list(
-            "content_type__app_label", "codename"
-        )
+        for app, codename in group.permissions.values_list("content_type__app_label", "codename")
     }
 
 

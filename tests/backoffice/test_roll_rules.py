@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.backoffice.personas import organizer, organizer_dijon  # noqa: F401 (fixtures)
 from tests.conftest import make_campaign, make_elector, reschedule
 from urne.accounts.models import User
 from urne.audit.models import AuditEntry
@@ -124,7 +123,9 @@ def test_it_is_refused_once_the_vote_has_opened(
 def test_it_is_refused_for_a_sealed_scrutin(
     organizer: User, csa_national: Scrutin, electors: dict[str, Elector]
 ) -> None:
-    ScrutinElection.objects.create(scrutin=csa_national, uuid="abcdefghijklmn", sealed_at=timezone.now())
+    ScrutinElection.objects.create(
+        scrutin=csa_national, uuid="abcdefghijklmn", sealed_at=timezone.now()
+    )
 
     with pytest.raises(SetupRefused):
         do_apply_roll_rule(organizer, RollRule(scrutin=csa_national, corps=PE))
@@ -169,7 +170,11 @@ def test_the_page_shows_the_effect_before_applying_it(
 
 
 def test_the_page_says_when_a_rule_matches_nobody(
-    client: Client, organizer: User, csa_national: Scrutin, electors: dict[str, Elector], lyon: Academy
+    client: Client,
+    organizer: User,
+    csa_national: Scrutin,
+    electors: dict[str, Elector],
+    lyon: Academy,
 ) -> None:
     client.force_login(organizer)
 

@@ -14,13 +14,6 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from tests.backoffice.personas import (  # noqa: F401 (fixtures)
-    capa_lyon,
-    national_roll,
-    observer,
-    organizer,
-    reader_dijon,
-)
 from tests.conftest import make_elector, reschedule
 from urne.accounts.models import User
 from urne.audit.models import AuditEntry
@@ -127,7 +120,7 @@ def test_a_long_roll_is_paginated_and_the_search_is_kept(
 
     assert "Page 1 sur 2" in first
     assert "?q=martin&amp;page=2" in first
-    assert second.count("<th scope=\"row\">") == 5
+    assert second.count('<th scope="row">') == 5
 
 
 def test_without_the_permission_the_rolls_are_refused(

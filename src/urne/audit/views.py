@@ -37,9 +37,9 @@ class LogFilterForm(forms.Form):
         help_text=_("Tout ou partie de l'adresse du compte."),
     )
     action = forms.ChoiceField(label=_("Action"), required=False)
-    since = forms.DateField(label=_("Du"), required=False, widget=DateInput())
+    since = forms.DateField(label=_("Depuis le"), required=False, widget=DateInput())
     until = forms.DateField(
-        label=_("Au"), required=False, widget=DateInput(), help_text=_("Jour inclus.")
+        label=_("Jusqu'au"), required=False, widget=DateInput(), help_text=_("Jour inclus.")
     )
     target = forms.CharField(
         label=_("Objet"),
