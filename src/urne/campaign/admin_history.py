@@ -13,12 +13,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from urne.backoffice import access
 from urne.backoffice.admin import ScopedAdminMixin
+from urne.campaign import roll_history
 from urne.campaign.models import Elector, RollChange, Scrutin
 
 if TYPE_CHECKING:
@@ -41,10 +42,7 @@ class RollFilter(admin.SimpleListFilter):
         value = self.value()
         if not value or not value.isdigit():
             return queryset
-        return queryset.filter(
-            Q(scrutin_id=int(value))
-            | Q(scrutin__isnull=True, elector__roll_entries__scrutin_id=int(value))
-        ).distinct()
+        return roll_history.of_roll(queryset, int(value))
 
 
 @admin.register(RollChange)

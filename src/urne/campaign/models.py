@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -139,17 +141,29 @@ CALENDAR_ORDER: Final = (
 )
 
 
+def _calendar_constraint_name(later: str) -> str:
+    return f"campaign_{later}_in_order"
+
+
 def _calendar_constraints() -> list[models.BaseConstraint]:
-    """CALENDAR_ORDER as database constraints: model validation (admin forms) reports their
-    messages, and the database refuses what bypasses validation (update(), raw SQL)."""
+    """CALENDAR_ORDER as database constraints: model validation (admin forms, the back office's
+    calendar page) reports their messages, each on the later date's field
+    (`Campaign.validate_constraints`), and the database refuses what bypasses validation
+    (update(), raw SQL)."""
     return [
         models.CheckConstraint(
             condition=models.Q(**{f"{later}__{'gt' if strict else 'gte'}": models.F(earlier)}),
-            name=f"campaign_{later}_in_order",
+            name=_calendar_constraint_name(later),
             violation_error_message=message,
         )
         for earlier, later, strict, message in CALENDAR_ORDER
     ]
+
+
+# Which field a calendar constraint's message belongs to: the later date, the one to move.
+CALENDAR_CONSTRAINT_FIELDS: Final = {
+    _calendar_constraint_name(later): later for _e, later, _s, _m in CALENDAR_ORDER
+}
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
@@ -190,6 +204,27 @@ def name_key(name: str) -> str:
 def family_name(last_name: str) -> str:
     """How a family name is written everywhere (pages, mail, rolls, lists): in capitals."""
     return last_name.upper()
+
+
+class _OnLaterDate(models.CheckConstraint):
+    """A calendar constraint as model validation runs it: the same check, its message filed
+    under the later of its two dates (Django files a check constraint's message under the
+    form as a whole), so that a form shows it beside the date to correct. Never in Meta: the
+    database's constraint is the one it copies."""
+
+    def __init__(self, constraint: models.CheckConstraint, field: str) -> None:
+        super().__init__(
+            condition=constraint.condition,
+            name=constraint.name,
+            violation_error_message=constraint.violation_error_message,
+        )
+        self.field = field
+
+    def validate(self, model: Any, instance: Any, exclude: Any = None, using: Any = None) -> None:
+        try:
+            super().validate(model, instance, exclude=exclude, using=using)  # type: ignore[misc]
+        except ValidationError as error:
+            raise ValidationError({self.field: [error]}) from None
 
 
 class Campaign(models.Model):
@@ -235,6 +270,23 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_constraints(self) -> list[tuple[type[models.Model], Sequence[models.BaseConstraint]]]:
+        """The constraints model validation checks: the calendar's, each message on the later
+        date's field (the rule itself stays the constraint, from CALENDAR_ORDER)."""
+        return [
+            (
+                model,
+                [
+                    _OnLaterDate(constraint, CALENDAR_CONSTRAINT_FIELDS[constraint.name])
+                    if isinstance(constraint, models.CheckConstraint)
+                    and constraint.name in CALENDAR_CONSTRAINT_FIELDS
+                    else constraint
+                    for constraint in constraints
+                ],
+            )
+            for model, constraints in super().get_constraints()
+        ]
 
     def accounts_open(self, at: datetime | None = None) -> bool:
         """Whether electors can create their account: from the opening until the vote closes."""
@@ -409,7 +461,15 @@ class Scrutin(models.Model):
         related_name="scrutins",
         help_text=_("Pour un scrutin académique ou départemental."),
     )
-    seats = models.PositiveIntegerField(_("sièges de titulaires"))
+    seats = models.PositiveIntegerField(
+        _("sièges de titulaires"),
+        validators=[MinValueValidator(1, _("Un scrutin a au moins un siège de titulaire."))],
+    )
+    substitute_seats = models.PositiveIntegerField(
+        _("sièges de suppléants"),
+        default=0,
+        help_text=_("En général autant que de sièges de titulaires."),
+    )
     electors: models.ManyToManyField[Elector, RollEntry] = models.ManyToManyField(
         Elector, through="RollEntry", related_name="scrutins"
     )
@@ -424,6 +484,29 @@ class Scrutin(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A national scrutin belongs to no academy; an academic or departmental one to an
+        academy of its own campaign."""
+        if self.level == self.Level.NATIONAL and self.academy_id is not None:
+            raise ValidationError(
+                {"academy": _("Un scrutin national ne relève d'aucune académie : laissez vide.")}
+            )
+        if self.level in (self.Level.ACADEMIC, self.Level.DEPARTMENTAL):
+            academy = self.academy if self.academy_id is not None else None
+            if academy is None:
+                raise ValidationError(
+                    {
+                        "academy": _(
+                            "Un scrutin académique ou départemental relève d'une académie : "
+                            "choisissez-la."
+                        )
+                    }
+                )
+            if self.campaign_id is not None and academy.campaign_id != self.campaign_id:
+                raise ValidationError(
+                    {"academy": _("Cette académie n'appartient pas à la campagne du scrutin.")}
+                )
 
 
 class RollEntry(models.Model):

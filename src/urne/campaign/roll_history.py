@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from urne import clock
@@ -59,6 +60,15 @@ def snapshot(elector: Elector) -> Snapshot:
         name: getattr(elector, "academy_id" if name == "academy" else name)
         for name in TRACKED_FIELDS
     }
+
+
+def of_roll(changes: QuerySet[RollChange], scrutin_id: int) -> QuerySet[RollChange]:
+    """One scrutin's roll in the history: its entries added or removed, and what changed of
+    the electors on it (the back office's page of a roll, and the admin's filter)."""
+    return changes.filter(
+        Q(scrutin_id=scrutin_id)
+        | Q(scrutin__isnull=True, elector__roll_entries__scrutin_id=scrutin_id)
+    ).distinct()
 
 
 def recording(campaign: Campaign) -> bool:
@@ -277,3 +287,42 @@ def record_import_from_audit(
     campaign = Campaign.objects.filter(pk=instance.campaign_id).first()
     if campaign is not None:
         do_record_import((instance.actor_id, instance.actor_label), campaign, details)
+
+
+def do_record_roll_additions(
+    actor: Actor,
+    scrutin: Scrutin,
+    electors: Iterable[Elector],
+    *,
+    source: str,
+    reason: str = "",
+) -> int:
+    """Write one row per elector added to `scrutin`'s roll together (a membership rule applied
+    in the back office), in batches, if the campaign's rolls are published; the rows written."""
+    campaign = scrutin.campaign
+    if not recording(campaign):
+        return 0
+    written, batch = 0, []
+    for elector in electors:
+        batch.append(
+            _row(
+                campaign,
+                actor,
+                source,
+                reason,
+                RollChange.Kind.ADDED,
+                academy_id=elector.academy_id,
+                elector=elector,
+                elector_label=str(elector)[:300],
+                scrutin=scrutin,
+                scrutin_label=str(scrutin)[:200],
+            )
+        )
+        if len(batch) >= ROW_BATCH:
+            written += len(RollChange.objects.bulk_create(batch))
+            batch = []
+    written += len(RollChange.objects.bulk_create(batch))
+    return written
+
+
+ROW_BATCH: Final = 2000

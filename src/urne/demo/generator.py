@@ -249,6 +249,7 @@ def _scrutin(
         level=level,
         kind=kind,
         seats=seats,
+        substitute_seats=seats,
         academy=academy,
     )
 

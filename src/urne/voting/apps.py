@@ -1,10 +1,22 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Final
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+# The observers read, never change: the rolls, the candidacies and turnout (the figures, never
+# who voted), within their perimeter. The group's name is urne.voting.turnout.OBSERVERS_GROUP.
+OBSERVERS_PERMISSIONS: Final = (
+    "campaign.view_campaign",
+    "campaign.view_academy",
+    "campaign.view_scrutin",
+    "campaign.view_rollentry",
+    "candidacies.view_union",
+    "candidacies.view_candidatelist",
+    "candidacies.view_candidate",
+    "voting.view_turnout",
+)
 
 
 class VotingConfig(AppConfig):
@@ -12,8 +24,11 @@ class VotingConfig(AppConfig):
     verbose_name = _("Vote")
 
     def ready(self) -> None:
-        post_migrate.connect(_ensure_observers_group, sender=self)
         from urne.backoffice.pages import Section, register_section
+        from urne.backoffice.roles import connect_role
+        from urne.voting.turnout import OBSERVERS_GROUP
+
+        connect_role(OBSERVERS_GROUP, OBSERVERS_PERMISSIONS)
 
         register_section(
             Section(
@@ -26,19 +41,3 @@ class VotingConfig(AppConfig):
                 order=60,
             )
         )
-
-
-def _ensure_observers_group(sender: AppConfig, **kwargs: Any) -> None:
-    """The « Observateurs » group with turnout only, after every migrate and flush (a flush
-    empties the tables the data migration filled; Django sends post_migrate after both)."""
-    from django.contrib.auth.models import Group, Permission
-
-    from urne.voting.turnout import OBSERVERS_GROUP
-
-    permission = Permission.objects.filter(
-        content_type__app_label="voting", codename="view_turnout"
-    ).first()
-    if permission is None:  # the permissions are made by an earlier post_migrate receiver
-        return
-    group, _ = Group.objects.get_or_create(name=OBSERVERS_GROUP)
-    group.permissions.add(permission)

@@ -3,8 +3,9 @@
 Two permissions, given through groups (docs/backoffice.md):
 
 - ``voting.view_turnout`` (`Emargement`'s custom permission): live turnout per scrutin and per
-  academy — electors on the roll, voters, percentage. The group « Observateurs » holds it alone
-  (migration 0002).
+  academy — electors on the roll, voters, percentage. The group « Observateurs » holds it, with
+  read access to the rolls and candidacies and never the émargement (`OBSERVERS_PERMISSIONS`,
+  urne.voting.apps).
 - ``voting.view_emargement`` (Django's view permission of `Emargement`): the émargement list
   itself (elector, establishment, academy, time of the vote) and its CSV export.
 
