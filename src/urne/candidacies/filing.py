@@ -491,18 +491,18 @@ def do_submit_list(request: Who, candidate_list: CandidateList) -> CandidateList
         candidate_list = _locked(candidate_list)
         _check_editable(request, candidate_list)
         failures = check_list(candidate_list)
-        if failures:
-            audit.record(
-                request, "candidacy.submit_refused", candidate_list, failures=len(failures)
-            )
-            raise ListHasFailures(failures)
-        candidate_list.status = CandidateList.Status.SUBMITTED
-        candidate_list.submitted_at = clock.now()
-        candidate_list.rejection_reason = ""
-        candidate_list.decided_at = None
-        candidate_list.decided_by = None
-        candidate_list.save()
-        audit.record(request, "candidacy.submit", candidate_list)
+        if not failures:
+            candidate_list.status = CandidateList.Status.SUBMITTED
+            candidate_list.submitted_at = clock.now()
+            candidate_list.rejection_reason = ""
+            candidate_list.decided_at = None
+            candidate_list.decided_by = None
+            candidate_list.save()
+            audit.record(request, "candidacy.submit", candidate_list)
+    if failures:
+        # Recorded once the lock is released: the refusal is part of the filing's story.
+        audit.record(request, "candidacy.submit_refused", candidate_list, failures=len(failures))
+        raise ListHasFailures(failures)
     return candidate_list
 
 
