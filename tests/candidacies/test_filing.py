@@ -393,3 +393,15 @@ def test_the_file_right_alone_without_a_union_perimeter_files_nothing(
     assert client.get(FILING).status_code == 403
     assert create(client, csa_dijon, snes).status_code == 403
     assert not CandidateList.objects.exists()
+
+
+def test_the_menu_offers_each_role_its_section(delegate_snes: User, organizer: User) -> None:
+    home = reverse("backoffice:home")
+
+    delegate_page = as_user(delegate_snes).get(home).content.decode()
+    organizer_page = as_user(organizer).get(home).content.decode()
+
+    assert f'href="{FILING}"' in delegate_page
+    assert f'href="{url("review")}"' not in delegate_page
+    assert f'href="{url("review")}"' in organizer_page
+    assert f'href="{FILING}"' not in organizer_page
