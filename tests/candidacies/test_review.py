@@ -280,3 +280,31 @@ def test_a_scope_names_exactly_one_perimeter(delegate_snes: User, campaign: Camp
     scope = StaffScope.objects.get(user=delegate_snes)
     with pytest.raises(IntegrityError), transaction.atomic():
         StaffScope.objects.filter(pk=scope.pk).update(campaign=campaign)
+
+
+def test_sealing_waits_for_the_decisions_and_the_draw(
+    organizer: User, submitted: CandidateList, submitted_sgen: CandidateList, csa_dijon: Scrutin
+) -> None:
+    from urne.voting import setup
+
+    election = ScrutinElection.objects.create(scrutin=csa_dijon, uuid="v" * 14)
+    client = as_user(organizer)
+
+    missing = setup.sealing_readiness(election).missing
+    assert "au moins une liste de candidats validée" in missing
+    assert "la décision sur les listes déposées" in missing
+
+    client.post(url("list_decide", submitted.pk), {"decision": "validate"})
+    client.post(url("list_decide", submitted_sgen.pk), {"decision": "validate"})
+    assert "le tirage au sort de l'ordre des listes validées" in (
+        setup.sealing_readiness(election).missing
+    )
+
+    client.post(url("draw", csa_dijon.pk))
+    missing = setup.sealing_readiness(election).missing
+    assert "le tirage au sort de l'ordre des listes validées" not in missing
+    assert "la décision sur les listes déposées" not in missing
+    assert "au moins une liste de candidats validée" not in missing
+    assert [c.title for c in setup.election_lists(csa_dijon)] == [
+        item["title"] for item in ListDraw.objects.get().order
+    ]
