@@ -224,7 +224,7 @@ def setup_election(electors: int, jobs: int) -> tuple[str, list[Voter], str]:
     for position, acronym in enumerate(LISTS, start=1):
         union = Union.objects.create(campaign=campaign, acronym=acronym, name=f"Liste {acronym}")
         candidate_list = CandidateList.objects.create(
-            scrutin=scrutin, position=position, title=f"Liste {acronym}"
+            status="validated", scrutin=scrutin, position=position, title=f"Liste {acronym}"
         )
         candidate_list.unions.add(union)
     with transaction.atomic():

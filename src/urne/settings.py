@@ -191,6 +191,9 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("URNE_MEDIA_ROOT", str(DATA_DIR / "media")))
+# A profession de foi is a few pages: the limit keeps every elector's download quick
+# (urne.candidacies.validators).
+URNE_PROFESSION_DE_FOI_MAX_BYTES = envint("URNE_PROFESSION_DE_FOI_MAX_BYTES", 5 * 1024 * 1024)
 # Uploaded import files (personal data): kept for the record, never served.
 IMPORTS_ROOT = Path(env("URNE_IMPORTS_ROOT", str(DATA_DIR / "imports")))
 STORAGES = {

@@ -29,6 +29,8 @@ urlpatterns = [
     # (/gestion/journal/): the back office's own pages too.
     path("", include("urne.campaign.backoffice_urls")),
     path("", include("urne.audit.urls")),
+    # Candidacies: union delegates file, the organizer decides and draws (/gestion/candidatures/).
+    path("", include("urne.candidacies.urls")),
     # The admin's login and password change pages check passwords outside the login limits:
     # these two addresses, matched before the admin's, send to the voter account's pages
     # (urne.accounts.services is the one place a password is checked, docs/accounts.md).

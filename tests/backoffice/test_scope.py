@@ -269,8 +269,12 @@ def test_national_scrutins_are_read_but_not_changed(
 def test_the_lists_of_lyon_are_out_of_reach(
     dijon_staff: Client, capa_dijon: Scrutin, capa_lyon: Scrutin
 ) -> None:
-    ours = CandidateList.objects.create(scrutin=capa_dijon, position=1, title="Liste de Dijon")
-    theirs = CandidateList.objects.create(scrutin=capa_lyon, position=1, title="Liste de Lyon")
+    ours = CandidateList.objects.create(
+        status="validated", scrutin=capa_dijon, position=1, title="Liste de Dijon"
+    )
+    theirs = CandidateList.objects.create(
+        status="validated", scrutin=capa_lyon, position=1, title="Liste de Lyon"
+    )
 
     listing = page_of(dijon_staff, reverse("admin:candidacies_candidatelist_changelist"))
     download = dijon_staff.get(

@@ -125,10 +125,15 @@ def capa_lists(capa_dijon: Scrutin, media_root: Path) -> list[CandidateList]:
         campaign=campaign, acronym="SE-UNSA", name="Syndicat des enseignants"
     )
     joint = CandidateList.objects.create(
-        scrutin=capa_dijon, position=2, title="Liste commune SGEN-CFDT et SE-UNSA"
+        status="validated",
+        scrutin=capa_dijon,
+        position=2,
+        title="Liste commune SGEN-CFDT et SE-UNSA",
     )
     joint.unions.add(sgen, unsa)
-    single = CandidateList.objects.create(scrutin=capa_dijon, position=1, title="Liste SNES-FSU")
+    single = CandidateList.objects.create(
+        status="validated", scrutin=capa_dijon, position=1, title="Liste SNES-FSU"
+    )
     single.unions.add(snes)
     single.profession_de_foi.save("pdf.pdf", ContentFile(make_pdf("Profession de foi SNES-FSU")))
     make_candidate(single, 2, "Bernard", "Claire")

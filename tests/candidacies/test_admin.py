@@ -17,7 +17,6 @@ from tests.conftest import PASSWORD
 from tests.voting.conftest import SealScrutins, seal_scrutins, trustees_text
 from urne.accounts.models import User
 from urne.campaign.models import Campaign, Elector, Scrutin
-from urne.candidacies import validators
 from urne.candidacies.models import Candidate, CandidateList, Union
 
 
@@ -53,7 +52,10 @@ def list_form(scrutin: Scrutin, union: Union, pdf: SimpleUploadedFile | None) ->
         "scrutin": scrutin.pk,
         "position": 1,
         "title": "Liste UEPL",
-        "unions": [union.pk],
+        "status": "validated",
+        "listunion_set-TOTAL_FORMS": "1",
+        "listunion_set-INITIAL_FORMS": "0",
+        "listunion_set-0-union": union.pk,
         "candidates-TOTAL_FORMS": "2",
         "candidates-INITIAL_FORMS": "0",
         "candidates-0-position": "1",
@@ -77,7 +79,9 @@ def list_form(scrutin: Scrutin, union: Union, pdf: SimpleUploadedFile | None) ->
 def test_every_candidacies_page_renders_for_the_superuser(
     gestion: Client, capa_dijon: Scrutin, union: Union, media_root: Path
 ) -> None:
-    candidate_list = CandidateList.objects.create(scrutin=capa_dijon, position=1, title="Liste")
+    candidate_list = CandidateList.objects.create(
+        status="validated", scrutin=capa_dijon, position=1, title="Liste"
+    )
     candidate_list.unions.add(union)
     candidate = Candidate.objects.create(
         candidate_list=candidate_list,
@@ -139,9 +143,9 @@ def test_a_profession_de_foi_too_large_is_refused(
     capa_dijon: Scrutin,
     union: Union,
     media_root: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
 ) -> None:
-    monkeypatch.setattr(validators, "MAX_PROFESSION_DE_FOI_BYTES", 1000)
+    settings.URNE_PROFESSION_DE_FOI_MAX_BYTES = 1000
     big = SimpleUploadedFile("programme.pdf", b"%PDF-1.4\n" + b"0" * 2000, "application/pdf")
 
     response = gestion.post(
@@ -157,7 +161,9 @@ def test_the_list_of_lists_shows_unions_candidates_and_pdf(
     gestion: Client, capa_dijon: Scrutin, union: Union, media_root: Path
 ) -> None:
     other = Union.objects.create(campaign=capa_dijon.campaign, acronym="RÉSO", name="Réseau")
-    joint = CandidateList.objects.create(scrutin=capa_dijon, position=1, title="Liste commune")
+    joint = CandidateList.objects.create(
+        status="validated", scrutin=capa_dijon, position=1, title="Liste commune"
+    )
     joint.unions.add(union, other)
 
     page = gestion.get("/gestion/candidacies/candidatelist/").content.decode()
@@ -189,7 +195,9 @@ def test_staff_without_the_view_permission_cannot_download_it(
     union: Union,
     media_root: Path,
 ) -> None:
-    filed = CandidateList.objects.create(scrutin=capa_dijon, position=1, title="Liste UEPL")
+    filed = CandidateList.objects.create(
+        status="validated", scrutin=capa_dijon, position=1, title="Liste UEPL"
+    )
     filed.profession_de_foi.save("p.pdf", ContentFile(make_pdf("Profession de foi")))
     client.force_login(staff_dijon)
 

@@ -45,7 +45,7 @@ def add_lists(scrutin: Scrutin, titles: tuple[str, ...] = LIST_TITLES) -> list[C
             campaign=scrutin.campaign, acronym=title.split()[1], defaults={"name": title}
         )
         candidate_list = CandidateList.objects.create(
-            scrutin=scrutin, position=position, title=title
+            status="validated", scrutin=scrutin, position=position, title=title
         )
         candidate_list.unions.add(union)
         made.append(candidate_list)

@@ -163,7 +163,9 @@ def test_lists_changed_after_the_seal_never_reach_the_booth(
     elif change == "moved":
         CandidateList.objects.filter(pk=lists[0].pk).update(position=9)
     elif change == "added":
-        CandidateList.objects.create(scrutin=csa_national, position=0, title="Liste FO")
+        CandidateList.objects.create(
+            status="validated", scrutin=csa_national, position=0, title="Liste FO"
+        )
     else:
         CandidateList.objects.filter(pk=lists[1].pk).delete()
     during_vote(travel, csa_national)

@@ -62,11 +62,12 @@ class AccountChangeForm(ChangeFormBase):
 
 
 class StaffScopeInline(StaffScopeInlineBase):
-    """Where a staff member may act: whole campaigns, or academies (see docs/backoffice.md)."""
+    """Where a staff member may act: whole campaigns, academies, or unions (a union delegate)
+    (see docs/backoffice.md)."""
 
     model = StaffScope
     extra = 1
-    fields = ["campaign", "academy"]
+    fields = ["campaign", "academy", "union"]
     verbose_name = _("périmètre")
     verbose_name_plural = _(
         "périmètres de gestion (sans périmètre, un membre du personnel ne voit rien)"

@@ -74,7 +74,9 @@ def actor_role(user: AbstractBaseUser | AnonymousUser | None) -> str:
         return _("superutilisateur")
     if not getattr(user, "is_staff", False) or user.pk is None:
         return _("électeur ou visiteur")
-    scopes = StaffScope.objects.filter(user_id=user.pk).select_related("campaign", "academy")
+    scopes = StaffScope.objects.filter(user_id=user.pk).select_related(
+        "campaign", "academy", "union"
+    )
     names = sorted(str(scope) for scope in scopes)
     return ("; ".join(names) or _("personnel sans périmètre"))[:255]
 
@@ -118,13 +120,13 @@ def _actor_scope(user: AbstractBaseUser | AnonymousUser | None) -> tuple[int | N
         return None, None
     rows = list(
         StaffScope.objects.filter(user_id=user.pk).values_list(
-            "campaign_id", "academy_id", "academy__campaign_id"
+            "campaign_id", "academy_id", "academy__campaign_id", "union__campaign_id"
         )
     )
     if len(rows) != 1:
         return None, None
-    campaign, academy, academy_campaign = rows[0]
-    return campaign or academy_campaign, academy
+    campaign, academy, academy_campaign, union_campaign = rows[0]
+    return campaign or academy_campaign or union_campaign, academy
 
 
 def _lock_head() -> AuditChainHead:

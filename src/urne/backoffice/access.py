@@ -4,12 +4,16 @@ Every staff queryset and lookup goes through `scoped` (or `access_as_staff` for 
 every staff write through `check_staff_may_change`: the Django admin (through
 `urne.backoffice.admin`), and the staff pages to come. Nothing else filters by academy.
 
-Three kinds of staff:
+Four kinds of staff:
 - superusers reach everything;
 - campaign-wide staff (a StaffScope row naming a campaign) reach all of that campaign;
 - academy staff (rows naming academies) reach their academies' electors, rolls, correction
   requests and lists, and *read* what the campaign shares with every academy (the campaign
-  itself, national scrutins and their lists, unions, the FAQ) without changing it.
+  itself, national scrutins and their lists, unions, the FAQ) without changing it;
+- union delegates (rows naming unions) reach the lists their union files (joint lists included)
+  and their candidates, and *read* what filing needs: their campaign, its scrutins, rolls and
+  unions (to name a joint list's partners), and the draws of the lists' order. Nothing else: no
+  other union's list, no correction request, no audit entry.
 Anyone else, staff or not, reaches nothing: a model without a rule below is for superusers only
 (the groups, registered with `urne.backoffice.admin.SuperuserOnlyAdminMixin`). Accounts are
 electors' accounts only: no staff or superuser account is ever in another staff member's reach.
@@ -38,7 +42,7 @@ from urne.campaign.models import (
     RollEntry,
     Scrutin,
 )
-from urne.candidacies.models import Candidate, CandidateList, Union
+from urne.candidacies.models import Candidate, CandidateList, ListDraw, ListUnion, Union
 from urne.support.models import FaqEntry
 from urne.voting.models import ScrutinElection
 from urne.web.errors import Forbidden, NotFound
@@ -51,8 +55,8 @@ class OutOfScope(Forbidden):
     """A staff member tried to write outside their perimeter."""
 
     message = _(
-        "Cette opération sort de votre périmètre de gestion (campagne ou académie) : "
-        "rien n'a été enregistré."
+        "Cette opération sort de votre périmètre de gestion (campagne, académie ou "
+        "organisation syndicale) : rien n'a été enregistré."
     )
 
 
@@ -65,34 +69,55 @@ class ScopeRule:
     `shared`: rows without an academy are read (never changed) by every academy's staff.
     `only`: (field, value) pairs every row must also have to be reached by anyone but a
     superuser, whatever their perimeter (fields of the model itself, not paths).
+    `union`: the path to the unions the row is filed by: union delegates read and change the
+    rows of their unions.
+    `union_reads`: union delegates read (never change) every row of their union's campaign.
     """
 
     campaign: str
     academy: str | None = None
     shared: bool = False
     only: tuple[tuple[str, Any], ...] = ()
+    union: str | None = None
+    union_reads: bool = False
 
 
 RULES: dict[type[Model], ScopeRule] = {
-    Campaign: ScopeRule(campaign="pk", shared=True),
+    Campaign: ScopeRule(campaign="pk", shared=True, union_reads=True),
     # Sending the invitations acts on the whole campaign: its staff only.
     InvitationCampaign: ScopeRule(campaign="pk"),
     Academy: ScopeRule(campaign="campaign", academy="pk"),
-    Elector: ScopeRule(campaign="campaign", academy="academy"),
-    Scrutin: ScopeRule(campaign="campaign", academy="academy", shared=True),
-    RollEntry: ScopeRule(campaign="scrutin__campaign", academy="elector__academy"),
+    # Union delegates read the rolls to find their candidates on them (the pages show names,
+    # civilité, corps, grade and affectation only).
+    Elector: ScopeRule(campaign="campaign", academy="academy", union_reads=True),
+    Scrutin: ScopeRule(campaign="campaign", academy="academy", shared=True, union_reads=True),
+    RollEntry: ScopeRule(
+        campaign="scrutin__campaign", academy="elector__academy", union_reads=True
+    ),
     ProfileCorrectionRequest: ScopeRule(campaign="elector__campaign", academy="elector__academy"),
     # The history of the rolls: filed under the elector's academy; an import's row, about the
     # whole campaign, is its staff's.
     RollChange: ScopeRule(campaign="campaign", academy="academy"),
     # An import may touch every academy of the campaign.
     ElectorImport: ScopeRule(campaign="campaign"),
-    Union: ScopeRule(campaign="campaign", shared=True),
-    CandidateList: ScopeRule(campaign="scrutin__campaign", academy="scrutin__academy", shared=True),
+    Union: ScopeRule(campaign="campaign", shared=True, union_reads=True),
+    CandidateList: ScopeRule(
+        campaign="scrutin__campaign", academy="scrutin__academy", shared=True, union="unions"
+    ),
     Candidate: ScopeRule(
         campaign="candidate_list__scrutin__campaign",
         academy="candidate_list__scrutin__academy",
         shared=True,
+        union="candidate_list__unions",
+    ),
+    ListUnion: ScopeRule(
+        campaign="candidate_list__scrutin__campaign",
+        academy="candidate_list__scrutin__academy",
+        shared=True,
+        union="candidate_list__unions",
+    ),
+    ListDraw: ScopeRule(
+        campaign="scrutin__campaign", academy="scrutin__academy", shared=True, union_reads=True
     ),
     FaqEntry: ScopeRule(campaign="campaign", shared=True),
     # A scrutin's election belongs where the scrutin does. Ballots and public credentials have
@@ -124,6 +149,9 @@ class StaffReach:
     academies: frozenset[int] = frozenset()
     # The campaigns of `academies`: what these share with every academy is readable.
     academy_campaigns: frozenset[int] = frozenset()
+    unions: frozenset[int] = frozenset()
+    # The campaigns of `unions`: what filing needs there is readable.
+    union_campaigns: frozenset[int] = frozenset()
 
 
 NOWHERE = StaffReach()
@@ -147,13 +175,19 @@ def staff_reach(user: Staff) -> StaffReach:
     else:
         rows = list(
             StaffScope.objects.filter(user_id=user.pk).values_list(
-                "campaign_id", "academy_id", "academy__campaign_id"
+                "campaign_id",
+                "academy_id",
+                "academy__campaign_id",
+                "union_id",
+                "union__campaign_id",
             )
         )
         reach = StaffReach(
-            campaigns=frozenset(c for c, _a, _ac in rows if c is not None),
-            academies=frozenset(a for _c, a, _ac in rows if a is not None),
-            academy_campaigns=frozenset(ac for _c, _a, ac in rows if ac is not None),
+            campaigns=frozenset(row[0] for row in rows if row[0] is not None),
+            academies=frozenset(row[1] for row in rows if row[1] is not None),
+            academy_campaigns=frozenset(row[2] for row in rows if row[2] is not None),
+            unions=frozenset(row[3] for row in rows if row[3] is not None),
+            union_campaigns=frozenset(row[4] for row in rows if row[4] is not None),
         )
     setattr(user, _CACHE_ATTRIBUTE, reach)
     return reach
@@ -163,7 +197,9 @@ def rule_for(model: type[Model]) -> ScopeRule | None:
     return RULES.get(model)
 
 
-def _visible(rule: ScopeRule, reach: StaffReach, for_change: bool, through: str = "") -> Q:
+def _visible(
+    model: type[Model], rule: ScopeRule, reach: StaffReach, for_change: bool, through: str = ""
+) -> Q:
     def path(name: str) -> str:
         return f"{through}__{name}" if through else name
 
@@ -175,6 +211,12 @@ def _visible(rule: ScopeRule, reach: StaffReach, for_change: bool, through: str 
         if rule.academy is not None:
             shared &= Q(**{f"{path(rule.academy)}__isnull": True})
         condition |= shared
+    if rule.union is not None and reach.unions:
+        # Through a subquery: a joint list of two of the delegate's unions is one row, not two.
+        filed = model._default_manager.filter(**{f"{rule.union}__in": reach.unions})
+        condition |= Q(**{f"{path('pk')}__in": filed.values("pk")})
+    if rule.union_reads and not for_change and reach.union_campaigns:
+        condition |= Q(**{f"{path(rule.campaign)}__in": reach.union_campaigns})
     if rule.only:
         condition &= Q(**{path(name): value for name, value in rule.only})
     return condition
@@ -188,7 +230,7 @@ def scoped(queryset: QuerySet[M], user: Staff, *, for_change: bool = False) -> Q
     rule = rule_for(queryset.model)
     if rule is None or reach == NOWHERE:
         return queryset.none()
-    return queryset.filter(_visible(rule, reach, for_change))
+    return queryset.filter(_visible(queryset.model, rule, reach, for_change))
 
 
 def reachable_through(model: type[Model], through: str, user: Staff) -> Q | None:
@@ -203,7 +245,7 @@ def reachable_through(model: type[Model], through: str, user: Staff) -> Q | None
     rule = rule_for(model)
     if rule is None or reach == NOWHERE:
         return Q(pk__in=[])
-    return _visible(rule, reach, for_change=False, through=through)
+    return _visible(model, rule, reach, for_change=False, through=through)
 
 
 def access_as_staff(user: Staff, queryset: QuerySet[M], pk: Any, *, for_change: bool = False) -> M:
@@ -231,6 +273,20 @@ def _target_id(obj: Model, path: str) -> Any:
     return target.pk
 
 
+def _union_ids(obj: Model, path: str) -> set[Any]:
+    """The unions at the end of `path` ("candidate_list__unions"), the last part a relation to
+    many: none for a row not saved yet (the filing names its union itself)."""
+    *parts, last = path.split("__")
+    target: Any = obj
+    for part in parts:
+        target = getattr(target, part, None)
+        if target is None:
+            return set()
+    if target.pk is None:
+        return set()
+    return set(getattr(target, last).values_list("pk", flat=True))
+
+
 def may_change(user: Staff, obj: Model) -> bool:
     """May `user` write `obj` as it stands in memory (created, edited, or to be deleted)?"""
     reach = staff_reach(user)
@@ -242,6 +298,8 @@ def may_change(user: Staff, obj: Model) -> bool:
     if any(getattr(obj, name, None) != value for name, value in rule.only):
         return False
     if _target_id(obj, rule.campaign) in reach.campaigns:
+        return True
+    if rule.union is not None and reach.unions and _union_ids(obj, rule.union) & reach.unions:
         return True
     return rule.academy is not None and _target_id(obj, rule.academy) in reach.academies
 

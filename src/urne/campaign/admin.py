@@ -72,6 +72,7 @@ admin.site.index_title = _("Gestion de la campagne")
 CALENDAR_FIELDS: _FieldGroups = [
     "accounts_open_at",
     "rolls_published_at",
+    "candidacies_deadline",
     "candidacies_published_at",
     "identifiers_available_at",
     "corrections_deadline",

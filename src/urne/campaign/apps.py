@@ -34,6 +34,7 @@ ORGANIZERS_PERMISSIONS: Final = (
     "candidacies.view_candidatelist",
     "candidacies.change_candidatelist",
     "candidacies.view_candidate",
+    "candidacies.validate_candidatelist",
     "accounts.send_invitations",
     "voting.view_turnout",
     "voting.view_emargement",

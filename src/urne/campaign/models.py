@@ -31,12 +31,14 @@ class Period:
     asking a campaign in memory (`contains`) and selecting campaigns in the database (`q`).
 
     It starts at `opens` (included) and ends at `closes` (excluded, unless `closes_included`);
-    None leaves that side open.
+    None leaves that side open. A date left empty on the campaign (`closes` may be optional)
+    falls back to `closes_fallback`.
     """
 
     opens: str | None
     closes: str | None = None
     closes_included: bool = False
+    closes_fallback: str | None = None
 
     def contains(self, campaign: Campaign, at: datetime) -> bool:
         return not self.not_begun(campaign, at) and not self.over(campaign, at)
@@ -45,10 +47,19 @@ class Period:
         return self.opens is not None and at < getattr(campaign, self.opens)
 
     def over(self, campaign: Campaign, at: datetime) -> bool:
-        if self.closes is None:
+        end = self.end(campaign)
+        if end is None:
             return False
-        end: datetime = getattr(campaign, self.closes)
         return at > end if self.closes_included else at >= end
+
+    def end(self, campaign: Campaign) -> datetime | None:
+        """When the period ends for `campaign` (None: never)."""
+        if self.closes is None:
+            return None
+        end: datetime | None = getattr(campaign, self.closes)
+        if end is None and self.closes_fallback is not None:
+            end = getattr(campaign, self.closes_fallback)
+        return end
 
     def q(self, at: datetime, prefix: str = "") -> models.Q:
         """The campaigns whose period holds `at`; `prefix` reaches them from another model
@@ -58,7 +69,15 @@ class Period:
             condition &= models.Q(**{f"{prefix}{self.opens}__lte": at})
         if self.closes is not None:
             lookup = "gte" if self.closes_included else "gt"
-            condition &= models.Q(**{f"{prefix}{self.closes}__{lookup}": at})
+            closes = models.Q(**{f"{prefix}{self.closes}__{lookup}": at})
+            if self.closes_fallback is not None:
+                closes |= models.Q(
+                    **{
+                        f"{prefix}{self.closes}__isnull": True,
+                        f"{prefix}{self.closes_fallback}__{lookup}": at,
+                    }
+                )
+            condition &= closes
         return condition
 
     def not_begun_q(self, at: datetime, prefix: str = "") -> models.Q:
@@ -71,6 +90,9 @@ class Period:
 ACCOUNTS: Final = Period("accounts_open_at", "vote_closes_at")
 ROLLS: Final = Period("rolls_published_at")
 CANDIDACIES: Final = Period("candidacies_published_at")
+# Unions file their lists until the candidacies' deadline, or, if the campaign sets none, until
+# the candidacies are published (a list filed later would reach electors unchecked).
+FILING: Final = Period(None, "candidacies_deadline", closes_fallback="candidacies_published_at")
 IDENTIFIERS: Final = Period("identifiers_available_at")
 CORRECTIONS: Final = Period(None, "corrections_deadline", closes_included=True)
 VOTE: Final = Period("vote_opens_at", "vote_closes_at")
@@ -242,6 +264,15 @@ class Campaign(models.Model):
 
     accounts_open_at = models.DateTimeField(_("ouverture de la création des comptes"))
     rolls_published_at = models.DateTimeField(_("publication des listes électorales"))
+    candidacies_deadline = models.DateTimeField(
+        _("fin du dépôt des listes de candidats"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Dernier instant où les délégués syndicaux déposent ou modifient leurs listes. "
+            "Vide : jusqu'à la publication des candidatures."
+        ),
+    )
     candidacies_published_at = models.DateTimeField(_("publication des candidatures"))
     identifiers_available_at = models.DateTimeField(_("identifiants de vote disponibles"))
     corrections_deadline = models.DateTimeField(
@@ -266,7 +297,20 @@ class Campaign(models.Model):
         verbose_name = _("campagne")
         verbose_name_plural = _("campagnes")
         ordering = ["-year", "name"]
-        constraints = _calendar_constraints()
+        constraints = [
+            *_calendar_constraints(),
+            # The organizer checks the lists and draws their order between the deadline and
+            # the publication: the deadline cannot come after it.
+            models.CheckConstraint(
+                condition=models.Q(candidacies_deadline__isnull=True)
+                | models.Q(candidacies_deadline__lte=models.F("candidacies_published_at")),
+                name="campaign_candidacies_deadline_in_order",
+                violation_error_message=_(
+                    "La fin du dépôt des listes ne peut pas venir après la publication des "
+                    "candidatures."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -300,6 +344,17 @@ class Campaign(models.Model):
 
     def candidacies_published(self, at: datetime | None = None) -> bool:
         return CANDIDACIES.contains(self, at or clock.now())
+
+    def candidacies_filing_open(self, at: datetime | None = None) -> bool:
+        """Whether union delegates may still file or change their lists: until the deadline
+        (or, without one, until the candidacies are published)."""
+        return FILING.contains(self, at or clock.now())
+
+    @property
+    def candidacies_filing_ends_at(self) -> datetime:
+        end = FILING.end(self)
+        assert end is not None  # noqa: S101 - the fallback date is required
+        return end
 
     def identifiers_available(self, at: datetime | None = None) -> bool:
         return IDENTIFIERS.contains(self, at or clock.now())

@@ -183,15 +183,20 @@ def candidacies_opening_notice(campaign: Campaign) -> str:
     )
 
 
+def published_lists(scrutin: Scrutin) -> QuerySet[CandidateList]:
+    """The lists electors may see: those the organizer validated (never a draft, a list under
+    review or a rejected one), in official order."""
+    return CandidateList.objects.filter(
+        scrutin=scrutin, status=CandidateList.Status.VALIDATED
+    ).order_by("position", "title")
+
+
 def candidate_lists(scrutin: Scrutin) -> QuerySet[CandidateList]:
-    """The scrutin's lists in official order, with their unions and candidates (3 queries)."""
-    return (
-        CandidateList.objects.filter(scrutin=scrutin)
-        .order_by("position")
-        .prefetch_related(
-            "unions",
-            Prefetch("candidates", queryset=Candidate.objects.order_by("position")),
-        )
+    """The scrutin's published lists in official order, with their unions and candidates
+    (3 queries)."""
+    return published_lists(scrutin).prefetch_related(
+        "unions",
+        Prefetch("candidates", queryset=Candidate.objects.order_by("position")),
     )
 
 
@@ -202,7 +207,7 @@ def access_profession_de_foi(elector: Elector, code: str, position: int) -> Cand
     if not scrutin.campaign.candidacies_published():
         raise NotFound(candidacies_opening_notice(scrutin.campaign))
     try:
-        candidate_list = CandidateList.objects.get(scrutin=scrutin, position=position)
+        candidate_list = published_lists(scrutin).get(position=position)
     except CandidateList.DoesNotExist:
         raise NotFound(_("Cette liste de candidats n'existe pas.")) from None
     name = candidate_list.profession_de_foi.name

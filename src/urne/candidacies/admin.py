@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from urne.backoffice.admin import ScopedAdminMixin, ScopedInlineMixin
 from urne.campaign.models import Scrutin
-from urne.candidacies.models import Candidate, CandidateList, Union
+from urne.candidacies.models import Candidate, CandidateList, ListUnion, Union
 from urne.voting import setup
 
 if TYPE_CHECKING:
@@ -27,9 +27,10 @@ if TYPE_CHECKING:
     CandidateListAdminBase = admin.ModelAdmin[CandidateList]
     CandidateAdminBase = admin.ModelAdmin[Candidate]
     CandidateInlineBase = admin.TabularInline[Candidate, CandidateList]
+    ListUnionInlineBase = admin.TabularInline[ListUnion, CandidateList]
 else:  # Django's classes are generic only for the type checker.
     UnionAdminBase = CandidateListAdminBase = CandidateAdminBase = admin.ModelAdmin
-    CandidateInlineBase = admin.TabularInline
+    CandidateInlineBase = ListUnionInlineBase = admin.TabularInline
 
 
 @admin.register(Union)
@@ -86,7 +87,7 @@ class FrozenListsForm(forms.ModelForm):  # type: ignore[type-arg]
         return cleaned
 
 
-def _scrutin_of(obj: CandidateList | Candidate) -> Scrutin:
+def _scrutin_of(obj: CandidateList | Candidate | ListUnion) -> Scrutin:
     return obj.scrutin if isinstance(obj, CandidateList) else obj.candidate_list.scrutin
 
 
@@ -113,23 +114,33 @@ class CandidateInline(FrozenListsMixin, ScopedInlineMixin, CandidateInlineBase):
     ordering = ["position"]
 
 
+class ListUnionInline(FrozenListsMixin, ScopedInlineMixin, ListUnionInlineBase):
+    model = ListUnion
+    extra = 1
+    fields = ["union", "share"]
+    autocomplete_fields = ["union"]
+
+
 @admin.register(CandidateList)
 class CandidateListAdmin(FrozenListsMixin, ScopedAdminMixin, CandidateListAdminBase):
     form = FrozenListsForm
     list_display = [
         "title",
         "scrutin",
+        "status",
         "position",
         "union_acronyms",
         "candidate_count",
         "has_profession_de_foi",
     ]
-    list_filter = ["scrutin__campaign", "scrutin__level", "scrutin__kind", "unions"]
+    list_filter = ["status", "scrutin__campaign", "scrutin__level", "scrutin__kind", "unions"]
     search_fields = ["title", "scrutin__name", "scrutin__code", "unions__acronym"]
-    autocomplete_fields = ["scrutin", "unions"]
+    autocomplete_fields = ["scrutin"]
     list_select_related = ["scrutin"]
-    fields = ["scrutin", "position", "title", "unions", "profession_de_foi"]
-    inlines = [CandidateInline]
+    # The filing, the decision and the draw are done in the back office's own pages
+    # (/gestion/candidatures/), where the rules are checked; this page is for repairs.
+    fields = ["scrutin", "position", "title", "status", "rejection_reason", "profession_de_foi"]
+    inlines = [ListUnionInline, CandidateInline]
 
     def get_urls(self) -> list[URLPattern]:
         download = path(

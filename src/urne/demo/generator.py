@@ -439,7 +439,7 @@ def _create_candidacies(
                     unions_data[acronyms[-1]].programme[1],
                 )
             candidate_list = CandidateList.objects.create(
-                scrutin=scrutin, position=position, title=title
+                status="validated", scrutin=scrutin, position=position, title=title
             )
             candidate_list.unions.add(*(unions[a] for a in acronyms))
             candidates = _candidates(

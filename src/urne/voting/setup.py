@@ -115,8 +115,13 @@ def do_set_trustees(scrutin: Scrutin, text: str) -> ScrutinElection:
 
 
 def election_lists(scrutin: Scrutin) -> list[CandidateList]:
-    """The scrutin's lists in official order: the answers of its election, in that order."""
-    return list(CandidateList.objects.filter(scrutin=scrutin).order_by("position"))
+    """The scrutin's validated lists in official order: the answers of its election, in that
+    order (drafts, lists under review and rejected ones are never answers)."""
+    return list(
+        CandidateList.objects.filter(
+            scrutin=scrutin, status=CandidateList.Status.VALIDATED
+        ).order_by("position")
+    )
 
 
 def make_scrutin_election(election: ScrutinElection) -> Election:
@@ -160,8 +165,15 @@ def sealing_readiness(election: ScrutinElection) -> Readiness:
     scrutin = election.scrutin
     if not election.trustees:
         missing.append(_("les clés publiques des autorités de déchiffrement"))
-    if not CandidateList.objects.filter(scrutin=scrutin).exists():
-        missing.append(_("au moins une liste de candidats"))
+    validated = CandidateList.objects.filter(scrutin=scrutin, status=CandidateList.Status.VALIDATED)
+    if not validated.exists():
+        missing.append(_("au moins une liste de candidats validée"))
+    elif validated.filter(position__isnull=True).exists():
+        missing.append(_("le tirage au sort de l'ordre des listes validées"))
+    if CandidateList.objects.filter(
+        scrutin=scrutin, status=CandidateList.Status.SUBMITTED
+    ).exists():
+        missing.append(_("la décision sur les listes déposées"))
     counts = credential_counts(election)
     without = counts.electors - counts.matched
     if without:
