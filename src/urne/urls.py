@@ -25,6 +25,9 @@ urlpatterns = [
     path("", include("urne.voting.urls")),
     # The back office's own pages (/gestion/accueil/ ...), before the admin's addresses too.
     path("", include("urne.backoffice.urls")),
+    # The helpdesk (/gestion/assistance/) and the correction queue (/gestion/corrections/).
+    path("", include("urne.support.helpdesk_urls")),
+    path("", include("urne.support.correction_urls")),
     # The admin's login and password change pages check passwords outside the login limits:
     # these two addresses, matched before the admin's, send to the voter account's pages
     # (urne.accounts.services is the one place a password is checked, docs/accounts.md).
