@@ -68,6 +68,7 @@ def _request_page(
     *,
     accept_form: AcceptForm | None = None,
     refuse_form: RefuseForm | None = None,
+    error: str = "",
     status: int = 200,
 ) -> HttpResponse:
     user: Any = request.user
@@ -88,6 +89,7 @@ def _request_page(
         "accept_form": accept_form or AcceptForm(initial={"value": correction.correction}),
         "refuse_form": refuse_form or RefuseForm(),
         "may_read_elector": user.has_perm(roles.VIEW_ELECTOR),
+        "error": error,
     }
     return render(request, "support/correction.html", context, status=status)
 
@@ -109,12 +111,11 @@ def _refusal_shown(refused: VisitorError) -> str:
 @staff_page(roles.VIEW_CORRECTIONS, roles.ANSWER_CORRECTIONS, methods=("POST",))
 def accept(request: HttpRequest, request_id: int) -> HttpResponseBase:
     found = access.access_as_staff(request.user, _requests(request), request_id, for_change=True)
+    try:  # answered meanwhile, rolls sealed: said above the page, whatever was typed
+        corrections.check_may_answer(request.user, found)
+    except VisitorError as refused:
+        return _request_page(request, found, error=_refusal_shown(refused), status=400)
     form = AcceptForm(request.POST)
-    if form.is_valid():
-        try:
-            corrections.check_may_answer(request.user, found)
-        except VisitorError as refused:
-            form.add_error(None, _refusal_shown(refused))
     if form.is_valid():
         try:
             corrections.do_accept_correction(
@@ -135,12 +136,11 @@ def accept(request: HttpRequest, request_id: int) -> HttpResponseBase:
 @staff_page(roles.VIEW_CORRECTIONS, roles.ANSWER_CORRECTIONS, methods=("POST",))
 def refuse(request: HttpRequest, request_id: int) -> HttpResponseBase:
     found = access.access_as_staff(request.user, _requests(request), request_id, for_change=True)
+    try:  # answered meanwhile, rolls sealed: said above the page, whatever was typed
+        corrections.check_may_answer(request.user, found)
+    except VisitorError as refused:
+        return _request_page(request, found, error=_refusal_shown(refused), status=400)
     form = RefuseForm(request.POST)
-    if form.is_valid():
-        try:
-            corrections.check_may_answer(request.user, found)
-        except VisitorError as refused:
-            form.add_error(None, _refusal_shown(refused))
     if form.is_valid():
         try:
             corrections.do_refuse_correction(request.user, found, form.cleaned_data["reason"])
