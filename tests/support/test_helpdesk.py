@@ -146,6 +146,16 @@ def test_the_menu_offers_the_helpdesk_to_its_agents(agent_dijon: Client) -> None
     assert "Assistance aux électeurs" in home
 
 
+def test_the_menu_marks_the_helpdesk_current_on_its_inner_pages(
+    agent_dijon: Client, helene: Elector
+) -> None:
+    search = text(agent_dijon.get(SEARCH))
+    inner = text(agent_dijon.get(elector_page(helene)))
+
+    assert f'<a href="{SEARCH}" aria-current="page">' in search
+    assert f'<a href="{SEARCH}" aria-current="true">' in inner
+
+
 # Finding an elector
 
 

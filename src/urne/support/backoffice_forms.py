@@ -28,9 +28,6 @@ class UnlockForm(forms.Form):
         choices=IdentityCheck.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_(
-            "Cochez ce que l'électeur a su vous dire et qui correspond à sa fiche (deux au moins)."
-        ),
     )
     birth_date = forms.DateField(
         label=_("Date de naissance donnée par l'électeur"),
