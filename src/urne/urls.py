@@ -31,6 +31,9 @@ urlpatterns = [
     path("", include("urne.audit.urls")),
     # Candidacies: union delegates file, the organizer decides and draws (/gestion/candidatures/).
     path("", include("urne.candidacies.urls")),
+    # The helpdesk (/gestion/assistance/) and the correction queue (/gestion/corrections/).
+    path("", include("urne.support.helpdesk_urls")),
+    path("", include("urne.support.correction_urls")),
     # The admin's login and password change pages check passwords outside the login limits:
     # these two addresses, matched before the admin's, send to the voter account's pages
     # (urne.accounts.services is the one place a password is checked, docs/accounts.md).

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -143,6 +144,9 @@ def test_it_accepts_a_new_request_once_the_first_was_answered(
     bob: Client, calendar_2014: Campaign, staff_dijon: User
 ):
     bob.post(FORM, GOOD)
+    staff_dijon.user_permissions.add(
+        Permission.objects.get(codename="change_profilecorrectionrequest")
+    )
     corrections.do_refuse_correction(
         staff_dijon, ProfileCorrectionRequest.objects.get(), "Pas encore promu."
     )

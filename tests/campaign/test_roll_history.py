@@ -46,6 +46,11 @@ def grant(user: User, *codenames: str) -> User:
     return user
 
 
+def answerer(user: User) -> User:
+    """`user` with the right to answer profile correction requests."""
+    return grant(user, "change_profilecorrectionrequest")
+
+
 def elector_form(elector: Elector, **changes: str) -> dict[str, Any]:
     return {
         "campaign": elector.campaign_id,
@@ -145,7 +150,7 @@ def test_an_accepted_correction_is_recorded_with_its_request(
         created_at=timezone.now(),
     )
 
-    corrections.do_accept_correction(staff_dijon, request, answer="Mariage.")
+    corrections.do_accept_correction(answerer(staff_dijon), request, answer="Mariage.")
 
     change = RollChange.objects.get()
     assert change.correction == request
@@ -178,7 +183,7 @@ def test_staff_read_the_history_of_their_perimeter_only(
         request = ProfileCorrectionRequest.objects.create(
             elector=elector, field="grade", correction=grade, created_at=timezone.now()
         )
-        corrections.do_accept_correction(staff_organizer, request)
+        corrections.do_accept_correction(answerer(staff_organizer), request)
     staff_lyon = User.objects.create_user(
         "gestion@ac-lyon.fr", PASSWORD, is_staff=True, is_active=True
     )
@@ -204,7 +209,7 @@ def test_the_history_of_one_roll(
     request = ProfileCorrectionRequest.objects.create(
         elector=elector_bob, field="grade", correction="Hors classe", created_at=timezone.now()
     )
-    corrections.do_accept_correction(staff_organizer, request)
+    corrections.do_accept_correction(answerer(staff_organizer), request)
     client.force_login(grant(staff_organizer, "view_rollchange"))
 
     page = text(client.get(HISTORY, {"scrutin": capa_dijon.pk}))
@@ -232,7 +237,7 @@ def test_once_the_vote_opens_neither_the_elector_nor_the_roll_changes(
 
     edited = dijon_staff.post(url, elector_form(elector_bob, grade="Hors classe", reason="x"))
     with pytest.raises(corrections.CorrectionNotAnswerable.__mro__[1]):  # VisitorError
-        corrections.do_accept_correction(staff_dijon, request)
+        corrections.do_accept_correction(answerer(staff_dijon), request)
 
     assert edited.status_code == 403
     elector_bob.refresh_from_db()

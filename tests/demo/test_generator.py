@@ -31,7 +31,6 @@ from urne.demo.generator import DemoSummary, load_demo
 from urne.support.models import FaqEntry
 from urne.voting import setup
 from urne.voting.models import ScrutinElection
-from urne.voting.turnout import OBSERVERS_GROUP
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +61,9 @@ def loaded(
         Elector.objects.all().delete()
         Scrutin.objects.all().delete()
         Campaign.objects.all().delete()
-        # The demo's own groups; the « Observateurs » group is the database's, kept.
-        Group.objects.exclude(name=OBSERVERS_GROUP).delete()
+        # The demo's own group; the roles' groups (« Observateurs », « Assistance »...) are
+        # the database's, made by migrate, kept.
+        Group.objects.filter(name=generator.HELPDESK_GROUP).delete()
 
 
 @pytest.fixture
@@ -249,6 +249,9 @@ def test_the_staff_accounts_reach_the_back_office_within_their_rights(
     assert helpdesk.get(f"/gestion/campaign/elector/{in_dijon.pk}/change/").status_code == 200
     assert helpdesk.post(f"/gestion/campaign/elector/{in_dijon.pk}/change/", {}).status_code == 403
     assert helpdesk.get("/gestion/campaign/electorimport/add/").status_code == 403
+    found = helpdesk.get("/gestion/assistance/", {"q": in_dijon.last_name}).content.decode()
+    assert f"/gestion/assistance/electeurs/{in_dijon.pk}/" in found
+    assert helpdesk.get(f"/gestion/assistance/electeurs/{in_lyon.pk}/").status_code == 404
 
 
 def test_the_helpdesk_of_dijon_reaches_no_other_academy(demo: DemoSummary) -> None:

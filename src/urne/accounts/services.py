@@ -197,4 +197,4 @@ def do_set_password(user: User, password: str) -> None:
             audit.record(user, "staff.password_reset", user)
     # Whoever followed the link holds the mailbox: wrong passwords typed by others for this
     # address no longer lock its owner out (the new password works at once).
-    throttle.LOGIN_FAILURES_PER_ADDRESS.clear_address(user.email)
+    throttle.unlock_login(user.email)

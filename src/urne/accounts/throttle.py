@@ -351,6 +351,25 @@ def begin_code_check(request: HttpRequest, address: str) -> PasswordAttempt:
     return PasswordAttempt(take_all(CODE_RULES, request, address, _code_limit_reached))
 
 
+def login_locked(address: str) -> bool:
+    """Whether logins to `address` are refused now: the failed passwords typed for it filled
+    the per-address limit (whoever typed them). The lock ends by itself `window` after the
+    oldest counted failure, or with `unlock_login`."""
+    if not settings.RATELIMIT_ENABLE:
+        return False
+    rule = LOGIN_FAILURES_PER_ADDRESS
+    limit, _window = parse_rate(rule.rate)
+    return _store().in_use(rule._hashed(normalize_email(address)), limit, clock.now()) >= limit
+
+
+def unlock_login(address: str) -> None:
+    """Forget the failed passwords counted for `address`: the one way an account's lock is
+    lifted before its time, once its owner proved who they are (a new password through a link
+    sent to the address, or the helpdesk's identity checks, `urne.support.helpdesk`). The
+    per-client limit stays: it is the network's, not the person's."""
+    LOGIN_FAILURES_PER_ADDRESS.clear_address(address)
+
+
 def _mail_limit_reached() -> TooManyAttempts:
     return TooManyAttempts(
         _(

@@ -108,7 +108,16 @@ def backoffice_context(request: HttpRequest) -> dict[str, Any]:
     member, empty outside the back office."""
     if not may_enter(request):
         return {}
-    return {"backoffice_sections": sections_for(request.user)}
+    sections = sections_for(request.user)
+    match = request.resolver_match
+    namespace = match.namespace if match is not None else ""
+    # The section a page belongs to (its URL namespace), marked current in the navigation on
+    # each of its pages, not only on its first.
+    current = next(
+        (s.url_name for s in sections if namespace and s.url_name.startswith(f"{namespace}:")),
+        "",
+    )
+    return {"backoffice_sections": sections, "backoffice_current_section": current}
 
 
 @staff_page()

@@ -33,6 +33,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from urne import clock
 from urne.accounts import tasks as account_tasks
@@ -52,7 +53,7 @@ from urne.campaign.models import (
     normalize_email,
 )
 from urne.campaign.services import check_roll_editable
-from urne.web.errors import VisitorError
+from urne.web.errors import Forbidden, VisitorError
 
 Staff = AbstractBaseUser | AnonymousUser
 Field = ProfileCorrectionRequest.Field
@@ -75,8 +76,21 @@ CIVILITES = {
 SCRUTIN_SEPARATORS = re.compile(r"[,;\n|]+")
 
 
+ANSWER_PERMISSION = "campaign.change_profilecorrectionrequest"
+
+
 class CorrectionNotAnswerable(VisitorError):
     """The answer cannot be saved as given; `message` says why, in French. Nothing changed."""
+
+
+class AnsweringNotPermitted(Forbidden):
+    """The staff member's role does not include answering requests (a helpdesk agent who only
+    reads them, an observer)."""
+
+    message = gettext_lazy(
+        "Votre rôle ne permet pas de répondre aux demandes de mise à jour du profil "
+        "(permission « modifier demande de mise à jour du profil »)."
+    )
 
 
 @dataclass
@@ -117,8 +131,11 @@ def current_value(request: ProfileCorrectionRequest) -> str:
 
 
 def check_may_answer(staff: Staff, request: ProfileCorrectionRequest) -> None:
-    """Raise unless `staff` may answer `request` now: it is in their perimeter (OutOfScope, a
-    403, otherwise), still waiting, and the rolls are not sealed (RollsFrozen)."""
+    """Raise unless `staff` may answer `request` now: their role includes answering
+    (AnsweringNotPermitted, a 403), it is in their perimeter (OutOfScope, a 403, otherwise),
+    still waiting, and the rolls are not sealed (RollsFrozen)."""
+    if not staff.has_perm(ANSWER_PERMISSION):  # type: ignore[union-attr]
+        raise AnsweringNotPermitted
     access.check_staff_may_change(staff, request)
     if not request.is_open:
         raise CorrectionNotAnswerable(

@@ -43,6 +43,7 @@ from urne.candidacies.models import Candidate, CandidateList, Union
 from urne.cli.trustees import write_threshold_trustees
 from urne.demo import data
 from urne.demo.professions_de_foi import CandidateLine, ProfessionDeFoi, render_profession_de_foi
+from urne.support import roles
 from urne.support.faq import seed_default_faq
 from urne.voting import setup
 
@@ -549,7 +550,8 @@ def _ensure_staff(campaign: Campaign) -> None:
         if not superuser:
             group, _ = Group.objects.get_or_create(name=HELPDESK_GROUP)
             group.permissions.set(Permission.objects.filter(codename__in=HELPDESK_PERMISSIONS))
-            user.groups.add(group)
+            # And the helpdesk's role in the back office's own pages (made by migrate).
+            user.groups.add(group, *Group.objects.filter(name=roles.HELPDESK_GROUP))
             StaffScope.objects.get_or_create(
                 user=user, academy=campaign.academies.get(code=HELPDESK_ACADEMY)
             )

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from urne.campaign.models import Campaign
+from urne.campaign.models import Campaign, Elector
 
 
 class FaqEntryQuerySet(models.QuerySet["FaqEntry"]):
@@ -59,3 +59,27 @@ class FaqEntry(models.Model):
     @property
     def localized_answer(self) -> str:
         return self.answer_en if self._in_english() else self.answer
+
+
+class HelpdeskElector(Elector):
+    """An elector as the helpdesk sees them: a proxy that carries the helpdesk's own rights
+    (Django permissions, given through groups); the data and its perimeter are the elector's.
+
+    Reading an elector (search, their page) is Django's *view elector*; these two are the
+    helpdesk's actions on the elector's account (`urne.support.helpdesk`)."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        verbose_name = _("électeur (assistance)")
+        verbose_name_plural = _("électeurs (assistance)")
+        permissions = [
+            (
+                "resend_confirmation",
+                _("Peut renvoyer à un électeur le message de confirmation de son compte"),
+            ),
+            (
+                "unlock_account",
+                _("Peut débloquer le compte d'un électeur après vérification de son identité"),
+            ),
+        ]

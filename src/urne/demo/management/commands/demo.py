@@ -110,7 +110,8 @@ class Command(BaseCommand):
         )
         write(
             f"  {generator.HELPDESK_EMAIL} / {generator.HELPDESK_PASSWORD} — assistance : "
-            "consultation et demandes de mise à jour du profil, académie de Dijon seulement"
+            "recherche des électeurs, renvoi de la confirmation, déblocage des comptes, "
+            "demandes de mise à jour du profil, académie de Dijon seulement"
         )
         write("")
         write(
