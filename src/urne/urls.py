@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("urne.voting.urls")),
     # The back office's own pages (/gestion/accueil/ ...), before the admin's addresses too.
     path("", include("urne.backoffice.urls")),
+    path("", include("urne.mailings.urls")),
     # The admin's login and password change pages check passwords outside the login limits:
     # these two addresses, matched before the admin's, send to the voter account's pages
     # (urne.accounts.services is the one place a password is checked, docs/accounts.md).
