@@ -277,6 +277,8 @@ def do_send_mailing(request: HttpRequest, mailing: Mailing) -> Mailing:
         mailing.refresh_from_db()
         audit.record(request, "mailing.send", mailing, kind=mailing.kind, recipients=count)
         transaction.on_commit(lambda: _queue(mailing.pk))
+    # Without a broker the run happened as the transaction committed.
+    mailing.refresh_from_db()
     return mailing
 
 
