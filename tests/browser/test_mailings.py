@@ -44,7 +44,7 @@ def voting_campaign(campaign: Campaign) -> Campaign:
 def test_an_organizer_sends_a_vote_reminder_and_follows_it_to_the_end(
     live_server: Any,
     page: Any,
-    broker_app: Any,  # noqa: F811
+    broker_app: Any,
     settings: Any,
     voting_campaign: Campaign,
     dijon: Academy,
