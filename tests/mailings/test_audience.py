@@ -94,7 +94,7 @@ def test_the_default_invitation_text_is_the_invitation_mails_own(campaign: Campa
 
     assert subject == "Elections professionnelles 2014 : créez votre compte électeur"
     assert body.startswith("{salutation}\n")
-    assert "« {campagne} » se dérouleront du {ouverture_vote} au {cloture_vote}." in body
+    assert "« {campagne} » se dérouleront du {debut_vote} au {fin_vote}." in body
     assert "{creation_compte}" in body and "{assistance_courriel}" in body
     assert composing.unknown_placeholders(subject + body) == []
 

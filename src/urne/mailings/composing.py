@@ -106,8 +106,18 @@ PLACEHOLDERS: Final[dict[str, Placeholder]] = {
         ),
         Placeholder(
             "identifiants",
-            gettext_lazy("date à partir de laquelle les identifiants de vote sont disponibles"),
-            lambda m, e: dates.day_month_year(m.campaign.identifiers_available_at),
+            gettext_lazy("jour à partir duquel les identifiants de vote sont disponibles"),
+            lambda m, e: dates.day_month(m.campaign.identifiers_available_at),
+        ),
+        Placeholder(
+            "debut_vote",
+            gettext_lazy("premier jour du vote (« 27 novembre »)"),
+            lambda m, e: dates.day_month(m.campaign.vote_opens_at),
+        ),
+        Placeholder(
+            "fin_vote",
+            gettext_lazy("dernier jour du vote (« 4 décembre 2014 »)"),
+            lambda m, e: dates.day_month_year(m.campaign.vote_closes_at),
         ),
         Placeholder(
             "ouverture_vote",
@@ -205,8 +215,9 @@ def _placeholders_context(campaign: Campaign) -> dict[str, object]:
         "login_url": "{portail}",
         "accounts_from": "{comptes}",
         "identifiers_from": "{identifiants}",
-        "vote_from": "{ouverture_vote}",
-        "vote_to": "{cloture_vote}",
+        "vote_from": "{debut_vote}",
+        "vote_to": "{fin_vote}",
+        "vote_closes": "{cloture_vote}",
         "scrutins": "{scrutins}",
     }
 

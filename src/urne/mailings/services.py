@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from urne import clock
+from urne.accounts import invitations
 from urne.audit import services as audit
 from urne.backoffice import access
 from urne.campaign.models import Academy, Campaign, Scrutin, family_name
@@ -280,6 +281,25 @@ def do_send_mailing(request: HttpRequest, mailing: Mailing) -> Mailing:
     # Without a broker the run happened as the transaction committed.
     mailing.refresh_from_db()
     return mailing
+
+
+def make_invitations_mailing(campaign: Campaign) -> Mailing:
+    """The campaign's invitations as a mailing, queued, with the invitation mail's own text:
+    what `urne send_invitations` and the admin's action send (`urne.accounts.tasks`; they record
+    who asked in the audit log, `invitation.send`). Refused
+    (InvitationsNotOpen) outside the account creation's period."""
+    invitations.check_invitations_open(campaign)
+    subject, body = composing.default_text(Kind.INVITATION, campaign)
+    now = clock.now()
+    return Mailing.objects.create(
+        kind=Kind.INVITATION,
+        campaign=campaign,
+        subject=subject,
+        body=body,
+        status=Mailing.Status.QUEUED,
+        created_at=now,
+        queued_at=now,
+    )
 
 
 def _queue(mailing_id: int) -> None:
