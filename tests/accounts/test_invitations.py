@@ -13,7 +13,7 @@ from urne import clock
 from urne.accounts import invitations, tasks
 from urne.accounts.models import User
 from urne.campaign.models import Academy, Campaign, Elector
-from urne.mailings.models import Mailing
+from urne.mailings.models import STALE_AFTER, Mailing
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_overlapping_runs_send_once(campaign: Campaign, roll, travel) -> None:
         token = sending.claim_run(mailing.pk, clock.now())
         assert token is not None
         sending.prepare(mailing, sending.Heart(mailing.pk, token))
-    travel(clock.now() + sending.STALE_AFTER * 2)
+    travel(clock.now() + STALE_AFTER * 2)
 
     reports = [sending.run_mailing(mailing.pk) for mailing in (first, second)]
 
