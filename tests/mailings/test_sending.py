@@ -3,16 +3,20 @@ keeps to its rate; each send is recorded."""
 
 from __future__ import annotations
 
+import io
 import itertools
 import time
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.mail.backends import locmem
+from django.core.management import call_command
+from django.test import Client, TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.accounts.mailbackends import DyingBackend, RefusingBackend, WorkerLost
@@ -309,3 +313,61 @@ class TimingBackend(locmem.EmailBackend):
     def send_messages(self, messages: Sequence[EmailMessage]) -> int:
         TimingBackend.times.extend(time.monotonic() for _ in messages)
         return super().send_messages(messages)
+
+
+# --- A stuck mailing is taken up again -----------------------------------------------------------
+
+
+def _died_after_one(campaign: Campaign, sender: User, settings: Any, travel: Any) -> Mailing:
+    """A mailing whose worker died after one message, now stale."""
+    travel(timezone.now())
+    settings.EMAIL_BACKEND = "tests.accounts.mailbackends.DyingBackend"
+    DyingBackend.die_after = 1
+    mailing = draft(sender, campaign=campaign)
+    with pytest.raises(WorkerLost):
+        queued(mailing, sender)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return mailing
+
+
+def test_resume_mailings_takes_the_stuck_ones_up(
+    campaign: Campaign, roll: dict[str, Elector], sender_organizer: User, settings, travel
+) -> None:
+    mailing = _died_after_one(campaign, sender_organizer, settings, travel)
+    out = io.StringIO()
+    call_command("resume_mailings", stdout=out)  # still alive, as far as anyone knows
+    assert out.getvalue() == "Aucun envoi interrompu.\n"
+
+    travel(clock.now() + STALE_AFTER + timedelta(seconds=1))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("resume_mailings", stdout=out)
+
+    assert f"Envoi n° {mailing.pk}" in out.getvalue()
+    assert recipients() == sorted(roll[n].email for n in ("alice", "denis", "emma"))
+    assert AuditEntry.objects.filter(action="mailing.resume", actor_id=None).count() == 1
+
+
+def test_staff_take_a_stuck_mailing_up_from_its_page(
+    client: Client,
+    campaign: Campaign,
+    roll: dict[str, Elector],
+    sender_organizer: User,
+    settings,
+    travel,
+) -> None:
+    mailing = _died_after_one(campaign, sender_organizer, settings, travel)
+    client.force_login(sender_organizer)
+    page = reverse("mailings:detail", args=[mailing.pk])
+    resume = reverse("mailings:resume", args=[mailing.pk])
+    assert "Reprendre l'envoi" not in client.get(page).content.decode()
+    assert "n&#x27;est pas interrompu" in client.post(resume, follow=True).content.decode()
+
+    travel(clock.now() + STALE_AFTER + timedelta(seconds=1))
+    assert "Reprendre l'envoi" in client.get(page).content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(resume)
+
+    mailing.refresh_from_db()
+    assert (mailing.status, mailing.sent_count) == ("done", 3)
+    assert len(mail.outbox) == 3
+    assert AuditEntry.objects.filter(action="mailing.resume", actor_id=sender_organizer.pk).exists()

@@ -69,7 +69,9 @@ class Pacer:
         at = self._now()
         if self._next is not None and at < self._next:
             self._sleep(self._next - at)
-            at = self._next
+            # From when the sleep really ended: a sleep that overran is not made up for by a
+            # shorter gap after it.
+            at = self._now()
         self._next = at + self.interval
 
 
