@@ -31,7 +31,11 @@
     try {
       const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (!response.ok) {
-        return; // signed out, or the page gone: the refresh link stays
+        // Signed out, or the mailing out of reach: stop, and give the refresh link back.
+        if (refresh) {
+          refresh.hidden = false;
+        }
+        return;
       }
       state = await response.json();
     } catch (error) {
