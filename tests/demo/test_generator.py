@@ -30,7 +30,6 @@ from urne.demo.generator import DemoSummary, load_demo
 from urne.support.models import FaqEntry
 from urne.voting import setup
 from urne.voting.models import PublicCredential, ScrutinElection
-from urne.voting.turnout import OBSERVERS_GROUP
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +51,9 @@ def loaded(
     """Loaded once for the module (a few seconds), committed, and removed afterwards; each
     test still runs in its own transaction, rolled back."""
     with django_db_blocker.unblock():
+        # The groups the database has after migrate (« Observateurs », « Envois aux électeurs »…)
+        # are kept; the demo's own go afterwards.
+        groups_before = set(Group.objects.values_list("pk", flat=True))
         summary = load_demo()
         yield summary
         # Academies are protected while electors or scrutins point to them, electors while
@@ -61,8 +63,7 @@ def loaded(
         Elector.objects.all().delete()
         Scrutin.objects.all().delete()
         Campaign.objects.all().delete()
-        # The demo's own groups; the « Observateurs » group is the database's, kept.
-        Group.objects.exclude(name=OBSERVERS_GROUP).delete()
+        Group.objects.exclude(pk__in=groups_before).delete()
 
 
 @pytest.fixture
