@@ -45,7 +45,8 @@ def broker_app() -> Iterator[Any]:
 
 
 def _forget_connections() -> None:
-    """Celery caches its connection and producer pools: drop them so the broker URL applies.
+    """Celery caches its connection and producer pools, and its queues: drop them so the broker
+    URL and the test's queue apply.
 
     kombu keeps producer pools in a registry of its own, keyed by connection: reset it too, or a
     later eager task (Celery takes a producer even then, for the serializer) would draw from the
@@ -55,6 +56,11 @@ def _forget_connections() -> None:
     app._pool = None
     app.amqp._producer_pool = None
     kombu.pools.reset()  # type: ignore[no-untyped-call]
+    # The queues and the router are cached from their first use, with the default queue of that
+    # moment: a second test through the broker (each has a queue of its own) would publish to its
+    # queue while its worker consumed the first one's.
+    for cached in ("queues", "default_queue", "router"):
+        app.amqp.__dict__.pop(cached, None)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -98,3 +98,19 @@ def test_a_malformed_boolean_is_refused() -> None:
 @pytest.mark.parametrize("value", ["1", "true", "yes", "on"])
 def test_true_spellings_are_accepted(value: str) -> None:
     assert _import_settings(URNE_DEBUG=value).returncode == 0
+
+
+@pytest.mark.parametrize("value", ["vite", "-1", "nan", "inf"])
+def test_a_mailing_rate_that_is_not_a_finite_positive_number_is_refused(value: str) -> None:
+    result = _import_settings(URNE_MAILING_RATE=value)
+    assert result.returncode != 0
+    assert "URNE_MAILING_RATE must be" in result.stderr
+
+
+def test_a_mailing_rate_may_have_decimals(monkeypatch: pytest.MonkeyPatch) -> None:
+    from urne.env import envfloat
+
+    monkeypatch.setenv("URNE_MAILING_RATE", "2.5")
+    assert envfloat("URNE_MAILING_RATE", 10.0) == 2.5
+    monkeypatch.setenv("URNE_MAILING_RATE", "")
+    assert envfloat("URNE_MAILING_RATE", 10.0) == 10.0

@@ -40,6 +40,20 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from exc
 
 
+def envfloat(name: str, default: float) -> float:
+    """A number that may have decimals ("2.5"), never negative."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from exc
+    if not value >= 0 or value == float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a finite number, 0 or more, not {raw!r}")
+    return value
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 

@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from urne.env import env, env_secret, envbool, envint, envlist, project_data_dir
+from urne.env import env, env_secret, envbool, envfloat, envint, envlist, project_data_dir
 
 BASE_DIR = Path(__file__).resolve().parent
 # The embedded default's files (SQLite database, uploads, mail): the checkout's var/, wherever
@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "urne.support",
     "urne.backoffice",
     "urne.audit",
+    "urne.mailings",
     "urne.staffauth",
     "urne.demo",
 ]
@@ -254,6 +255,9 @@ if DEMO and not URNE_AUTHORITY_PRIVATE_KEY and not URNE_AUTHORITY_PUBLIC_KEY:
     URNE_AUTHORITY_PRIVATE_KEY = str(DATA_DIR / "demo" / "authority" / "authority.key")
 # SMS: a backend class like Django's email backends (urne.authority.sms). The file backend writes
 # one file per message into URNE_SMS_FILE_PATH (demo, tests); plug a provider's own class here.
+# Mailings from the back office (urne.mailings, docs/mailings.md): messages per second each
+# mailing sends at most (0: no pause), to stay within what the mail relay accepts.
+URNE_MAILING_RATE = envfloat("URNE_MAILING_RATE", 10.0)
 URNE_SMS_BACKEND = env("URNE_SMS_BACKEND", "urne.authority.sms.FileBackend")
 URNE_SMS_FILE_PATH = Path(env("URNE_SMS_FILE_PATH", str(DATA_DIR / "sms")))
 

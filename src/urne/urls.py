@@ -34,6 +34,8 @@ urlpatterns = [
     # The helpdesk (/gestion/assistance/) and the correction queue (/gestion/corrections/).
     path("", include("urne.support.helpdesk_urls")),
     path("", include("urne.support.correction_urls")),
+    # Mailings to electors (/gestion/envois/).
+    path("", include("urne.mailings.urls")),
     # The admin's login and password change pages check passwords outside the login limits:
     # these two addresses, matched before the admin's, send to the voter account's pages
     # (urne.accounts.services is the one place a password is checked, docs/accounts.md).

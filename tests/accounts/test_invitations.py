@@ -13,6 +13,7 @@ from urne import clock
 from urne.accounts import invitations, tasks
 from urne.accounts.models import User
 from urne.campaign.models import Academy, Campaign, Elector
+from urne.mailings.models import STALE_AFTER, Mailing
 
 
 @pytest.fixture
@@ -76,12 +77,14 @@ def test_the_email_names_the_campaign_and_the_voter(client: Client, campaign_201
     assert client.get("/compte/creer/").status_code == 200
 
 
-def test_batches_split_the_roll(campaign: Campaign, roll, monkeypatch) -> None:
-    monkeypatch.setattr(invitations, "BATCH_SIZE", 2)
-
+def test_the_invitations_are_a_mailing_recorded_per_elector(campaign: Campaign, roll) -> None:
+    """The command's and the action's invitations go through the mailings: each send is
+    recorded, and the mailing is listed in /gestion/envois/."""
     summary = send(campaign)
 
-    assert summary == {"batches": 3, "sent": 5, "failed": 0}
+    mailing = Mailing.objects.get(pk=summary["mailing"])
+    assert (mailing.kind, mailing.status, mailing.total) == ("invitation", "done", 5)
+    assert sorted(mailing.sends.values_list("address", flat=True)) == recipients()
 
 
 def test_a_refused_mail_does_not_lose_the_others_and_is_retried_next_time(
@@ -122,14 +125,22 @@ def test_after_a_crash_mid_way_a_rerun_sends_each_invitation_exactly_once(
     assert recipients() == sorted(elector.email for elector in roll)
 
 
-def test_overlapping_batches_send_once(campaign: Campaign, roll) -> None:
-    """Two workers handed the same electors: the claims let exactly one send each."""
-    ids = [elector.pk for elector in roll]
+def test_overlapping_runs_send_once(campaign: Campaign, roll, travel) -> None:
+    """Two runs that both listed the same electors: the elector's claim lets one send each."""
+    from urne.mailings import sending, services
 
-    first = invitations.do_send_invitation_batch(campaign.pk, ids)
-    second = invitations.do_send_invitation_batch(campaign.pk, ids)
+    travel(clock.now())
+    first = services.make_invitations_mailing(campaign)
+    second = services.make_invitations_mailing(campaign)
+    for mailing in (first, second):
+        token = sending.claim_run(mailing.pk, clock.now())
+        assert token is not None
+        sending.prepare(mailing, sending.Heart(mailing.pk, token))
+    travel(clock.now() + STALE_AFTER * 2)
 
-    assert (first.sent, second.sent) == (5, 0)
+    reports = [sending.run_mailing(mailing.pk) for mailing in (first, second)]
+
+    assert [(r.sent, r.skipped) for r in reports] == [(5, 0), (0, 5)]
     assert len(mail.outbox) == 5
 
 

@@ -42,7 +42,7 @@ def test_a_failed_invitation_is_logged_with_the_elector_id_only(
     finally:
         RefusingBackend.refused = set()
 
-    assert f"Invitation to elector {elector_alice.pk} not sent" in caplog.text
+    assert f"message to elector {elector_alice.pk} not sent (SMTPRecipientsRefused)" in caplog.text
     assert "alice.bernard" not in caplog.text
 
 

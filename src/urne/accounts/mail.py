@@ -104,23 +104,6 @@ def password_reset_message(user: User) -> EmailMessage:
     )
 
 
-def invitation_message(elector: Elector) -> EmailMessage:
-    """The campaign's call to create the account, sent by staff to electors without one."""
-    campaign = elector.campaign
-    return _message(
-        "invitation",
-        elector.email,
-        elector,
-        {
-            "signup_url": absolute(reverse("accounts:signup")),
-            "vote_from": dates.day_month(campaign.vote_opens_at),
-            "vote_to": dates.day_month_year(campaign.vote_closes_at),
-            "identifiers_from": dates.day_month(campaign.identifiers_available_at),
-            "accounts_from": dates.day_month_year(campaign.accounts_open_at),
-        },
-    )
-
-
 def account_message_for(address: str) -> EmailMessage | None:
     """What an address gets after "CRÉER MON COMPTE" or "renvoyer le message": the truth.
 

@@ -6,11 +6,8 @@ commits, so the answer and its timing do not depend on the mail server, nor on t
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from celery import shared_task
 
-from urne.accounts import invitations
 from urne.accounts.mail import (
     account_message_for,
     correction_answer_message,
@@ -18,6 +15,7 @@ from urne.accounts.mail import (
     password_reset_message,
 )
 from urne.campaign.models import Campaign, ProfileCorrectionRequest
+from urne.mailings import sending, services
 
 
 @shared_task(name="urne.accounts.send_account_mail")  # type: ignore[untyped-decorator]
@@ -34,28 +32,15 @@ def send_password_reset_mail(address: str) -> None:
         password_reset_message(user).send()
 
 
-@shared_task(name="urne.accounts.send_invitation_batch")  # type: ignore[untyped-decorator]
-def send_invitation_batch(campaign_id: int, elector_ids: list[int]) -> dict[str, int]:
-    return asdict(invitations.do_send_invitation_batch(campaign_id, elector_ids))
-
-
 @shared_task(name="urne.accounts.send_invitations")  # type: ignore[untyped-decorator]
 def send_invitations(campaign_id: int) -> dict[str, int]:
-    """Split the pending electors into batches, one task each, so that workers share them.
-
-    With a broker the batches run later, on any worker, and this returns what it queued.
-    Without one (the embedded default) each batch runs at once and the counts are final.
-    """
+    """Invite the campaign's electors who have no account and were never invited, as a mailing
+    of its own (`urne.mailings`: throttled, each send recorded, visible in /gestion/envois/),
+    run here. Returns the mailing's id and its counts."""
     campaign = Campaign.objects.get(pk=campaign_id)
-    invitations.check_invitations_open(campaign)
-    summary = {"batches": 0, "sent": 0, "failed": 0}
-    for batch in invitations.pending_batches(campaign):
-        result = send_invitation_batch.delay(campaign_id, batch)
-        summary["batches"] += 1
-        if result.ready():
-            summary["sent"] += result.result["sent"]
-            summary["failed"] += result.result["failed"]
-    return summary
+    mailing = services.make_invitations_mailing(campaign)
+    report = sending.run_mailing(mailing.pk)
+    return {"mailing": mailing.pk, "sent": report.sent, "failed": report.failed}
 
 
 @shared_task(name="urne.accounts.send_correction_answer")  # type: ignore[untyped-decorator]

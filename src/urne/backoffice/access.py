@@ -43,6 +43,7 @@ from urne.campaign.models import (
     Scrutin,
 )
 from urne.candidacies.models import Candidate, CandidateList, ListDraw, ListUnion, Union
+from urne.mailings.models import Mailing
 from urne.support.models import FaqEntry
 from urne.voting.models import ScrutinElection
 from urne.web.errors import Forbidden, NotFound
@@ -137,6 +138,9 @@ RULES: dict[type[Model], ScopeRule] = {
     # their campaign's entries, academy staff those about their academies; entries about no
     # campaign (logins of staff without one perimeter, rights, groups) are the superusers'.
     AuditEntry: ScopeRule(campaign="campaign", academy="academy"),
+    # A mailing is its perimeter's: the campaign's staff reach every mailing of the campaign, an
+    # academy's staff those written for their academy (never one for the whole campaign).
+    Mailing: ScopeRule(campaign="campaign", academy="academy"),
 }
 
 

@@ -36,6 +36,7 @@ ORGANIZERS_PERMISSIONS: Final = (
     "candidacies.view_candidate",
     "candidacies.validate_candidatelist",
     "accounts.send_invitations",
+    "mailings.send_mailing",
     "voting.view_turnout",
     "voting.view_emargement",
     "audit.view_auditentry",
