@@ -329,3 +329,25 @@ def test_the_generator_is_deterministic(db: None, media_root: Path) -> None:
 
     assert first == second
     assert first != other
+
+
+def test_each_role_account_signs_in_and_reaches_its_own_sections(demo: DemoSummary) -> None:
+    """The organizer, the academy's manager, the union delegate and the observer of the demo:
+    each lands on the back office's home and sees its role's sections only."""
+    sections = {
+        "organisation@urne.example": ("/gestion/campagne/", "/gestion/candidatures/"),
+        "gestion.dijon@urne.example": ("/gestion/corrections/",),
+        "delegue.uepl@urne.example": ("/gestion/candidatures/",),
+        "observation@urne.example": ("/gestion/participation/",),
+    }
+    for account in generator.ROLE_ACCOUNTS:
+        client = Client()
+        assert client.login(email=account.email, password=account.password), account.email
+        home = client.get("/gestion/accueil/")
+        assert home.status_code == 200, account.email
+        page = home.content.decode()
+        for section in sections[account.email]:
+            assert f'href="{section}' in page, (account.email, section)
+    observer = Client()
+    assert observer.login(email="observation@urne.example", password="Observation2014demo")
+    assert 'href="/gestion/campagne/' not in observer.get("/gestion/accueil/").content.decode()

@@ -38,7 +38,9 @@ from urne.authority.generation import do_generate_identifiers, open_identifier
 from urne.authority.keys import PRIVATE_FILE, read_private_key, write_key_pair
 from urne.authority.models import SealedIdentifier
 from urne.backoffice.models import StaffScope
+from urne.campaign.apps import ORGANIZERS_GROUP
 from urne.campaign.models import Academy, Campaign, Civilite, Elector, RollEntry, Scrutin
+from urne.candidacies.apps import DELEGATES_GROUP
 from urne.candidacies.models import Candidate, CandidateList, Union
 from urne.cli.trustees import write_threshold_trustees
 from urne.demo import data
@@ -46,6 +48,7 @@ from urne.demo.professions_de_foi import CandidateLine, ProfessionDeFoi, render_
 from urne.support import roles
 from urne.support.faq import seed_default_faq
 from urne.voting import setup
+from urne.voting.turnout import OBSERVERS_GROUP
 
 DEMO_NAME: Final = "Élections professionnelles 2014"
 DEMO_YEAR: Final = 2014
@@ -62,6 +65,50 @@ HELPDESK_EMAIL: Final = "assistance.dijon@urne.example"
 HELPDESK_PASSWORD: Final = "Assistance2014demo"  # noqa: S105
 HELPDESK_GROUP: Final = "Assistance (consultation)"
 HELPDESK_ACADEMY: Final = "dijon"
+
+
+@dataclass(frozen=True)
+class RoleAccount:
+    """A back-office account of the demonstration holding one role (a group made by migrate)
+    over one perimeter: the whole campaign, an academy (its code) or a union (its acronym)."""
+
+    email: str
+    password: str
+    group: str
+    role: str
+    """What the account is for, as `urne demo` prints it."""
+    academy: str = ""
+    union: str = ""
+
+
+ROLE_ACCOUNTS: Final = (
+    RoleAccount(
+        "organisation@urne.example",
+        "Organisation2014demo",
+        ORGANIZERS_GROUP,
+        "organisateur : paramétrage, listes électorales, candidatures, envois, journal",
+    ),
+    RoleAccount(
+        "gestion.dijon@urne.example",
+        "GestionDijon2014demo",
+        roles.ACADEMY_MANAGERS_GROUP,
+        "gestionnaire de l'académie de Dijon : demandes de mise à jour du profil",
+        academy="dijon",
+    ),
+    RoleAccount(
+        "delegue.uepl@urne.example",
+        "DelegueUepl2014demo",
+        DELEGATES_GROUP,
+        "délégué syndical de l'UEPL : dépôt des listes",
+        union="UEPL",
+    ),
+    RoleAccount(
+        "observation@urne.example",
+        "Observation2014demo",
+        OBSERVERS_GROUP,
+        "observateur : lecture seule (listes électorales, candidatures, participation)",
+    ),
+)
 # What the helpdesk may do: read the campaign and its candidacies, answer correction requests.
 HELPDESK_PERMISSIONS: Final = (
     "view_campaign",
@@ -536,8 +583,9 @@ def _ensure_accounts(campaign: Campaign, summary: DemoSummary, now: datetime) ->
 
 
 def _ensure_staff(campaign: Campaign) -> None:
-    """The two back-office accounts: all rights, and the helpdesk of Dijon, which reaches only
-    Dijon's electors, rolls and requests (a StaffScope on the academy)."""
+    """The back-office accounts: all rights; the helpdesk of Dijon, which reaches only Dijon's
+    electors, rolls and requests (a StaffScope on the academy); one account per role
+    (`ROLE_ACCOUNTS`)."""
     for email, password, superuser in (
         (STAFF_EMAIL, STAFF_PASSWORD, True),
         (HELPDESK_EMAIL, HELPDESK_PASSWORD, False),
@@ -555,6 +603,23 @@ def _ensure_staff(campaign: Campaign) -> None:
             StaffScope.objects.get_or_create(
                 user=user, academy=campaign.academies.get(code=HELPDESK_ACADEMY)
             )
+    for account in ROLE_ACCOUNTS:
+        user = User.objects.filter(email=account.email).first() or User(email=account.email)
+        user.is_active = user.is_staff = True
+        user.is_superuser = False
+        user.set_password(account.password)
+        user.save()
+        user.groups.add(*Group.objects.filter(name=account.group))
+        if account.academy:
+            StaffScope.objects.get_or_create(
+                user=user, academy=campaign.academies.get(code=account.academy)
+            )
+        elif account.union:
+            StaffScope.objects.get_or_create(
+                user=user, union=Union.objects.get(campaign=campaign, acronym=account.union)
+            )
+        else:
+            StaffScope.objects.get_or_create(user=user, campaign=campaign)
 
 
 # --- the vote: sealed elections, the bureau's keys, the identifiers ------------------------------

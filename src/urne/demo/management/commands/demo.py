@@ -113,6 +113,8 @@ class Command(BaseCommand):
             "recherche des électeurs, renvoi de la confirmation, déblocage des comptes, "
             "demandes de mise à jour du profil, académie de Dijon seulement"
         )
+        for account in generator.ROLE_ACCOUNTS:
+            write(f"  {account.email} / {account.password} — {account.role}")
         write("")
         write(
             f"Les courriels ne partent pas : ils sont écrits dans {settings.EMAIL_FILE_PATH} "
