@@ -16,7 +16,9 @@ Printed: the queries of one request (count and SQL, from Django's CaptureQueries
 processor time of a request and of the crypto core's check alone (medians), what remains for
 Django and the database, and with --profile the functions that take the most time
 (cProfile, cumulative). The receipt emails are sent in this process, after each ballot, only
-with --with-mail (as a batch of one: the worst case of the batched sending).
+with --with-mail (as a batch of one: the worst case of the batched sending); with
+--receipts-after, every receipt left pending is sent at the end in batches, as a worker does
+after a busy moment, and timed.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ def main() -> int:
     parser.add_argument("--sort", default="cumulative", help="cProfile order (tottime...)")
     parser.add_argument("--only", default="", help="cProfile: only functions matching this regex")
     parser.add_argument("--with-mail", action="store_true", help="run the receipt task eagerly")
+    parser.add_argument(
+        "--receipts-after",
+        action="store_true",
+        help="then send every receipt left pending in batches, as a worker does, and time it",
+    )
     parser.add_argument(
         "--recreate-database",
         action="store_true",
@@ -146,6 +153,18 @@ def main() -> int:
         f"{statistics.median(wall_times) * 1000:.1f} ms a request (median); "
         f"load {os.getloadavg()[0]:.1f}"
     )
+    if options.receipts_after and not options.with_mail:
+        from urne.voting.models import PendingReceipt
+        from urne.voting.receipts import do_send_pending_receipts
+
+        pending = PendingReceipt.objects.count()
+        started = time.process_time()
+        sent = do_send_pending_receipts()
+        elapsed = time.process_time() - started
+        print(
+            f"receipts sent in batches afterwards: {sent} of {pending} pending, "
+            f"{elapsed / max(1, sent) * 1000:.1f} ms of CPU a receipt"
+        )
     if options.profile:
         stats = pstats.Stats(profile)
         restrictions: list[str | int] = [options.only] if options.only else []

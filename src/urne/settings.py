@@ -311,6 +311,9 @@ URNE_RATE_CAST_PER_ELECTOR = env("URNE_RATE_CAST_PER_ELECTOR", "10/1m")
 # ballot in the process; the least recently used goes). 0: none, the check uses the 8-bit
 # tables every process keeps, within 2 % as fast (docs/benchmarks.md): docs/configuration.md.
 URNE_PREPARED_ELECTIONS = envint("URNE_PREPARED_ELECTIONS", 0)
+# Seconds a sending of receipt emails waits after the ballot that queued it, so that the ballots
+# of that moment go out in one batch (urne.voting.receipts).
+URNE_RECEIPT_DELAY_SECONDS = envint("URNE_RECEIPT_DELAY_SECONDS", 2)
 
 # Staff's second factor (urne.staffauth, docs/accounts.md): TOTP codes within one step of
 # 30 seconds either way, each step usable once. django-otp's own per-device delays are off: the

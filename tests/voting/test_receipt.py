@@ -162,11 +162,13 @@ def test_a_sending_is_queued_once_while_one_is_pending(
     from urne.voting import receipts, tasks
 
     queued: list[object] = []
-    monkeypatch.setattr(tasks.send_vote_receipts, "delay", lambda: queued.append(1))
+    monkeypatch.setattr(
+        tasks.send_vote_receipts, "apply_async", lambda countdown: queued.append(countdown)
+    )
     cache.delete(receipts.SCHEDULED)
     for _ in range(5):
         receipts.schedule_receipts()
-    assert len(queued) == 1
+    assert queued == [2]  # URNE_RECEIPT_DELAY_SECONDS: the ballots of these seconds together
     receipts.do_send_pending_receipts()  # ends: the flag is cleared
     receipts.schedule_receipts()
     assert len(queued) == 2

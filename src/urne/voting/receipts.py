@@ -7,7 +7,8 @@ says the choice: the server does not know it.
 The emails go out in batches. The ballot box writes a `PendingReceipt` with the émargement, in
 the ballot's transaction, and after the commit calls `schedule_receipts`: unless a sending is
 already scheduled (a flag in the shared cache), it queues one Celery task,
-`urne.voting.send_vote_receipts`, which runs `do_send_pending_receipts`: batches of at most
+`urne.voting.send_vote_receipts`, due `URNE_RECEIPT_DELAY_SECONDS` later (the ballots cast
+meanwhile join the batch), which runs `do_send_pending_receipts`: batches of at most
 `RECEIPT_BATCH` pending receipts, each read in a handful of queries whatever its size, sent over
 one mail connection and deleted in the transaction that read them (rows locked, others
 skipped: several workers share the work). When nothing is left, the flag is cleared, then the
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -113,7 +115,7 @@ def schedule_receipts() -> None:
     if cache.add(SCHEDULED, 1, SCHEDULED_SECONDS):
         from urne.voting import tasks  # the tasks import Celery: not needed to load this module
 
-        tasks.send_vote_receipts.delay()
+        tasks.send_vote_receipts.apply_async(countdown=settings.URNE_RECEIPT_DELAY_SECONDS)
 
 
 def do_send_pending_receipts(batch: int = RECEIPT_BATCH) -> int:
