@@ -82,15 +82,21 @@ def current_campaign() -> Campaign:
     return campaign
 
 
-def access_elector(user: AbstractBaseUser | AnonymousUser) -> Elector:
-    """The elector behind a logged-in account, with their campaign and academy.
-
-    Staff accounts have no elector and are refused: the espace électeur is the electors' own.
-    """
+def check_elector_account(user: AbstractBaseUser | AnonymousUser) -> int:
+    """The id of the elector behind a logged-in, active and confirmed account; `NotAnElector`
+    otherwise. Staff accounts have no elector and are refused: the espace électeur is the
+    electors' own."""
     elector_id = getattr(user, "elector_id", None)
     confirmed = getattr(user, "confirmed_at", None) is not None
     if not user.is_authenticated or not user.is_active or not confirmed or elector_id is None:
         raise NotAnElector(_("Cet espace est réservé aux électeurs dont le compte est confirmé."))
+    return int(elector_id)
+
+
+def access_elector(user: AbstractBaseUser | AnonymousUser) -> Elector:
+    """The elector behind a logged-in account (`check_elector_account`), with their campaign
+    and academy."""
+    elector_id = check_elector_account(user)
     return Elector.objects.select_related("campaign", "academy").get(pk=elector_id)
 
 
