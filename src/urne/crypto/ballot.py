@@ -23,7 +23,7 @@ Receiving: `check_ballot(election, text, credentials)` does all a ballot box che
 A long-lived process (the ballot box's web worker) calls `prepare_election(election)` once per
 election, e.g. when it starts or at the election's first ballot: from then on `check_ballot`
 runs through that election's `BallotChecker` (fixed-base tables of g and of the election public
-key built once, the group membership of a ballot's numbers tested together) — same checks, same
+key built once, each number's x^q computed with its proofs' powers) — same checks, same
 `InvalidBallot` and `BallotDefect`, nothing else to change for the caller. The process keeps a
 few elections prepared (`PREPARED_ELECTIONS`), keyed by fingerprint.
 
