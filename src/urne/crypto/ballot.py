@@ -347,6 +347,7 @@ def read_ballot(
     credentials: Mapping[Element, int] | None = None,
     *,
     deferred: list[int] | None = None,
+    symbol: bool = True,
 ) -> Ballot:
     """Read and check the form of a ballot for `election` (see the module docstring, step 1).
 
@@ -356,11 +357,12 @@ def read_ballot(
     `deferred` is for the batch verifier only: the numbers read are appended to it with only the
     cheap part of their group membership checked (`urne.crypto.group.Group.
     with_deferred_membership`); the ballot may be trusted once that list passed a
-    `urne.crypto.fastexp.SubgroupBatch`.
+    `urne.crypto.fastexp.SubgroupBatch`. With `symbol` false, not even their Jacobi symbol is
+    computed: for a caller that tests x^q = 1 for each (`BallotChecker`).
     """
     group = election.group
     if deferred is not None:
-        group = group.with_deferred_membership(deferred)
+        group = group.with_deferred_membership(deferred, symbol)
     limit = max_ballot_length(election)
     if len(text) > limit:
         raise InvalidBallot(
@@ -670,11 +672,12 @@ class BallotChecker:
     instead of the 8-bit tables every process has).
 
     The group membership of a ballot's numbers is tested exactly as without preparation
-    (x^q = 1 for each, after the range and the Jacobi symbol), but the costly x^q is computed
-    with the proofs' powers of the same number (`_answer_powers`: an α or β raised to its two
-    challenges and to q shares the squarings), and every x^q is compared with 1 before any
-    proof is checked. A ballot of many choices (from `_BATCH_FROM` numbers on) has its numbers
-    tested together instead (`urne.crypto.fastexp.SubgroupBatch`, whose 81 rounds then cost
+    (x^q = 1 for each, after the range; the Jacobi symbol, which adds nothing to x^q = 1, is
+    not computed), but the costly x^q is computed with the proofs' powers of the same number
+    (`_answer_powers`: an α or β raised to its two challenges and to q shares the squarings),
+    and every x^q is compared with 1 before any proof is checked. A ballot of many choices
+    (from `_BATCH_FROM` numbers on) has its numbers tested together instead
+    (`urne.crypto.fastexp.SubgroupBatch`, with their Jacobi symbols, whose 81 rounds then cost
     less than q as one more exponent of each number). A ballot with a number outside the
     subgroup, or refused while numbers were waiting for that test, is read again the plain way,
     so that its error is exactly the one `check_ballot` gives without preparation.
@@ -694,7 +697,8 @@ class BallotChecker:
         election = self.election
         numbers: list[int] = []
         try:
-            ballot = read_ballot(election, text, credentials, deferred=numbers)
+            # Range only: x^q = 1 decides alone, the Jacobi symbol would add nothing.
+            ballot = read_ballot(election, text, credentials, deferred=numbers, symbol=False)
         except InvalidBallot:
             # A number read before the fault may be outside the subgroup, which the plain
             # reading reports first: read it that way to give exactly its error.
@@ -703,7 +707,7 @@ class BallotChecker:
             raise
         powers: Powers | None = None
         if len(numbers) >= _BATCH_FROM:
-            members = self.batch.all_members(numbers, prechecked=True)
+            members = self.batch.all_members(numbers)  # with the symbols the rounds count on
         else:
             powers = _ballot_powers(election, ballot, frozenset(numbers))
             q = election.group.q
