@@ -439,7 +439,7 @@ def _answer_powers(
     with `Group.with_deferred_membership`, by `BallotChecker`). Each α and β of `answer` among
     them is also raised to q, its result keyed (x, q) like the others: x^q = 1 is then the
     plain membership test, exactly, but its squarings are shared with the challenges' (an α
-    with two challenges and q costs about 2.7 exponentiations instead of 3).
+    with two challenges and q costs about 2.8 exponentiations instead of 3).
     """
     # (ciphertext, M, challenge) for each branch: the branch's statement is (α, β / g^M).
     branches: list[tuple[Ciphertext, int, int]] = []
@@ -657,7 +657,8 @@ _CHECKER_USES = 20_000
 _BATCH_FROM = 200
 """From this many numbers in a ballot (100 choices), `BallotChecker` tests their membership with
 one `SubgroupBatch` (81 exponentiations, then about a fifth of one a number) rather than as one
-more exponent shared with each number's challenges (about 0.6 of one a number)."""
+more exponent shared with each number's challenges (about 0.6 of one a number). An estimate from
+those two costs (docs/benchmarks.md), not a measured crossing: elections have far fewer choices."""
 
 PREPARED_ELECTIONS = 4
 """How many elections `prepare_election` keeps prepared in a process (the least recent goes)."""
