@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import types
 from pathlib import Path
 
 import gmpy2
@@ -135,3 +136,8 @@ def test_the_fast_writer_escapes_del_and_control_characters_as_yojson(value):
 def test_the_writer_refuses_what_is_not_json(value):
     with pytest.raises(TypeError):
         jsonio.dumps(value)
+
+
+def test_a_mapping_that_is_not_a_dict_is_written_as_an_object():
+    value = types.MappingProxyType({"b": 1, "a": ["é"]})
+    assert jsonio.dumps(value) == jsonio.write_json(value) == '{"b":1,"a":["é"]}'

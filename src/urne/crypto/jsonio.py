@@ -72,11 +72,17 @@ def dumps(value: object) -> str:
     `value` is a `JSON` value; anything else raises `TypeError` (a programming error). The text
     is `write_json`'s, made by the standard library's encoder in C (about four times faster, on
     every ballot read or made); a text holding DEL, which that encoder does not escape, is made
-    again by `write_json`.
+    again by `write_json`, and so is a value the C encoder does not take (a `Mapping` that is
+    not a dict), `write_json` then raising for what is not JSON. One difference is left: a float
+    inside a list or an object is written rather than refused (the `JSON` type, which mypy
+    checks, has none).
     """
     if isinstance(value, float):  # the one JSON-like value the C encoder takes and we do not
         raise TypeError("cannot write float as JSON")
-    text = _ENCODER.encode(value)
+    try:
+        text = _ENCODER.encode(value)
+    except TypeError:
+        return write_json(value)
     if "\x7f" in text:
         return write_json(value)
     return text
