@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import secrets
 import shutil
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import gmpy2
 import pytest
 
 from urne.crypto.ballot import (
@@ -25,14 +28,19 @@ from urne.crypto.ballot import (
     verify_ballot,
     verify_ballot_proofs,
 )
+from urne.crypto.credentials import make_private_credential
+from urne.crypto.election import Question, make_election
 from urne.crypto.errors import BallotDefect, InvalidBallot, InvalidCredential, InvalidVote
 from urne.crypto.fastexp import prepared_table
+from urne.crypto.group import BELENIOS_2048, Element, Group
 from urne.crypto.hashing import hash_json
-from urne.crypto.jsonio import dumps, loads
+from urne.crypto.jsonio import dumps, join_path, loads
 from urne.crypto.proofs import Proof
+from urne.crypto.trustees import make_trustee_key
 
 from .belenios_tool import run_tool, run_tool_unchecked
 from .conftest import Reference, read_text
+from .forgery import forge_outsider_ballot, yes_no_election
 
 INVALID = {
     "truncated": BallotDefect.NOT_JSON,
@@ -156,6 +164,125 @@ def test_an_outsider_before_another_fault_is_reported_first_with_or_without_prep
         check_ballot(single.election, text, single.credentials)
     assert with_checker.value.reason is plain.value.reason is BallotDefect.NOT_IN_SUBGROUP
     assert str(with_checker.value) == str(plain.value)
+
+
+def _twist(group: Group, order: int) -> int:
+    """A number of exactly `order` (2, 3, 6, or the cofactor's large part R): what multiplying a
+    member by it adds is outside the subgroup of order q, yet in range."""
+    cofactor = (group.p - 1) // group.q  # 2 · 3 · R, R without a factor below 2^20
+    while True:
+        t = gmpy2.powmod(secrets.randbelow(int(group.p) - 3) + 2, (group.p - 1) // order, group.p)
+        smaller = [order // f for f in (2, 3) if order % f == 0 and order != f] or [1]
+        if t != 1 and all(gmpy2.powmod(t, d, group.p) != 1 for d in smaller):
+            assert gmpy2.powmod(t, cofactor, group.p) == 1
+            return int(t)
+
+
+_PLACES = {
+    "credential": ("credential",),
+    "blank flag alpha": ("answers", 0, "choices", 0, "alpha"),
+    "blank flag beta": ("answers", 0, "choices", 0, "beta"),
+    "answer alpha": ("answers", 0, "choices", 4, "alpha"),
+    "answer beta": ("answers", 0, "choices", 6, "beta"),
+}
+
+
+@pytest.mark.parametrize("order", [2, 3, 6, "R"])
+@pytest.mark.parametrize("place", sorted(_PLACES))
+def test_a_prepared_election_refuses_a_number_of_order_2q_3q_6q_or_rq_anywhere(
+    prepared, single: Reference, order, place
+):
+    """The prepared checker computes each x^q with the proofs' powers: still x^q = 1 exactly.
+
+    The credential list given is the ballot box's, a plain mapping holding the credential as the
+    ballot writes it: membership is never taken from the list."""
+    group = single.election.group
+    big = (group.p - 1) // group.q // 6
+    t = _twist(group, big if order == "R" else order)
+    value = loads(single.ballot_texts["10"])
+    *path, last = _PLACES[place]
+    holder = value
+    for key in path:
+        holder = holder[key]
+    twisted = int(holder[last]) * t % group.p
+    holder[last] = str(twisted)
+    text = dumps(value)
+    credentials = {Element(int(value["credential"])): 1}
+    with pytest.raises(InvalidBallot) as with_checker:
+        check_ballot(single.election, text, credentials)
+    forget_prepared_elections()
+    with pytest.raises(InvalidBallot) as plain:
+        check_ballot(single.election, text, credentials)
+    assert with_checker.value.reason is plain.value.reason is BallotDefect.NOT_IN_SUBGROUP
+    assert str(with_checker.value) == str(plain.value)
+    where = ""
+    for key in _PLACES[place]:
+        where = join_path(where, key)
+    assert str(plain.value).startswith(f"{where}: ")
+
+
+def test_a_forged_ballot_whose_every_proof_holds_is_refused_once_prepared():
+    """The forger's ballot: an order-3 factor in an α, every proof and the signature valid."""
+    election, _ = yes_no_election("UrneForgePrep11")
+    identifier = make_private_credential()
+    forged = forge_outsider_ballot(election, identifier)
+    verify_ballot_proofs(election, forged)  # nothing but the subgroup test refuses it
+    credentials = {forged.credential: 1}
+    checker = prepare_election(election)
+    try:
+        with pytest.raises(InvalidBallot) as refused:
+            checker.check(forged.text, credentials)
+        assert refused.value.reason is BallotDefect.NOT_IN_SUBGROUP
+        assert str(refused.value).startswith("answers[0].choices[0].alpha")
+        honest = make_ballot(election, identifier, [[1]])
+        assert checker.check(honest.text, credentials).weight == 1
+    finally:
+        forget_prepared_elections()
+
+
+@pytest.mark.parametrize("order", [2, 3])
+def test_a_prepared_election_tests_a_big_ballot_s_numbers_in_one_batch(monkeypatch, order):
+    """From `_BATCH_FROM` numbers on, the checker's membership test is the batch: a valid ballot
+    passes, one α times an element of order 2 or 3 is refused with the plain reading's error."""
+    import urne.crypto.ballot as ballot_module
+
+    monkeypatch.setattr(ballot_module, "_BATCH_FROM", 9)  # 4 answers: 9 numbers with the credential
+    group = BELENIOS_2048
+    _, key = make_trustee_key(group)
+    question = Question(question="Listes ?", answers=("A", "B", "C", "D"), min=0, max=2)
+    election = make_election(
+        uuid="UrneBigBa11ot22",
+        name="Grosse",
+        description="",
+        group=group,
+        public_key=key.public_key,
+        questions=[question],
+    )
+    identifier = make_private_credential()
+    ballot = make_ballot(election, identifier, [[1, 0, 1, 0]])
+    credentials = {ballot.credential: 1}
+    value = loads(ballot.text)
+    value["answers"][0]["choices"][3]["alpha"] = str(
+        int(value["answers"][0]["choices"][3]["alpha"]) * _twist(group, order) % group.p
+    )
+    checker = prepare_election(election)
+    try:
+        batches: list[int] = []
+        original = checker.batch.all_members
+
+        def counted(numbers: Sequence[int], prechecked: bool = False) -> bool:
+            batches.append(len(numbers))
+            return original(numbers, prechecked)
+
+        monkeypatch.setattr(checker.batch, "all_members", counted)
+        assert checker.check(ballot.text, credentials).weight == 1
+        with pytest.raises(InvalidBallot) as refused:
+            checker.check(dumps(value), credentials)
+        assert refused.value.reason is BallotDefect.NOT_IN_SUBGROUP
+        assert str(refused.value).startswith("answers[0].choices[3].alpha")
+        assert batches == [9, 9]  # the batch itself computes the symbols (order 2 fails them)
+    finally:
+        forget_prepared_elections()
 
 
 def test_preparing_builds_the_tables_once_and_keeps_a_few_elections(prepared, single):

@@ -334,3 +334,33 @@ def test_a_batch_of_ballots_with_one_forged_ballot_fails_and_names_it():
         if batch.first_outsider(numbers[first:last]) is not None
     ]
     assert named == [17]
+
+
+@pytest.mark.parametrize("position", [None, 0, 40, 77])
+def test_a_batch_split_in_parts_settles_once_and_still_finds_an_outsider(position):
+    """Parts of 3, 37 and 40 numbers (as chunks checked by different workers): their round
+    products multiplied round by round, then raised to q once."""
+    batch = SubgroupBatch(P, Q)
+    assert batch.splittable
+    numbers = members(80)
+    if position is not None:
+        numbers[position] = outsider(3, (3,))  # a square: only the rounds can catch it
+        assert batch.precheck(numbers[position])
+    parts = [numbers[:3], numbers[3:40], numbers[40:]]
+    combined: list[int] = []
+    for part in parts:
+        products = batch.round_products(part)
+        assert len(products) == batch.rounds == 81
+        combined = batch.combine_rounds(combined, products)
+    assert batch.rounds_hold(combined) is (position is None)
+    held = [batch.rounds_hold(batch.round_products(part)) for part in parts]
+    if position is not None:
+        assert held == [not (lo <= position < hi) for lo, hi in ((0, 3), (3, 40), (40, 80))]
+    assert batch.rounds_hold([]) and batch.combine_rounds([], combined) == combined
+
+
+def test_a_safe_prime_s_batch_is_not_split():
+    batch = SubgroupBatch(RFC_3526_2048.p, RFC_3526_2048.q)
+    assert not batch.splittable
+    with pytest.raises(ValueError, match="cannot be split"):
+        batch.round_products(members(3, RFC_3526_2048))

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import types
 from pathlib import Path
 
+import gmpy2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from urne.crypto import jsonio
 from urne.crypto.errors import (
@@ -103,3 +107,37 @@ def test_it_reads_canonical_big_numbers():
     assert jsonio.read_natural("123456789012345678901234567890", "x") == (
         123456789012345678901234567890
     )
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=json_values)
+def test_the_fast_writer_gives_exactly_the_reference_writer_s_text(value):
+    assert jsonio.dumps(value) == jsonio.write_json(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [TRICKY, {"k": "\x7f"}, ["\x00\x1f\x7f\x80\x9f", "\ud800"], {"é": [1, -2, True, None]}],
+)
+def test_the_fast_writer_escapes_del_and_control_characters_as_yojson(value):
+    assert jsonio.dumps(value) == jsonio.write_json(value)
+
+
+@pytest.mark.parametrize("value", [1.5, {"x": object()}, [gmpy2.mpz(3)]])
+def test_the_writer_refuses_what_is_not_json(value):
+    with pytest.raises(TypeError):
+        jsonio.dumps(value)
+
+
+def test_a_mapping_that_is_not_a_dict_is_written_as_an_object():
+    value = types.MappingProxyType({"b": 1, "a": ["é"]})
+    assert jsonio.dumps(value) == jsonio.write_json(value) == '{"b":1,"a":["é"]}'

@@ -4,7 +4,7 @@ fails on archives a dishonest server rewrote consistently (every hash and the ch
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -21,13 +21,19 @@ from urne.crypto.credentials import (
     derive_public_credential,
     make_private_credential,
 )
+from urne.crypto.election import Election
 from urne.crypto.errors import BallotDefect, InvalidBallot
 from urne.crypto.fastexp import SubgroupBatch
 from urne.crypto.hashing import hash_json
 from urne.crypto.jsonio import dumps, loads
 from urne.crypto.simulate import SimulatedElection, Stage, write_simulation
 from urne.crypto.tally import compute_encrypted_tally, decrypt_tally, make_partial_decryption
-from urne.crypto.trustees import SingleTrustee, make_trustee_key, trustees_to_json
+from urne.crypto.trustees import (
+    SingleTrustee,
+    TrusteePublicKey,
+    make_trustee_key,
+    trustees_to_json,
+)
 from urne.crypto.verifier import (
     Check,
     VerificationFailed,
@@ -558,3 +564,118 @@ def test_a_ballot_whose_proofs_hold_but_a_number_is_outside_the_group_is_named(t
         assert failure.value.check is Check.BALLOT
         assert failure.value.ballot == 21
         assert str(failure.value).endswith(f": {refused.value}")
+
+
+# --- the membership test settled once for many chunks -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def forgeable() -> tuple[Election, TrusteePublicKey, list[str], PublicCredentials, list[str]]:
+    """A yes/no election of 41 voters, each one's honest ballot, and the private credentials."""
+    election, key = yes_no_election("UrneSett1eTest22")
+    identifiers = [make_private_credential() for _ in range(41)]
+    credentials = PublicCredentials(
+        [
+            PublicCredential(derive_public_credential(election.group, i, election.uuid))
+            for i in identifiers
+        ]
+    )
+    honest = [make_ballot(election, i, [[n % 2]]).text for n, i in enumerate(identifiers)]
+    return election, key, identifiers, credentials, honest
+
+
+def _bad_proof(text: str, q: int) -> str:
+    value = loads(text)
+    proof = value["answers"][0]["overall_proof"][0]
+    proof["response"] = _plus_one(proof["response"], q)
+    return dumps(value)
+
+
+@pytest.mark.parametrize(
+    ("forged_at", "fault", "jobs", "chunk", "named"),
+    [
+        (5, ("proof", 30), 1, 16, 6),  # the outsider's chunk is judged before the fault's
+        (5, ("proof", 30), 2, 16, 6),
+        (20, ("proof", 25), 1, 16, 21),  # both in one chunk, the outsider first
+        (25, ("proof", 20), 1, 16, 21),  # both in one chunk, the fault first
+        (30, ("proof", 10), 1, 64, 11),  # one chunk for all
+        (3, ("again", 35), 1, 16, 4),  # before a second ballot for one credential
+        (38, None, 1, 16, 39),  # alone, in the last chunk: found when the tally is made
+        (38, None, 2, 8, 39),
+    ],
+)
+def test_the_first_ballot_at_fault_is_named_though_membership_is_settled_late(
+    tmp_path, forgeable, forged_at, fault, jobs, chunk, named
+):
+    election, key, identifiers, credentials, honest = forgeable
+    q = election.group.q
+    forged = forge_outsider_ballot(election, identifiers[forged_at])
+    ballots = list(honest)
+    ballots[forged_at] = forged.text
+    if fault is not None:
+        kind, at = fault
+        if kind == "proof":
+            ballots[at] = _bad_proof(ballots[at], q)
+        else:  # the voter of ballot 11 votes again
+            ballots.insert(at, make_ballot(election, identifiers[10], [[1]]).text)
+    trustees = dumps(trustees_to_json([SingleTrustee(key)]))
+    items = [
+        Step("setup", (election.text, trustees, dumps(credentials.to_json()))),
+        *(Step("ballot", (text,)) for text in ballots),
+    ]
+    path = tmp_path / "late.bel"
+    write(path, items, 1795900000)
+    with ArchiveReader.open(path) as reader, pytest.raises(VerificationFailed) as failure:
+        verify_records(reader.records(), jobs=jobs, chunk=chunk)
+    assert failure.value.ballot == named
+    if named == forged_at + 1:
+        assert failure.value.check is Check.BALLOT
+        assert "not in the subgroup of order q" in str(failure.value)
+    else:
+        assert "not in the subgroup" not in str(failure.value)
+
+
+def test_a_clean_archive_pays_the_batch_s_last_step_once_whatever_the_chunks(
+    tmp_path, forgeable, monkeypatch
+):
+    election, key, _, credentials, honest = forgeable
+    trustees = dumps(trustees_to_json([SingleTrustee(key)]))
+    items = [
+        Step("setup", (election.text, trustees, dumps(credentials.to_json()))),
+        *(Step("ballot", (text,)) for text in honest),
+    ]
+    path = tmp_path / "clean.bel"
+    write(path, items, 1795900000)
+    raised: list[int] = []
+    original = SubgroupBatch.rounds_hold
+
+    def counted(self: SubgroupBatch, products: Sequence[int]) -> bool:
+        if products:
+            raised.append(len(products))
+        return original(self, products)
+
+    monkeypatch.setattr(SubgroupBatch, "rounds_hold", counted)
+    with ArchiveReader.open(path) as reader:
+        summary = verify_records(reader.records(), jobs=1, chunk=8)
+    assert summary.ballots == 41
+    assert raised == [81]  # 6 chunks, one last step
+
+
+def test_membership_is_settled_every_so_many_characters(tmp_path, forgeable, monkeypatch):
+    import urne.crypto.verifier as verifier_module
+
+    election, key, identifiers, credentials, honest = forgeable
+    monkeypatch.setattr(verifier_module, "_SETTLE_EVERY", 1)  # after each chunk
+    ballots = list(honest)
+    ballots[9] = forge_outsider_ballot(election, identifiers[9]).text
+    trustees = dumps(trustees_to_json([SingleTrustee(key)]))
+    items = [
+        Step("setup", (election.text, trustees, dumps(credentials.to_json()))),
+        *(Step("ballot", (text,)) for text in ballots),
+    ]
+    path = tmp_path / "often.bel"
+    write(path, items, 1795900000)
+    with ArchiveReader.open(path) as reader, pytest.raises(VerificationFailed) as failure:
+        verify_records(reader.records(), jobs=1, chunk=4)
+    assert failure.value.ballot == 10
+    assert "not in the subgroup of order q" in str(failure.value)

@@ -23,7 +23,7 @@ Receiving: `check_ballot(election, text, credentials)` does all a ballot box che
 A long-lived process (the ballot box's web worker) calls `prepare_election(election)` once per
 election, e.g. when it starts or at the election's first ballot: from then on `check_ballot`
 runs through that election's `BallotChecker` (fixed-base tables of g and of the election public
-key built once, the group membership of a ballot's numbers tested together) — same checks, same
+key built once, each number's x^q computed with its proofs' powers) — same checks, same
 `InvalidBallot` and `BallotDefect`, nothing else to change for the caller. The process keeps a
 few elections prepared (`PREPARED_ELECTIONS`), keyed by fingerprint.
 
@@ -44,6 +44,7 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -346,6 +347,7 @@ def read_ballot(
     credentials: Mapping[Element, int] | None = None,
     *,
     deferred: list[int] | None = None,
+    symbol: bool = True,
 ) -> Ballot:
     """Read and check the form of a ballot for `election` (see the module docstring, step 1).
 
@@ -355,11 +357,12 @@ def read_ballot(
     `deferred` is for the batch verifier only: the numbers read are appended to it with only the
     cheap part of their group membership checked (`urne.crypto.group.Group.
     with_deferred_membership`); the ballot may be trusted once that list passed a
-    `urne.crypto.fastexp.SubgroupBatch`.
+    `urne.crypto.fastexp.SubgroupBatch`. With `symbol` false, not even their Jacobi symbol is
+    computed: for a caller that tests x^q = 1 for each (`BallotChecker`).
     """
     group = election.group
     if deferred is not None:
-        group = group.with_deferred_membership(deferred)
+        group = group.with_deferred_membership(deferred, symbol)
     limit = max_ballot_length(election)
     if len(text) > limit:
         raise InvalidBallot(
@@ -417,14 +420,26 @@ def read_ballot(
 # --- verifying ---------------------------------------------------------------------------------
 
 
-def _answer_powers(group: Group, question: Question, answer: Answer, total: Ciphertext) -> Powers:
+def _answer_powers(
+    group: Group,
+    question: Question,
+    answer: Answer,
+    total: Ciphertext,
+    members: AbstractSet[int] = frozenset(),
+) -> dict[tuple[int, int], int]:
     """Every α^c and β'^c the proofs of `answer` raise, computed at once (exactly the numbers
     `Group.pow` gives), so that a number raised to several challenges shares its squarings
     (`urne.crypto.fastexp.pow_many`).
 
     The blank flag's α is raised to four challenges (its 0/1 proof, the blank proof, the overall
     proof). So is its β, once (β / g^M)^c is written β^c · g^(−M·c), the second factor from g's
-    table: that rewriting is used for a β that then reaches three challenges or more.
+    table: that rewriting is used for a β that then reaches three exponents or more.
+
+    `members`: the numbers of the ballot whose group membership is still to be tested (read
+    with `Group.with_deferred_membership`, by `BallotChecker`). Each α and β of `answer` among
+    them is also raised to q, its result keyed (x, q) like the others: x^q = 1 is then the
+    plain membership test, exactly, but its squarings are shared with the challenges' (an α
+    with two challenges and q costs about 2.8 exponentiations instead of 3).
     """
     # (ciphertext, M, challenge) for each branch: the branch's statement is (α, β / g^M).
     branches: list[tuple[Ciphertext, int, int]] = []
@@ -455,9 +470,15 @@ def _answer_powers(group: Group, question: Question, answer: Answer, total: Ciph
         if exponent not in wanted:
             wanted.append(exponent)
 
+    q = group.q
     beta_uses: dict[int, set[int]] = {}
     for ciphertext, _, challenge in branches:
         beta_uses.setdefault(ciphertext.beta, set()).add(challenge)
+    for choice in answer.choices:
+        for number in (choice.alpha, choice.beta):
+            if number in members:
+                want(number, q)
+                beta_uses.setdefault(number, set()).add(q)
     shifted: list[tuple[int, int, int, int]] = []  # (β / g^M, c, β, M)
     for ciphertext, m, challenge in branches:
         want(ciphertext.alpha, challenge)
@@ -479,13 +500,25 @@ def _answer_powers(group: Group, question: Question, answer: Answer, total: Ciph
     return powers
 
 
+def _total(group: Group, question: Question, answer: Answer) -> Ciphertext:
+    # The product of the answers' choices (the blank flag left out): what the overall proof and
+    # the blank proof are about.
+    return multiply(group, answer.choices[1:] if question.allows_blank else answer.choices)
+
+
 def _verify_answer(
-    election: Election, s0: str, index: int, question: Question, answer: Answer
+    election: Election,
+    s0: str,
+    index: int,
+    question: Question,
+    answer: Answer,
+    powers: Powers | None = None,
 ) -> None:
     group, y = election.group, election.public_key
     place = f"question {index + 1}"
-    total = multiply(group, answer.choices[1:] if question.allows_blank else answer.choices)
-    powers = _answer_powers(group, question, answer, total)
+    total = _total(group, question, answer)
+    if powers is None:
+        powers = _answer_powers(group, question, answer, total)
     failing = []
     for number, (choice, proofs) in enumerate(
         zip(answer.choices, answer.individual_proofs, strict=True)
@@ -530,10 +563,27 @@ def _verify_answer(
             ) from None
 
 
-def verify_ballot_proofs(election: Election, ballot: Ballot) -> None:
+def _ballot_powers(
+    election: Election, ballot: Ballot, members: AbstractSet[int]
+) -> dict[tuple[int, int], int]:
+    """The powers every answer's proofs need (`_answer_powers`), and x^q for each number of
+    `members` (the credential's alone: it takes only one challenge besides)."""
+    group = election.group
+    powers: dict[tuple[int, int], int] = {}
+    for question, answer in zip(election.questions, ballot.answers, strict=True):
+        total = _total(group, question, answer)
+        powers.update(_answer_powers(group, question, answer, total, members))
+    if ballot.credential in members:
+        powers[(ballot.credential, group.q)] = group.pow(ballot.credential, group.q)
+    return powers
+
+
+def verify_ballot_proofs(election: Election, ballot: Ballot, powers: Powers | None = None) -> None:
     """Check every proof and the signature of a ballot read by `read_ballot`.
 
     Raises `InvalidBallot`. Does not look at the credential list (see `verify_ballot`).
+    `powers`: the α^c and β'^c of every answer's proofs, computed ahead by `_ballot_powers`
+    (`BallotChecker`); else each answer computes its own.
     """
     if ballot.election_uuid != election.uuid:
         raise InvalidBallot(BallotDefect.WRONG_ELECTION_UUID, "the ballot is for another election")
@@ -545,7 +595,7 @@ def verify_ballot_proofs(election: Election, ballot: Ballot) -> None:
     for index, (question, answer) in enumerate(
         zip(election.questions, ballot.answers, strict=True)
     ):
-        _verify_answer(election, s0, index, question, answer)
+        _verify_answer(election, s0, index, question, answer, powers)
     if ballot.signature.hash != ballot.signed_hash:
         raise InvalidBallot(
             BallotDefect.SIGNATURE_HASH_MISMATCH,
@@ -561,13 +611,19 @@ def verify_ballot_proofs(election: Election, ballot: Ballot) -> None:
         ) from None
 
 
-def verify_ballot(election: Election, ballot: Ballot, credentials: Mapping[Element, int]) -> int:
+def verify_ballot(
+    election: Election,
+    ballot: Ballot,
+    credentials: Mapping[Element, int],
+    powers: Powers | None = None,
+) -> int:
     """Check that the ballot's credential is in `credentials`, then every proof and the
-    signature. Returns the ballot's weight; raises `InvalidBallot`."""
+    signature. Returns the ballot's weight; raises `InvalidBallot`. (`powers`: see
+    `verify_ballot_proofs`.)"""
     weight = credentials.get(ballot.credential)
     if weight is None:
         raise InvalidBallot(BallotDefect.UNKNOWN_CREDENTIAL, _UNKNOWN_CREDENTIAL)
-    verify_ballot_proofs(election, ballot)
+    verify_ballot_proofs(election, ballot, powers)
     return weight
 
 
@@ -598,6 +654,12 @@ def check_ballot(
 _CHECKER_USES = 20_000
 """`BallotChecker`'s default: tables sized for about 20,000 exponentiations (11-bit windows)."""
 
+_BATCH_FROM = 200
+"""From this many numbers in a ballot (100 choices), `BallotChecker` tests their membership with
+one `SubgroupBatch` (81 exponentiations, then about a fifth of one a number) rather than as one
+more exponent shared with each number's challenges (about 0.6 of one a number). An estimate from
+those two costs (docs/benchmarks.md), not a measured crossing: elections have far fewer choices."""
+
 PREPARED_ELECTIONS = 4
 """How many elections `prepare_election` keeps prepared in a process (the least recent goes)."""
 
@@ -608,12 +670,18 @@ class BallotChecker:
     Built once per election (`prepare_election` keeps them): it prepares fixed-base tables for
     g and the election public key y sized for `uses` exponentiations
     (`urne.crypto.fastexp.prepare_fixed_base`: 11 to 12-bit windows, about 14 to 25 MB each,
-    instead of the 8-bit tables every process has), and tests the group membership of all the
-    numbers of a ballot together (`urne.crypto.fastexp.SubgroupBatch`, which checks them one by
-    one when they are too few for a batch to pay: under about a hundred, a ballot of fewer than
-    fifty choices). A ballot with a number outside the subgroup, or refused while numbers were
-    waiting for that test, is read again the plain way, so that its error is exactly the one
-    `check_ballot` gives without preparation.
+    instead of the 8-bit tables every process has).
+
+    The group membership of a ballot's numbers is tested exactly as without preparation
+    (x^q = 1 for each, after the range; the Jacobi symbol, which adds nothing to x^q = 1, is
+    not computed), but the costly x^q is computed with the proofs' powers of the same number
+    (`_answer_powers`: an α or β raised to its two challenges and to q shares the squarings),
+    and every x^q is compared with 1 before any proof is checked. A ballot of many choices
+    (from `_BATCH_FROM` numbers on) has its numbers tested together instead
+    (`urne.crypto.fastexp.SubgroupBatch`, with their Jacobi symbols, whose 81 rounds then cost
+    less than q as one more exponent of each number). A ballot with a number outside the
+    subgroup, or refused while numbers were waiting for that test, is read again the plain way,
+    so that its error is exactly the one `check_ballot` gives without preparation.
     """
 
     def __init__(self, election: Election, uses: int = _CHECKER_USES) -> None:
@@ -630,17 +698,25 @@ class BallotChecker:
         election = self.election
         numbers: list[int] = []
         try:
-            ballot = read_ballot(election, text, credentials, deferred=numbers)
+            # Range only: x^q = 1 decides alone, the Jacobi symbol would add nothing.
+            ballot = read_ballot(election, text, credentials, deferred=numbers, symbol=False)
         except InvalidBallot:
             # A number read before the fault may be outside the subgroup, which the plain
             # reading reports first: read it that way to give exactly its error.
             if numbers:
                 read_ballot(election, text, credentials)
             raise
-        if not self.batch.all_members(numbers, prechecked=True):
+        powers: Powers | None = None
+        if len(numbers) >= _BATCH_FROM:
+            members = self.batch.all_members(numbers)  # with the symbols the rounds count on
+        else:
+            powers = _ballot_powers(election, ballot, frozenset(numbers))
+            q = election.group.q
+            members = all(powers[(number, q)] == 1 for number in numbers)
+        if not members:
             read_ballot(election, text, credentials)  # raises NOT_IN_SUBGROUP, naming the number
-            raise AssertionError("a number failed the batch test but not the plain one")
-        return CheckedBallot(ballot, verify_ballot(election, ballot, credentials))
+            raise AssertionError("a number failed the subgroup test but not the plain one")
+        return CheckedBallot(ballot, verify_ballot(election, ballot, credentials, powers))
 
 
 _CHECKERS: OrderedDict[str, BallotChecker] = OrderedDict()

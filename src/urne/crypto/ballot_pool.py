@@ -5,10 +5,12 @@ processor's cores and hands back, in the archive's order, what each chunk found.
 nothing (whether a credential is in the list, whether it voted twice): the verifier does, with
 the reports.
 
-- `check_chunk` (run in a worker): reads each ballot of a chunk and checks its proofs, then tests
-  the group membership of all the numbers of the chunk's good ballots at once
+- `check_chunk` (run in a worker): reads each ballot of a chunk and checks its proofs, runs the
+  batch test of the group membership of all the numbers of the chunk's good ballots
   (`urne.crypto.fastexp.SubgroupBatch`: a number outside the group passes with probability below
-  2^−128), and multiplies the good ballots' ciphertexts, each raised to its credential's weight.
+  2^−128) but its last step, the round products raised to q, which the caller settles once for
+  many chunks (`ChunkReport.rounds`); and multiplies the good ballots' ciphertexts, each raised
+  to its credential's weight.
 - `ballot_pool(...)`: a `BallotPool` over a process pool (`urne.crypto.fastexp.worker_pool`, each
   worker with fixed-base tables for g and the election public key), sized for the archive:
   `add` a ballot record as the archive is read, `drain` at the end; each report goes to the
@@ -35,10 +37,10 @@ from urne.crypto.errors import InvalidBallot
 from urne.crypto.fastexp import SubgroupBatch, default_jobs, worker_pool
 from urne.crypto.tally import TallyAccumulator
 
-# A chunk's batch test costs about 81 exponentiations, a ballot about 35: big chunks keep that
-# cost small, small ones keep the workers evenly busy until the end. So the chunks shrink as the
-# archive is read (guided scheduling): each takes about a quarter of a worker's share of the
-# ballots still to come, between CHUNK_MIN and CHUNK_MAX.
+# Small chunks keep the workers evenly busy until the end, big ones cost less in messages (and,
+# before the batch test's last step was left to the caller, 81 exponentiations each). So the
+# chunks shrink as the archive is read (guided scheduling): each takes about a quarter of a
+# worker's share of the ballots still to come, between CHUNK_MIN and CHUNK_MAX.
 CHUNK_MAX = 128
 CHUNK_MIN = 12
 
@@ -54,6 +56,12 @@ class ChunkReport:
     tally: tuple[tuple[Ciphertext, ...], ...] | None
     """the weighted product of the chunk's ballots, when every one passed"""
     total_weight: int
+    rounds: tuple[int, ...] = ()
+    """When not empty, the group membership of the numbers of the ballots that passed is still
+    to be settled: these are their batch test's round products
+    (`urne.crypto.fastexp.SubgroupBatch.round_products`), which the caller multiplies with other
+    chunks' and raises to q once for many chunks (`rounds_hold`). Empty: settled here (a group
+    whose batch cannot be split), or no ballot passed."""
 
 
 Judge = Callable[[Sequence[BallotRecord], ChunkReport], None]
@@ -63,7 +71,9 @@ Judge = Callable[[Sequence[BallotRecord], ChunkReport], None]
 def check_chunk(
     election_text: str, weights: Mapping[int, int], start: int, texts: Sequence[str]
 ) -> ChunkReport:
-    """Check the proofs of a chunk of ballots; their numbers' membership in one batch.
+    """Check the proofs of a chunk of ballots; their numbers' membership in one batch, whose
+    last step (81 exponentiations however many numbers) is left to the caller (`ChunkReport.
+    rounds`) so that it is paid once for many chunks.
 
     `weights` gives only the weights other than 1 (the list itself stays with the caller, who
     checks each credential against it).
@@ -88,9 +98,11 @@ def check_chunk(
     batch = SubgroupBatch(group.p, group.q)
     # The ballots refused already are left out: their numbers need no test.
     passed = [index for index, credential in enumerate(credentials) if credential is not None]
-    if not batch.all_members(
-        [x for i in passed for x in numbers[slice(*spans[i])]], prechecked=True
-    ):
+    tested = [x for i in passed for x in numbers[slice(*spans[i])]]
+    rounds: tuple[int, ...] = ()
+    if batch.splittable:
+        rounds = tuple(batch.round_products(tested)) if tested else ()
+    elif not batch.all_members(tested, prechecked=True):
         # Some number is outside the subgroup: find its ballot(s), one by one.
         for index in passed:
             if not batch.all_members(numbers[slice(*spans[index])]):
@@ -101,6 +113,7 @@ def check_chunk(
         credentials=credentials,
         tally=accumulator.result().ciphertexts if clean else None,
         total_weight=accumulator.total_weight,
+        rounds=rounds,
     )
 
 

@@ -146,19 +146,22 @@ class Group:
             raise NotInSubgroup(where, "not in the subgroup of order q")
         return Element(value)
 
-    def with_deferred_membership(self, pending: list[int]) -> Group:
+    def with_deferred_membership(self, pending: list[int], symbol: bool = True) -> Group:
         """This group, for reading only, with the costly part of the membership test left out.
 
-        For the batch verifier alone (`urne.crypto.ballot_pool`): the group returned checks each
-        number read for what is cheap (range, Jacobi symbol) and appends it to `pending`, which
-        the caller must give to `urne.crypto.fastexp.SubgroupBatch` before trusting anything
-        read with it. Deferral is this explicit object, never a state around the caller: code
+        For the batch verifier (`urne.crypto.ballot_pool`) and the ballot box's checker: the
+        group returned checks each number read for what is cheap (range, and the Jacobi symbol
+        unless `symbol` is false) and appends it to `pending`, which the caller must test before
+        trusting anything read with it: with `urne.crypto.fastexp.SubgroupBatch` (whose rounds
+        count on the Jacobi symbol: never with `symbol` false unless the batch's `precheck` is
+        run), or with x^q = 1 for each number, which needs no symbol (`urne.crypto.ballot.
+        BallotChecker`). Deferral is this explicit object, never a state around the caller: code
         that reads with the group itself always gets checked elements. A safe-prime group is
         returned as it is (its Jacobi symbol is the whole test: nothing to defer).
         """
         if self._safe_prime:
             return self
-        return _MembershipDeferred(self.name, self.p, self.q, self.g, pending)
+        return _MembershipDeferred(self.name, self.p, self.q, self.g, pending, symbol)
 
     def read_element(self, value: object, where: str) -> Element:
         """A group element from its JSON form (canonical base-10 string), checked."""
@@ -277,12 +280,13 @@ class _MembershipDeferred(Group):
     """
 
     pending: list[int] = field(default_factory=list, compare=False, repr=False)
+    symbol: bool = field(default=True, compare=False, repr=False)
 
     def element(self, x: int, where: str = "") -> Element:
         value = gmpy2.mpz(x)
         if not 0 < value < self.p:
             raise NotInGroup(where, "not a group element: not between 1 and p-1")
-        if gmpy2.jacobi(value, self.p) != 1:  # order 2 (or any even order) refused at once
+        if self.symbol and gmpy2.jacobi(value, self.p) != 1:  # order 2 (or any even) refused
             raise NotInSubgroup(where, "not in the subgroup of order q")
         self.pending.append(value)
         return Element(value)

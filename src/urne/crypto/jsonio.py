@@ -58,11 +58,39 @@ def quote(text: str) -> str:
     return '"' + text.translate(_ESCAPES) + '"'
 
 
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=False
+)
+"""The standard library's encoder (in C), set to write what `write_json` writes: compact, raw
+UTF-8, the same escapes for quotes, backslashes and control characters (lower-case hexadecimal)
+— except DEL, which it leaves as it is."""
+
+
 def dumps(value: object) -> str:
     """The compact serialization belenios-tool produces (see the module docstring).
 
-    `value` is a `JSON` value; anything else raises `TypeError` (a programming error).
+    `value` is a `JSON` value; anything else raises `TypeError` (a programming error). The text
+    is `write_json`'s, made by the standard library's encoder in C (about four times faster, on
+    every ballot read or made); a text holding DEL, which that encoder does not escape, is made
+    again by `write_json`, and so is a value the C encoder does not take (a `Mapping` that is
+    not a dict), `write_json` then raising for what is not JSON. One difference is left: a float
+    inside a list or an object is written rather than refused (the `JSON` type, which mypy
+    checks, has none).
     """
+    if isinstance(value, float):  # the one JSON-like value the C encoder takes and we do not
+        raise TypeError("cannot write float as JSON")
+    try:
+        text = _ENCODER.encode(value)
+    except TypeError:
+        return write_json(value)
+    if "\x7f" in text:
+        return write_json(value)
+    return text
+
+
+def write_json(value: object) -> str:
+    """`dumps` written out in Python, character by character as Yojson escapes: the reference
+    the faster `dumps` is tested against."""
     parts: list[str] = []
     _write(value, parts)
     return "".join(parts)
