@@ -521,12 +521,18 @@ def core_check_time(
     election_text: str, ballots: Sequence[str], credentials: Sequence[str]
 ) -> float:
     """Seconds of processor time for one `check_ballot` (median of the ballots given), with the
-    election read once and the per-process tables warmed as a web worker's are."""
-    from urne.crypto.ballot import check_ballot
+    election read once and the per-process tables warmed as a web worker's are: prepared when
+    the settings prepare elections (URNE_PREPARED_ELECTIONS, 4 by default), as the server's
+    workers then do."""
+    from django.conf import settings
+
+    from urne.crypto.ballot import check_ballot, prepare_election
     from urne.crypto.election import read_election_once
     from urne.crypto.group import Element
 
     election = read_election_once(election_text)
+    if settings.URNE_PREPARED_ELECTIONS > 0:
+        prepare_election(election, keep=settings.URNE_PREPARED_ELECTIONS)
     times = []
     for text, credential in zip(ballots, credentials, strict=True):
         started = time.process_time()

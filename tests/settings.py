@@ -18,3 +18,8 @@ if PRODUCTION:
     raise ImproperlyConfigured("tests/settings.py is the test run's: never in production")
 
 CAPTCHA_TEST_MODE = True
+
+# Tests make hundreds of elections, each cast into once or twice: preparing each (a few tenths of
+# a second of tables) would cost more than it saves. The prepared path has its own tests
+# (tests/voting/test_ballot_box.py, tests/crypto), which turn it on.
+URNE_PREPARED_ELECTIONS = 0

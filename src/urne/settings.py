@@ -308,9 +308,9 @@ URNE_RATE_CAPTCHA_PER_IP = env("URNE_RATE_CAPTCHA_PER_IP", "100/15m")
 URNE_RATE_CAST_PER_ELECTOR = env("URNE_RATE_CAST_PER_ELECTOR", "10/1m")
 # Elections each web process keeps prepared for the ballots' check (11-bit fixed-base tables of
 # the election key, about 15 MB each, built in a few tenths of a second at an election's first
-# ballot in the process; the least recently used goes). 0: none, the check uses the 8-bit
-# tables every process keeps, within 2 % as fast (docs/benchmarks.md): docs/configuration.md.
-URNE_PREPARED_ELECTIONS = envint("URNE_PREPARED_ELECTIONS", 0)
+# ballot in the process; the least recently used goes). 0: none, the check then uses the 8-bit
+# tables every process keeps, about 15 % slower (docs/benchmarks.md): docs/configuration.md.
+URNE_PREPARED_ELECTIONS = envint("URNE_PREPARED_ELECTIONS", 4)
 # Seconds a sending of receipt emails waits after the ballot that queued it, so that the ballots
 # of that moment go out in one batch (urne.voting.receipts).
 URNE_RECEIPT_DELAY_SECONDS = envint("URNE_RECEIPT_DELAY_SECONDS", 2)

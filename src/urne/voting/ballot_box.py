@@ -31,10 +31,11 @@ The window is the campaign's own (`Campaign.vote_open`): it opens at `vote_opens
 second, included, and closes at `vote_closes_at`, excluded, on the server's clock (urne.clock).
 
 The crypto core's check uses the fixed-base tables every process keeps (8-bit windows for g
-and each election's key). With `URNE_PREPARED_ELECTIONS` set, a process also prepares the
-elections it receives ballots for (`prepare_election`: 11-bit tables, the batched membership
-test), at an election's first ballot, keeping that many: measured within 2 % of the plain
-check for 7 choices (docs/benchmarks.md), for about 15 MB an election, so off by default.
+and each election's key). With `URNE_PREPARED_ELECTIONS` (4 by default), a process also
+prepares the elections it receives ballots for (`prepare_election`: 11-bit tables, each
+number's membership test sharing its squarings with its proofs), at an election's first ballot,
+keeping that many: about 15 % less processor for 7 choices (docs/benchmarks.md), for about
+15 MB an election.
 
 A vote is final (ARCHITECTURE.md, decision 5). The database's constraints (one émargement per
 elector, one ballot per credential, per height) make concurrent submissions for one elector give
