@@ -8,7 +8,6 @@ import csv
 import io
 import json
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +30,7 @@ from tests.conftest import PASSWORD, make_campaign, reschedule
 from urne.accounts.models import User
 from urne.audit.models import AuditEntry
 from urne.backoffice.models import StaffScope
-from urne.campaign.models import Campaign, Elector, ElectorImport, Scrutin
+from urne.campaign.models import Campaign, Elector, ElectorImport
 from urne.candidacies import filing
 from urne.candidacies.models import Union
 from urne.support.roles import HELPDESK_GROUP

@@ -11,7 +11,7 @@ the access layer (an import may touch every academy of its campaign).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import IO, Any, Final
+from typing import IO, Any, Final, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from urne import clock
+from urne.accounts.models import User
 from urne.audit import services as audit
 from urne.backoffice import access
 from urne.campaign.import_parse import UnreadableFile, format_count, read_header, records
@@ -102,7 +103,7 @@ def import_campaigns(user: access.Staff) -> QuerySet[Campaign]:
 def check_may_import(user: access.Staff) -> None:
     """Raise Forbidden unless `user` holds IMPORT_ELECTORS and a campaign-wide perimeter (an
     academy's organizer, who holds the permission, imports nothing)."""
-    if not user.has_perm(IMPORT_ELECTORS):
+    if not (user.is_authenticated and cast(User, user).has_perm(IMPORT_ELECTORS)):
         raise Forbidden
     if not import_campaigns(user).exists():
         raise NotCampaignWide
