@@ -76,6 +76,7 @@ def test_an_organizer_uploads_a_file_follows_its_import_and_downloads_its_errors
     status = " ".join(page.locator("#import-progress-text").inner_text().split())
     assert status.startswith("Refusé : erreurs dans le fichier")
     assert page.get_by_text("Import refusé : 1 erreur, rien n'a été enregistré.").is_visible()
+    assert not page.get_by_role("link", name="Actualiser la progression").is_visible()
     link = page.get_by_role("link", name="Télécharger les erreurs par ligne")
     assert link.is_visible()
     assert_accessible(page)
