@@ -195,6 +195,9 @@ MEDIA_ROOT = Path(env("URNE_MEDIA_ROOT", str(DATA_DIR / "media")))
 # A profession de foi is a few pages: the limit keeps every elector's download quick
 # (urne.candidacies.validators).
 URNE_PROFESSION_DE_FOI_MAX_BYTES = envint("URNE_PROFESSION_DE_FOI_MAX_BYTES", 5 * 1024 * 1024)
+# An electors file uploaded in the back office (urne.campaign.import_jobs): a million lines of
+# the documented format weigh about 150 MB; larger files go through `urne import_electors`.
+URNE_IMPORT_MAX_BYTES = envint("URNE_IMPORT_MAX_BYTES", 256 * 1024 * 1024)
 # Uploaded import files (personal data): kept for the record, never served.
 IMPORTS_ROOT = Path(env("URNE_IMPORTS_ROOT", str(DATA_DIR / "imports")))
 STORAGES = {

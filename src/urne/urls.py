@@ -28,6 +28,8 @@ urlpatterns = [
     # Campaign setup (/gestion/campagne/), rolls (/gestion/listes-electorales/), audit log
     # (/gestion/journal/): the back office's own pages too.
     path("", include("urne.campaign.backoffice_urls")),
+    # Electors imports (/gestion/imports/).
+    path("", include("urne.campaign.import_urls")),
     path("", include("urne.audit.urls")),
     # Candidacies: union delegates file, the organizer decides and draws (/gestion/candidatures/).
     path("", include("urne.candidacies.urls")),

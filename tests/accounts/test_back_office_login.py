@@ -54,6 +54,8 @@ def test_the_back_office_login_page_sends_to_acceder_without_checking_the_passwo
 def test_staff_log_in_on_acceder_and_reach_the_back_office_page_they_asked_for(
     client: Client, staff_dijon: User, totp_clock: TotpClock
 ) -> None:
+    # The admin is the technical administrators' (superusers): the page asked is one of its.
+    User.objects.filter(pk=staff_dijon.pk).update(is_superuser=True)
     login_page = client.get("/gestion/campaign/", follow=True)
     asked = login_page.redirect_chain[-1][0]
 
@@ -89,18 +91,34 @@ def test_a_voter_sent_to_the_back_office_login_is_refused_without_a_loop(
     assert len(response.redirect_chain) == 1
 
 
-def test_staff_already_logged_in_go_straight_to_the_page_they_asked_for(
+def test_superusers_already_logged_in_go_straight_to_the_page_they_asked_for(
     client: Client, staff_dijon: User
 ) -> None:
+    User.objects.filter(pk=staff_dijon.pk).update(is_superuser=True)
     client.force_login(staff_dijon)
 
     response = client.get(f"{BACK_OFFICE_LOGIN}?next=/gestion/campaign/", follow=True)
 
-    # (Where the admin's own permissions decide what this staff member sees there.)
     assert [url for url, _status in response.redirect_chain] == [
         f"{LOGIN}?next=%2Fgestion%2Fcampaign%2F",
         "/gestion/campaign/",
     ]
+
+
+def test_other_staff_sent_by_the_admin_land_on_the_back_offices_home(
+    client: Client, staff_dijon: User
+) -> None:
+    """The admin sends here whoever it refuses: staff who are not superusers go to their own
+    pages, not to a login that would send them back to the admin for ever."""
+    client.force_login(staff_dijon)
+
+    response = client.get("/gestion/campaign/", follow=True)
+
+    assert [url for url, _status in response.redirect_chain] == [
+        "/gestion/login/?next=/gestion/campaign/",
+        reverse("backoffice:home"),
+    ]
+    assert response.status_code == 200
 
 
 def test_the_back_office_password_change_goes_to_forgotten_password(

@@ -14,10 +14,16 @@ from django.db.models import ForeignKey
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from tests.backoffice.scoped_admin_urls import SCOPED_ADMIN_URLS
 from tests.conftest import PASSWORD, make_elector
 from urne.accounts.models import User
 from urne.backoffice import access
 from urne.campaign.models import Academy, Campaign
+
+# Staff who are not superusers are refused by the admin (issue 8); these tests exercise the
+# access layer through the admin's own pages, mounted with their former gate
+# (tests/backoffice/scoped_admin_urls.py).
+pytestmark = pytest.mark.urls(SCOPED_ADMIN_URLS)
 
 NEW_PASSWORD = "Autre-Secret-2026"
 USER_RIGHTS = ["view_user", "change_user", "delete_user"]

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.backoffice.scoped_admin_urls import SCOPED_ADMIN_URLS
 from tests.campaign.conftest import text
 from tests.conftest import PASSWORD, make_academy, make_campaign, make_elector, reschedule
 from urne.accounts.models import User
@@ -28,6 +29,11 @@ from urne.campaign.models import (
 )
 from urne.candidacies.models import CandidateList
 from urne.web.errors import NotFound
+
+# Staff who are not superusers are refused by the admin (issue 8); these tests exercise the
+# access layer through the admin's own pages, mounted with their former gate
+# (tests/backoffice/scoped_admin_urls.py).
+pytestmark = pytest.mark.urls(SCOPED_ADMIN_URLS)
 
 ALL_RIGHTS = [
     f"{verb}_{model}"

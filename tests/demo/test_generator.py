@@ -246,10 +246,11 @@ def test_the_staff_accounts_reach_the_back_office_within_their_rights(
 
     assert gestion.get("/gestion/campaign/campaign/").status_code == 200
     assert gestion.get(f"/gestion/campaign/elector/{in_lyon.pk}/change/").status_code == 200
-    assert helpdesk.get("/gestion/campaign/elector/").status_code == 200
-    assert helpdesk.get(f"/gestion/campaign/elector/{in_dijon.pk}/change/").status_code == 200
-    assert helpdesk.post(f"/gestion/campaign/elector/{in_dijon.pk}/change/", {}).status_code == 403
-    assert helpdesk.get("/gestion/campaign/electorimport/add/").status_code == 403
+    # Django's admin is the superuser's only (issue 8): the helpdesk is sent to its home.
+    for url in ("/gestion/campaign/elector/", "/gestion/campaign/electorimport/add/"):
+        refused = helpdesk.get(url, follow=True)
+        assert refused.redirect_chain[-1][0] == "/gestion/accueil/"
+    assert helpdesk.get("/gestion/imports/").status_code == 403
     found = helpdesk.get("/gestion/assistance/", {"q": in_dijon.last_name}).content.decode()
     assert f"/gestion/assistance/electeurs/{in_dijon.pk}/" in found
     assert helpdesk.get(f"/gestion/assistance/electeurs/{in_lyon.pk}/").status_code == 404
@@ -261,14 +262,13 @@ def test_the_helpdesk_of_dijon_reaches_no_other_academy(demo: DemoSummary) -> No
     in_lyon = Elector.objects.filter(campaign=demo.campaign, academy__code="lyon").first()
     assert in_lyon is not None
 
-    listing = helpdesk.get("/gestion/campaign/elector/", {"q": in_lyon.first_name})
-    page = helpdesk.get(f"/gestion/campaign/elector/{in_lyon.pk}/change/", follow=True)
+    listing = helpdesk.get("/gestion/assistance/", {"q": in_lyon.last_name}).content.decode()
+    page = helpdesk.get(f"/gestion/assistance/electeurs/{in_lyon.pk}/")
 
-    assert in_lyon.email not in listing.content.decode()
-    assert "@ac-dijon.fr" in helpdesk.get("/gestion/campaign/elector/").content.decode()
-    assert "@ac-lyon.fr" not in helpdesk.get("/gestion/campaign/elector/").content.decode()
+    assert f"/gestion/assistance/electeurs/{in_lyon.pk}/" not in listing
+    assert "@ac-lyon.fr" not in listing
+    assert page.status_code == 404
     assert in_lyon.email not in page.content.decode()
-    assert page.redirect_chain[0][0] == "/gestion/"
 
 
 def test_the_faq_is_filled(demo: DemoSummary) -> None:

@@ -16,6 +16,7 @@ from tests.conftest import TotpClock, login_without_second_factor
 from tests.staffauth.conftest import (
     BACK_OFFICE,
     ENROL,
+    HOME,
     confirmed_device,
     give_password,
     is_logged_in,
@@ -82,25 +83,39 @@ def test_a_device_of_someone_else_does_not_verify_a_session(
 def test_staff_logged_in_without_the_second_factor_are_asked_to_sign_in_again(
     client: Client, staff_dijon: User
 ) -> None:
+    """A superuser back to the admin's page; other staff to the back office's home, the admin
+    being the technical administrators'."""
+    superuser = User.objects.create_superuser("admin@education.gouv.fr", "Racine2014x")
+    other = Client()
     login_without_second_factor(client, staff_dijon)
+    login_without_second_factor(other, superuser)
 
     response = client.get(BACK_OFFICE, follow=True)
+    admins = other.get(BACK_OFFICE, follow=True)
 
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == "/compte/connexion/?next=%2Fgestion%2F"
+    assert response.redirect_chain[-1][0] == "/compte/connexion/?next=%2Fgestion%2Faccueil%2F"
+    assert admins.redirect_chain[-1][0] == "/compte/connexion/?next=%2Fgestion%2F"
     assert not is_logged_in(client)
+    assert not is_logged_in(other)
 
 
 def test_the_back_office_is_shut_without_django_otp_middleware(
     settings, client: Client, staff_dijon: User
 ) -> None:
-    client.force_login(staff_dijon)  # verified, as after the code page
-    assert client.get(BACK_OFFICE).status_code == 200
+    superuser = User.objects.create_superuser("admin@education.gouv.fr", "Racine2014x")
+    admins = Client()
+    admins.force_login(superuser)  # verified, as after the code page
+    client.force_login(staff_dijon)
+    assert admins.get(BACK_OFFICE).status_code == 200
+    assert client.get(HOME).status_code == 200
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != checks.OTP_MIDDLEWARE]
-    same_session = Client()  # a client loads the middleware once: a new one, same cookies
-    same_session.cookies = client.cookies
+    # A client loads the middleware once: new ones, same cookies.
+    same_admin, same_staff = Client(), Client()
+    same_admin.cookies, same_staff.cookies = admins.cookies, client.cookies
 
-    assert_refused(same_session, BACK_OFFICE)
+    assert_refused(same_admin, BACK_OFFICE)
+    assert same_staff.get(HOME)["Location"].startswith("/compte/connexion/")
     assert [error.id for error in checks.check_second_factor_is_enforced()] == ["staffauth.E001"]
 
 

@@ -58,7 +58,7 @@ def test_a_right_code_enrols_the_application_and_shows_ten_recovery_codes_once(
 
     assert len(set(codes)) == 10
     assert is_logged_in(client)
-    assert client.get(BACK_OFFICE).status_code == 200
+    assert client.get(HOME).status_code == 200
     assert client.get(RECOVERY_CODES)["Location"] == HOME  # never shown again
     assert TOTPDevice.objects.get(user=staff_dijon).confirmed
     stored = set(StaticToken.objects.values_list("token", flat=True))

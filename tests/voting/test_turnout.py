@@ -154,10 +154,11 @@ def test_turnout_needs_its_permission(
 def test_visitors_and_electors_are_sent_to_the_login_page(
     client: Client, voter_bob: User, voted: object
 ) -> None:
-    assert client.get(reverse("voting:turnout")).status_code == 302
-    login(client, voter_bob)
     response = client.get(reverse("voting:turnout"))
-    assert response.status_code == 302 and "/gestion/login/" in response["Location"]
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    login(client, voter_bob)
+    assert client.get(reverse("voting:turnout")).status_code == 403  # not staff
 
 
 def test_observers_see_turnout_but_not_the_emargement(
@@ -258,8 +259,10 @@ def test_the_back_office_index_leads_to_turnout(
     client: Client, staff_dijon: User, voted: object
 ) -> None:
     staff = grant(staff_dijon, "view_turnout")
-    text = login(client, staff).get(reverse("admin:index")).content.decode()
+    text = login(client, staff).get(reverse("backoffice:home")).content.decode()
     assert reverse("voting:turnout") in text
+    page = client.get(reverse("voting:turnout")).content.decode()
+    assert 'href="/gestion/participation/" aria-current="page"' in page  # the portal's frame
 
 
 def test_the_emargement_needs_its_permission(

@@ -134,11 +134,20 @@ def login(request: HttpRequest) -> HttpResponse:
 def back_office_login(request: HttpRequest) -> HttpResponse:
     """Django admin's own login page (/gestion/login/) would check passwords outside the
     limits: it sends to ACCÉDER instead, the one login for everybody, which brings staff back
-    to the back office page they asked for. A POST is not read: no password is checked here."""
-    if request.user.is_authenticated and not request.user.is_staff:
+    to the back office page they asked for. A POST is not read: no password is checked here.
+
+    The admin sends here whoever it refuses. It is the technical administrators' (superusers):
+    other staff are sent to the back office's home, where their pages are, rather than to a
+    login that would bring them back to the admin, and back here, for ever."""
+    user = request.user
+    if user.is_authenticated and not user.is_staff:
         # The admin sends here someone logged in who is not staff: ACCÉDER would send them back.
         raise Forbidden
     target = request.GET.get("next") or resolve_url("admin:index")
+    if user.is_authenticated and not user.is_superuser:
+        if second_factor_given(request):
+            return redirect("backoffice:home")
+        target = resolve_url("backoffice:home")
     return redirect(f"{resolve_url('accounts:login')}?{urlencode({'next': target})}")
 
 

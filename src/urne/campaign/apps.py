@@ -78,6 +78,18 @@ class CampaignConfig(AppConfig):
                 order=20,
             )
         )
+        register_section(
+            Section(
+                url_name="imports:index",
+                title=_("Imports d'électeurs"),
+                description=_(
+                    "Dépôt du fichier des électeurs (CSV ou XLSX), essai à blanc, progression en "
+                    "direct et erreurs par ligne."
+                ),
+                permission="campaign.add_electorimport",
+                order=15,
+            )
+        )
 
         # An import's outcome, once recorded, goes to the roll's history too.
         post_save.connect(

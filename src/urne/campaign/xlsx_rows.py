@@ -67,11 +67,15 @@ def main(path: str, out: IO[bytes]) -> int:
     the end; on failure, the exception's class name as a string (the parent words it)."""
     batch: list[list[str]] = []
     try:
-        for cells in sheet_rows(path):
-            batch.append(cells)
-            if len(batch) >= BATCH:
-                pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
-                batch = []
+        # Opened here and given as a stream: openpyxl refuses a path whose name does not end in
+        # .xlsx, and the back office stores uploads under a name of its own (the content, not
+        # the name, says what a file is).
+        with open(path, "rb") as source:
+            for cells in sheet_rows(source):
+                batch.append(cells)
+                if len(batch) >= BATCH:
+                    pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    batch = []
     except Exception as error:  # any failure means one thing to staff: not a readable workbook
         pickle.dump(type(error).__name__, out)
         return 1

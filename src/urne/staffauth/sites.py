@@ -1,4 +1,10 @@
-"""The back office's admin site: staff, active, and verified by their second factor.
+"""The back office's admin site: Django's admin, for the technical administrators only —
+active superusers verified by their second factor.
+
+The people who run the campaign (organizers, academy staff, union delegates, the helpdesk,
+observers) work in the back office's own pages (`urne.backoffice.pages`, /gestion/accueil/);
+one of them who reaches an admin address is sent there (`urne.accounts.views.back_office_login`,
+where the admin sends whoever it refuses).
 
 It fails closed: without django-otp's middleware (which gives `request.user.is_verified`), or
 for a session opened by anything but the second-factor pages, nobody is let in. The system
@@ -19,4 +25,8 @@ def second_factor_given(request: HttpRequest) -> bool:
 
 class StaffAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
-        return super().has_permission(request) and second_factor_given(request)
+        return (
+            super().has_permission(request)
+            and bool(getattr(request.user, "is_superuser", False))
+            and second_factor_given(request)
+        )

@@ -1,48 +1,33 @@
 """Turnout and émargement pages of the back office, under /gestion/participation/.
 
-Admin pages in the admin's look (`admin.site.admin_view`: active staff only, others go to the
-login page), never cached; what they show is decided by `urne.voting.turnout`, which goes through
-the staff access layer.
+Back-office pages (`urne.backoffice.pages.staff_page`: verified staff only, others go to the
+login page; GET only, never cached), in the portal's look; what they show, and to whom, is
+decided by `urne.voting.turnout`, which goes through the staff access layer (a page without its
+permission answers 403 with the permission's name).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib import admin
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 
 from urne import clock
+from urne.backoffice.pages import staff_page
 from urne.voting import turnout
 
 EMARGEMENT_PAGE = 200
 
-AdminView = Callable[..., HttpResponseBase]
-
-
-def staff_page(view: AdminView) -> AdminView:
-    """An admin page: staff only (admin_view), GET only, never cached."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        return view(request, *args, **kwargs)
-
-    return admin.site.admin_view(never_cache(require_safe(wrapper)))
-
 
 def _context(request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
-    return {**admin.site.each_context(request), "title": title, **extra}
+    return {"title": title, "current": "voting:turnout", **extra}
 
 
-@staff_page
+@staff_page()
 def turnout_index(request: HttpRequest) -> HttpResponse:
     rows = turnout.participation_index(request.user)
     return render(
@@ -58,7 +43,7 @@ def turnout_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_page
+@staff_page()
 def turnout_scrutin(request: HttpRequest, scrutin_id: int) -> HttpResponse:
     scrutin = turnout.access_turnout_scrutin(request.user, scrutin_id)
     return render(
@@ -76,7 +61,7 @@ def turnout_scrutin(request: HttpRequest, scrutin_id: int) -> HttpResponse:
     )
 
 
-@staff_page
+@staff_page()
 def emargement(request: HttpRequest, scrutin_id: int) -> HttpResponse:
     scrutin = turnout.access_emargement_scrutin(request.user, scrutin_id)
     paginator = Paginator(turnout.emargement_rows(request.user, scrutin), EMARGEMENT_PAGE)
@@ -96,7 +81,7 @@ def emargement(request: HttpRequest, scrutin_id: int) -> HttpResponse:
     )
 
 
-@staff_page
+@staff_page()
 def emargement_csv(request: HttpRequest, scrutin_id: int) -> HttpResponseBase:
     scrutin = turnout.access_emargement_scrutin(request.user, scrutin_id)
     rows = turnout.emargement_rows(request.user, scrutin).iterator(chunk_size=2000)
