@@ -26,7 +26,7 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -63,7 +63,6 @@ STAFF_EMAIL: Final = "gestion@urne.example"
 STAFF_PASSWORD: Final = "Gestion2014demo"  # noqa: S105
 HELPDESK_EMAIL: Final = "assistance.dijon@urne.example"
 HELPDESK_PASSWORD: Final = "Assistance2014demo"  # noqa: S105
-HELPDESK_GROUP: Final = "Assistance (consultation)"
 HELPDESK_ACADEMY: Final = "dijon"
 
 
@@ -108,19 +107,6 @@ ROLE_ACCOUNTS: Final = (
         OBSERVERS_GROUP,
         "observateur : lecture seule (listes électorales, candidatures, participation)",
     ),
-)
-# What the helpdesk may do: read the campaign and its candidacies, answer correction requests.
-HELPDESK_PERMISSIONS: Final = (
-    "view_campaign",
-    "view_academy",
-    "view_elector",
-    "view_scrutin",
-    "view_rollentry",
-    "view_union",
-    "view_candidatelist",
-    "view_candidate",
-    "view_profilecorrectionrequest",
-    "change_profilecorrectionrequest",
 )
 
 
@@ -596,10 +582,8 @@ def _ensure_staff(campaign: Campaign) -> None:
         user.set_password(password)
         user.save()
         if not superuser:
-            group, _ = Group.objects.get_or_create(name=HELPDESK_GROUP)
-            group.permissions.set(Permission.objects.filter(codename__in=HELPDESK_PERMISSIONS))
-            # And the helpdesk's role in the back office's own pages (made by migrate).
-            user.groups.add(group, *Group.objects.filter(name=roles.HELPDESK_GROUP))
+            # The helpdesk's role in the back office's own pages (a group made by migrate).
+            user.groups.add(*Group.objects.filter(name=roles.HELPDESK_GROUP))
             StaffScope.objects.get_or_create(
                 user=user, academy=campaign.academies.get(code=HELPDESK_ACADEMY)
             )

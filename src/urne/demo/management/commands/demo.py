@@ -111,7 +111,7 @@ class Command(BaseCommand):
         write(
             f"  {generator.HELPDESK_EMAIL} / {generator.HELPDESK_PASSWORD} — assistance : "
             "recherche des électeurs, renvoi de la confirmation, déblocage des comptes, "
-            "demandes de mise à jour du profil, académie de Dijon seulement"
+            "lecture des demandes de mise à jour du profil, académie de Dijon seulement"
         )
         for account in generator.ROLE_ACCOUNTS:
             write(f"  {account.email} / {account.password} — {account.role}")
