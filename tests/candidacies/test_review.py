@@ -238,10 +238,13 @@ def test_a_joint_list_is_reached_by_each_of_its_unions(
 def test_only_organizers_review(
     request: pytest.FixtureRequest, persona: str, submitted: CandidateList, csa_dijon: Scrutin
 ) -> None:
+    """Nobody but an organizer decides or draws; staff holding the right to read the lists (the
+    « helpdesk » persona holds every view_ permission) read the review pages, no one else."""
     client = as_user(request.getfixturevalue(persona))
+    reads = 200 if persona == "helpdesk" else 403
 
-    assert client.get(url("review")).status_code == 403
-    assert client.get(url("review_scrutin", csa_dijon.pk)).status_code == 403
+    assert client.get(url("review")).status_code == reads
+    assert client.get(url("review_scrutin", csa_dijon.pk)).status_code == reads
     assert (
         client.post(url("list_decide", submitted.pk), {"decision": "validate"}).status_code == 403
     )
@@ -308,3 +311,41 @@ def test_sealing_waits_for_the_decisions_and_the_draw(
     assert [c.title for c in setup.election_lists(csa_dijon)] == [
         item["title"] for item in ListDraw.objects.get().order
     ]
+
+
+@pytest.fixture
+def observer_of_campaign(campaign: Campaign) -> User:
+    """« Observateurs » over the whole campaign: reads the lists filed, acts on none."""
+    from django.contrib.auth.models import Group
+
+    from urne.backoffice.models import StaffScope
+    from urne.voting.turnout import OBSERVERS_GROUP
+
+    user = User.objects.create_user(
+        "observation@education.gouv.fr", "Observation-2014!", is_staff=True, is_active=True
+    )
+    StaffScope.objects.create(user=user, campaign=campaign)
+    user.groups.add(Group.objects.get(name=OBSERVERS_GROUP))
+    return User.objects.get(pk=user.pk)
+
+
+def test_an_observer_reads_the_lists_filed_and_can_do_nothing_to_them(
+    observer_of_campaign: User, submitted: CandidateList, csa_dijon: Scrutin
+) -> None:
+    client = as_user(observer_of_campaign)
+    assert f'href="{url("review")}"' in client.get(reverse("backoffice:home")).content.decode()
+    assert "CSA académique de Dijon" in client.get(url("review")).content.decode()
+    page = client.get(url("review_scrutin", csa_dijon.pk)).content.decode()
+    assert "Liste SNES" in page
+    assert url("draw", csa_dijon.pk) not in page  # no draw for a reader
+    listing = client.get(url("list", submitted.pk))
+    assert listing.status_code == 200
+    assert url("list_decide", submitted.pk) not in listing.content.decode()
+
+    assert (
+        client.post(url("list_decide", submitted.pk), {"decision": "validate"}).status_code == 403
+    )
+    assert client.post(url("draw", csa_dijon.pk)).status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.status == CandidateList.Status.SUBMITTED
+    assert not ListDraw.objects.exists()

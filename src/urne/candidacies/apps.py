@@ -33,10 +33,11 @@ class CandidaciesConfig(AppConfig):
                 url_name="candidacies:review",
                 title=_("Candidatures"),
                 description=_(
-                    "Examiner les listes déposées, les valider ou les rejeter, tirer au sort "
-                    "l'ordre officiel des listes de chaque scrutin."
+                    "Les listes déposées, scrutin par scrutin : les examiner, les valider ou les "
+                    "rejeter, tirer au sort leur ordre officiel (en lecture seule pour les "
+                    "observateurs)."
                 ),
-                permission="candidacies.validate_candidatelist",
+                permission="candidacies.view_candidatelist",
                 order=45,
             )
         )

@@ -44,6 +44,8 @@ from urne.web.errors import Forbidden, VisitorError
 
 FILE: Final = "candidacies.file_candidatelist"
 VALIDATE: Final = "candidacies.validate_candidatelist"
+READ: Final = "candidacies.view_candidatelist"
+"""Reading the lists filed (observers, organizers): the review pages without their actions."""
 DELEGATES_GROUP = candidacies_apps.DELEGATES_GROUP
 ORGANIZERS_GROUP = campaign_apps.ORGANIZERS_GROUP
 ROLL_RESULTS: Final = 20
@@ -521,6 +523,14 @@ def check_may_validate(user: Staff) -> None:
 def review_scrutins(user: Staff) -> QuerySet[Scrutin]:
     """The scrutins an organizer reviews: those they may change, with lists filed."""
     return access.scoped(Scrutin.objects.all(), user, for_change=True).select_related("campaign")
+
+
+def readable_scrutins(user: Staff) -> QuerySet[Scrutin]:
+    """The scrutins whose filed lists `user` sees in the review pages: those they review, or,
+    for a reader without the right to validate (an observer), those of their perimeter."""
+    if user.has_perm(VALIDATE):
+        return review_scrutins(user)
+    return access.scoped(Scrutin.objects.all(), user).select_related("campaign")
 
 
 def do_decide(

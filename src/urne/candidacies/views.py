@@ -86,7 +86,7 @@ def filing_index(request: HttpRequest) -> HttpResponse:
 def _may_see_lists(request: HttpRequest) -> tuple[bool, bool]:
     files = request.user.has_perm(filing.FILE) and filing.delegate_unions(request.user).exists()
     validates = request.user.has_perm(filing.VALIDATE)
-    if not (files or validates):
+    if not (files or validates or request.user.has_perm(filing.READ)):
         raise NotPermitted
     return files, validates
 
@@ -269,9 +269,10 @@ def profession_de_foi_download(request: HttpRequest, pk: int) -> FileResponse:
 # --- The organizer -------------------------------------------------------------------------------
 
 
-@staff_page(filing.VALIDATE)
+@staff_page(filing.READ)
 def review(request: HttpRequest) -> HttpResponse:
-    scrutins = filing.review_scrutins(request.user).order_by("name")
+    """The scrutins with lists filed: the organizer's to review, the observer's to read."""
+    scrutins = filing.readable_scrutins(request.user).order_by("name")
     lists = CandidateList.objects.filter(scrutin__in=scrutins).values_list("scrutin_id", "status")
     counts: dict[int, dict[str, int]] = {}
     for scrutin_id, status in lists:
@@ -285,12 +286,12 @@ def review(request: HttpRequest) -> HttpResponse:
 
 def _review_scrutin(request: HttpRequest, scrutin_id: int) -> Scrutin:
     scrutin = filing.access_scrutin(request.user, scrutin_id)
-    if not filing.review_scrutins(request.user).filter(pk=scrutin.pk).exists():
+    if not filing.readable_scrutins(request.user).filter(pk=scrutin.pk).exists():
         raise NotFound(_("Cet élément n'existe pas ou sort de votre périmètre de gestion."))
     return scrutin
 
 
-@staff_page(filing.VALIDATE)
+@staff_page(filing.READ)
 def review_scrutin(request: HttpRequest, scrutin_id: int) -> HttpResponse:
     scrutin = _review_scrutin(request, scrutin_id)
     lists = list(
@@ -310,6 +311,7 @@ def review_scrutin(request: HttpRequest, scrutin_id: int) -> HttpResponse:
             "rejected": [x for x in lists if x.status == CandidateList.Status.REJECTED],
             "draws": ListDraw.objects.filter(scrutin=scrutin)[:10],
             "published": scrutin.campaign.candidacies_published(),
+            "may_validate": request.user.has_perm(filing.VALIDATE),
         },
     )
 
