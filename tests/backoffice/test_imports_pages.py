@@ -147,7 +147,7 @@ def test_an_uploaded_file_is_imported_and_its_page_shows_the_report(
     assert Elector.objects.filter(email="alice.durand@ac-dijon.fr").exists()
     assert "Fichier déposé : l'import est lancé." in page
     assert "Électeurs créés : 1" in page
-    assert "import-progress.js" not in page  # finished: nothing to poll
+    assert "backoffice/progress.js" not in page  # finished: nothing to poll
     assert "<p data-errors hidden>" in page  # no errors to download
     listing = text(client.get(INDEX))
     assert reverse("imports:detail", args=[job.pk]) in listing
@@ -362,7 +362,7 @@ def test_a_running_import_shows_its_progress_and_polls_for_more(
     )
     done = json.loads(client.get(reverse("imports:progress", args=[job.pk])).content)
 
-    assert "import-progress.js" in page
+    assert "backoffice/progress.js" in page
     assert f'data-progress-url="{reverse("imports:progress", args=[job.pk])}"' in page
     assert "250\u202f000 lignes lues sur environ 1\u202f000\u202f000 (25 %)" in page
     assert running["finished"] is False

@@ -282,7 +282,7 @@ def test_sending_from_the_page_then_progress_list_and_export(
     assert "Terminé" in page
     assert '<span data-field="done">2</span> traités sur <span data-field="total">2</span>' in page
     assert '<th scope="row">BERNARD</th>' in page
-    assert "progress.js" not in page  # finished: nothing to poll
+    assert "backoffice/progress.js" not in page  # finished: nothing to poll
 
     state = client.get(reverse("mailings:progress", args=[mailing.pk])).json()
     assert (state["finished"], state["sent"], state["total"], state["failed"]) == (True, 2, 2, 0)
