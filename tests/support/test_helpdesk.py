@@ -553,3 +553,18 @@ def test_the_service_refuses_out_of_perimeter_even_when_called_directly(
         helpdesk.check_unlock_account(
             staff_lyon, voter_bob.elector, ["establishment", "email"], None
         )
+
+
+def test_many_electors_found_are_paged_and_the_search_is_kept_from_page_to_page(
+    agent_dijon: Client, campaign: Campaign, dijon: Academy
+) -> None:
+    for index in range(helpdesk.SEARCH_PAGE_SIZE + 3):
+        make_elector(campaign, dijon, f"Prénom{index:02d}", "Lefèvre")
+
+    first = text(agent_dijon.get(SEARCH, {"q": "lefevre"}))
+    second = text(agent_dijon.get(SEARCH, {"q": "lefevre", "page": 2}))
+
+    assert "Page 1 sur 2" in first
+    assert 'href="?q=lefevre&page=2"' in first  # entities decoded by text()
+    assert "Page 2 sur 2" in second
+    assert second.lower().count("lefèvre") >= 3
