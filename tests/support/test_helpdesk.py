@@ -562,7 +562,7 @@ def test_many_electors_found_are_paged_and_the_search_is_kept_from_page_to_page(
         make_elector(campaign, dijon, f"Prénom{index:02d}", "Lefèvre")
 
     first = text(agent_dijon.get(SEARCH, {"q": "lefevre"}))
-    second = text(agent_dijon.get(SEARCH, {"q": "lefevre", "page": 2}))
+    second = text(agent_dijon.get(SEARCH, {"q": "lefevre", "page": "2"}))
 
     assert "Page 1 sur 2" in first
     assert 'href="?q=lefevre&page=2"' in first  # entities decoded by text()

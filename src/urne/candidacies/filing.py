@@ -528,7 +528,7 @@ def review_scrutins(user: Staff) -> QuerySet[Scrutin]:
 def readable_scrutins(user: Staff) -> QuerySet[Scrutin]:
     """The scrutins whose filed lists `user` sees in the review pages: those they review, or,
     for a reader without the right to validate (an observer), those of their perimeter."""
-    if user.has_perm(VALIDATE):
+    if _has_perm(user, VALIDATE):
         return review_scrutins(user)
     return access.scoped(Scrutin.objects.all(), user).select_related("campaign")
 
