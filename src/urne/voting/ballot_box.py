@@ -22,7 +22,7 @@ the elector's reason, in the active language. In order:
    émargement and the chain's new head are written together, with the receipt to send
    (`urne.voting.receipts`: sent in batches after the commit).
 
-Steps 1 and 3 are written as SQL statements (five in all, on PostgreSQL and SQLite alike): they
+Steps 1 and 3 are written as SQL statements (six in all, on PostgreSQL and SQLite alike): they
 run for every ballot, and Django's ORM spent more processor compiling them than the database
 spent running them (docs/benchmarks.md, « Urne : bulletins par seconde »). What they decide is
 still decided here, by the same `check_*` functions.
