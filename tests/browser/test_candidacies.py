@@ -68,6 +68,7 @@ def test_a_list_is_filed_validated_drawn_and_published(
         kind=Scrutin.Kind.CCP,
         academy=csa_dijon.academy,
         seats=2,
+        substitute_seats=2,
     )
     for elector in roll.values():
         RollEntry.objects.create(scrutin=second, elector=elector)

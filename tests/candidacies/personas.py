@@ -66,6 +66,7 @@ def csa_dijon(campaign: Campaign, dijon: Academy) -> Scrutin:
         kind=Scrutin.Kind.CSA,
         academy=dijon,
         seats=2,
+        substitute_seats=2,
     )
 
 

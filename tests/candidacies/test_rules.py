@@ -26,12 +26,14 @@ def test_a_list_meeting_every_rule_has_no_failure(
     assert check_list(make_list(csa_dijon, [snes], people)) == []
 
 
-def test_the_number_of_names_follows_the_kind_of_body() -> None:
-    csa = Scrutin(kind=Scrutin.Kind.CSA, seats=15)
-    cap = Scrutin(kind=Scrutin.Kind.CAP, seats=8)
+def test_the_number_of_names_follows_the_kind_of_body_and_the_seats_of_both_kinds() -> None:
+    csa = Scrutin(kind=Scrutin.Kind.CSA, seats=15, substitute_seats=15)
+    cap = Scrutin(kind=Scrutin.Kind.CAP, seats=8, substitute_seats=8)
+    fewer_substitutes = Scrutin(kind=Scrutin.Kind.CSA, seats=10, substitute_seats=5)
 
     assert names_allowed(csa) == (20, 30)
     assert names_allowed(cap) == (16, 16)
+    assert names_allowed(fewer_substitutes) == (10, 15)
     assert set(NAME_RULES) == set(Scrutin.Kind.values)
 
 
@@ -41,8 +43,8 @@ def test_too_few_names_says_how_many_are_expected(
     candidate_list = make_list(csa_dijon, [snes], [roll["Anne"], roll["Luc"]])
 
     assert check_list(candidate_list) == [
-        "La liste compte 2 candidat(s) ; pour ce scrutin (CSA, 2 sièges de titulaires et autant "
-        "de suppléants), elle doit en compter entre 3 et 4."
+        "La liste compte 2 candidat(s) ; pour ce scrutin (CSA, 2 sièges de titulaires et 2 de "
+        "suppléants), elle doit en compter entre 3 et 4."
     ]
 
 

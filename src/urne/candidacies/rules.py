@@ -36,9 +36,8 @@ class NameRule:
     at_least: Fraction
     at_most: Fraction = Fraction(1)
 
-    def bounds(self, seats: int) -> tuple[int, int]:
-        """The fewest and most names for `seats` titulaires (and as many suppléants)."""
-        places = 2 * seats
+    def bounds(self, places: int) -> tuple[int, int]:
+        """The fewest and most names for `places` seats, titulaires and suppléants together."""
         return ceil(places * self.at_least), int(places * self.at_most)
 
 
@@ -57,7 +56,7 @@ FILED: Final = (CandidateList.Status.SUBMITTED, CandidateList.Status.VALIDATED)
 
 
 def names_allowed(scrutin: Scrutin) -> tuple[int, int]:
-    return NAME_RULES[scrutin.kind].bounds(scrutin.seats)
+    return NAME_RULES[scrutin.kind].bounds(scrutin.seats + scrutin.substitute_seats)
 
 
 @dataclass(frozen=True)
@@ -166,7 +165,11 @@ def _check_count(scrutin: Scrutin, count: int) -> list[str]:
     fewest, most = names_allowed(scrutin)
     if fewest <= count <= most:
         return []
-    seats = {"kind": scrutin.kind, "seats": scrutin.seats}
+    seats = {
+        "kind": scrutin.kind,
+        "seats": scrutin.seats,
+        "substitutes": scrutin.substitute_seats,
+    }
     if fewest == most:
         expected = _("exactement %(most)d") % {"most": most}
     else:
@@ -174,7 +177,8 @@ def _check_count(scrutin: Scrutin, count: int) -> list[str]:
     return [
         _(
             "La liste compte %(count)d candidat(s) ; pour ce scrutin (%(kind)s, %(seats)d "
-            "sièges de titulaires et autant de suppléants), elle doit en compter %(expected)s."
+            "sièges de titulaires et %(substitutes)d de suppléants), elle doit en compter "
+            "%(expected)s."
         )
         % {**seats, "count": count, "expected": expected}
     ]
