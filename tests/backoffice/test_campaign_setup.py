@@ -368,3 +368,79 @@ def test_a_sealed_scrutin_no_longer_changes(
     assert "est scellée : elle ne change plus" in text(response)
     capa_dijon.refresh_from_db()
     assert capa_dijon.seats == 8
+
+
+# --- Seats per grade ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cap_roll(campaign: Campaign, dijon: Academy, capa_dijon: Scrutin) -> Scrutin:
+    """The CAPA of Dijon with electors of two grades on its roll."""
+    from tests.conftest import make_elector
+    from urne.campaign.models import RollEntry
+
+    for index, grade in enumerate(["Classe normale", "Classe normale", "Hors classe"]):
+        elector = make_elector(campaign, dijon, f"Agent{index}", "Durand", grade=grade)
+        RollEntry.objects.create(scrutin=capa_dijon, elector=elector)
+    return capa_dijon
+
+
+def test_an_organizer_sets_the_seats_of_a_grade_and_removes_them(
+    client: Client, organizer: User, campaign: Campaign, cap_roll: Scrutin
+) -> None:
+    from urne.campaign.models import ScrutinGrade
+
+    client.force_login(organizer)
+    page = url("grade_seats", campaign.pk, cap_roll.pk)
+    offered = text(client.get(page))
+    assert '<option value="Hors classe">' in offered and "Aucun siège fixé par grade" in offered
+
+    set_once = client.post(page, {"grade": "Hors classe", "seats": 2, "substitute_seats": 2})
+    set_again = client.post(page, {"grade": "Hors classe", "seats": 3, "substitute_seats": 1})
+
+    assert set_once.status_code == set_again.status_code == 302
+    row = ScrutinGrade.objects.get(scrutin=cap_roll)
+    assert (row.grade, row.seats, row.substitute_seats) == ("Hors classe", 3, 1)
+    assert AuditEntry.objects.filter(action="scrutin.grade_seats").count() == 2
+
+    assert client.post(page, {"remove": row.pk}).status_code == 302
+    assert not ScrutinGrade.objects.exists()
+    assert AuditEntry.objects.filter(action="scrutin.grade_seats_remove").count() == 1
+
+
+def test_seats_of_a_grade_off_the_roll_or_none_are_refused(
+    client: Client, organizer: User, campaign: Campaign, cap_roll: Scrutin
+) -> None:
+    from urne.campaign.models import ScrutinGrade
+
+    client.force_login(organizer)
+    page = url("grade_seats", campaign.pk, cap_roll.pk)
+
+    unknown = client.post(
+        page, {"grade": "Classe exceptionnelle", "seats": 1, "substitute_seats": 1}
+    )
+    none = client.post(page, {"grade": "Hors classe", "seats": 0, "substitute_seats": 0})
+
+    assert unknown.status_code == none.status_code == 400
+    assert "Un grade représenté a au moins un siège." in text(none)
+    assert not ScrutinGrade.objects.exists()
+
+
+def test_only_organizers_set_seats_per_grade_and_not_once_the_vote_has_opened(
+    client: Client, observer: User, organizer: User, campaign: Campaign, cap_roll: Scrutin
+) -> None:
+    from urne.campaign.models import ScrutinGrade
+
+    page = url("grade_seats", campaign.pk, cap_roll.pk)
+    client.force_login(observer)
+    assert (
+        client.post(page, {"grade": "Hors classe", "seats": 1, "substitute_seats": 1}).status_code
+        == 403
+    )
+
+    reschedule(campaign, vote_opens_at=timezone.now() - timedelta(minutes=1))
+    client.force_login(organizer)
+    locked = client.post(page, {"grade": "Hors classe", "seats": 1, "substitute_seats": 1})
+
+    assert locked.status_code == 403
+    assert not ScrutinGrade.objects.exists()

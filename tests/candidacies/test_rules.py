@@ -11,7 +11,7 @@ import pytest
 
 from tests.candidacies.personas import *  # noqa: F403 (fixtures)
 from tests.candidacies.personas import make_list
-from urne.campaign.models import Elector, RollEntry, Scrutin
+from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin, ScrutinGrade
 from urne.candidacies.models import CandidateList, ListUnion, Union
 from urne.candidacies.rules import NAME_RULES, check_list, names_allowed
 
@@ -194,3 +194,62 @@ def test_every_failure_is_reported_at_once(
     failures = check_list(make_list(csa_dijon, [snes], people, pdf=False))
 
     assert len(failures) == 4  # count, Paul off the roll, women and men, no PDF
+
+
+@pytest.fixture
+def cap_by_grade(
+    campaign: Campaign, dijon: Academy, roll: dict[str, Elector]
+) -> tuple[Scrutin, dict[str, Elector]]:
+    """A CAP of Dijon on the same electors, its seats set grade by grade: Classe normale 1 + 1,
+    Hors classe 1 + 0. Luc and Claire are of the Hors classe, Hugo of the Classe exceptionnelle
+    (which has no seats); the others of the Classe normale."""
+    cap = Scrutin.objects.create(
+        campaign=campaign,
+        code="cap-dijon",
+        name="CAP des certifiés de Dijon",
+        level=Scrutin.Level.ACADEMIC,
+        kind=Scrutin.Kind.CAP,
+        academy=dijon,
+        seats=2,
+        substitute_seats=1,
+    )
+    ScrutinGrade.objects.create(scrutin=cap, grade="Classe normale", seats=1, substitute_seats=1)
+    ScrutinGrade.objects.create(scrutin=cap, grade="Hors classe", seats=1, substitute_seats=0)
+    for name, grade in (
+        ("Luc", "Hors classe"),
+        ("Claire", "hors  classe"),
+        ("Hugo", "Classe exceptionnelle"),
+    ):
+        Elector.objects.filter(pk=roll[name].pk).update(grade=grade)
+    for elector in roll.values():
+        RollEntry.objects.create(scrutin=cap, elector=elector)
+    return cap, {name: Elector.objects.get(pk=e.pk) for name, e in roll.items()}
+
+
+def grade_failures(candidate_list: CandidateList) -> list[str]:
+    return [failure for failure in check_list(candidate_list) if "grade" in failure]
+
+
+def test_a_cap_with_seats_per_grade_counts_its_names_grade_by_grade(
+    cap_by_grade: tuple[Scrutin, dict[str, Elector]], snes: Union
+) -> None:
+    cap, roll = cap_by_grade
+    right = make_list(cap, [snes], [roll["Anne"], roll["Paul"], roll["Luc"]])
+
+    assert grade_failures(right) == []
+
+
+def test_a_cap_list_with_the_wrong_count_in_a_grade_says_which_grade_and_how_many(
+    cap_by_grade: tuple[Scrutin, dict[str, Elector]], snes: Union
+) -> None:
+    cap, roll = cap_by_grade
+    wrong = make_list(
+        cap, [snes], [roll["Anne"], roll["Paul"], roll["Luc"], roll["Claire"], roll["Hugo"]]
+    )
+
+    assert grade_failures(wrong) == [
+        "M. Hugo LAMBERT est du grade « Classe exceptionnelle », qui n'a pas de sièges dans ce "
+        "scrutin : seuls les grades dont les sièges sont fixés peuvent être représentés.",
+        "La liste compte 2 candidat(s) du grade « Hors classe » ; pour ce grade (1 sièges de "
+        "titulaires et 0 de suppléants), elle doit en compter exactement 1.",
+    ]

@@ -41,6 +41,7 @@ from urne.campaign.models import (
     RollChange,
     RollEntry,
     Scrutin,
+    ScrutinGrade,
 )
 from urne.candidacies.models import Candidate, CandidateList, ListDraw, ListUnion, Union
 from urne.mailings.models import Mailing
@@ -92,6 +93,9 @@ RULES: dict[type[Model], ScopeRule] = {
     # civilité, corps, grade and affectation only).
     Elector: ScopeRule(campaign="campaign", academy="academy", union_reads=True),
     Scrutin: ScopeRule(campaign="campaign", academy="academy", shared=True, union_reads=True),
+    ScrutinGrade: ScopeRule(
+        campaign="scrutin__campaign", academy="scrutin__academy", shared=True, union_reads=True
+    ),
     RollEntry: ScopeRule(
         campaign="scrutin__campaign", academy="elector__academy", union_reads=True
     ),

@@ -89,6 +89,32 @@ class ScrutinForm(InCampaignForm, ScrutinFormBase):
         academy.empty_label = _("Aucune (scrutin national)")
 
 
+class GradeSeatsForm(forms.Form):
+    """The seats of one grade of a scrutin's roll (a CAP counted grade by grade)."""
+
+    grade = forms.ChoiceField(label=_("Grade"))
+    seats = forms.IntegerField(
+        label=_("Sièges de titulaires"),
+        min_value=1,
+        error_messages={"min_value": _("Un grade représenté a au moins un siège.")},
+    )
+    substitute_seats = forms.IntegerField(
+        label=_("Sièges de suppléants"),
+        min_value=0,
+        error_messages={
+            "min_value": _("Le nombre de sièges de suppléants ne peut pas être négatif.")
+        },
+    )
+
+    def __init__(self, *args: Any, grades: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["grade"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = [("", _("Choisissez un grade de la liste électorale"))] + [
+            (grade, grade) for grade in grades
+        ]
+
+
 class RollRuleForm(forms.Form):
     """ "Add to this scrutin's roll every elector of this corps (in this academy)"."""
 

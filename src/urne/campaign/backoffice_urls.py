@@ -37,6 +37,11 @@ urlpatterns: list[URLPattern] = [
         views.roll_rule,
         name="roll_rule",
     ),
+    path(
+        "gestion/campagne/<int:campaign_id>/scrutins/<int:scrutin_id>/sieges-par-grade/",
+        views.grade_seats,
+        name="grade_seats",
+    ),
     path("gestion/listes-electorales/", views.rolls, name="rolls"),
     path("gestion/listes-electorales/<int:scrutin_id>/", views.roll, name="roll"),
     path("gestion/listes-electorales/<int:scrutin_id>/liste.csv", views.roll_csv, name="roll_csv"),

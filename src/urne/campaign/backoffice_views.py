@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from urne import clock
 from urne.backoffice.pages import staff_page
 from urne.campaign import setup, staff_rolls
-from urne.campaign.backoffice_forms import AcademyForm, CalendarForm, RollRuleForm, ScrutinForm
+from urne.campaign.backoffice_forms import (
+    AcademyForm,
+    CalendarForm,
+    GradeSeatsForm,
+    RollRuleForm,
+    ScrutinForm,
+)
 from urne.campaign.models import Academy, Campaign, Scrutin
 from urne.campaign.services import RollsFrozen
 from urne.voting.setup import SetupRefused
@@ -179,6 +185,50 @@ def scrutin_change(request: HttpRequest, campaign_id: int, scrutin_id: int) -> H
         template="backoffice/campaign/scrutin.html",
         done=_("Le scrutin est enregistré."),
         scrutin=scrutin,
+    )
+
+
+@staff_page("campaign.change_scrutin", methods=POST)
+def grade_seats(request: HttpRequest, campaign_id: int, scrutin_id: int) -> HttpResponseBase:
+    """The seats of each grade of a scrutin (a CAP's lists are then counted grade by grade):
+    set one (a grade set again is changed), or remove one."""
+    campaign = setup.access_campaign_for_setup(request.user, campaign_id)
+    scrutin = setup.access_scrutin_for_setup(request.user, campaign, scrutin_id)
+    locked = _locked(campaign)
+    form = GradeSeatsForm(
+        request.POST if "grade" in request.POST else None, grades=setup.roll_grades(scrutin)
+    )
+    if request.method == "POST":
+        if locked is not None:
+            raise setup.SetupLocked(campaign)
+        try:
+            if "remove" in request.POST:
+                setup.do_remove_grade_seats(request.user, scrutin, request.POST["remove"])
+                messages.success(request, _("Les sièges de ce grade sont retirés."))
+                return redirect("campaign_gestion:grade_seats", campaign.pk, scrutin.pk)
+            if form.is_valid():
+                setup.do_set_grade_seats(
+                    request.user,
+                    scrutin,
+                    form.cleaned_data["grade"],
+                    form.cleaned_data["seats"],
+                    form.cleaned_data["substitute_seats"],
+                )
+                messages.success(request, _("Les sièges du grade sont enregistrés."))
+                return redirect("campaign_gestion:grade_seats", campaign.pk, scrutin.pk)
+        except SetupRefused as refused:
+            form.add_error(None, str(refused.message))
+    return render(
+        request,
+        "backoffice/campaign/grade_seats.html",
+        {
+            "campaign": campaign,
+            "scrutin": scrutin,
+            "rows": scrutin.grade_seats.all(),
+            "form": form,
+            "locked": locked,
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -564,6 +564,32 @@ class Scrutin(models.Model):
                 )
 
 
+class ScrutinGrade(models.Model):
+    """The seats of one grade in a scrutin whose lists are counted grade by grade (a CAP: as
+    many names as seats of titulaires and suppléants for each grade, DOMAIN.md). A scrutin
+    without any counts its names as a whole."""
+
+    scrutin = models.ForeignKey(Scrutin, on_delete=models.CASCADE, related_name="grade_seats")
+    grade = models.CharField(_("grade"), max_length=200)
+    """As the roll writes it (`Elector.grade`)."""
+    seats = models.PositiveIntegerField(
+        _("sièges de titulaires"),
+        validators=[MinValueValidator(1, _("Un grade représenté a au moins un siège."))],
+    )
+    substitute_seats = models.PositiveIntegerField(_("sièges de suppléants"), default=0)
+
+    class Meta:
+        verbose_name = _("sièges d'un grade")
+        verbose_name_plural = _("sièges par grade")
+        ordering = ["scrutin", "grade"]
+        constraints = [
+            models.UniqueConstraint(fields=["scrutin", "grade"], name="scrutin_grade_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scrutin} — {self.grade}"
+
+
 class RollEntry(models.Model):
     """The electoral roll: this elector votes in this scrutin."""
 

@@ -35,10 +35,18 @@ from django.utils.translation import gettext as _
 from urne.audit import services as audit
 from urne.backoffice import access
 from urne.campaign import roll_history
-from urne.campaign.models import Academy, Campaign, Elector, RollChange, RollEntry, Scrutin
+from urne.campaign.models import (
+    Academy,
+    Campaign,
+    Elector,
+    RollChange,
+    RollEntry,
+    Scrutin,
+    ScrutinGrade,
+)
 from urne.campaign.services import check_roll_editable
 from urne.web import dates
-from urne.web.errors import VisitorError
+from urne.web.errors import NotFound, VisitorError
 
 CALENDAR_FIELDS: Final = (
     "accounts_open_at",
@@ -157,6 +165,58 @@ def do_save_setup(
                 for name in changed
             ],
         )
+
+
+# --- Seats per grade ----------------------------------------------------------------------------
+
+
+def roll_grades(scrutin: Scrutin) -> list[str]:
+    """The grades of the scrutin's roll, as the roll writes them (what seats can be set for)."""
+    return sorted(
+        {
+            grade
+            for grade in RollEntry.objects.filter(scrutin=scrutin)
+            .values_list("elector__grade", flat=True)
+            .distinct()
+            if grade
+        },
+        key=str.casefold,
+    )
+
+
+def do_set_grade_seats(
+    user: access.Staff, scrutin: Scrutin, grade: str, seats: int, substitute_seats: int
+) -> ScrutinGrade:
+    """Set the seats of `grade` in `scrutin` (a CAP's lists are then counted grade by grade:
+    urne.candidacies.rules), after the same checks as a change of the scrutin; audited."""
+    with transaction.atomic():
+        check_setup_change(user, scrutin)
+        row, created = ScrutinGrade.objects.update_or_create(
+            scrutin=scrutin,
+            grade=grade,
+            defaults={"seats": seats, "substitute_seats": substitute_seats},
+        )
+        audit.record(
+            user,
+            "scrutin.grade_seats",
+            scrutin,
+            grade=grade,
+            seats=seats,
+            substitute_seats=substitute_seats,
+            created=created,
+        )
+    return row
+
+
+def do_remove_grade_seats(user: access.Staff, scrutin: Scrutin, grade_id: Any) -> None:
+    """Remove one grade's seats from `scrutin` (another scrutin's row is not found); audited."""
+    with transaction.atomic():
+        check_setup_change(user, scrutin)
+        row = ScrutinGrade.objects.filter(scrutin=scrutin, pk=grade_id).first()
+        if row is None:
+            raise NotFound(_("Ce grade n'a pas de sièges dans ce scrutin."))
+        row.delete()
+        audit.record(user, "scrutin.grade_seats_remove", scrutin, grade=row.grade)
 
 
 # --- Membership rules ----------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 What the texts ask (docs/candidacies.md, /work/shared/DOMAIN.md):
 - each candidate is an elector of the scrutin's roll, and stands once, on one list of the scrutin;
-- the number of names fits the seats of titulaires plus suppléants (as many suppléants as
-  titulaires), by the kind of body: `NAME_RULES`, kept as data since the texts change;
+- the number of names fits the scrutin's seats of titulaires plus its seats of suppléants
+  (set in the setup), by the kind of body: `NAME_RULES`, kept as data since the texts change; a CAP
+  whose seats are set grade by grade (`ScrutinGrade`) is counted grade by grade;
 - the shares of women and men on the list are those of the electorate, the union choosing to
   round up or down (the electorate is the scrutin's roll; a « Mme » is counted a woman);
 - a union files at most one list per scrutin; a joint list declares how its votes are split
@@ -25,7 +26,7 @@ from typing import Final
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from urne.campaign.models import Civilite, RollEntry, Scrutin
+from urne.campaign.models import Civilite, RollEntry, Scrutin, ScrutinGrade
 from urne.candidacies.models import Candidate, CandidateList, ListUnion
 
 
@@ -35,6 +36,8 @@ class NameRule:
 
     at_least: Fraction
     at_most: Fraction = Fraction(1)
+    per_grade: bool = False
+    """Counted grade by grade when the scrutin has seats per grade (`ScrutinGrade`)."""
 
     def bounds(self, places: int) -> tuple[int, int]:
         """The fewest and most names for `places` seats, titulaires and suppléants together."""
@@ -46,7 +49,7 @@ class NameRule:
 # CAP: as many names as seats (the 2011–2018 texts).
 NAME_RULES: Final[dict[str, NameRule]] = {
     Scrutin.Kind.CSA: NameRule(at_least=Fraction(2, 3)),
-    Scrutin.Kind.CAP: NameRule(at_least=Fraction(1)),
+    Scrutin.Kind.CAP: NameRule(at_least=Fraction(1), per_grade=True),
     Scrutin.Kind.CCP: NameRule(at_least=Fraction(2, 3)),
 }
 
@@ -96,14 +99,18 @@ def check_list(candidate_list: CandidateList) -> list[str]:
     """Every rule `candidate_list` breaks, each as one French sentence (empty: none)."""
     scrutin = candidate_list.scrutin
     failures: list[str] = []
-    candidates = list(candidate_list.candidates.order_by("position"))
+    candidates = list(candidate_list.candidates.select_related("elector").order_by("position"))
     shares = list(
         ListUnion.objects.filter(candidate_list=candidate_list)
         .select_related("union")
         .order_by("union__acronym")
     )
     failures += _check_unions(candidate_list, shares)
-    failures += _check_count(scrutin, len(candidates))
+    grades = list(scrutin.grade_seats.all()) if NAME_RULES[scrutin.kind].per_grade else []
+    if grades:
+        failures += _check_count_per_grade(scrutin, grades, candidates)
+    else:
+        failures += _check_count(scrutin, len(candidates))
     failures += _check_candidates(candidate_list, candidates)
     failures += _check_women_and_men(scrutin, candidates)
     if not candidate_list.profession_de_foi:
@@ -182,6 +189,60 @@ def _check_count(scrutin: Scrutin, count: int) -> list[str]:
         )
         % {**seats, "count": count, "expected": expected}
     ]
+
+
+def _check_count_per_grade(
+    scrutin: Scrutin, grades: list[ScrutinGrade], candidates: list[Candidate]
+) -> list[str]:
+    """A CAP counted grade by grade: for each grade with seats, as many names of that grade as
+    its seats of titulaires and suppléants (`NAME_RULES`); a candidate of a grade without seats
+    is named. A candidate's grade is the roll's (candidates not found on it fail elsewhere)."""
+    rule = NAME_RULES[scrutin.kind]
+    by_grade = {_grade_key(row.grade): row for row in grades}
+    counts = dict.fromkeys(by_grade, 0)
+    failures: list[str] = []
+    for candidate in candidates:
+        if candidate.elector is None:
+            continue
+        key = _grade_key(candidate.elector.grade)
+        if key in counts:
+            counts[key] += 1
+        else:
+            failures.append(
+                _(
+                    "%(name)s est du grade « %(grade)s », qui n'a pas de sièges dans ce "
+                    "scrutin : seuls les grades dont les sièges sont fixés peuvent être "
+                    "représentés."
+                )
+                % {"name": str(candidate), "grade": candidate.elector.grade}
+            )
+    for key, row in by_grade.items():
+        fewest, most = rule.bounds(row.seats + row.substitute_seats)
+        if fewest <= counts[key] <= most:
+            continue
+        if fewest == most:
+            expected = _("exactement %(most)d") % {"most": most}
+        else:
+            expected = _("entre %(fewest)d et %(most)d") % {"fewest": fewest, "most": most}
+        failures.append(
+            _(
+                "La liste compte %(count)d candidat(s) du grade « %(grade)s » ; pour ce grade "
+                "(%(seats)d sièges de titulaires et %(substitutes)d de suppléants), elle doit "
+                "en compter %(expected)s."
+            )
+            % {
+                "count": counts[key],
+                "grade": row.grade,
+                "seats": row.seats,
+                "substitutes": row.substitute_seats,
+                "expected": expected,
+            }
+        )
+    return failures
+
+
+def _grade_key(grade: str) -> str:
+    return " ".join(grade.split()).casefold()
 
 
 def _check_candidates(candidate_list: CandidateList, candidates: list[Candidate]) -> list[str]:
