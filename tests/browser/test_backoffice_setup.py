@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.backoffice.personas import join
@@ -95,6 +96,24 @@ def test_an_organizer_sets_up_the_campaign_and_exports_a_roll(
 
     page.goto(f"{live_server.url}/gestion/listes-electorales/")
     assert_accessible(page)
+
+    # Seats per grade of the scrutin (a CAP's lists are then counted grade by grade).
+    grades = reverse("campaign_gestion:grade_seats", args=[campaign.pk, csa_national.pk])
+    page.goto(f"{live_server.url}{grades}")
+    page.get_by_role("button", name="Enregistrer les sièges du grade").click()
+    expect(page.get_by_role("alert")).to_be_visible()  # no grade chosen: said, nothing saved
+    assert_accessible(page)
+    grade = RollEntry.objects.filter(scrutin=csa_national).values_list("elector__grade", flat=True)[
+        0
+    ]
+    page.get_by_label("Grade").select_option(grade)
+    page.get_by_label("Sièges de titulaires").fill("2")
+    page.get_by_label("Sièges de suppléants").fill("2")
+    page.get_by_role("button", name="Enregistrer les sièges du grade").click()
+    expect(page.get_by_text("Les sièges du grade sont enregistrés.")).to_be_visible()
+    expect(page.get_by_role("rowheader", name=grade)).to_be_visible()
+    assert_accessible(page)
+
     page.goto(f"{live_server.url}/gestion/journal/")
     expect(page.get_by_role("cell", name="roll.rule_apply")).to_be_visible()
     assert_accessible(page)
