@@ -4,6 +4,7 @@ fails on archives a dishonest server rewrote consistently (every hash and the ch
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -679,3 +680,62 @@ def test_membership_is_settled_every_so_many_characters(tmp_path, forgeable, mon
         verify_records(reader.records(), jobs=1, chunk=4)
     assert failure.value.ballot == 10
     assert "not in the subgroup of order q" in str(failure.value)
+
+
+@pytest.mark.parametrize(("fault", "jobs"), [(None, 1), (None, 2), (4, 1), (4, 2)])
+def test_a_long_credential_list_with_an_outsider_fails_before_any_ballot(
+    tmp_path, forgeable, fault, jobs
+):
+    # 41 voters' credentials and 80 more (a list long enough for the batch test, whose last
+    # step the judge pays with the ballots'): the 61st is outside the group. Even with a ballot
+    # at fault too, the credentials are named first, as the order of the checks says.
+    election, key, _, credentials, honest = forgeable
+    group = election.group
+    listed = [str(value) for value in credentials.to_json()]
+    listed += [str(group.pow_g(secrets.randbelow(int(group.q) - 1) + 1)) for _ in range(80)]
+    assert len(listed) >= SubgroupBatch(group.p, group.q).smallest_batch
+    listed[60] = str(outsider(group, int(listed[60])))
+    ballots = list(honest)
+    if fault is not None:
+        ballots[fault] = _bad_proof(ballots[fault], group.q)
+    trustees = dumps(trustees_to_json([SingleTrustee(key)]))
+    items = [
+        Step("setup", (election.text, trustees, dumps(listed))),
+        *(Step("ballot", (text,)) for text in ballots),
+    ]
+    path = tmp_path / "credentials.bel"
+    write(path, items, 1795900000)
+    with ArchiveReader.open(path) as reader, pytest.raises(VerificationFailed) as failure:
+        verify_records(reader.records(), jobs=jobs, chunk=8)
+    assert failure.value.check is Check.CREDENTIALS
+    assert str(failure.value) == "public credential 61 is not an element of the group"
+    assert failure.value.ballot is None
+
+
+def test_a_long_clean_credential_list_shares_the_batch_s_last_step(
+    tmp_path, forgeable, monkeypatch
+):
+    election, key, _, credentials, honest = forgeable
+    group = election.group
+    listed = [str(value) for value in credentials.to_json()]
+    listed += [str(group.pow_g(secrets.randbelow(int(group.q) - 1) + 1)) for _ in range(80)]
+    trustees = dumps(trustees_to_json([SingleTrustee(key)]))
+    items = [
+        Step("setup", (election.text, trustees, dumps(listed))),
+        *(Step("ballot", (text,)) for text in honest),
+    ]
+    path = tmp_path / "shared.bel"
+    write(path, items, 1795900000)
+    raised: list[int] = []
+    original = SubgroupBatch.rounds_hold
+
+    def counted(self: SubgroupBatch, products: Sequence[int]) -> bool:
+        if products:
+            raised.append(len(products))
+        return original(self, products)
+
+    monkeypatch.setattr(SubgroupBatch, "rounds_hold", counted)
+    with ArchiveReader.open(path) as reader:
+        summary = verify_records(reader.records(), jobs=1, chunk=8)
+    assert (summary.ballots, summary.voters) == (41, 121)
+    assert raised == [81]  # the credentials' and the 6 chunks' test: one last step

@@ -39,7 +39,6 @@ from typing import IO, Any, NoReturn
 
 from urne.crypto.archive import ArchiveReader, InvalidArchive
 from urne.crypto.errors import UnsupportedElection
-from urne.crypto.simulate import SimulationError, SimulationSpec, Stage, simulate, write_simulation
 from urne.crypto.verifier import Summary, VerificationFailed, count_ballots, verify_records
 from urne.text import is_invisible
 
@@ -283,6 +282,16 @@ def verify(args: Sequence[str]) -> int:
 
 
 def run_simulation(args: Sequence[str]) -> int:
+    # Imported here: `urne verify`, which an auditor runs, need not load the simulator (and the
+    # trustees' key-share encryption it brings).
+    from urne.crypto.simulate import (
+        SimulationError,
+        SimulationSpec,
+        Stage,
+        simulate,
+        write_simulation,
+    )
+
     parser = _Parser(
         prog="urne simulate",
         description="Run a whole election with urne's own code and write its archive (.bel).",

@@ -13,8 +13,9 @@ the reports.
   to its credential's weight.
 - `ballot_pool(...)`: a `BallotPool` over a process pool (`urne.crypto.fastexp.worker_pool`, each
   worker with fixed-base tables for g and the election public key), sized for the archive:
-  `add` a ballot record as the archive is read, `drain` at the end; each report goes to the
-  `judge` callback in the archive's order, so the ballot named at fault is the first one.
+  `judge_with` the callback once the setup is checked, `add` a ballot record as the archive is
+  read, `drain` at the end; each report goes to the judge in the archive's order, so the ballot
+  named at fault is the first one.
 
 Only texts and plain numbers travel to the workers (the election as its text, read once per
 worker by `urne.crypto.election.read_election_once`); the credential list, which can hold a
@@ -140,24 +141,28 @@ class BallotPool:
     def __init__(
         self,
         election: Election,
-        weights: Mapping[int, int],
         executor: Executor | None,
         workers: int,
         chunk: int | None,
-        judge: Judge,
         expected_ballots: int | None = None,
     ) -> None:
         self.election_text = election.text
-        self.weights = dict(weights)
+        self.weights: dict[int, int] = {}
         self.executor = executor
         self.workers = workers
         self.chunk = chunk
         """a fixed number of ballots per chunk; None: `chunk_size` of what is still to come"""
         self.expected = expected_ballots
-        self.judge = judge
+        self.judge: Judge | None = None
         self.count = 0
         self.buffer: list[BallotRecord] = []
         self.pending: deque[_Pending] = deque()
+
+    def judge_with(self, judge: Judge, weights: Mapping[int, int]) -> None:
+        """Who judges the reports, and the weights other than 1 (all the workers need of the
+        credential list): given once the setup is checked, before the first ballot is added."""
+        self.judge = judge
+        self.weights = dict(weights)
 
     def add(self, record: BallotRecord) -> None:
         self.buffer.append(record)
@@ -196,25 +201,29 @@ class BallotPool:
     def _report(self, pending: _Pending) -> None:
         outcome = pending.outcome
         report = outcome if isinstance(outcome, ChunkReport) else outcome.result()
+        if self.judge is None:
+            raise RuntimeError("a ballot pool's reports need a judge (`judge_with`)")
         self.judge(pending.records, report)
 
 
 @contextlib.contextmanager
 def ballot_pool(
     election: Election,
-    weights: Mapping[int, int],
-    judge: Judge,
     jobs: int | None = None,
     expected_ballots: int | None = None,
     chunk: int | None = None,
 ) -> Iterator[BallotPool]:
     """A `BallotPool` on `jobs` processes (default: one per core, or just this one for a few
     ballots), its chunks of `chunk` ballots, or shrinking as the `expected_ballots` are read
-    (`chunk_size`); the processes end with the block."""
+    (`chunk_size`); the processes start at once (building their tables while the caller checks
+    the setup) and end with the block. The caller names the judge (`BallotPool.judge_with`)
+    before adding ballots."""
     workers = default_jobs() if jobs is None else max(1, jobs)
     if jobs is None and expected_ballots is not None and expected_ballots < 2 * CHUNK_MIN:
         workers = 1  # starting processes would cost more than it saves
-    uses = 60 * max(1, expected_ballots or 1000)  # exponentiations with g and y, about
+    # Exponentiations with each of g and y, about, for the tables' size: 39 a ballot of 7
+    # choices for the two.
+    uses = 20 * max(1, expected_ballots or 1000)
     group = election.group
     with worker_pool(workers, group.p, group.q, [group.g, election.public_key], uses) as executor:
-        yield BallotPool(election, weights, executor, workers, chunk, judge, expected_ballots)
+        yield BallotPool(election, executor, workers, chunk, expected_ballots)

@@ -479,17 +479,20 @@ def worker_pool(
     jobs: int | None, modulus: int, order: int, bases: Sequence[int], uses: int
 ) -> Iterator[Executor | None]:
     """A pool of `jobs` processes (default: `default_jobs()`), each with fixed-base tables for
-    `bases` sized for `uses` exponentiations in all; None when one process is asked for, the
-    tables then being built here (and dropped at the end).
+    `bases`, each table sized for `uses` exponentiations in all (shared between the processes);
+    None when one process is asked for, the tables then being built here (and dropped at the
+    end).
 
-    On Linux the workers are forked: the tables built once here are shared by all of them.
+    The processes start at once and each builds its own tables: in parallel with each other and
+    with what the caller does meanwhile (the verifier checks the setup), where tables built here
+    before forking would hold every core back.
     """
     count = default_jobs() if jobs is None else max(1, jobs)
     share = max(1, uses // count)
     built = [base for base in bases if prepared_table(base, modulus) is None]
-    _prepare_worker(modulus, order, bases, share)
     try:
         if count == 1:
+            _prepare_worker(modulus, order, bases, share)
             yield None
             return
         methods = multiprocessing.get_all_start_methods()
@@ -500,6 +503,8 @@ def worker_pool(
             initializer=_prepare_worker,
             initargs=(modulus, order, list(bases), share),
         )
+        # Forked processes are all started by the first task: start them now.
+        pool.submit(int)
         try:
             yield pool
         except BaseException:

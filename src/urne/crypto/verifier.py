@@ -184,13 +184,28 @@ def _plain_ballot_error(election: Election, text: str, credentials: PublicCreden
 # --- the setup ----------------------------------------------------------------------------------
 
 
-def _check_setup(setup: SetupRecord) -> tuple[Election, tuple[Trustee, ...], PublicCredentials]:
+def _read_setup_election(setup: SetupRecord) -> Election:
     try:
-        election = read_election(setup.election)
+        return read_election(setup.election)
     except (MalformedData, UnsupportedElection) as error:
         raise VerificationFailed(
             Check.ELECTION, f"the election parameters cannot be read: {error}"
         ) from None
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """The setup's trustees and credentials, checked but for the credentials' group membership
+    when `credential_rounds` is not empty: the rounds of its batch test, which the judge settles
+    with the ballots' (`_BallotJudge.settle`), before anything is named at fault."""
+
+    trustees: tuple[Trustee, ...]
+    credentials: PublicCredentials
+    credential_numbers: list[int]
+    credential_rounds: list[int]
+
+
+def _check_setup(election: Election, setup: SetupRecord) -> _Setup:
     group = election.group
     try:
         trustees = read_trustees(group, loads(setup.trustees))
@@ -211,7 +226,8 @@ def _check_setup(setup: SetupRecord) -> tuple[Election, tuple[Trustee, ...], Pub
         )
     numbers: list[int] = []
     try:
-        # Read with the x^q = 1 tests left to one batch, run just below.
+        # Read with the x^q = 1 tests left to one batch (the range and the Jacobi symbol are
+        # checked as each number is read).
         reading = group.with_deferred_membership(numbers)
         credentials = PublicCredentials.from_json(reading, loads(setup.credentials))
     except MalformedData as error:
@@ -219,13 +235,20 @@ def _check_setup(setup: SetupRecord) -> tuple[Election, tuple[Trustee, ...], Pub
             Check.CREDENTIALS, f"the public credential list cannot be read: {error}"
         ) from None
     batch = SubgroupBatch(group.p, group.q)
-    if not batch.all_members(numbers):
-        outsider = batch.first_outsider(numbers)
-        raise VerificationFailed(
-            Check.CREDENTIALS,
-            f"public credential {(outsider or 0) + 1} is not an element of the group",
-        )
-    return election, trustees, credentials
+    if numbers and batch.splittable and len(numbers) >= batch.smallest_batch:
+        # Its last step (81 exponentiations) is paid once with the ballots' (`_BallotJudge`).
+        return _Setup(trustees, credentials, numbers, batch.round_products(numbers))
+    if not batch.all_members(numbers, prechecked=True):
+        _credential_outsider(batch, numbers)
+    return _Setup(trustees, credentials, [], [])
+
+
+def _credential_outsider(batch: SubgroupBatch, numbers: Sequence[int]) -> None:
+    outsider = batch.first_outsider(numbers)
+    raise VerificationFailed(
+        Check.CREDENTIALS,
+        f"public credential {(outsider or 0) + 1} is not an element of the group",
+    )
 
 
 _SETTLE_EVERY = 16_000_000
@@ -248,12 +271,12 @@ class _BallotJudge:
     def __init__(
         self,
         election: Election,
-        credentials: PublicCredentials,
+        setup: _Setup,
         progress: Progress | None,
         expected: int | None,
     ) -> None:
         self.election = election
-        self.credentials = credentials
+        self.credentials = setup.credentials
         self.progress = progress
         self.expected = expected
         self.count = 0
@@ -267,7 +290,9 @@ class _BallotJudge:
         self.batch = SubgroupBatch(election.group.p, election.group.q)
         self._unsettled: list[tuple[Sequence[BallotRecord], ChunkReport]] = []
         self._unsettled_size = 0
-        self._rounds: list[int] = []
+        self._credential_numbers = setup.credential_numbers
+        self._credential_rounds = setup.credential_rounds
+        self._rounds: list[int] = list(setup.credential_rounds)
 
     @property
     def weights(self) -> dict[int, int]:
@@ -291,14 +316,19 @@ class _BallotJudge:
         """Finish the membership test of the chunks judged so far (and of the first `before`
         ballots of the `current` chunk, being judged); raise `VerificationFailed` naming the
         first ballot with a number outside the subgroup."""
-        if self._unsettled:
+        if self._unsettled or self._credential_rounds:
             if not self.batch.rounds_hold(self._rounds):
+                # The setup's credentials first: their fault comes before any ballot's.
+                if self._credential_rounds and not self.batch.rounds_hold(self._credential_rounds):
+                    _credential_outsider(self.batch, self._credential_numbers)
                 for records, report in self._unsettled:
                     if not self.batch.rounds_hold(report.rounds):
                         self._name_outsider(records, report, len(records))
                 raise RuntimeError("the chunks' batch failed, yet no chunk's does")
             self._unsettled.clear()
             self._unsettled_size = 0
+            self._credential_rounds = []
+            self._credential_numbers = []
             self._rounds = []
         if current is not None and before > 0:
             records, report = current
@@ -526,15 +556,19 @@ def _verify_records(
         raise VerificationFailed(Check.ARCHIVE, "the archive has no Setup event")
     last = setup.event
     found = earlier is None or earlier == last.hash
-    election, trustees, credentials = _check_setup(setup)
+    election = _read_setup_election(setup)
     group = election.group
     stage = "open"
     tally: EncryptedTally | None = None
-    owners = {slot.owner for slot in decryption_slots(trustees)}
     partials: dict[int, PartialDecryption] = {}
     result: Result | None = None
-    judge = _BallotJudge(election, credentials, progress, expected_ballots)
-    with ballot_pool(election, judge.weights, judge, jobs, expected_ballots, chunk) as pool:
+    # The workers start (and build their tables) while the setup is checked here.
+    with ballot_pool(election, jobs, expected_ballots, chunk) as pool:
+        checked = _check_setup(election, setup)
+        trustees, credentials = checked.trustees, checked.credentials
+        owners = {slot.owner for slot in decryption_slots(trustees)}
+        judge = _BallotJudge(election, checked, progress, expected_ballots)
+        pool.judge_with(judge, judge.weights)
         computed: EncryptedTally | None = None
         try:
             for record in stream:
