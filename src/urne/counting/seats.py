@@ -329,17 +329,24 @@ def count_scrutin(
     nuls: int = 0,
     draw: Sequence[str] | None = None,
     rule: ShortListRule = ShortListRule.REDISTRIBUTE,
+    candidates: Mapping[str, int] | None = None,
 ) -> ScrutinResult:
     """The result of one scrutin with list voting (a CSA, a CCP, a CAP counted as a whole).
 
     `votants`, when given, must be the blank and null ballots plus the lists' votes. The
     elected of a list whose candidates are given: its k titulaires are its first k names and its
     suppléants the next ones, as many as its titulaires (CSA and CCP: the list does not say who
-    is which; for a CAP per grade, see `designate_by_grade`).
+    is which; for a CAP per grade, see `designate_by_grade`). `candidates` gives the number of
+    candidates of lists whose names are not given, where it may limit their seats.
     """
     _check_count("blank ballots", blancs)
     _check_count("null ballots", nuls)
-    limits = {entry.name: len(entry.candidates) for entry in lists if entry.candidates is not None}
+    limits = dict(candidates or {})
+    for entry in lists:
+        if entry.candidates is not None:
+            if entry.name in limits:
+                raise SeatsError(f"the candidates of {entry.name!r} are given twice")
+            limits[entry.name] = len(entry.candidates)
     allocation = allocate(
         seats,
         [(entry.name, entry.votes) for entry in lists],
@@ -366,23 +373,20 @@ def count_scrutin(
     for entry in lists:
         won = allocation.titulaires[entry.name]
         names = entry.candidates
-        if names is None:
-            results.append(
-                ListResult(entry.name, entry.votes, _ratio(entry.votes, exprimes), won, won)
-            )
-            continue
-        titulaires = names[:won]
-        suppleants = names[won : 2 * won]
+        limit = limits.get(entry.name)
+        # Suppléants come after the titulaires in list order: as many as the titulaires, as far
+        # as the names go.
+        suppleants = won if limit is None else min(won, max(limit - won, 0))
         results.append(
             ListResult(
                 entry.name,
                 entry.votes,
                 _ratio(entry.votes, exprimes),
                 won,
-                len(suppleants),
-                tuple(titulaires),
-                tuple(suppleants),
-                unfilled_suppleants=won - len(suppleants),
+                suppleants,
+                tuple(names[:won]) if names is not None else (),
+                tuple(names[won : won + suppleants]) if names is not None else (),
+                unfilled_suppleants=won - suppleants,
             )
         )
     return ScrutinResult(
