@@ -12,6 +12,7 @@ numbers, a list given twice, fewer than one seat, no list, a draw that does not 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from typing import Any
 
@@ -101,6 +102,10 @@ _REASONS = {
 }
 
 
+def _seats_text(count: int) -> str:
+    return "one seat" if count == 1 else f"{count} seats"
+
+
 def format_result(result: ScrutinResult) -> str:
     allocation = result.allocation
     lines = [f"Seats of titulaires: {allocation.seats}"]
@@ -124,14 +129,14 @@ def format_result(result: ScrutinResult) -> str:
     names = [inert(entry.name) for entry in result.lists]
     width = max([len("List"), *(len(name) for name in names)])
     lines.append(
-        f"{'List':<{width}}  {'Votes':>9}  {'Share':>8}  {'Quotient':>8}  {'Average':>7}  "
+        f"{'List':<{width}}  {'Votes':>9}  {'Share':>8}  {'By quotient':>11}  {'By average':>10}  "
         f"{'Titulaires':>10}  {'Suppléants':>10}"
     )
     for name, entry in zip(names, result.lists, strict=True):
         share = "-" if entry.share is None else f"{decimal(100 * entry.share)} %"
         lines.append(
             f"{name:<{width}}  {entry.votes:>9}  {share:>8}  "
-            f"{allocation.by_quotient[entry.name]:>8}  {allocation.by_average[entry.name]:>7}  "
+            f"{allocation.by_quotient[entry.name]:>11}  {allocation.by_average[entry.name]:>10}  "
             f"{entry.titulaires:>10}  {entry.suppleants:>10}"
         )
     if allocation.steps:
@@ -156,9 +161,10 @@ def format_result(result: ScrutinResult) -> str:
             f"A DRAW IS NEEDED for seat {tie.seat}"
             + (f" to {tie.seat + tie.seats - 1}" if tie.seats > 1 else "")
             + f": {tied} have the same average ({fraction_text(tie.average)}) and the same "
-            f"votes; {tie.seats} of them win. Run again with the draw's outcome: "
-            + " ".join(f"--draw {inert(name)!r}" for name in tie.lists)
-            + " (in the order drawn)."
+            f"votes; the draw gives {_seats_text(tie.seats)} among them. Run again with its "
+            "outcome, each tied list in the order drawn: "
+            + " ".join(f"--draw {shlex.quote(inert(name))}" for name in tie.lists)
+            + "."
         )
     return "\n".join(lines)
 
