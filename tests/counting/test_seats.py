@@ -265,9 +265,7 @@ def test_a_short_lists_titulaires_come_first_and_its_missing_suppleants_are_repo
     # 2 seats nobody stands for. A's 2 names are both titulaires: 0 suppléants, 2 missing;
     # B: 1 titulaire, 0 suppléant, 1 missing; with the 2 seats without candidates, 5 seats of
     # suppléants are left to the draw among electors.
-    result = count_scrutin(
-        5, [ListEntry("A", 30, ("Ada", "Ben")), ListEntry("B", 10, ("Gil",))]
-    )
+    result = count_scrutin(5, [ListEntry("A", 30, ("Ada", "Ben")), ListEntry("B", 10, ("Gil",))])
     a, b = result.lists
     assert (a.elected_titulaires, a.elected_suppleants, a.unfilled_suppleants) == (
         ("Ada", "Ben"),

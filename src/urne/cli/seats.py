@@ -36,7 +36,9 @@ def _pair(text: str, what: str) -> tuple[str, int]:
     if not equals or not name.strip():
         raise BadInput(f"urne seats: {text!r}: expected LIST={what}, such as 'Liste A=120'")
     if not _DIGITS.fullmatch(number):
-        raise BadInput(f"urne seats: {text!r}: the {what.lower()} of {name!r} must be a whole number")
+        raise BadInput(
+            f"urne seats: {text!r}: the {what.lower()} of {name!r} must be a whole number"
+        )
     return name, int(number)
 
 

@@ -207,7 +207,9 @@ def _allocate(
     draw: Sequence[str] | None,
 ) -> Allocation:
     exprimes = sum(votes.values())
-    capacity = {name: seats if limit is None else min(limit, seats) for name, limit in limits.items()}
+    capacity = {
+        name: seats if limit is None else min(limit, seats) for name, limit in limits.items()
+    }
     # Seats filled by election: those the lists' candidates can take (CE, 16 June 1999).
     elected = min(seats, sum(capacity.values()))
     won = dict.fromkeys(votes, 0)
@@ -482,7 +484,9 @@ def split_votes(entry: JointList) -> dict[str, Fraction]:
             f"the declared shares ({', '.join(str(s) for s in declared)}) must be positive and "
             "total 100 %"
         )
-    return {union: entry.votes * share / HUNDRED for union, share in zip(names, declared, strict=True)}
+    return {
+        union: entry.votes * share / HUNDRED for union, share in zip(names, declared, strict=True)
+    }
 
 
 @dataclass(frozen=True)
@@ -557,5 +561,6 @@ def decimal(value: Fraction, places: int = 2) -> str:
 
 def fraction_text(value: Fraction) -> str:
     """`value` as exact text: ``7`` or ``349339/15``."""
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-
+    return (
+        str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    )
