@@ -3,6 +3,7 @@ so that a reader can check it by hand (docs/seats.md states the rule and its sou
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -355,6 +356,17 @@ def test_a_joint_list_splits_its_votes_by_the_key_declared_at_filing():
     assert sum(parts.values()) == 1001
 
 
+def test_a_list_of_one_union_keeps_all_its_votes_whatever_share_it_states():
+    assert split_votes(JointList(70, (("FSU", Fraction(50)),))) == {"FSU": 70}
+
+
+def test_a_key_stored_as_decimal_percentages_splits_exactly():
+    # The filing stores shares as decimals (ListUnion.share): 33.33 % + 66.67 % of 300 votes
+    # = 99.99 and 200.01, no float error.
+    parts = split_votes(JointList(300, (("A", Decimal("33.33")), ("B", Decimal("66.67")))))
+    assert parts == {"A": Fraction(9999, 100), "B": Fraction(20001, 100)}
+
+
 def test_a_three_union_list_without_key_keeps_thirds_of_votes():
     # 100 votes / 3 = 33⅓ each; the three thirds add up to 100 exactly.
     parts = split_votes(JointList(100, (("A", None), ("B", None), ("C", None))))
@@ -368,6 +380,7 @@ def test_a_three_union_list_without_key_keeps_thirds_of_votes():
         ((("A", Fraction(60)), ("B", None)), "every union, or of none"),
         ((("A", Fraction(60)), ("B", Fraction(30))), "total 100"),
         ((("A", Fraction(120)), ("B", Fraction(-20))), "positive"),
+        ((("A", Fraction(100)), ("B", Fraction(0))), "positive"),
         ((("A", None), ("A", None)), "named twice"),
         ((), "at least one union"),
     ],

@@ -163,6 +163,7 @@ def test_bad_input_exits_2_with_a_clear_message(capsys, args, message):
 def test_bad_input_with_json_prints_a_json_refusal(capsys):
     code, out, err = run(capsys, "--seats", "2", "--json", "A=x")
     assert code == 2
+    assert "must be a whole number" in err
     assert json.loads(out) == {
         "ok": False,
         "error": "bad-input",

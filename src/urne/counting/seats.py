@@ -27,6 +27,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import Final, TypeVar
 
@@ -457,7 +458,8 @@ class JointList:
     filing: each union's share in percent, or None for all when none was declared."""
 
     votes: int
-    unions: tuple[tuple[str, Fraction | None], ...]
+    unions: tuple[tuple[str, Fraction | Decimal | int | None], ...]
+    """(union, share in percent) pairs; a `Decimal` share as the filing stores it is exact too."""
 
 
 HUNDRED: Final = Fraction(100)
@@ -474,12 +476,14 @@ def split_votes(entry: JointList) -> dict[str, Fraction]:
     if len(set(names)) != len(names):
         raise SeatsError(f"a union is named twice on a list: {', '.join(names)}")
     shares = [share for _, share in entry.unions]
+    if len(names) == 1:  # a share declared by a lone union means nothing (the filing ignores it)
+        return {names[0]: Fraction(entry.votes)}
     if all(share is None for share in shares):
         return {union: Fraction(entry.votes, len(names)) for union in names}
     if any(share is None for share in shares):
         raise SeatsError("a joint list declares the share of every union, or of none")
     declared = [Fraction(share) for share in shares if share is not None]
-    if any(share < 0 for share in declared) or sum(declared) != HUNDRED:
+    if any(share <= 0 for share in declared) or sum(declared) != HUNDRED:
         raise SeatsError(
             f"the declared shares ({', '.join(str(s) for s in declared)}) must be positive and "
             "total 100 %"
