@@ -172,6 +172,28 @@ def test_tied_lists_each_get_a_seat_without_a_draw_when_seats_are_enough():
     assert allocation.titulaires == {"A": 2, "B": 2, "C": 0}
 
 
+def test_where_a_text_says_so_more_candidates_break_the_tie_before_a_draw():
+    # As above (3 seats, 10 / 10 / 5, A and B tie for seat 3 in average 5 and votes 10); A
+    # has 4 candidates, B 6: B, without a draw.
+    allocation = allocate(
+        3, {"A": 10, "B": 10, "C": 5}, candidates={"A": 4, "B": 6}, tie_by_candidates=True
+    )
+    assert allocation.complete
+    assert allocation.steps[-1].list == "B"
+    assert allocation.steps[-1].reason is Reason.CANDIDATES
+    # The same numbers of candidates: still a draw.
+    same = allocate(
+        3, {"A": 10, "B": 10, "C": 5}, candidates={"A": 6, "B": 6}, tie_by_candidates=True
+    )
+    assert same.draw_needed is not None
+    assert same.draw_needed.lists == ("A", "B")
+
+
+def test_breaking_a_tie_by_candidates_needs_the_tied_lists_candidates():
+    with pytest.raises(SeatsError, match="give the candidates of B"):
+        allocate(3, {"A": 10, "B": 10, "C": 5}, candidates={"A": 4}, tie_by_candidates=True)
+
+
 def test_a_draw_that_names_other_lists_than_the_tied_ones_is_refused():
     with pytest.raises(SeatsError, match="the tie for seat 3 is between A, B"):
         allocate(3, {"A": 10, "B": 10, "C": 5}, draw=["A", "C"])

@@ -101,6 +101,18 @@ def test_it_applies_a_recorded_draw(capsys):
     assert result["remainder"][-1]["reason"] == "draw"
 
 
+def test_it_breaks_a_tie_by_candidates_when_asked(capsys):
+    code, out, _ = run(
+        capsys, "--seats", "3", "--json", "A=10", "B=10", "C=5", "--tie-by-candidates",
+        "--candidates", "A=4", "--candidates", "B=6",
+    )  # fmt: skip
+    assert code == 0
+    result = json.loads(out)
+    assert result["seats"] == {"A": 1, "B": 2, "C": 0}
+    assert result["remainder"][-1]["reason"] == "candidates"
+    assert result["tie_by_candidates"] is True
+
+
 def test_it_limits_a_short_list_to_its_candidates(capsys):
     # 5 seats, 30 / 10, 2 and 1 candidates: 3 filled by election, quotient 40 / 3.
     code, out, _ = run(
@@ -151,6 +163,10 @@ def test_a_list_name_is_printed_inert(capsys):
         (["--seats", "3", "A=10", "B=10", "C=5", "--draw", "A", "--draw", "C"], "between A, B"),
         (["--seats", "2", "A=1", "--voters", "5"], "5 votants, but 0 blank"),
         (["--seats", "2", "A=5", "--registered", "4"], "5 votants for 4 inscrits"),
+        (
+            ["--seats", "3", "A=10", "B=10", "C=5", "--tie-by-candidates"],
+            "give the candidates of A, B",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_a_clear_message(capsys, args, message):

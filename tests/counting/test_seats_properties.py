@@ -111,3 +111,11 @@ def test_a_joint_lists_parts_add_up_to_its_votes(votes, weights):
     assert sum(split_votes(JointList(votes, unions)).values()) == votes
     equal = tuple((f"U{index}", None) for index in range(len(weights)))
     assert sum(split_votes(JointList(votes, equal)).values()) == votes
+
+
+@given(seats_st, votes_st, st.data())
+def test_breaking_ties_by_candidates_still_fills_every_seat(seats, votes, data):
+    # Candidates enough for every seat, so only the tie-break differs from the plain rule.
+    limits = {name: seats + data.draw(st.integers(0, 3), label=name) for name in votes}
+    allocation = settled(seats, votes, candidates=limits, tie_by_candidates=True)
+    assert sum(allocation.titulaires.values()) == seats

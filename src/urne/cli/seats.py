@@ -2,7 +2,8 @@
 proclaimed allocation (`urne.counting.seats`, docs/seats.md). No Django, no database.
 
 ``urne seats --seats N [--json] [--blank B] [--null X] [--registered I] [--voters V]
-[--candidates LIST=K ...] [--draw LIST ...] [--short-lists redistribute|draw] LIST=VOTES ...``
+[--candidates LIST=K ...] [--draw LIST ...] [--short-lists redistribute|draw]
+[--tie-by-candidates] LIST=VOTES ...``
 
 Exit 0 with the allocation (also when a tie needs a draw that was not given: the output says
 between which lists, and `complete` is false); 2 for bad input (votes that are not whole
@@ -46,7 +47,9 @@ def _percent(value: Any) -> str | None:
     return None if value is None else decimal(100 * value)
 
 
-def to_json(result: ScrutinResult, rule: ShortListRule) -> dict[str, Any]:
+def to_json(
+    result: ScrutinResult, rule: ShortListRule, tie_by_candidates: bool = False
+) -> dict[str, Any]:
     allocation = result.allocation
     tie = allocation.draw_needed
     return {
@@ -93,6 +96,7 @@ def to_json(result: ScrutinResult, rule: ShortListRule) -> dict[str, Any]:
         else {"seat": tie.seat, "lists": list(tie.lists), "seats": tie.seats},
         "draw": None if allocation.draw is None else list(allocation.draw),
         "short_lists": rule.value,
+        "tie_by_candidates": tie_by_candidates,
     }
 
 
@@ -100,6 +104,7 @@ _REASONS = {
     "average": "highest average",
     "votes": "equal averages, more votes",
     "each": "equal averages and votes, one seat each",
+    "candidates": "equal averages and votes, more candidates",
     "draw": "equal averages and votes, by the recorded draw",
 }
 
@@ -216,6 +221,12 @@ def seats(args: Sequence[str]) -> int:
         help="seats a list has no candidate for: go on to the other lists (default) or to "
         "the draw among electors",
     )
+    parser.add_argument(
+        "--tie-by-candidates",
+        action="store_true",
+        help="equal averages and votes: the list with more candidates wins before any draw "
+        "(give --candidates for the tied lists)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     options = parser.parse_args(list(args))
     if not options.lists:
@@ -246,11 +257,12 @@ def seats(args: Sequence[str]) -> int:
             draw=options.draw,
             rule=rule,
             candidates=limits,
+            tie_by_candidates=options.tie_by_candidates,
         )
     except SeatsError as error:
         raise BadInput(f"urne seats: {error}") from None
     if options.json:
-        _print_json(to_json(result, rule))
+        _print_json(to_json(result, rule, options.tie_by_candidates))
     else:
         print(format_result(result))
     return EXIT_OK

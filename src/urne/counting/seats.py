@@ -63,6 +63,9 @@ class Reason(enum.Enum):
     """Equal highest averages: the list with the most votes."""
     EACH = "each"
     """Equal averages and votes, but seats enough for each of the tied lists: no draw needed."""
+    CANDIDATES = "candidates"
+    """Equal averages and votes: the list with more candidates (only with
+    `tie_by_candidates`)."""
     DRAW = "draw"
     """Equal averages and votes, fewer seats than tied lists: the recorded draw."""
 
@@ -148,6 +151,7 @@ def allocate(
     candidates: Mapping[str, int] | None = None,
     draw: Sequence[str] | None = None,
     rule: ShortListRule = ShortListRule.REDISTRIBUTE,
+    tie_by_candidates: bool = False,
 ) -> Allocation:
     """Allocate `seats` seats of titulaires between lists by their votes.
 
@@ -157,6 +161,9 @@ def allocate(
     `draw`: the recorded outcome of the draw for a tie that needs one: the tied lists in the
     order drawn (the first ones win). Refused when no draw is needed or when it does not name
     exactly the tied lists.
+    `tie_by_candidates`: between lists with equal averages and votes, the list with more
+    candidates wins before any draw (some bodies' texts; every tied list's candidates must be
+    given).
     """
     _check_count("seats", seats)
     if seats < 1:
@@ -178,7 +185,9 @@ def allocate(
     if rule is ShortListRule.DRAW:
         # Allocated as if every list were long enough; the seats a list cannot fill are left
         # to the draw among electors afterwards.
-        free = _allocate(seats, counted, dict.fromkeys(counted), draw)
+        free = _allocate(
+            seats, counted, dict.fromkeys(counted), draw, limits if tie_by_candidates else None
+        )
         kept = {
             name: won if limits[name] is None else min(won, limits[name] or 0)
             for name, won in free.titulaires.items()
@@ -198,7 +207,7 @@ def allocate(
             draw_needed=free.draw_needed,
             draw=free.draw,
         )
-    return _allocate(seats, counted, limits, draw)
+    return _allocate(seats, counted, limits, draw, limits if tie_by_candidates else None)
 
 
 def _allocate(
@@ -206,7 +215,10 @@ def _allocate(
     votes: dict[str, int],
     limits: dict[str, int | None],
     draw: Sequence[str] | None,
+    names: dict[str, int | None] | None,
 ) -> Allocation:
+    """The rule itself. `limits`: the seats each list can fill (None: any number); `names`:
+    the candidates that break ties before a draw (None: not that way)."""
     exprimes = sum(votes.values())
     capacity = {
         name: seats if limit is None else min(limit, seats) for name, limit in limits.items()
@@ -231,12 +243,26 @@ def _allocate(
         most = max(votes[name] for name in at_best)
         top = [name for name in at_best if votes[name] == most]
         seat = elected - left + 1
+        by_names = False
+        if names is not None and len(top) > left:
+            unknown = [name for name in top if names[name] is None]
+            if unknown:
+                raise SeatsError(
+                    f"the tie for seat {seat} between {', '.join(top)} goes to the list with "
+                    f"more candidates: give the candidates of {', '.join(unknown)}"
+                )
+            most_names = max(names[name] or 0 for name in top)
+            longest = [name for name in top if names[name] == most_names]
+            by_names, top = len(longest) < len(top), longest
         if len(top) == 1:
-            reason = Reason.AVERAGE if len(at_best) == 1 else Reason.VOTES
+            if by_names:
+                reason = Reason.CANDIDATES
+            else:
+                reason = Reason.AVERAGE if len(at_best) == 1 else Reason.VOTES
             winners = top
         elif len(top) <= left:
             # Each tied list gets one of the next seats: who is first does not matter.
-            reason, winners = Reason.EACH, top
+            reason, winners = (Reason.CANDIDATES if by_names else Reason.EACH), top
         elif draw is None:
             tie = Tie(seat=seat, lists=tuple(top), seats=left, average=best)
             break
@@ -333,6 +359,7 @@ def count_scrutin(
     draw: Sequence[str] | None = None,
     rule: ShortListRule = ShortListRule.REDISTRIBUTE,
     candidates: Mapping[str, int] | None = None,
+    tie_by_candidates: bool = False,
 ) -> ScrutinResult:
     """The result of one scrutin with list voting (a CSA, a CCP, a CAP counted as a whole).
 
@@ -356,6 +383,7 @@ def count_scrutin(
         candidates=limits,
         draw=draw,
         rule=rule,
+        tie_by_candidates=tie_by_candidates,
     )
     exprimes = allocation.exprimes
     counted = exprimes + blancs + nuls
