@@ -11,7 +11,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from urne.counting.seats import Allocation, JointList, allocate, split_votes
+from urne.counting.seats import Allocation, JointList, ShortListRule, allocate, split_votes
 
 NAMES = [f"L{index}" for index in range(8)]
 
@@ -119,3 +119,17 @@ def test_breaking_ties_by_candidates_still_fills_every_seat(seats, votes, data):
     limits = {name: seats + data.draw(st.integers(0, 3), label=name) for name in votes}
     allocation = settled(seats, votes, candidates=limits, tie_by_candidates=True)
     assert sum(allocation.titulaires.values()) == seats
+
+
+@given(seats_st, votes_st, st.data())
+def test_under_the_draw_rule_every_seat_is_won_or_left_to_the_draw(seats, votes, data):
+    limits = {name: data.draw(st.integers(0, 12), label=name) for name in votes}
+    allocation = settled(seats, votes, candidates=limits, rule=ShortListRule.DRAW)
+    assert sum(allocation.titulaires.values()) + allocation.unfilled == seats
+    for name in votes:
+        assert 0 <= allocation.titulaires[name] <= limits[name]
+        assert allocation.by_quotient[name] >= 0
+        assert allocation.by_average[name] >= 0
+    # The seats a list keeps are those it would win with names enough, cut to its names.
+    free = settled(seats, votes).titulaires
+    assert allocation.titulaires == {name: min(free[name], limits[name]) for name in votes}

@@ -200,7 +200,8 @@ def allocate(
             quotient=free.quotient,
             votes=free.votes,
             candidates=limits,
-            by_quotient=free.by_quotient,
+            # What a list won by the quotient but cannot fill is not counted as won.
+            by_quotient={name: min(won, kept[name]) for name, won in free.by_quotient.items()},
             steps=free.steps,
             titulaires=kept,
             unfilled=free.unfilled + lost,
