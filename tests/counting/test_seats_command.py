@@ -128,6 +128,8 @@ def test_it_limits_a_short_list_to_its_candidates(capsys):
     result = json.loads(out)
     assert result["seats"] == {"A": 2, "B": 1}
     assert result["unfilled_seats"] == 2
+    # Under that rule the quotient divides by every seat: 100 / 5 = 20.
+    assert (result["quotient"], result["quotient_seats"]) == ("20", 5)
 
 
 def test_a_list_name_may_hold_an_equals_sign(capsys):

@@ -68,6 +68,7 @@ def to_json(
         "turnout_percent": _percent(result.turnout),
         "quotient": None if allocation.quotient is None else fraction_text(allocation.quotient),
         "quotient_decimal": None if allocation.quotient is None else decimal(allocation.quotient),
+        "quotient_seats": allocation.quotient_seats,
         "lists": [
             {
                 "name": entry.name,
@@ -130,7 +131,7 @@ def format_result(result: ScrutinResult) -> str:
         )
     if allocation.quotient is not None:
         lines.append(
-            f"Quotient: {result.exprimes} / {allocation.elected} = "
+            f"Quotient: {result.exprimes} / {allocation.quotient_seats} = "
             f"{fraction_text(allocation.quotient)} ≈ {decimal(allocation.quotient)}"
         )
     names = [inert(entry.name) for entry in result.lists]

@@ -105,7 +105,10 @@ class Allocation:
     """Seats filled by election: `seats`, less those nobody stands for (REDISTRIBUTE)."""
     exprimes: int
     quotient: Fraction | None
-    """exprimés ÷ seats filled by election (None: no seat to fill, or no vote cast)."""
+    """exprimés ÷ `quotient_seats` (None: no seat to fill, or no vote cast)."""
+    quotient_seats: int
+    """The seats the quotient divides by: those filled by election (REDISTRIBUTE), all of
+    them (DRAW)."""
     votes: dict[str, int]
     """Each list's votes, in the order given."""
     candidates: dict[str, int | None]
@@ -198,6 +201,7 @@ def allocate(
             elected=free.elected - lost,
             exprimes=free.exprimes,
             quotient=free.quotient,
+            quotient_seats=free.quotient_seats,
             votes=free.votes,
             candidates=limits,
             # What a list won by the quotient but cannot fill is not counted as won.
@@ -286,6 +290,7 @@ def _allocate(
         elected=elected,
         exprimes=exprimes,
         quotient=quotient,
+        quotient_seats=elected,
         votes=dict(votes),
         candidates=dict(limits),
         by_quotient=by_quotient,
