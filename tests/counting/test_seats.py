@@ -244,7 +244,8 @@ def test_under_the_draw_rule_the_seats_a_list_cannot_fill_are_drawn_among_electo
     # 5 seats, 80 / 20, A has 2 candidates; seats allocated as if A were long enough:
     # quotient 100 / 5 = 20, A ⌊80 / 20⌋ = 4, B 1. A fills 2: its other 2 are drawn.
     allocation = allocate(5, {"A": 80, "B": 20}, candidates={"A": 2}, rule=ShortListRule.DRAW)
-    assert (allocation.quotient, allocation.quotient_seats) == (20, 5)
+    assert allocation.quotient == 20
+    assert allocation.quotient_seats == 5
     assert allocation.titulaires == {"A": 2, "B": 1}
     assert allocation.unfilled == 2
     assert allocation.elected == 3
