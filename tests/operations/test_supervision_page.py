@@ -25,9 +25,10 @@ DATA = reverse("operations:supervision_data")
 
 
 @pytest.fixture
-def operator(staff_dijon: User) -> User:
-    staff_dijon.groups.add(Group.objects.get(name=OPERATORS_GROUP))
-    return staff_dijon
+def operator(staff_organizer: User) -> User:
+    """An operator whose perimeter is the whole campaign."""
+    staff_organizer.groups.add(Group.objects.get(name=OPERATORS_GROUP))
+    return staff_organizer
 
 
 def test_the_roles_operators_and_organizers_hold_it_observers_do_not() -> None:
@@ -48,6 +49,19 @@ def test_staff_without_the_permission_are_refused(client: Client, staff_dijon: U
     client.force_login(staff_dijon)
 
     assert client.get(PAGE).status_code == 403
+    assert client.get(DATA).status_code == 403
+
+
+def test_an_operator_of_one_academy_is_refused_the_platforms_figures(
+    client: Client, staff_dijon: User
+) -> None:
+    staff_dijon.groups.add(Group.objects.get(name=OPERATORS_GROUP))
+    client.force_login(staff_dijon)
+
+    response = client.get(PAGE)
+
+    assert response.status_code == 403
+    assert "une campagne entière" in response.content.decode()
     assert client.get(DATA).status_code == 403
 
 

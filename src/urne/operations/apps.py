@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 # The operators of the platform (« Exploitation »): the supervision page and nothing else.
 OPERATORS_GROUP: Final = "Exploitation"
 VIEW_SUPERVISION: Final = "operations.view_supervision"
-# The organizers (urne.campaign's role) see it too: they run the campaign's opening hour. The
-# observers do not: the page's figures are the whole platform's, and an observer's perimeter
-# may be one academy (urne.voting.turnout shows them their own).
+# The organizers see it too (urne.campaign's ORGANIZERS_PERMISSIONS): they run the campaign's
+# opening hour. The observers do not: the page's figures are the whole platform's, and an
+# observer's perimeter may be one academy (urne.voting.turnout shows them their own).
 
 
 class OperationsConfig(AppConfig):
@@ -20,19 +19,9 @@ class OperationsConfig(AppConfig):
 
     def ready(self) -> None:
         from urne.backoffice.pages import Section, register_section
-        from urne.backoffice.roles import connect_role, ensure_group
-        from urne.campaign.apps import ORGANIZERS_GROUP
+        from urne.backoffice.roles import connect_role
 
         connect_role(OPERATORS_GROUP, (VIEW_SUPERVISION,))
-
-        # The organizers' role is urne.campaign's (connect_role keeps one list per group): this
-        # adds the supervision's permission to it, after every migrate and flush likewise.
-        def add_to_organizers(**kwargs: Any) -> None:
-            ensure_group(ORGANIZERS_GROUP, (VIEW_SUPERVISION,))
-
-        post_migrate.connect(
-            add_to_organizers, weak=False, dispatch_uid="urne.operations.organizers"
-        )
 
         register_section(
             Section(

@@ -6,7 +6,7 @@
 - `GET /metrics` (`metrics`): Prometheus' text format, for the token's holder only (401 without
   it, 404 in production when no token is set: closed).
 - `GET /gestion/supervision/` and its JSON (`supervision`, `supervision_data`): the back office's
-  page, `operations.view_supervision`.
+  page, `operations.view_supervision` and a campaign-wide perimeter.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from urne.backoffice.pages import staff_page
 from urne.operations import figures, metrics
-from urne.operations.access import may_read_operations, metrics_closed
+from urne.operations.access import check_may_supervise, may_read_operations, metrics_closed
 from urne.operations.health import node_health
 
 VIEW_SUPERVISION = "operations.view_supervision"
@@ -65,6 +65,7 @@ def _plain(status: int, text: str) -> HttpResponse:
 
 @staff_page(VIEW_SUPERVISION)
 def supervision(request: HttpRequest) -> HttpResponse:
+    check_may_supervise(request.user)
     return render(
         request,
         "operations/supervision.html",
@@ -83,4 +84,5 @@ REFRESH_SECONDS = 10
 
 @staff_page(VIEW_SUPERVISION)
 def supervision_data(request: HttpRequest) -> HttpResponse:
+    check_may_supervise(request.user)
     return JsonResponse(figures.supervision_figures())
