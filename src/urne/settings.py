@@ -243,6 +243,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# The workers log through LOGGING below (JSON lines in production, urne.operations.logs), not
+# through a console format of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The Celery application is made with the settings, before any app's tasks are imported, so that
 # their `shared_task`s bind to it. (Not in urne/__init__.py: the protocol core, urne.crypto, must
 # load without Celery.) It reads the CELERY_* settings above lazily, when first used.
@@ -389,7 +392,7 @@ LOGGING = {
     },
     "formatters": {
         "json": {"()": "urne.operations.logs.JsonFormatter"},
-        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "text": {"()": "urne.operations.logs.TextFormatter"},
     },
     "handlers": {
         "console": {

@@ -17,7 +17,7 @@ from urne.operations import health
 pytestmark = pytest.mark.django_db
 
 HEALTH = reverse("operations:health")
-BEARER = {"HTTP_AUTHORIZATION": f"Bearer {TOKEN}"}
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def test_every_component_up_answers_200_and_says_no_more_to_the_public(
@@ -33,7 +33,7 @@ def test_every_component_up_answers_200_and_says_no_more_to_the_public(
 
 def test_the_token_holder_sees_each_component(client: Client, settings: Any) -> None:
     settings.URNE_METRICS_TOKEN = TOKEN
-    body = client.get(HEALTH, **BEARER).json()
+    body = client.get(HEALTH, headers=BEARER).json()
 
     assert set(body["checks"]) == {"database", "cache", "broker", "disk"}
     assert all(check["ok"] for check in body["checks"].values())
@@ -72,7 +72,7 @@ def test_a_disk_under_the_threshold_answers_503_naming_the_disk(
     settings.URNE_HEALTH_MIN_FREE_MB = 1024 * 1024 * 1024  # a petabyte
 
     public = client.get(HEALTH)
-    detailed = client.get(HEALTH, **BEARER).json()
+    detailed = client.get(HEALTH, headers=BEARER).json()
 
     assert public.status_code == 503
     assert public.json() == {"status": "fail", "failing": ["disk"]}
@@ -88,7 +88,7 @@ def test_a_broker_gone_away_answers_503_within_a_second_without_its_address(
     settings.CELERY_BROKER_URL = f"redis://operator:s3cretpw@127.0.0.1:{port}/0"
 
     start = time.monotonic()
-    response = client.get(HEALTH, **BEARER)
+    response = client.get(HEALTH, headers=BEARER)
     elapsed = time.monotonic() - start
 
     assert response.status_code == 503
@@ -107,7 +107,7 @@ def test_a_reachable_redis_broker_is_healthy(client: Client, settings: Any) -> N
     settings.URNE_METRICS_TOKEN = TOKEN
     settings.CELERY_BROKER_URL = django_settings.CACHES["default"]["LOCATION"]
 
-    body = client.get(HEALTH, **BEARER).json()
+    body = client.get(HEALTH, headers=BEARER).json()
 
     assert body["checks"]["broker"] == {**body["checks"]["broker"], "ok": True}
     assert body["checks"]["broker"]["detail"] == "connected"
@@ -122,7 +122,9 @@ def test_a_redis_cache_gone_away_answers_503_naming_the_cache(
 ) -> None:
     settings.URNE_METRICS_TOKEN = TOKEN
     settings.URNE_RATELIMIT_ENABLE = False
-    assert client.get(HEALTH, **BEARER).json()["checks"]["cache"]["detail"] == "redis round trip"
+    assert (
+        client.get(HEALTH, headers=BEARER).json()["checks"]["cache"]["detail"] == "redis round trip"
+    )
 
     settings.CACHES = {
         "default": {

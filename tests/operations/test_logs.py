@@ -14,11 +14,11 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
-from tests.operations.conftest import Identifiers
 from tests.voting.casting import ballot_text, election_of
+from tests.voting.conftest import Identifiers
 from urne.accounts.models import User
 from urne.campaign.models import Scrutin
-from urne.operations.logs import FIELDS, JsonFormatter, RequestContext
+from urne.operations.logs import FIELDS, JsonFormatter, RequestContext, TextFormatter
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,9 @@ def test_a_login_a_failed_login_and_a_ballot_log_nothing_personal(
         accepted = client.post(
             url, {"ballot": ballot, "submission": SUBMISSION}, content_type="application/json"
         )
-    client.post(url, {"ballot": ballot, "submission": SUBMISSION + "x"}, content_type="application/json")
+    client.post(
+        url, {"ballot": ballot, "submission": SUBMISSION + "x"}, content_type="application/json"
+    )
 
     assert accepted.status_code == 201
     written = json_lines.getvalue()
@@ -129,10 +131,26 @@ def test_a_login_a_failed_login_and_a_ballot_log_nothing_personal(
 def test_an_address_in_an_error_message_is_hidden(json_lines: io.StringIO) -> None:
     """A database's refusal may quote its row: the formatter's last guard."""
     logging.getLogger("urne.test").error(
-        'duplicate key: Key (email)=(alice.bernard@ac-dijon.fr) from 192.0.2.44'
+        "duplicate key: Key (email)=(alice.bernard@ac-dijon.fr) from 192.0.2.44"
     )
 
     written = json_lines.getvalue()
     assert "alice.bernard" not in written
     assert "192.0.2.44" not in written
     assert "[email hidden]" in written
+
+
+def test_the_text_format_for_a_console_holds_the_request_id(client: Client) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(TextFormatter())
+    logging.getLogger("urne.request").addHandler(handler)
+    try:
+        response = client.get(reverse("operations:health"))
+    finally:
+        logging.getLogger("urne.request").removeHandler(handler)
+
+    request_id = response["X-Request-ID"]
+    assert stream.getvalue().startswith(
+        f"INFO urne.request [{request_id}] GET operations:health 200 "
+    )

@@ -17,8 +17,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
-from tests.operations.conftest import TOKEN, Identifiers, sample
+from tests.operations.conftest import TOKEN, sample
 from tests.voting.casting import ballot_text, election_of
+from tests.voting.conftest import Identifiers
 from urne.accounts.models import User
 from urne.campaign.models import Scrutin
 from urne.voting.receipts import do_send_pending_receipts
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 METRICS = reverse("operations:metrics")
 LOGIN = reverse("accounts:login")
-BEARER = {"HTTP_AUTHORIZATION": f"Bearer {TOKEN}"}
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
 KEY = "supervision-0123456789"
 
 
@@ -38,7 +39,7 @@ def token(settings: Any) -> str:
 
 
 def scrape(client: Client) -> str:
-    response = client.get(METRICS, **BEARER)
+    response = client.get(METRICS, headers=BEARER)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     return response.content.decode()
@@ -74,13 +75,14 @@ def test_outside_production_without_a_token_only_the_loopback_reads_them(
     assert client.get(METRICS, REMOTE_ADDR="192.0.2.7").status_code == 401
 
 
-def test_requests_and_latency_are_counted_per_view_not_per_path(
-    client: Client, token: str
-) -> None:
+def test_requests_and_latency_are_counted_per_view_not_per_path(client: Client, token: str) -> None:
     client.get(reverse("operations:health"))
     text = scrape(client)
 
-    assert 'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="operations:health"}' in text
+    assert (
+        'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="operations:health"}'
+        in text
+    )
     assert "/sante/" not in text
 
 
@@ -134,7 +136,13 @@ def test_ballots_are_counted_accepted_replayed_and_refused_by_reason(
     ballot = ballot_text(csa_national, identifiers.of(voter_bob.elector))
     before = {
         outcome: sample("urne_ballots_total", outcome=outcome)
-        for outcome in ("accepted", "replayed", "already_voted", "not_logged_in", "malformed_request")
+        for outcome in (
+            "accepted",
+            "replayed",
+            "already_voted",
+            "not_logged_in",
+            "malformed_request",
+        )
     }
 
     client.post(url, {"ballot": ballot, "submission": KEY}, content_type="application/json")
@@ -237,8 +245,8 @@ def test_the_counts_of_several_worker_processes_add_up(tmp_path: Path) -> None:
     env.pop("DATABASE_URL", None)  # no query: the counters only
     env["URNE_DATA_DIR"] = str(tmp_path / "data")
     for _ in range(3):
-        subprocess.run([sys.executable, "-c", COUNT_ONE_LOGIN], env=env, check=True)
-    scraped = subprocess.run(
+        subprocess.run([sys.executable, "-c", COUNT_ONE_LOGIN], env=env, check=True)  # noqa: S603
+    scraped = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", SCRAPE], env=env, check=True, capture_output=True, text=True
     ).stdout
 

@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from tests.operations.conftest import Identifiers
 from tests.voting.casting import ballot_text, election_of
+from tests.voting.conftest import Identifiers
 from urne.accounts.models import User
 from urne.campaign.apps import ORGANIZERS_GROUP
 from urne.campaign.models import Scrutin
@@ -33,9 +33,11 @@ def operator(staff_organizer: User) -> User:
 
 def test_the_roles_operators_and_organizers_hold_it_observers_do_not() -> None:
     def holds(group: str) -> bool:
-        return Group.objects.get(name=group).permissions.filter(
-            codename="view_supervision", content_type__app_label="operations"
-        ).exists()
+        return (
+            Group.objects.get(name=group)
+            .permissions.filter(codename="view_supervision", content_type__app_label="operations")
+            .exists()
+        )
 
     assert holds(OPERATORS_GROUP)
     assert holds(ORGANIZERS_GROUP)

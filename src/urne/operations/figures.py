@@ -14,6 +14,7 @@ Platform-wide totals, no elector and no perimeter in them: `operations.view_supe
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -40,23 +41,13 @@ def queue_depths() -> dict[str, int | None]:
     queue the broker could not tell (down)."""
     if not settings.CELERY_BROKER_URL:
         return {}
-    from kombu import Connection
-
     depths: dict[str, int | None] = {}
     try:
-        with Connection(
-            settings.CELERY_BROKER_URL,
-            connect_timeout=health.BROKER_TIMEOUT,
-            transport_options={
-                "socket_timeout": health.BROKER_TIMEOUT,
-                "socket_connect_timeout": health.BROKER_TIMEOUT,
-                "max_retries": 0,
-            },
-        ) as connection:
+        with health.broker_connection() as connection:
             connection.ensure_connection(max_retries=0, timeout=health.BROKER_TIMEOUT)
             for name in queue_names():
                 depths[name] = _depth(connection, name)
-    except Exception:  # noqa: BLE001 - the broker is down: the health says so
+    except Exception:  # the broker is down: the health says so
         return dict.fromkeys(queue_names())
     return depths
 
@@ -65,7 +56,7 @@ def _depth(connection: Any, name: str) -> int:
     # A passive declare asks the size without creating the queue; a queue that does not exist
     # (yet, or no more: Redis drops an empty list) holds nothing. A refused declare closes its
     # channel, so each queue gets a channel of its own.
-    from amqp.exceptions import ChannelError
+    from kombu.exceptions import ChannelError
 
     channel = connection.channel()
     try:
@@ -73,10 +64,8 @@ def _depth(connection: Any, name: str) -> int:
     except ChannelError:
         return 0
     finally:
-        try:
+        with contextlib.suppress(Exception):  # already closed by the broker's refusal
             channel.close()
-        except Exception:  # noqa: BLE001, S110 - already closed by the broker's refusal
-            pass
 
 
 def pending_receipts() -> int | None:
@@ -84,7 +73,7 @@ def pending_receipts() -> int | None:
 
     try:
         return int(PendingReceipt.objects.count())
-    except Exception:  # noqa: BLE001 - the database is down: the health says so
+    except Exception:  # the database is down: the health says so
         return None
 
 

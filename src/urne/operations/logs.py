@@ -68,6 +68,18 @@ class RequestContext(logging.Filter):
         return True
 
 
+class TextFormatter(logging.Formatter):
+    """`LEVEL logger [request id] message`, for a person reading a console."""
+
+    def __init__(self) -> None:
+        super().__init__("%(levelname)s %(name)s [%(request_id)s] %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not hasattr(record, "request_id"):
+            record.request_id = _request_id.get()
+        return super().format(record)
+
+
 class JsonFormatter(_JsonFormatter):
     """One JSON object a line, holding only `FIELDS`."""
 
@@ -75,6 +87,11 @@ class JsonFormatter(_JsonFormatter):
         kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger"})
         kwargs.setdefault("timestamp", True)
         super().__init__("{levelname}{name}{message}", *args, style="{", **kwargs)
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not hasattr(record, "request_id"):
+            record.request_id = _request_id.get()
+        return super().format(record)
 
     def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
         kept = {key: log_data[key] for key in FIELDS if key in log_data}

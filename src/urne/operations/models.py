@@ -14,3 +14,6 @@ class Supervision(models.Model):
         default_permissions = ()
         permissions = [("view_supervision", _("Peut voir la supervision de la plateforme"))]
         verbose_name = _("supervision")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

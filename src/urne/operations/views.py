@@ -36,8 +36,7 @@ def health(request: HttpRequest) -> HttpResponse:
         body["failing"] = state.failing
     if may_read_operations(request):
         body["checks"] = {
-            c.name: {"ok": c.ok, "detail": c.detail, "ms": c.milliseconds}
-            for c in state.components
+            c.name: {"ok": c.ok, "detail": c.detail, "ms": c.milliseconds} for c in state.components
         }
     response = JsonResponse(body, status=200 if state.ok else 503)
     add_never_cache_headers(response)
