@@ -367,6 +367,9 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The load balancer's health checks and Prometheus' scrapes reach gunicorn's private address
+# over plain HTTP: answered there, not redirected to HTTPS (urne.operations, docs/supervision.md).
+SECURE_REDIRECT_EXEMPT = [r"^sante/$", r"^metrics$"]
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -154,3 +154,17 @@ def test_the_result_is_kept_for_the_period_a_load_balancer_asks_in(
 def test_it_answers_get_and_head_only(client: Client) -> None:
     assert client.head(HEALTH).status_code == 200
     assert client.post(HEALTH).status_code == 405
+
+
+def test_in_production_the_load_balancers_plain_http_check_is_not_redirected(
+    client: Client, settings: Any
+) -> None:
+    """The load balancer asks gunicorn's private address over HTTP: a redirect to HTTPS would
+    read as a failure. The site's pages are still redirected."""
+    settings.PRODUCTION = True
+    settings.SECURE_SSL_REDIRECT = True
+    settings.URNE_METRICS_TOKEN = TOKEN
+
+    assert client.get(HEALTH).status_code == 200
+    assert client.get(reverse("operations:metrics"), headers=BEARER).status_code == 200
+    assert client.get(reverse("accounts:login")).status_code == 301
