@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -37,9 +38,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from urne import clock
+from urne.accounts.models import User
 from urne.audit import services as audit
 from urne.audit.models import AuditEntry
-from urne.accounts.models import User
 from urne.authority.models import IdentifierDelivery, SealedIdentifier
 from urne.campaign.models import (
     Campaign,
@@ -259,12 +260,12 @@ def do_purge_personal_data(campaign: Campaign) -> PersonalData:
         _delete_import_files(campaign)
         for kind in PERSONAL:
             _delete(kind.rows(campaign))
-        audit.record(
-            None,
-            "campaign.purge_personal_data",
-            campaign,
-            campaign=campaign.pk,
-            retention_ends_at=found.retention_ends_at.isoformat(),
+        # The counts per kind and the date; never a name or an address.
+        details: dict[str, Any] = {
+            "retention_ends_at": found.retention_ends_at.isoformat(),
             **found.details(),
+        }
+        audit.record(
+            None, "campaign.purge_personal_data", campaign, campaign=campaign.pk, **details
         )
     return found

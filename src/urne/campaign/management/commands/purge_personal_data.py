@@ -63,8 +63,8 @@ class Command(BaseCommand):
             _("Conservation jusqu'au %(date)s (clôture du vote et %(months)s mois).")
             % {"date": ends_at, "months": retention_months()},
             _("Supprimé :") if done else _("À supprimer :"),
-            *(f"  {str(c.kind.label):<{width}}  {c.rows:>9}" for c in found.personal),
+            *(f"  {c.kind.label!s:<{width}}  {c.rows:>9}" for c in found.personal),
             _("Conservé :"),
-            *(f"  {str(c.kind.label):<{width}}  {c.rows:>9}" for c in found.kept),
+            *(f"  {c.kind.label!s:<{width}}  {c.rows:>9}" for c in found.kept),
         ]
         return "\n".join(lines)
