@@ -22,12 +22,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,6 +99,30 @@ class Drill:
         path = f"{PG_BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}"
         return [f"PATH={path}", "PGHOST=127.0.0.1", f"PGPORT={port}", "PGUSER=postgres"]
 
+    @property
+    def received(self) -> Path:
+        return self.root / "received"
+
+    @contextmanager
+    def receiver(self, port: int) -> Iterator[None]:
+        """deploy/backup/receive-wal, running until the end of the block (then stopped)."""
+        self.received.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(self.received, "postgres")
+        command = [*as_owner(), "env", *self.pg_env(port), str(self.root / "bin" / "receive-wal")]
+        process = subprocess.Popen(  # noqa: S603 - our own script, our own arguments
+            [*command, str(self.received)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            yield
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
+
     def server(self, name: str) -> Server:
         made = Server(self, self.root / name)
         self.servers.append(made)
@@ -120,15 +146,20 @@ class Server:
         assert done.returncode == 0, f"{program}: {done.stderr}"
         return done.stdout.strip()
 
-    def create(self) -> None:
+    def create(self, *settings: str) -> None:
+        """initdb, then the settings of docs/backups.md (and `settings`) in postgresql.conf."""
         self.run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres")
         bin_folder = self.drill.root / "bin"
+        lines = [
+            "# urne's backup (docs/backups.md)",
+            "wal_level = replica",
+            "archive_mode = on",
+            f"archive_command = '{bin_folder}/archive-wal %p %f {self.drill.archive}'",
+            "archive_timeout = 60",
+            *settings,
+        ]
         with (self.data / "postgresql.conf").open("a") as conf:
-            conf.write(
-                "\n# urne's backup (docs/backups.md)\nwal_level = replica\narchive_mode = on\n"
-                f"archive_command = '{bin_folder}/archive-wal %p %f {self.drill.archive}'\n"
-                "archive_timeout = 60\n"
-            )
+            conf.write("\n" + "\n".join(lines) + "\n")
 
     def start(self, *options: str) -> None:
         settings = " ".join(
@@ -155,6 +186,16 @@ class Server:
         deadline = time.monotonic() + 60
         while self.sql(archived, database) < segment:
             assert time.monotonic() < deadline, f"{segment} was never archived"
+            time.sleep(0.2)
+
+    def wait_for_synchronous_receiver(self, timeout: float = 60) -> None:
+        query = (
+            "SELECT sync_state FROM pg_stat_replication"
+            " WHERE application_name = 'urne_wal_receiver'"
+        )
+        deadline = time.monotonic() + timeout
+        while self.sql(query, "postgres") != "sync":
+            assert time.monotonic() < deadline, "receive-wal never became synchronous"
             time.sleep(0.2)
 
     def wait_until_promoted(self, timeout: float = 120) -> None:
@@ -225,13 +266,15 @@ def urne_verify(board: Path) -> dict[str, object]:
     return summary
 
 
-def restored(drill: Drill, base: str, name: str, *target: str) -> Server:
-    """A fresh server from the base backup and the archive, to the end or to `target`'s time;
-    it archives nothing (it must never write into the archive it was restored from)."""
+def restored(drill: Drill, base: str, name: str, *options: str) -> Server:
+    """A fresh server from the base backup and the WAL, with `restore`'s `options`; it archives
+    nothing (it must never write into the archive it was restored from) and waits for no
+    synchronous receiver."""
     server = drill.server(name)
-    done = drill.script("restore", base, str(drill.archive), str(server.data), *target, port=0)
+    where = [base, str(drill.archive), str(server.data)]
+    done = drill.script("restore", *options, *where, port=0)
     assert done.returncode == 0, done.stderr
-    server.start("-c archive_mode=off")
+    server.start("-c archive_mode=off", "-c synchronous_standby_names=")
     server.wait_until_promoted()
     return server
 
@@ -280,7 +323,7 @@ def test_a_restored_box_is_the_box_that_was_backed_up(drill: Drill) -> None:
     latest.stop("fast")
 
     # To a moment between the third and the fourth ballot.
-    earlier = restored(drill, base, "restored-earlier", between)
+    earlier = restored(drill, base, "restored-earlier", "--target-time", between)
     board = drill.root / "earlier.bel"
     then = scenario(earlier, "board", str(board))
     assert then["last_event"] == third["last_event"]
@@ -310,3 +353,37 @@ def test_the_check_refuses_an_archive_with_a_missing_segment(drill: Drill) -> No
     bad = drill.script("check", str(drill.backups), str(drill.archive), port=primary.port)
     assert bad.returncode == 1
     assert f"segment {segments[-2].name} is missing" in bad.stderr
+
+
+def test_an_acknowledged_ballot_is_on_the_backup_machine_before_its_answer(drill: Drill) -> None:
+    """With the synchronous WAL receiver, a ballot's commit is acknowledged only once its WAL is
+    on the receiver's disk: the primary lost right after, with the segment holding the ballots
+    never archived, the restore from the base backup, the archive and the receiver's folder has
+    every ballot."""
+    primary = drill.server("primary")
+    primary.create("archive_timeout = 0", "synchronous_standby_names = 'urne_wal_receiver'")
+    primary.start()
+    with drill.receiver(primary.port):
+        primary.wait_for_synchronous_receiver()
+        primary.sql("CREATE DATABASE urne", "postgres")  # a commit: it waits for the receiver
+        state = str(drill.root / "state.json")
+        scenario(primary, "prepare", state)
+        backup = drill.script(
+            "base-backup", str(drill.backups), str(drill.archive), port=primary.port
+        )
+        assert backup.returncode == 0, backup.stderr
+        base = backup.stdout.strip().splitlines()[-1]
+        cast = [scenario(primary, "cast", state, str(index)) for index in (0, 1)]
+        primary.stop()  # "immediate": a crash, right after the answer
+    shutil.rmtree(primary.data)  # and its disk lost with it
+
+    unfinished = [path.name for path in drill.received.iterdir() if path.suffix == ".partial"]
+    assert len(unfinished) == 1
+    assert not (drill.archive / unfinished[0].removesuffix(".partial")).exists()
+    server = restored(drill, base, "restored", "--received", str(drill.received))
+    board = drill.root / "restored.bel"
+    after = scenario(server, "board", str(board))
+    assert after["ballots"] == sorted(str(one["tracker"]) for one in cast)
+    assert after["emargements"] == ["Alice", "Bob"]
+    summary = urne_verify(board)
+    assert summary["fingerprint"] == cast[1]["last_event"]
