@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -23,6 +25,7 @@ from django.utils import timezone
 from tests.conftest import make_academy, make_account, make_campaign, make_elector
 from tests.voting.casting import write_board
 from tests.voting.conftest import Identifiers, add_lists, cast, give_credentials
+from urne.accounts.models import User
 from urne.audit.models import AuditEntry
 from urne.audit.services import verify_chain
 from urne.authority.models import IdentifierDelivery, SealedIdentifier
@@ -41,6 +44,7 @@ from urne.crypto.jsonio import dumps
 from urne.crypto.trustees import SingleTrustee, make_trustee_key, trustees_to_json
 from urne.crypto.verifier import verify_archive
 from urne.mailings.models import Mailing, Send
+from urne.support.models import HelpdeskElector
 from urne.voting import setup
 from urne.voting.models import Ballot, Emargement, PendingReceipt, ScrutinElection
 
@@ -62,8 +66,18 @@ def give_personal_data(campaign: Campaign, electors: list[Elector]) -> None:
         body="Le vote est ouvert.",
         created_at=timezone.now(),
     )
+    staff = User.objects.create_user(f"gestion{campaign.year}@ac-dijon.fr", is_staff=True)
     for elector in electors:
         make_account(elector)
+        # What the back office's history keeps of a change to the elector (Django's LogEntry).
+        LogEntry.objects.create(
+            user=staff,
+            content_type=ContentType.objects.get_for_model(HelpdeskElector, False),
+            object_id=str(elector.pk),
+            object_repr=str(elector),
+            action_flag=CHANGE,
+            change_message='[{"changed": {"fields": ["Grade"]}}]',
+        )
         SealedIdentifier.objects.create(elector=elector, ciphertext=b"sealed", created_at=VOTE_2022)
         IdentifierDelivery.objects.create(
             elector=elector,
@@ -161,6 +175,7 @@ def test_the_dry_run_lists_each_kind_and_changes_nothing(
     assert "Émargements" in out and "Électeurs (identité" in out
     assert snapshot(campaign) == before
     assert before == {
+        "admin_history": 2,
         "pending_receipts": 1,
         "emargements": 1,
         "accounts": 2,
@@ -214,6 +229,7 @@ def test_execute_deletes_exactly_what_the_dry_run_listed(
     assert {c.kind.code: c.rows for c in count_personal_data(campaign).kept} == kept
     assert kept["ballots"] == 1 and kept["lists"] == 3
     assert not import_file.exists()
+    assert User.objects.filter(email="gestion2022@ac-dijon.fr").exists()  # staff stay
     assert not Elector.objects.filter(campaign=campaign).exists()
     assert not Emargement.objects.filter(election=election).exists()
     assert not PendingReceipt.objects.exists()

@@ -5,8 +5,9 @@ personal data has no more purpose and is deleted. What goes, per campaign: the e
 professional email, corps, grade, establishment, date of birth), their accounts, their roll
 entries, the émargement (and the receipts still to send), what the credential authority keeps
 for them (sealed identifiers, requests to receive one by email or SMS), their profile correction
-requests, the rolls' history, the messages sent to them (the address each went to) and the
-uploaded electors files with their reports.
+requests, the rolls' history, the messages sent to them (the address each went to), the
+uploaded electors files with their reports, and the back office's history (Django's LogEntry)
+of changes to those rows.
 
 What stays: the ballots and each scrutin's public board (encrypted ballots, the public
 credentials, whose pseudonyms no longer lead to anyone once the electors are gone), the results,
@@ -26,12 +27,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -89,7 +94,7 @@ class Kind:
 
 
 # In the order of deletion: what points to an elector before the elector.
-PERSONAL: tuple[Kind, ...] = (
+_RECORDS: tuple[Kind, ...] = (
     Kind(
         "pending_receipts",
         gettext_lazy("Accusés de réception de vote encore à envoyer"),
@@ -147,6 +152,38 @@ PERSONAL: tuple[Kind, ...] = (
         ),
         lambda c: Elector.objects.filter(campaign=c),
     ),
+)
+
+
+def _with_proxies(model: type[Model]) -> list[type[Model]]:
+    return [model] + [
+        other
+        for other in apps.get_models()
+        if other._meta.proxy and other._meta.concrete_model is model
+    ]
+
+
+def _admin_history(campaign: Campaign) -> QuerySet[Model]:
+    """Django's history of the back office's changes (LogEntry: the object's description, e.g.
+    an elector's name, and the fields changed) to the rows the purge deletes, proxies included
+    (the helpdesk's view of an elector has a content type of its own)."""
+    condition = Q(pk__in=[])
+    for kind in _RECORDS:
+        rows = kind.rows(campaign)
+        types = [ContentType.objects.get_for_model(m, False) for m in _with_proxies(rows.model)]
+        ids = rows.annotate(text_pk=Cast("pk", TextField())).values("text_pk")
+        condition |= Q(content_type__in=types, object_id__in=Subquery(ids))
+    return cast(QuerySet[Model], LogEntry.objects.filter(condition))
+
+
+# The history goes first, while the rows it is about can still be found.
+PERSONAL: tuple[Kind, ...] = (
+    Kind(
+        "admin_history",
+        gettext_lazy("Historique des modifications dans la gestion (électeurs, comptes…)"),
+        _admin_history,
+    ),
+    *_RECORDS,
 )
 
 KEPT: tuple[Kind, ...] = (
