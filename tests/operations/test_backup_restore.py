@@ -387,3 +387,31 @@ def test_an_acknowledged_ballot_is_on_the_backup_machine_before_its_answer(drill
     assert after["emargements"] == ["Alice", "Bob"]
     summary = urne_verify(board)
     assert summary["fingerprint"] == cast[1]["last_event"]
+
+
+def test_prune_keeps_the_newest_base_backups_and_the_wal_they_need(drill: Drill) -> None:
+    primary = drill.server("primary")
+    primary.create()
+    primary.start()
+    taken = []
+    for _ in range(2):
+        done = drill.script(
+            "base-backup", str(drill.backups), str(drill.archive), port=primary.port
+        )
+        assert done.returncode == 0, done.stderr
+        taken.append(Path(done.stdout.strip().splitlines()[-1]))
+        primary.sql("CREATE TABLE IF NOT EXISTS t (x int); INSERT INTO t VALUES (1)", "postgres")
+        primary.switch_and_archive("postgres")
+        time.sleep(1.1)  # the backups are named to the second
+    label = (taken[1] / "backup_label").read_text()
+    start = label.split("(file ")[1].split(")")[0]
+
+    done = drill.script("prune", str(drill.backups), str(drill.archive), "1", port=primary.port)
+
+    assert done.returncode == 0, done.stderr
+    assert not taken[0].exists()
+    assert taken[1].exists()
+    segments = sorted(p.name for p in drill.archive.iterdir() if len(p.name) == 24)
+    assert segments[0] == start  # nothing the kept backup needs is gone, nothing older stays
+    check = drill.script("check", str(drill.backups), str(drill.archive), port=primary.port)
+    assert check.returncode == 0, check.stderr
