@@ -207,6 +207,9 @@ URNE_PROFESSION_DE_FOI_MAX_BYTES = envint("URNE_PROFESSION_DE_FOI_MAX_BYTES", 5 
 URNE_IMPORT_MAX_BYTES = envint("URNE_IMPORT_MAX_BYTES", 256 * 1024 * 1024)
 # Uploaded import files (personal data): kept for the record, never served.
 IMPORTS_ROOT = Path(env("URNE_IMPORTS_ROOT", str(DATA_DIR / "imports")))
+# How long a campaign's personal data is kept after the vote closes, in months (DOMAIN.md: two
+# years); `urne purge_personal_data --execute` refuses before (urne.campaign.purge).
+URNE_RETENTION_MONTHS = envint("URNE_RETENTION_MONTHS", 24)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
