@@ -31,8 +31,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from urne import audit
 from urne.accounts.models import User
+from urne.audit import services as audit
 from urne.backoffice import access
 from urne.campaign.models import Campaign, Scrutin
 from urne.candidacies.models import Union
