@@ -118,7 +118,9 @@ def open_ceremony(client: Client, organizer: User, scene: Scene) -> None:
     assert done.status_code == 302, done.content.decode()
 
 
-def upload(client: Client, scene: Scene, name: str, step: str, fragment: KeyFragment, text: str):  # type: ignore[no-untyped-def]
+def upload(
+    client: Client, scene: Scene, name: str, step: str, fragment: KeyFragment, text: str
+) -> Any:
     client.force_login(scene.holders[name].user)
     return client.post(
         reverse("bureau:member", args=[scene.bureau.pk]),
@@ -142,9 +144,7 @@ def make_cert(holder: Holder, fragment: KeyFragment) -> str:
 def download(client: Client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
-    return b"".join(
-        response.streaming_content if response.streaming else [response.content]
-    ).decode()  # type: ignore[attr-defined]
+    return bytes(response.content).decode()
 
 
 def make_polynomial(

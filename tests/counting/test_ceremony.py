@@ -5,6 +5,7 @@ message, and ending with every covered scrutin's trustees.json."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -64,7 +65,7 @@ def scene(
     return compose(client, organizer, campaign, [csa_national, capa_dijon], folder)
 
 
-def _refused(response, fragment_of_message: str) -> None:  # type: ignore[no-untyped-def]
+def _refused(response: Any, fragment_of_message: str) -> None:
     assert response.status_code == 400
     assert fragment_of_message in response.content.decode()
 

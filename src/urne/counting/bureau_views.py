@@ -164,12 +164,12 @@ class UploadForm(forms.Form):
     )
 
 
-STEP_ACTIONS = {
+STEP_ACTIONS: dict[str, Any] = {
     Bureau.Step.CERTIFICATES: ceremony.do_submit_cert,
     Bureau.Step.POLYNOMIALS: ceremony.do_submit_polynomial,
     Bureau.Step.VOUTPUTS: ceremony.do_submit_voutput,
 }
-STEP_NAMES = {
+STEP_NAMES: dict[str, str] = {
     Bureau.Step.CERTIFICATES: "cert",
     Bureau.Step.POLYNOMIALS: "polynomial",
     Bureau.Step.VOUTPUTS: "voutput",
@@ -182,7 +182,7 @@ def _uploaded(request: HttpRequest) -> str:
         if upload.size is None or upload.size > MAX_UPLOAD:
             raise ceremony.CeremonyRefused(_("Ce fichier est bien trop gros."))
         try:
-            return upload.read().decode("utf-8")
+            return str(upload.read().decode("utf-8"))
         except UnicodeDecodeError:
             raise ceremony.CeremonyRefused(_("Ce fichier n'est pas un fichier texte.")) from None
     text = request.POST.get("text", "")

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,6 +48,7 @@ from urne.counting.composition import (
 from urne.counting.models import Bureau, BureauMember, BureauScrutin, KeyFragment
 from urne.crypto import pedersen
 from urne.crypto.errors import CryptoError
+from urne.crypto.group import Element
 from urne.crypto.jsonio import dumps, loads, read_object
 from urne.crypto.trustees import (
     PedersenTrustees,
@@ -97,8 +98,10 @@ def access_bureau_for_staff(user: access.Staff, bureau_id: Any) -> Bureau:
         raise NotFound from None
 
 
-def access_member_bureau(user: AbstractBaseUser, bureau_id: Any) -> tuple[Bureau, BureauMember]:
+def access_member_bureau(user: access.Staff, bureau_id: Any) -> tuple[Bureau, BureauMember]:
     """The bureau `bureau_id` and `user`'s place in it; a 404 if they are not a member."""
+    if user.pk is None:
+        raise NotFound
     try:
         member = BureauMember.objects.select_related("bureau", "bureau__campaign", "union").get(
             bureau_id=int(bureau_id), user_id=user.pk
@@ -108,7 +111,9 @@ def access_member_bureau(user: AbstractBaseUser, bureau_id: Any) -> tuple[Bureau
     return member.bureau, member
 
 
-def memberships(user: AbstractBaseUser) -> list[BureauMember]:
+def memberships(user: access.Staff) -> list[BureauMember]:
+    if user.pk is None:
+        return []
     return list(
         BureauMember.objects.filter(user_id=user.pk)
         .select_related("bureau", "bureau__campaign")
@@ -351,7 +356,7 @@ def _refused(what: str, error: Exception) -> CeremonyRefused:
     )
 
 
-def cert_keys(cert: SignedMessage) -> tuple[int, int]:
+def cert_keys(cert: SignedMessage) -> tuple[Element, Element]:
     """(verification, encryption) keys of a certificate, its signature checked."""
     fields = read_object(loads(cert.message), "cert.message", ("verification", "encryption"))
     verification = GROUP.read_element(fields["verification"], "verification")
