@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
-from tests.backoffice.personas import organizer  # noqa: F401
+from tests.backoffice.personas import organizer, organizer_dijon  # noqa: F401
 from tests.counting.bureau_scene import (
     GROUP,
     Scene,
@@ -36,6 +36,7 @@ from tests.voting.conftest import (  # noqa: F401
 from urne.accounts.models import User
 from urne.audit.models import AuditEntry
 from urne.campaign.models import Campaign, Elector, Scrutin
+from urne.counting import ceremony
 from urne.counting.models import Bureau, KeyFragment
 from urne.crypto import pedersen
 from urne.crypto.ballot import make_ballot
@@ -103,6 +104,9 @@ def test_the_whole_ceremony_gives_every_scrutin_the_bureaus_keys(
     assert (unions.threshold, len(unions.certs)) == (3, 6)
     for scrutin in scene.scrutins:
         assert ScrutinElection.objects.get(scrutin=scrutin).trustees == bureau.trustees
+    client.force_login(scene.holders["gaspard"].user)
+    page = client.get(reverse("bureau:member", args=[bureau.pk])).content.decode()
+    assert "déchiffreur n° 7" in page and "déchiffreur n° 8" in page
     # The organizer follows it: every fragment has sent its three messages.
     client.force_login(organizer)
     follow = client.get(reverse("bureau:detail", args=[bureau.pk])).content.decode()
@@ -140,6 +144,7 @@ def test_the_whole_ceremony_gives_every_scrutin_the_bureaus_keys(
                 GROUP, holder.seed(fragment), parameters, sealed_share
             )
             (slot,) = [s for s in slots if s.item == item and s.position == position]
+            assert slot.owner == ceremony.trustee_number(fragment)
             partials[slot.owner] = make_partial_decryption(sealed, tally, share)
             owners.setdefault(name, []).append(slot.owner)
 
@@ -257,7 +262,12 @@ def test_members_reach_only_their_own_bureau_and_the_provisional_setup_is_closed
     scene: Scene,
     tmp_path: Path,
     trustees_text: str,  # noqa: F811
+    organizer_dijon: User,  # noqa: F811
 ) -> None:
+    # An organizer over one academy neither sees nor composes the campaign's bureau.
+    client.force_login(organizer_dijon)
+    assert "BVE" not in client.get(reverse("bureau:list")).content.decode()
+    assert client.get(reverse("bureau:detail", args=[scene.bureau.pk])).status_code == 404
     open_ceremony(client, organizer, scene)
     page = reverse("bureau:member", args=[scene.bureau.pk])
     stranger = make_staff("ailleurs@education.gouv.fr")

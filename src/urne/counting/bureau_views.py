@@ -241,6 +241,7 @@ def member_page(request: HttpRequest, bureau_id: int) -> HttpResponseBase:
             "bureau": bureau,
             "member": member,
             "fragments": fragments,
+            "numbers": [(f, ceremony.trustee_number(f)) for f in fragments],
             "step_name": STEP_NAMES.get(bureau.step, ""),
             "pending": [f for f in fragments if not _sent(bureau, f)],
             "covered": list(bureau.scrutins.order_by("code")),

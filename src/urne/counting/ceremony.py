@@ -624,6 +624,18 @@ def composition_problem(bureau: Bureau) -> str | None:
     return None
 
 
+def trustee_number(fragment: KeyFragment) -> int:
+    """The fragment's trustee number across trustees.json (the archive's ``owner`` of its partial
+    decryption, belenios-tool's ``--trustee-id``): the presidency's trustees come first (1, 2),
+    then the unions' (3, 4, ...), as `urne.crypto.trustees.decryption_slots` numbers them."""
+    if fragment.group == KeyGroup.PRESIDENCY:
+        return fragment.position
+    presidency = KeyFragment.objects.filter(
+        bureau_id=fragment.bureau_id, group=KeyGroup.PRESIDENCY
+    ).count()
+    return presidency + fragment.position
+
+
 def scrutin_bureau(scrutin: Scrutin) -> Bureau | None:
     link = BureauScrutin.objects.filter(scrutin=scrutin).select_related("bureau").first()
     return link.bureau if link else None
