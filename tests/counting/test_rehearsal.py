@@ -60,3 +60,13 @@ def test_a_rehearsal_plays_every_step_and_keeps_each_members_keys(
     with pytest.raises(CommandError, match="Aucun bureau"):
         call_command("bureau_rehearsal", "--campaign", str(campaign.pk), "--bureau", "Autre",
                      "--keys", str(tmp_path))  # fmt: skip
+
+
+def test_the_members_role_holds_only_the_bureau_page_permission(db: None) -> None:
+    from django.contrib.auth.models import Group
+
+    from urne.counting.apps import MEMBERS_GROUP
+
+    group = Group.objects.get(name=MEMBERS_GROUP)
+    held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+    assert held == {"counting.view_bureau"}
