@@ -226,6 +226,15 @@ def test_bad_messages_are_refused_with_a_reason_and_change_nothing(
     assert Bureau.objects.get(pk=scene.bureau.pk).step == Bureau.Step.VOUTPUTS
     assert refusals.count() == 10
 
+    # The organizer restarts the stuck ceremony: every fragment goes, the bureau composes again.
+    client.force_login(organizer)
+    detail = reverse("bureau:detail", args=[scene.bureau.pk])
+    assert client.post(detail, {"action": "restart"}).status_code == 302
+    assert Bureau.objects.get(pk=scene.bureau.pk).step == Bureau.Step.COMPOSING
+    assert not KeyFragment.objects.exists()
+    assert AuditEntry.objects.filter(action="bureau.ceremony_restart").count() == 1
+    _refused(client.post(detail, {"action": "restart"}), "Seule une cérémonie ouverte")
+
 
 def test_a_bureau_breaking_the_rule_cannot_open_its_ceremony(
     client: Client,

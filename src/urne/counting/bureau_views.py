@@ -127,6 +127,9 @@ def _staff_action(request: HttpRequest, bureau: Bureau) -> None:
         else:
             ceremony.do_remove_scrutin(request, bureau, scrutin)
         messages.success(request, _("Les scrutins couverts sont enregistrés."))
+    elif action == "restart":
+        ceremony.do_restart_ceremony(request, bureau)
+        messages.success(request, _("La cérémonie est annulée : le bureau peut être recomposé."))
     elif action == "open":
         ceremony.do_open_ceremony(request, bureau)
         messages.success(request, _("La cérémonie des clés est ouverte."))

@@ -309,6 +309,28 @@ def do_open_ceremony(who: Who, bureau: Bureau) -> Bureau:
     return bureau
 
 
+def do_restart_ceremony(who: Who, bureau: Bureau) -> Bureau:
+    """Throw away an unfinished ceremony (a member lost their key, a member's value did not
+    check on another's machine): every fragment and message goes, the bureau is composing again
+    and a new ceremony starts from the certificates. A complete ceremony is never restarted
+    here: its keys may already seal scrutins."""
+    with transaction.atomic():
+        bureau = _lock(bureau)
+        if bureau.step in (Bureau.Step.COMPOSING, Bureau.Step.COMPLETE):
+            raise CeremonyRefused(
+                _("Seule une cérémonie ouverte et non terminée peut être recommencée.")
+            )
+        was = bureau.step
+        count, _deleted = bureau.fragments.all().delete()
+        bureau.step = Bureau.Step.COMPOSING
+        bureau.save(update_fields=["step"])
+        audit.record(
+            who, "bureau.ceremony_restart", bureau, campaign=bureau.campaign_id, step=was,
+            fragments=count,
+        )  # fmt: skip
+    return bureau
+
+
 # --- members: their steps -------------------------------------------------------------------------
 
 
