@@ -65,3 +65,29 @@ def test_the_president_sees_what_his_key_opens_and_sends_his_certificate(
     assert_accessible(page)
     (fragment,) = KeyFragment.objects.filter(member__user=paul)
     assert fragment.cert_name == pedersen.cert_name(pedersen.make_cert(GROUP, keys))
+
+
+def test_the_organizer_follows_the_ceremony_from_the_menu(
+    live_server: Any,
+    page: Any,
+    organizer: User,
+    campaign: Campaign,
+    csa_national: Scrutin,
+    tmp_path: Path,
+) -> None:
+    client = Client()
+    scene = compose(client, organizer, campaign, [csa_national], tmp_path)
+    log_in(page, live_server, organizer)
+    page.goto(f"{live_server.url}/gestion/accueil/")
+    page.get_by_role("navigation").get_by_role("link", name="Bureaux de vote électronique").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="BVE").click()
+    assert page.get_by_text("La composition respecte la règle.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Ouvrir la cérémonie des clés").click()
+    assert page.get_by_role(
+        "table", name="Avancement de la cérémonie, fragment par fragment"
+    ).is_visible()
+    assert page.get_by_text("La cérémonie des clés est ouverte.").is_visible()
+    assert_accessible(page)
+    assert KeyFragment.objects.filter(bureau=scene.bureau).count() == 8
