@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "urne.accounts",
     "urne.candidacies",
     "urne.voting",
+    "urne.counting",
     "urne.authority",
     "urne.support",
     "urne.backoffice",

@@ -36,6 +36,8 @@ urlpatterns = [
     # The helpdesk (/gestion/assistance/) and the correction queue (/gestion/corrections/).
     path("", include("urne.support.helpdesk_urls")),
     path("", include("urne.support.correction_urls")),
+    # The bureau de vote and its key ceremony (/gestion/bureaux/, /gestion/mon-bureau/).
+    path("", include("urne.counting.bureau_urls")),
     # Mailings to electors (/gestion/envois/).
     path("", include("urne.mailings.urls")),
     # Supervision: /sante/ and /metrics for the machines, /gestion/supervision/ for the staff.
