@@ -9,6 +9,7 @@ the elector's reason, in the active language. In order:
    (`not_ready`), the elector is on its roll (`not_on_roll`), a vote already recorded (a retry
    of the very same submission gets its receipt again; anything else is `already_voted`), the
    ballot's length (`too_large`), the campaign's vote window (`vote_not_open`, `vote_closed`),
+   the campaign's seal (`not_sealed`, `urne.sealing.gate`: none recorded, no ballot is taken),
    and the elector's public credential for this scrutin. The election, its scrutin and
    campaign, the roll, the credential and the émargement come from one query
    (`access_election_as_elector`), without the board's setup bytes (one public credential per
@@ -77,6 +78,7 @@ from urne.crypto.ballot import (
 from urne.crypto.election import Election
 from urne.crypto.errors import BallotDefect, InvalidBallot
 from urne.crypto.group import Element
+from urne.sealing.gate import ELECTOR_MESSAGE, seal_missing
 from urne.voting import setup
 from urne.voting.models import (
     Ballot,
@@ -121,6 +123,7 @@ REFUSALS: dict[str, tuple[int, Promise]] = {
     "not_on_roll": (403, _("Vous n'êtes pas appelé(e) à voter dans ce scrutin.")),
     "vote_not_open": (403, _("Le vote n'est pas encore ouvert.")),
     "vote_closed": (403, _("Le vote est clos : aucun bulletin n'est plus accepté.")),
+    "not_sealed": (409, ELECTOR_MESSAGE),
     "too_large": (413, _("Le bulletin est trop volumineux : il n'a pas été enregistré.")),
     "invalid_ballot": (
         422,
@@ -425,6 +428,12 @@ def check_window(campaign: Campaign, at: datetime | None = None) -> None:
         raise _refused("vote_not_open")
 
 
+def check_sealed(campaign: Campaign) -> None:
+    """The campaign's seal is recorded (`urne.sealing.gate.seal_missing`): no ballot before."""
+    if seal_missing(campaign.pk):
+        raise _refused("not_sealed")
+
+
 def elector_credential(standing: Standing) -> Element:
     """The elector's public credential for this scrutin (g^s, from the credential authority)."""
     if standing.credential is None:  # the seal requires one per elector on the roll
@@ -471,6 +480,7 @@ def do_cast_ballot(
             return replay
     check_size(crypto, text)
     check_window(election.scrutin.campaign)
+    check_sealed(election.scrutin.campaign)
     credential = elector_credential(standing)
     checked = check_ballot_crypto(crypto, text, credential)
     for attempt in range(2):
@@ -565,6 +575,7 @@ __all__ = [
     "check_not_voted",
     "check_on_roll",
     "check_ready",
+    "check_sealed",
     "check_size",
     "check_window",
     "credential_of",
