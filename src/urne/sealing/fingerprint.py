@@ -307,8 +307,11 @@ def booth_component() -> Component:
 
 
 def plain(value: Any) -> Any:
-    """A setting's value as JSON: paths and lazy texts as strings, tuples as lists."""
-    if value is None or isinstance(value, bool | int | float | str):
+    """A setting's value as JSON: paths, lazy texts and decimal numbers as strings (a decimal
+    number is written differently by JSON tools: 10.0 or 10), tuples as lists."""
+    if isinstance(value, float):
+        return repr(value)
+    if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
