@@ -33,9 +33,7 @@ def _seal_required() -> Iterator[None]:
 
 def eve(campaign: Campaign) -> mock._patch[mock.MagicMock]:
     """urne's clock the day before the vote opens (`with eve(campaign): ...`)."""
-    return mock.patch.object(
-        clock, "now", return_value=campaign.vote_opens_at - timedelta(days=1)
-    )
+    return mock.patch.object(clock, "now", return_value=campaign.vote_opens_at - timedelta(days=1))
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from urne.campaign.models import Campaign, Scrutin
+from urne.campaign.models import Campaign, Elector, Scrutin
 from urne.candidacies.models import Candidate, CandidateList
 from urne.sealing import fingerprint
 from urne.sealing.models import CampaignSeal, SealVerification
@@ -57,9 +57,7 @@ def test_it_says_identical_and_exits_0_when_nothing_changed(sealed: CampaignSeal
     assert verification.fingerprint == sealed.fingerprint
 
 
-def test_json_gives_the_outcome_and_each_change(
-    sealed: CampaignSeal, campaign: Campaign
-) -> None:
+def test_json_gives_the_outcome_and_each_change(sealed: CampaignSeal, campaign: Campaign) -> None:
     code, out, _ = verify("--campaign", str(campaign.pk), "--json")
 
     assert code == 0
@@ -156,7 +154,10 @@ def test_the_booth_script_as_served_is_named_when_it_differs(
 
     assert code == 1
     assert "booth" in error
-    assert "JavaScript de l'isoloir tel que servi : fichier(s) modifié(s) : urne/voting/booth.js" in out
+    assert (
+        "JavaScript de l'isoloir tel que servi : fichier(s) modifié(s) : urne/voting/booth.js"
+        in out
+    )
 
 
 def test_a_changed_setting_is_named_with_its_values(sealed: CampaignSeal) -> None:
@@ -205,7 +206,7 @@ def test_a_scrutin_whose_candidate_or_trustees_changed_is_named(
 
 
 def test_an_emargement_dated_before_the_seal_is_named(
-    sealed: CampaignSeal, csa_national: Scrutin, elector_bob: object
+    sealed: CampaignSeal, csa_national: Scrutin, elector_bob: Elector
 ) -> None:
     election = ScrutinElection.objects.get(scrutin=csa_national)
     Emargement.objects.create(
@@ -245,6 +246,9 @@ def test_create_and_show(elections: object, campaign: Campaign) -> None:
     names = [component["name"] for component in published["components"]]
     assert names == sorted(names)
     assert {"code", "distributions", "booth", "settings", "box"} <= set(names)
-    assert fingerprint.whole_fingerprint(
-        fingerprint.Component.from_json(component) for component in published["components"]
-    ) == seal.fingerprint
+    assert (
+        fingerprint.whole_fingerprint(
+            fingerprint.Component.from_json(component) for component in published["components"]
+        )
+        == seal.fingerprint
+    )

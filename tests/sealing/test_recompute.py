@@ -52,9 +52,7 @@ def test_the_whole_fingerprint_is_sha256sum_of_the_sorted_component_lines(
     assert shell(command, published).split()[0] == sealed.fingerprint
 
 
-def test_the_distributions_hash_is_pythons_own_list(
-    published: Path, sealed: CampaignSeal
-) -> None:
+def test_the_distributions_hash_is_pythons_own_list(published: Path, sealed: CampaignSeal) -> None:
     program = (
         "import importlib.metadata as m, platform, re; "
         "print('\\n'.join(sorted({re.sub(r'[-_.]+', '-', d.metadata['Name']).lower() + '=='"

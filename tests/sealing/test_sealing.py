@@ -11,7 +11,7 @@ import pytest
 from tests.voting.conftest import Identifiers
 from urne import clock
 from urne.audit.models import AuditEntry
-from urne.campaign.models import Campaign, Scrutin
+from urne.campaign.models import Campaign, Elector, Scrutin
 from urne.candidacies.models import CandidateList
 from urne.sealing import fingerprint
 from urne.sealing.models import AppendOnly, CampaignSeal
@@ -95,9 +95,7 @@ def test_sealing_again_after_a_change_is_a_new_seal_the_first_unchanged(
     assert first.components == sealed.components
 
 
-def test_sealing_after_the_opening_is_refused(
-    elections: Identifiers, campaign: Campaign
-) -> None:
+def test_sealing_after_the_opening_is_refused(elections: Identifiers, campaign: Campaign) -> None:
     assert campaign.vote_open()
     with pytest.raises(SealRefused) as refused:
         do_seal_campaign(None, campaign)
@@ -125,7 +123,7 @@ def test_a_scrutin_with_lists_but_no_sealed_election_is_refused(
 
 
 def test_a_box_that_is_not_empty_is_refused(
-    elections: Identifiers, campaign: Campaign, csa_national: Scrutin, elector_bob: object
+    elections: Identifiers, campaign: Campaign, csa_national: Scrutin, elector_bob: Elector
 ) -> None:
     election = ScrutinElection.objects.get(scrutin=csa_national)
     Emargement.objects.create(election=election, elector=elector_bob, voted_at=clock.now())

@@ -66,9 +66,7 @@ class CampaignSeal(_AppendOnlyModel):
 class SealVerification(_AppendOnlyModel):
     """One recomputation of a seal's components, compared with the recorded ones."""
 
-    seal = models.ForeignKey(
-        CampaignSeal, on_delete=models.PROTECT, related_name="verifications"
-    )
+    seal = models.ForeignKey(CampaignSeal, on_delete=models.PROTECT, related_name="verifications")
     verified_at = models.DateTimeField(_("vérifié le"))
     verified_by = models.CharField(_("vérifié par"), max_length=254)
     identical = models.BooleanField(_("identique"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
@@ -54,7 +55,10 @@ def seal_components(seal: CampaignSeal) -> list[Component]:
 
 
 def _label(who: Who) -> str:
-    user = who.user if isinstance(who, HttpRequest) else who
+    if isinstance(who, HttpRequest):
+        user: Any = who.user
+    else:
+        user = who
     if user is None or not user.is_authenticated:
         return _("système (commande)")
     return str(user.get_username())[:254]
@@ -65,9 +69,7 @@ def _label(who: Who) -> str:
 
 def unsealed_scrutins(campaign: Campaign) -> list[str]:
     """Codes of the scrutins that have validated lists but no sealed election."""
-    with_lists = campaign.scrutins.filter(
-        lists__status=CandidateList.Status.VALIDATED
-    ).distinct()
+    with_lists = campaign.scrutins.filter(lists__status=CandidateList.Status.VALIDATED).distinct()
     sealed = ScrutinElection.objects.filter(
         scrutin__campaign=campaign, sealed_at__isnull=False
     ).values("scrutin_id")

@@ -9,6 +9,8 @@ whoever sees the seal (it changes nothing but adds a verification to the record)
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -57,11 +59,11 @@ def campaign_seal(request: HttpRequest, campaign_id: int) -> HttpResponseBase:
             if "seal" in request.POST:
                 if not may_seal:
                     raise NotPermitted
-                seal = services.do_seal_campaign(request, campaign)
+                made = services.do_seal_campaign(request, campaign)
                 messages.success(
                     request,
                     _("Campagne scellée (scellement n° %(number)d, empreinte %(fingerprint)s).")
-                    % {"number": seal.number, "fingerprint": seal.fingerprint},
+                    % {"number": made.number, "fingerprint": made.fingerprint},
                 )
             elif "verify" in request.POST:
                 outcome = services.do_verify_seal(request, campaign)
@@ -130,6 +132,7 @@ def board_seal(request: HttpRequest) -> HttpResponseBase:
 def board_seal_json(request: HttpRequest) -> HttpResponseBase:
     campaign = board.board_campaign()
     seal = services.latest_seal(campaign) if campaign is not None else None
+    body: dict[str, Any]
     if campaign is None or seal is None:
         body = {"format": publish.FORMAT, "seal": None, "earlier": []}
     else:

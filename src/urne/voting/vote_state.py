@@ -3,8 +3,9 @@ booth show.
 
 `vote_state(scrutin, emargement)` is the one rule, on urne's clock: vote (« à voter »: the window
 is open, the election sealed and the campaign's seal recorded), nothing yet (the vote opens
-later, or the election or the campaign's seal is not ready), nothing any more (closed), or see the receipt (« a voté le … », whatever the hour: a vote
-is final). `vote_states(elector, scrutins)` gives it for several scrutins at once.
+later, or the election or the campaign's seal is not ready), nothing any more (closed), or see
+the receipt (« a voté le … », whatever the hour: a vote is final). `vote_states(elector,
+scrutins)` gives it for several scrutins at once.
 """
 
 from __future__ import annotations

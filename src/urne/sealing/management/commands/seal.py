@@ -29,7 +29,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{create,verify,show}")
+        actions = parser.add_subparsers(
+            dest="action", required=True, metavar="{create,verify,show}"
+        )
         for name, text in (
             ("create", _("sceller la campagne (avant l'ouverture du vote)")),
             ("verify", _("recalculer et comparer au dernier scellement")),
