@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -15,6 +15,7 @@ from tests.conftest import PRODUCTION_ENVIRONMENT
 from tests.voting.conftest import Identifiers
 from urne.accounts.models import User
 from urne.campaign.models import Campaign
+from urne.sealing.apps import SEALING_GROUP, SEALING_PERMISSIONS
 from urne.sealing.models import CampaignSeal, SealVerification
 from urne.sealing.services import do_verify_seal
 
@@ -144,3 +145,12 @@ def test_production_refuses_to_turn_the_gate_off() -> None:
     )
     assert done.returncode != 0
     assert "URNE_SEAL_REQUIRED" in done.stderr
+
+
+def test_the_sealing_role_holds_its_permissions(db: None) -> None:
+    group = Group.objects.get(name=SEALING_GROUP)
+    held = {
+        f"{app}.{codename}"
+        for app, codename in group.permissions.values_list("content_type__app_label", "codename")
+    }
+    assert held == set(SEALING_PERMISSIONS)

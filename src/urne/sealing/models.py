@@ -40,7 +40,7 @@ class CampaignSeal(_AppendOnlyModel):
     """One seal of a campaign: its components' hashes and the whole fingerprint."""
 
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.PROTECT, related_name="seals", verbose_name=_("campagne")
+        Campaign, on_delete=models.CASCADE, related_name="seals", verbose_name=_("campagne")
     )
     number = models.PositiveIntegerField(_("numéro"))
     """1 for the campaign's first seal, then 2, 3... (a later seal before the opening)."""
@@ -66,7 +66,7 @@ class CampaignSeal(_AppendOnlyModel):
 class SealVerification(_AppendOnlyModel):
     """One recomputation of a seal's components, compared with the recorded ones."""
 
-    seal = models.ForeignKey(CampaignSeal, on_delete=models.PROTECT, related_name="verifications")
+    seal = models.ForeignKey(CampaignSeal, on_delete=models.CASCADE, related_name="verifications")
     verified_at = models.DateTimeField(_("vérifié le"))
     verified_by = models.CharField(_("vérifié par"), max_length=254)
     identical = models.BooleanField(_("identique"))
