@@ -4,9 +4,12 @@ scrutins » does not offer the vote (urne.sealing.gate.seal_missing, one rule)."
 from __future__ import annotations
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 
+from tests.voting.casting import ballot_text, election_of
 from tests.voting.conftest import Identifiers, cast
+from urne.accounts.models import User
 from urne.campaign.models import Campaign, Elector, Scrutin
 from urne.sealing.services import do_seal_campaign
 from urne.voting.ballot_box import BallotRefused
@@ -60,3 +63,23 @@ def test_the_gate_can_be_turned_off_outside_production(
     election = ScrutinElection.objects.get(scrutin=csa_national)
     with override_settings(URNE_SEAL_REQUIRED=False):
         assert cast(election, elector_bob, elections.of(elector_bob), None).height == 1
+
+
+def test_the_api_answers_not_sealed_in_french(
+    client: Client, voter_bob: User, elections: Identifiers, csa_national: Scrutin
+) -> None:
+    assert voter_bob.elector is not None
+    text = ballot_text(csa_national, elections.of(voter_bob.elector))
+    client.force_login(voter_bob)
+
+    response = client.post(
+        reverse("voting:api_cast", args=[election_of(csa_national).uuid]),
+        {"ballot": text, "submission": "sealing-gate-0001"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["error"] == "not_sealed"
+    assert "le bureau de vote n'a pas scellé l'élection" in body["message"]
+    assert not Ballot.objects.exists()
