@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "urne.candidacies",
     "urne.voting",
     "urne.counting",
+    "urne.sealing",
     "urne.authority",
     "urne.support",
     "urne.backoffice",
@@ -331,6 +332,11 @@ URNE_PREPARED_ELECTIONS = envint("URNE_PREPARED_ELECTIONS", 4)
 # Seconds a sending of receipt emails waits after the ballot that queued it, so that the ballots
 # of that moment go out in one batch (urne.voting.receipts).
 URNE_RECEIPT_DELAY_SECONDS = envint("URNE_RECEIPT_DELAY_SECONDS", 2)
+# The ballot box takes no ballot for a campaign that has no seal (urne.sealing.gate,
+# docs/sealing.md). On unless turned off: only a test run or a rehearsal may turn it off.
+URNE_SEAL_REQUIRED = envbool("URNE_SEAL_REQUIRED", True)
+if PRODUCTION and not URNE_SEAL_REQUIRED:
+    raise ImproperlyConfigured("URNE_SEAL_REQUIRED cannot be turned off in production")
 
 # Staff's second factor (urne.staffauth, docs/accounts.md): TOTP codes within one step of
 # 30 seconds either way, each step usable once. django-otp's own per-device delays are off: the

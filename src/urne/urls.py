@@ -20,6 +20,9 @@ urlpatterns = [
     path("aide/", include("urne.support.urls")),
     path("captcha/", include("urne.accounts.captcha_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The campaign's seal (/tableau/scellement/, /gestion/scellement/): before the vote's board,
+    # whose /tableau/<uuid>/ would take « scellement » for a scrutin's uuid.
+    path("", include("urne.sealing.urls")),
     # The vote (booth, ballot box, public board /tableau/, turnout /gestion/participation/):
     # before the admin's own addresses, which would answer /gestion/participation/ otherwise.
     path("", include("urne.voting.urls")),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 MEMBERS_GROUP: Final = "Membres du bureau de vote"
 # A member reaches only their own bureau's pages (urne.counting.ceremony.access_member_bureau);
 # the permission opens the section, the membership says which bureau.
-MEMBERS_PERMISSIONS: Final = ("counting.view_bureau",)
+MEMBERS_PERMISSIONS: Final = ("counting.view_bureau", "sealing.view_campaignseal")
 
 
 class CountingConfig(AppConfig):
