@@ -62,11 +62,11 @@ def test_a_rehearsal_plays_every_step_and_keeps_each_members_keys(
                      "--keys", str(tmp_path))  # fmt: skip
 
 
-def test_the_members_role_holds_only_the_bureau_page_permission(db: None) -> None:
+def test_the_members_role_holds_the_bureau_page_and_the_seal_s_reading_only(db: None) -> None:
     from django.contrib.auth.models import Group
 
     from urne.counting.apps import MEMBERS_GROUP
 
     group = Group.objects.get(name=MEMBERS_GROUP)
     held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
-    assert held == {"counting.view_bureau"}
+    assert held == {"counting.view_bureau", "sealing.view_campaignseal"}
