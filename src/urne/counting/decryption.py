@@ -31,7 +31,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from urne.audit.services import Who, record
 from urne.counting.closing import (
@@ -157,12 +156,9 @@ def missing_message(status: DecryptionStatus) -> str:
             )
         else:
             parts.append(
-                ngettext(
-                    "le groupe n° %(number)d a %(sent)d déchiffrement sur %(needed)d "
-                    "nécessaires (il en manque %(missing)d)",
-                    "le groupe n° %(number)d a %(sent)d déchiffrements sur %(needed)d "
-                    "nécessaires (il en manque %(missing)d)",
-                    len(item.sent),
+                _(
+                    "le groupe n° %(number)d : %(sent)d déchiffrement(s) reçu(s) pour "
+                    "%(needed)d nécessaire(s), il en manque %(missing)d"
                 )
                 % {
                     "number": item.number,
