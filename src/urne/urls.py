@@ -36,6 +36,8 @@ urlpatterns = [
     # The helpdesk (/gestion/assistance/) and the correction queue (/gestion/corrections/).
     path("", include("urne.support.helpdesk_urls")),
     path("", include("urne.support.correction_urls")),
+    # The count: closing, tally, partial decryptions, result (/gestion/depouillement/).
+    path("", include("urne.counting.tally_urls")),
     # Mailings to electors (/gestion/envois/).
     path("", include("urne.mailings.urls")),
     # The admin's login and password change pages check passwords outside the login limits:

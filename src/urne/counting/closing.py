@@ -451,3 +451,33 @@ __all__ = [
     "tally_progress",
     "untallied_elections",
 ]
+
+
+# --- staff access ------------------------------------------------------------------------------
+
+
+def counting_elections(user: Any) -> Any:
+    """The sealed elections `user` may follow (`urne.backoffice.access`: their perimeter)."""
+    from urne.backoffice.access import scoped
+
+    queryset = (
+        ScrutinElection.objects.filter(sealed_at__isnull=False)
+        .select_related("scrutin__campaign", "scrutin__academy")
+        .defer(*ScrutinElection.SETUP_ONLY)
+        .order_by("scrutin__academy__name", "scrutin__name")
+    )
+    return scoped(queryset, user)
+
+
+def access_counting(user: Any, election_id: Any, *, for_change: bool = False) -> ScrutinElection:
+    """One sealed election in `user`'s perimeter (404 otherwise); `for_change` for the actions
+    (closing, uploading, publishing): an academy's staff read a national scrutin's count, they
+    do not act on it."""
+    from urne.backoffice.access import access_as_staff
+
+    queryset = (
+        ScrutinElection.objects.filter(sealed_at__isnull=False)
+        .select_related("scrutin__campaign", "scrutin__academy")
+        .defer(*ScrutinElection.SETUP_ONLY)
+    )
+    return access_as_staff(user, queryset, election_id, for_change=for_change)
