@@ -190,6 +190,7 @@ def test_one_group_complete_and_the_other_short_is_refused(
     assert decryption.scrutin_result(election) is None
     with pytest.raises(closing.CountingRefused) as error:
         decryption.do_publish_result(fresh(election), None)
-    assert "le groupe n° 2 : 1 déchiffrement(s) reçu(s) pour 2 nécessaire(s), il en manque 1" in str(
-        error.value.message
+    assert (
+        "le groupe n° 2 : 1 déchiffrement(s) reçu(s) pour 2 nécessaire(s), il en manque 1"
+        in str(error.value.message)
     )

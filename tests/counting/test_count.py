@@ -109,7 +109,13 @@ def test_a_scrutin_is_closed_tallied_and_decrypted_by_urne_and_belenios_tool(
         .order_by("height")
         .values_list("kind", flat=True)
     )
-    assert kinds == ["EndBallots", "EncryptedTally", "PartialDecryption", "PartialDecryption", "Result"]
+    assert kinds == [
+        "EndBallots",
+        "EncryptedTally",
+        "PartialDecryption",
+        "PartialDecryption",
+        "Result",
+    ]
 
     final = board_folder(csa_national, tmp_path, "final")
     archive = final / f"{election.uuid}.bel"

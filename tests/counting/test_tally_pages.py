@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
@@ -18,7 +19,6 @@ from tests.counting.conftest import Bureau, fresh, run_vote
 from tests.counting.test_count import CHOICES, board_folder, urne_decrypt
 from urne.accounts.models import User
 from urne.campaign.models import Academy, Scrutin
-from urne.counting import closing
 from urne.voting.apps import BUREAU_GROUP, COUNTING_OPERATORS_GROUP
 from urne.voting.models import CountingEvent, ScrutinElection
 
@@ -98,13 +98,13 @@ def test_uploads_through_the_page_and_the_result_on_the_board(
     threshold_bureau: Bureau,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    django_capture_on_commit_callbacks: Callable[..., object],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     client = logged_in(staff_organizer, BUREAU_GROUP)
     travel(voted.scrutin.campaign.vote_closes_at)
     board_url = reverse("voting:board", args=[voted.uuid])
     # The public board's visit closes the box; the tally is scheduled after the commit.
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         public = Client().get(board_url)
     assert "L'urne est close" in public.content.decode()
     assert CountingEvent.objects.filter(kind="EncryptedTally").exists()
@@ -138,5 +138,5 @@ def test_uploads_through_the_page_and_the_result_on_the_board(
 
     board = Client().get(board_url).content.decode()
     assert "Résultat" in board
-    assert "<th scope=\"row\">Liste FSU</th><td>2</td>" in board
+    assert '<th scope="row">Liste FSU</th><td>2</td>' in board
     assert fresh(voted).last_event == CountingEvent.objects.get(kind="Result").event

@@ -43,18 +43,18 @@ from urne.cli.protocol import EXIT_OK, BadInput, _Parser, find_archive
 from urne.crypto import pedersen
 from urne.crypto.archive import ArchiveReader, EncryptedTallyRecord, ResultRecord, SetupRecord
 from urne.crypto.election import read_election
-from urne.crypto.hashing import sha256_hex
-from urne.crypto.tally import EncryptedTally, make_partial_decryption
 from urne.crypto.errors import CryptoError
 from urne.crypto.group import BELENIOS_2048, Exponent, Group
+from urne.crypto.hashing import sha256_hex
 from urne.crypto.jsonio import dumps, loads
+from urne.crypto.tally import EncryptedTally, make_partial_decryption
 from urne.crypto.trustees import (
     PedersenTrustees,
     SingleTrustee,
     Trustee,
     TrusteePublicKey,
-    make_trustee_key,
     decryption_slots,
+    make_trustee_key,
     private_key_to_json,
     read_private_key,
     read_trustees,

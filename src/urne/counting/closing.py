@@ -69,9 +69,7 @@ class CountingRefused(VisitorError):
 
 def counting_events(election: ScrutinElection) -> list[CountingEvent]:
     """The count's events of `election`, in the chain's order, without their tar entries."""
-    return list(
-        CountingEvent.objects.filter(election=election).defer("entries").order_by("height")
-    )
+    return list(CountingEvent.objects.filter(election=election).defer("entries").order_by("height"))
 
 
 def has_event(election: ScrutinElection, kind: str) -> bool:
@@ -111,9 +109,7 @@ def _chain(locked: ScrutinElection) -> Chain:
         last_type = EventType.BALLOT if locked.ballot_count else EventType.SETUP
     if locked.archive_timestamp is None:  # pragma: no cover - sealed elections have one
         raise CountingRefused(_("Ce scrutin n'est pas scellé : il n'a pas d'urne à clore."))
-    return Chain(
-        ChainState(locked.archive_timestamp, locked.last_event, locked.height, last_type)
-    )
+    return Chain(ChainState(locked.archive_timestamp, locked.last_event, locked.height, last_type))
 
 
 def append_event(
@@ -386,9 +382,7 @@ def _append_tally(election: ScrutinElection, tally: EncryptedTally) -> CountingE
         sized_hash, sized_raw = chain.data(sized)
         return [tally_raw, sized_raw], sized_hash
 
-    stored = append_event(
-        locked, Kind.ENCRYPTED_TALLY, build, text=text, tallied=tally.num_tallied
-    )
+    stored = append_event(locked, Kind.ENCRYPTED_TALLY, build, text=text, tallied=tally.num_tallied)
     record(
         None,
         "counting.encrypted_tally",

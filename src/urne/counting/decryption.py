@@ -114,9 +114,9 @@ class DecryptionStatus:
 
 
 def _sent(election: ScrutinElection) -> dict[int, CountingEvent]:
-    events = CountingEvent.objects.filter(
-        election=election, kind=Kind.PARTIAL_DECRYPTION
-    ).defer("entries")
+    events = CountingEvent.objects.filter(election=election, kind=Kind.PARTIAL_DECRYPTION).defer(
+        "entries"
+    )
     return {event.owner: event for event in events if event.owner is not None}
 
 
@@ -395,7 +395,8 @@ def do_publish_result(election: ScrutinElection, who: Who = None) -> CountingEve
         locked = _locked(election)
         check_publishable(locked)
         tally = encrypted_tally(locked)
-        assert tally is not None  # check_publishable saw it
+        if tally is None:  # pragma: no cover - check_publishable saw it
+            raise CountingRefused(_("Le dépouillement chiffré n'est pas encore publié."))
         partials = {
             owner: PartialDecryption.from_json(GROUP, loads(event.text))
             for owner, event in _sent(locked).items()

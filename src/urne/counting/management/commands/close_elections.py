@@ -20,9 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         for election in closing.do_close_due_elections():
-            self.stdout.write(
-                _("Urne close : %(scrutin)s.") % {"scrutin": election.scrutin.code}
-            )
+            self.stdout.write(_("Urne close : %(scrutin)s.") % {"scrutin": election.scrutin.code})
         for election in closing.untallied_elections():
 
             def report(progress: closing.Progress, code: str = election.scrutin.code) -> None:
