@@ -15,6 +15,7 @@ from urne.campaign.models import Academy, Scrutin
 from urne.cli.protocol import main as urne_main
 from urne.cli.trustees import write_single_key
 from urne.counting import decryption
+from urne.crypto.hashing import sha256_hex
 from urne.crypto.jsonio import loads
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_urne_trustee_decrypt_and_its_refusals(
     code, out, _ = decrypt(capsys, "--privkey", key, "--archive", str(archive))
     assert code == 0
     partial, owned = out.splitlines()
-    assert loads(owned)["owner"] == 2
+    assert loads(owned) == {"owner": 2, "payload": sha256_hex(partial)}
     decryption.do_accept_partial_decryption(election, out, None)
     code, out, _ = decrypt(capsys, "--privkey", str(threshold_bureau.keys[1]), "--dir", str(folder))
     decryption.do_accept_partial_decryption(election, out, None)
