@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import Any
 
 import gmpy2
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -184,6 +184,17 @@ def do_close_election(election: ScrutinElection, who: Who = None) -> bool:
     closed already. Refused (`CountingRefused`) before the closing time. The tally is then
     scheduled (after the commit)."""
     check_closable(election)
+    try:
+        return _close(election, who)
+    except IntegrityError:
+        # Without row locks (SQLite), a concurrent closing got there first: the database's
+        # constraint (one EndBallots per scrutin) refused this one, which changed nothing.
+        if is_closed(election):
+            return False
+        raise
+
+
+def _close(election: ScrutinElection, who: Who) -> bool:
     with transaction.atomic():
         locked = _locked(election)
         if is_closed(locked):

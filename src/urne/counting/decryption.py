@@ -26,10 +26,11 @@ No ballot is ever decrypted: only the product of all of them, the tally.
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from urne.audit.services import Who, record
@@ -320,6 +321,32 @@ def do_accept_partial_decryption(
     tally = check_accepting(election)
     upload = read_upload(text)
     slot = find_trustee(election, tally, upload)
+    try:
+        stored = _append_partial(election, upload, slot, uploaded_by)
+    except IntegrityError:
+        # Without row locks (SQLite), another upload was appended meanwhile: the database's
+        # constraints refused this one, which changed nothing.
+        raise CountingRefused(
+            _(
+                "Un autre déchiffrement partiel vient d'être enregistré pour ce scrutin : "
+                "rechargez la page et déposez le vôtre à nouveau s'il n'y figure pas. Rien "
+                "n'a été enregistré."
+            )
+        ) from None
+    logger.info(
+        "partial decryption accepted: scrutin %s, trustee %d", election.scrutin.code, slot.owner
+    )
+    if decryption_status(election).complete:
+        # A concurrent upload may have published it meanwhile: the result is there, and this
+        # share was accepted all the same.
+        with suppress(IntegrityError, CountingRefused):
+            do_publish_result(election, uploaded_by)
+    return stored
+
+
+def _append_partial(
+    election: ScrutinElection, upload: Upload, slot: DecryptionSlot, uploaded_by: Who
+) -> CountingEvent:
     with transaction.atomic():
         locked = _locked(election)
         check_accepting(locked)  # the result may have come meanwhile
@@ -349,11 +376,6 @@ def do_accept_partial_decryption(
             scrutin=election.scrutin.code,
             trustee=slot.owner,
         )
-    logger.info(
-        "partial decryption accepted: scrutin %s, trustee %d", election.scrutin.code, slot.owner
-    )
-    if decryption_status(election).complete:
-        do_publish_result(election, uploaded_by)
     return stored
 
 
