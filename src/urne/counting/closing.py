@@ -35,15 +35,18 @@ from typing import Any
 import gmpy2
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from urne import clock
 from urne.audit.services import Who, record
+from urne.backoffice.access import access_as_staff, scoped
 from urne.crypto.archive import Chain, ChainState, EventType
 from urne.crypto.elgamal import Ciphertext
 from urne.crypto.group import Element
-from urne.crypto.jsonio import dumps
+from urne.crypto.jsonio import dumps, loads
 from urne.crypto.tally import EncryptedTally
 from urne.voting.models import Ballot, CountingEvent, ScrutinElection, TallyProgress
 from urne.voting.setup import GROUP, sealed_election
@@ -173,9 +176,6 @@ def check_closable(election: ScrutinElection, at: datetime | None = None) -> Non
 
 
 def _moment(value: Any) -> str:
-    from django.utils import timezone
-    from django.utils.formats import date_format
-
     return str(date_format(timezone.localtime(value), "DATETIME_FORMAT"))
 
 
@@ -428,8 +428,6 @@ def encrypted_tally(election: ScrutinElection) -> EncryptedTally | None:
     )
     if event is None or event.tallied is None:
         return None
-    from urne.crypto.jsonio import loads
-
     return EncryptedTally.from_json(
         sealed_election(election), loads(event.text), event.tallied, event.tallied
     )
@@ -439,9 +437,11 @@ __all__ = [
     "CHUNK",
     "CountingRefused",
     "Progress",
+    "access_counting",
     "append_event",
     "check_closable",
     "close_if_due",
+    "counting_elections",
     "counting_events",
     "do_close_due_elections",
     "do_close_election",
@@ -463,8 +463,6 @@ __all__ = [
 
 def counting_elections(user: Any) -> Any:
     """The sealed elections `user` may follow (`urne.backoffice.access`: their perimeter)."""
-    from urne.backoffice.access import scoped
-
     queryset = (
         ScrutinElection.objects.filter(sealed_at__isnull=False)
         .select_related("scrutin__campaign", "scrutin__academy")
@@ -478,8 +476,6 @@ def access_counting(user: Any, election_id: Any, *, for_change: bool = False) ->
     """One sealed election in `user`'s perimeter (404 otherwise); `for_change` for the actions
     (closing, uploading, publishing): an academy's staff read a national scrutin's count, they
     do not act on it."""
-    from urne.backoffice.access import access_as_staff
-
     queryset = (
         ScrutinElection.objects.filter(sealed_at__isnull=False)
         .select_related("scrutin__campaign", "scrutin__academy")
