@@ -78,6 +78,7 @@ def test_a_scrutin_is_closed_tallied_and_decrypted_by_urne_and_belenios_tool(
 ) -> None:
     election = run_vote(csa_national, dijon, threshold_bureau, CHOICES)
     assert election.ballot_count == 4
+    during_vote = election.last_event
     election = close_and_tally(election, travel)
     progress = closing.tally_progress(election)
     assert progress is not None and progress.finished and progress.done == 4
@@ -123,6 +124,8 @@ def test_a_scrutin_is_closed_tallied_and_decrypted_by_urne_and_belenios_tool(
     assert summary.result is not None
     assert [list(row) for row in summary.result.counts] == [[1, 2, 1, 0]]
     assert urne_main("verify", [str(archive)]) == 0
+    # The board only grew from the vote to the result.
+    assert urne_main("verify", [str(archive), "--since", during_vote]) == 0
     verified = run_tool_unchecked("election", "verify", "--dir", str(final))
     assert verified.returncode == 0, verified.stderr
     # Every step in the audit journal.

@@ -19,6 +19,7 @@ from tests.counting.conftest import Bureau, fresh, run_vote
 from tests.counting.test_count import CHOICES, board_folder, urne_decrypt
 from urne.accounts.models import User
 from urne.campaign.models import Academy, Scrutin
+from urne.counting import closing
 from urne.voting.apps import BUREAU_GROUP, COUNTING_OPERATORS_GROUP
 from urne.voting.models import CountingEvent, ScrutinElection
 
@@ -78,6 +79,18 @@ def test_closing_by_hand_is_refused_before_its_time_then_done_at_it(
     again = client.post(reverse("tally:close", args=[voted.pk]), follow=True)
     assert "déjà close" in again.content.decode()
     assert CountingEvent.objects.filter(kind="EndBallots").count() == 1
+
+
+def test_staff_see_the_tallys_progress(
+    voted: ScrutinElection, staff_organizer: User, travel: Travel
+) -> None:
+    client = logged_in(staff_organizer, COUNTING_OPERATORS_GROUP)
+    travel(voted.scrutin.campaign.vote_closes_at)
+    closing.do_close_election(voted)  # the tally is scheduled after the commit: not here
+    assert closing.do_tally_chunk(voted, size=3) is False
+    page = client.get(reverse("tally:detail", args=[voted.pk])).content.decode()
+    assert "3 bulletins comptés sur 4 (75 %)" in page
+    assert "Reprendre le dépouillement" in page
 
 
 def test_an_academys_staff_cannot_act_on_a_national_scrutin(
