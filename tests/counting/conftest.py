@@ -20,7 +20,12 @@ from tests.conftest import make_elector
 from tests.voting.conftest import Identifiers, add_lists, cast, give_credentials
 from urne import clock
 from urne.campaign.models import Academy, Elector, RollEntry, Scrutin
-from urne.cli.trustees import read_trustee_files, write_threshold_trustees, write_trustees
+from urne.cli.trustees import (
+    read_trustee_files,
+    write_single_key,
+    write_threshold_trustees,
+    write_trustees,
+)
 from urne.voting import setup
 from urne.voting.models import ScrutinElection
 
@@ -100,3 +105,16 @@ def run_vote(
 
 def fresh(election: ScrutinElection) -> ScrutinElection:
     return ScrutinElection.objects.select_related("scrutin__campaign").get(pk=election.pk)
+
+
+@pytest.fixture(scope="session")
+def single_and_group_bureau(tmp_path_factory: pytest.TempPathFactory) -> Bureau:
+    """A "Single" key (`urne trustee keygen`) and a 2-of-2 group, combined: trustee 1 is the
+    single key, 2-3 the group's."""
+    folder = tmp_path_factory.mktemp("bureau-mixed")
+    single = write_single_key(folder / "president")
+    group = write_threshold_trustees(folder / "delegues", 2, 2)
+    combined = folder / "trustees.json"
+    write_trustees(combined, read_trustee_files([single.public_key, group.trustees]))
+    keys = {1: single.private_key, 2: group.private_keys[0], 3: group.private_keys[1]}
+    return Bureau(combined, keys)

@@ -222,3 +222,37 @@ def test_an_empty_box_is_tallied_too(
     seal_with(csa_national, threshold_bureau.text)
     close_and_tally(fresh(ScrutinElection.objects.get(scrutin=csa_national)), travel)
     assert verify_archive(write_board(csa_national, tmp_path), jobs=1).ballots == 0
+
+
+@pytest.mark.belenios
+def test_a_single_key_and_a_group_each_needed(
+    csa_national: Scrutin,
+    dijon: Academy,
+    single_and_group_bureau: Bureau,
+    travel: Travel,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A "Single" key must send its own; the group both of its shares. The single key's share
+    made by belenios-tool, the group's by urne; both tools verify the final archive."""
+    bureau = single_and_group_bureau
+    election = close_and_tally(run_vote(csa_national, dijon, bureau, (2, 2, None)), travel)
+    folder = board_folder(csa_national, tmp_path, "tallied")
+    for owner in (2, 3):
+        decryption.do_accept_partial_decryption(
+            fresh(election), urne_decrypt(folder, bureau.keys[owner], capsys), None
+        )
+    assert decryption.scrutin_result(election) is None
+    with pytest.raises(closing.CountingRefused) as refused:
+        decryption.do_publish_result(fresh(election), None)
+    assert "la clé n° 1 (autorité 1) n'a pas envoyé son déchiffrement" in str(refused.value.message)
+    decryption.do_accept_partial_decryption(
+        fresh(election), tool_decrypt(folder, bureau.keys[1], 1), None
+    )
+    result = decryption.scrutin_result(election)
+    assert result is not None
+    assert (result.blank, [item.votes for item in result.lists]) == (1, [0, 0, 2])
+    final = board_folder(csa_national, tmp_path, "final")
+    assert verify_archive(final / f"{election.uuid}.bel", jobs=1).result is not None
+    verified = run_tool_unchecked("election", "verify", "--dir", str(final))
+    assert verified.returncode == 0, verified.stderr
