@@ -261,6 +261,11 @@ import urne.celery  # noqa: E402,F401  (for its effect: the application exists)
 # private key) consumes. The public key (Base64, or a file holding it) seals identifiers and
 # may be on every host; the private key (a file) opens them: never on the web hosts (urne.E009).
 # Without a broker (the demo, the tests) tasks run in-process, with the key set here.
+# The count (urne.counting): celery beat closes the ballot boxes whose time has come, every
+# minute (without beat, the command `urne close_elections` or any later visit of the board does).
+CELERY_BEAT_SCHEDULE = {
+    "close-due-elections": {"task": "urne.counting.close_due_elections", "schedule": 60.0},
+}
 CELERY_TASK_ROUTES = {
     "urne.authority.tasks.*": {"queue": "authority"},
 }

@@ -41,6 +41,8 @@ urlpatterns = [
     path("", include("urne.support.correction_urls")),
     # The bureau de vote and its key ceremony (/gestion/bureaux/, /gestion/mon-bureau/).
     path("", include("urne.counting.bureau_urls")),
+    # The count: closing, tally, partial decryptions, result (/gestion/depouillement/).
+    path("", include("urne.counting.tally_urls")),
     # Mailings to electors (/gestion/envois/).
     path("", include("urne.mailings.urls")),
     # Supervision: /sante/ and /metrics for the machines, /gestion/supervision/ for the staff.

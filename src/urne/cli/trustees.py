@@ -9,6 +9,13 @@ holds a decryption key. Files are those of belenios-tool, so either tool can tak
   generate-trustee-key``: ``ID.privkey`` (the private key, a JSON string, mode 0600) and
   ``ID.pubkey`` (the ``trustee_public_key`` with its proof of knowledge), ID being the key's short
   fingerprint.
+- ``urne trustee decrypt --privkey FILE [--trustee-id N] --dir DIR`` (or ``--archive FILE``):
+  the trustee's partial decryption of the encrypted tally in the election's archive, as
+  ``belenios-tool election decrypt``: the ``partial_decryption`` on the first line, the
+  ``owned_partial_decryption`` naming it (its ``owner`` and hash) on the second. Without
+  ``--trustee-id`` the number is found from the key (the trustee whose public or verification
+  key it opens). The output is what the bureau member uploads to urne; no ballot is decrypted,
+  only the tally.
 - ``urne trustees combine FILE... --out trustees.json``: the ``trustees`` structure of every
   ``.pubkey`` given (each proof checked), as ``belenios-tool setup make-trustees``; a
   ``trustees.json`` given among them has its items taken as they are (checked too).
@@ -43,19 +50,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from urne.cli.protocol import EXIT_OK, BadInput, _Parser
+from urne.cli.protocol import EXIT_OK, BadInput, _Parser, find_archive
 from urne.crypto import pedersen
+from urne.crypto.archive import ArchiveReader, EncryptedTallyRecord, ResultRecord, SetupRecord
+from urne.crypto.election import read_election
 from urne.crypto.errors import CryptoError
 from urne.crypto.group import BELENIOS_2048, Exponent, Group
+from urne.crypto.hashing import sha256_hex
 from urne.crypto.jsonio import dumps, loads
+from urne.crypto.tally import EncryptedTally, make_partial_decryption
 from urne.crypto.trustees import (
     PedersenTrustees,
     SignedMessage,
     SingleTrustee,
     Trustee,
     TrusteePublicKey,
+    decryption_slots,
     make_trustee_key,
     private_key_to_json,
+    read_private_key,
     read_trustees,
     trustees_to_json,
     verify_trustees,
@@ -285,6 +298,51 @@ def write_threshold_voutput(
     _write_line(out, dumps(voutput.to_json()))
 
 
+def decrypt_archive(archive: Path, private_key: Path, trustee_id: int | None) -> tuple[str, str]:
+    """The trustee's partial decryption of the tally in `archive` and its owned form (the two
+    lines of ``belenios-tool election decrypt``)."""
+    try:
+        x_text = private_key.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise BadInput(f"{private_key}: cannot be read: {error.strerror}") from None
+    setup = tally = None
+    try:
+        with ArchiveReader.open(archive) as reader:
+            for record in reader.records():
+                if isinstance(record, SetupRecord):
+                    setup = record
+                elif isinstance(record, EncryptedTallyRecord):
+                    tally = record
+                elif isinstance(record, ResultRecord):
+                    raise BadInput(f"{archive}: the result is already in the archive")
+        if setup is None or tally is None:
+            raise BadInput(f"{archive}: no encrypted tally yet (the vote is not tallied)")
+        election = read_election(setup.election)
+        trustees = read_trustees(election.group, loads(setup.trustees))
+        x = read_private_key(election.group, x_text)
+        encrypted = EncryptedTally.from_json(
+            election, loads(tally.encrypted_tally), tally.num_tallied, tally.total_weight
+        )
+    except OSError as error:
+        raise BadInput(f"{archive}: cannot be read: {error.strerror}") from None
+    except CryptoError as error:
+        raise BadInput(f"{archive} or {private_key}: cannot be read: {error}") from None
+    public = election.group.pow_g_secret(x)
+    slots = decryption_slots(trustees)
+    mine = [slot.owner for slot in slots if slot.public_key == public]
+    if not mine:
+        raise BadInput(f"{private_key}: this key is not one of the election's trustees")
+    if trustee_id is None:
+        trustee_id = mine[0]
+    elif trustee_id not in mine:
+        raise BadInput(
+            f"{private_key}: this key is trustee {mine[0]}'s, not trustee {trustee_id}'s"
+        )
+    partial = dumps(make_partial_decryption(election, encrypted, x).to_json())
+    owned = dumps({"owner": trustee_id, "payload": sha256_hex(partial)})
+    return partial, owned
+
+
 # --- the command line -----------------------------------------------------------------------------
 
 _OFFLINE = (
@@ -351,6 +409,19 @@ def trustee(args: Sequence[str]) -> int:
     voutput.add_argument("--key", type=Path, required=True, help="the member's ID.key")
     voutput.add_argument("--vinput", type=Path, required=True, help="the member's ID.vinput")
     voutput.add_argument("--out", type=Path, required=True, help="the file to write")
+    decrypt = commands.add_parser(
+        "decrypt",
+        help="make the trustee's partial decryption of the encrypted tally",
+        description="Make the trustee's partial decryption of the election's encrypted tally, "
+        "as belenios-tool election decrypt: two lines to upload to urne. " + _OFFLINE,
+    )
+    decrypt.add_argument("--privkey", type=Path, required=True, help="the private key file")
+    decrypt.add_argument(
+        "--trustee-id", type=_members, help="the trustee's number (found from the key if absent)"
+    )
+    where = decrypt.add_mutually_exclusive_group(required=True)
+    where.add_argument("--dir", type=Path, help="the folder holding the archive (UUID.bel)")
+    where.add_argument("--archive", type=Path, help="the archive (UUID.bel)")
     options = parser.parse_args(list(args))
     if options.action == "threshold-cert":
         key_path, cert_path = write_threshold_cert(options.out)
@@ -363,6 +434,12 @@ def trustee(args: Sequence[str]) -> int:
     if options.action == "threshold-voutput":
         write_threshold_voutput(options.certs, options.key, options.vinput, options.out)
         print(f"Wrote {options.out}: your voutput (to upload, and to keep).")
+        return EXIT_OK
+    if options.action == "decrypt":
+        archive = find_archive(options.dir if options.dir is not None else options.archive)
+        partial, owned = decrypt_archive(archive, options.privkey, options.trustee_id)
+        print(partial)
+        print(owned)
         return EXIT_OK
     made = write_single_key(options.out)
     print(

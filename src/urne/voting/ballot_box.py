@@ -83,6 +83,7 @@ from urne.sealing.models import CampaignSeal
 from urne.voting import setup
 from urne.voting.models import (
     Ballot,
+    CountingEvent,
     Emargement,
     PendingReceipt,
     PublicCredential,
@@ -330,6 +331,7 @@ def _tables() -> dict[str, str]:
         "ballot": Ballot._meta.db_table,
         "pending": PendingReceipt._meta.db_table,
         "seal": CampaignSeal._meta.db_table,
+        "counting": CountingEvent._meta.db_table,
     }
 
 
@@ -351,7 +353,8 @@ SELECT e.id, e.uuid, e.sealed_at, e.election, s.id, s.code, c.id, c.vote_opens_a
 _LOCK_SQL = """
 SELECT e.archive_timestamp, e.last_event, e.height, e.ballot_count, c.vote_opens_at,
        c.vote_closes_at,
-       EXISTS (SELECT 1 FROM {emargement} m WHERE m.election_id = e.id AND m.elector_id = %s)
+       EXISTS (SELECT 1 FROM {emargement} m WHERE m.election_id = e.id AND m.elector_id = %s),
+       EXISTS (SELECT 1 FROM {counting} k WHERE k.election_id = e.id)
   FROM {election} e
   JOIN {scrutin} s ON s.id = e.scrutin_id
   JOIN {campaign} c ON c.id = s.campaign_id
@@ -518,7 +521,12 @@ def _store(
         # locked, so that the campaign's other scrutins take their ballots meanwhile.
         lock = " FOR UPDATE OF e" if connection.features.has_select_for_update_of else ""
         cursor.execute(_LOCK_SQL + lock, [elector.pk, election.pk])
-        timestamp, last_event, height, ballot_count, opens_at, closes_at, voted = cursor.fetchone()
+        row = cursor.fetchone()
+        timestamp, last_event, height, ballot_count, opens_at, closes_at, voted, closed = row
+        if closed:
+            # The EndBallots event is on the board (urne.counting.closing): nothing follows the
+            # ballots any more, whatever the clock says.
+            raise _refused("vote_closed")
         now = clock.now()
         campaign = Campaign(
             pk=election.scrutin.campaign_id,

@@ -375,6 +375,11 @@ def archive_chunks(election: ScrutinElection) -> Iterator[bytes]:
         data_hash, raw_data = chain.data(text)
         _, raw_event = chain.event(EventType.BALLOT, data_hash)
         yield raw_data + raw_event
+    # After the ballots, the count's events (urne.counting): EndBallots, EncryptedTally, the
+    # partial decryptions and the Result, each stored with its exact entries.
+    events = election.counting_events.filter(height__lte=election.height).order_by("height")
+    for entries in events.values_list("entries", flat=True).iterator(chunk_size=50):
+        yield bytes(entries)
 
 
 __all__ = [
