@@ -1,0 +1,499 @@
+"""The results of the scrutins: the figures of each one, their aggregation, read from the archive.
+
+Two halves:
+
+- **Figures** (pure, no database): `scrutin_figures(data, counts)` turns a scrutin's data
+  (`ScrutinData`: its lists in official order, their unions and candidates, its seats and its
+  roll size) and the decrypted counts (`ResultCounts`) into what the procès-verbal states:
+  inscrits, votants, blancs, nuls, exprimés, turnout, votes and share per list, seats
+  (`urne.counting.seats.count_scrutin`) and the elected by name. `aggregate` and `aggregate_by`
+  add scrutins up (national, per academy), joint lists split by their declared key
+  (`urne.counting.seats.split_votes`).
+- **Counts** (`result_counts(election)`): the decrypted counts are read from the scrutin's
+  public archive, the source of truth, exactly as the board streams it
+  (`urne.voting.setup.archive_chunks`), checked by `urne.crypto.archive.ArchiveReader`; None
+  until the archive ends with a Result event. Nothing here reads a count from anywhere else.
+
+Belenios and the counts. A scrutin is one question whose answers are its validated lists in
+official order, exactly one choice, blank allowed. The Result holds one row for that question:
+with blank allowed, its first number (`BLANK_INDEX`) counts the blank ballots, then one number
+per answer, in order. Votants = the ballots tallied (the EncryptedTally's ``num_tallied``): each
+is blank or for exactly one list, so votants = blancs + exprimés. **Nuls are always 0**: the
+ballot box refuses any ballot whose proofs do not verify, so no invalid ballot ever enters the
+tally (docs/results.md).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import IO, TYPE_CHECKING, Final, TypeVar
+
+from django.utils.translation import gettext as _
+
+from urne.counting import seats as rule
+from urne.crypto.archive import (
+    ArchiveReader,
+    EncryptedTallyRecord,
+    ResultRecord,
+    SetupRecord,
+)
+from urne.crypto.election import read_election_once
+from urne.crypto.jsonio import loads
+from urne.crypto.tally import Result
+from urne.web.errors import VisitorError
+
+if TYPE_CHECKING:
+    from urne.campaign.models import Scrutin
+    from urne.voting.models import ScrutinElection
+
+BLANK_INDEX: Final = 0
+"""Where a Belenios result row counts the blank ballots (a question with blank allowed)."""
+
+NULS_WITH_BELENIOS: Final = 0
+"""Null ballots: none can be counted, the ballot box refuses every ballot that does not verify."""
+
+
+class ResultsError(VisitorError):
+    """Counts that do not fit the scrutin (the lists changed, a number does not add up)."""
+
+    status = 409
+
+
+# --- the counts, as the archive gives them -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultCounts:
+    """The decrypted counts of one scrutin."""
+
+    blank: int
+    lists: tuple[int, ...]
+    """Each answer's count, in the order of the election's answers (the lists' official order)."""
+    tallied: int
+    """Ballots tallied (votants)."""
+    answers: tuple[str, ...] = ()
+    """The answers of the sealed election, when read from its archive (to check the lists)."""
+    fingerprint: str = ""
+    """The hash of the archive's last event (the Result's), when read from the archive."""
+
+    def __post_init__(self) -> None:
+        if self.blank + sum(self.lists) != self.tallied:
+            raise ResultsError(
+                _(
+                    "Le résultat ne s'additionne pas : %(blank)s blancs et %(lists)s voix pour "
+                    "les listes, pour %(tallied)s bulletins dépouillés."
+                )
+                % {"blank": self.blank, "lists": sum(self.lists), "tallied": self.tallied}
+            )
+
+
+def counts_of_result(result: Result, tallied: int, answers: Sequence[str] = ()) -> ResultCounts:
+    """The counts of a scrutin's Belenios `result` (one question, blank allowed)."""
+    if len(result.counts) != 1:
+        raise ResultsError(_("Le résultat d'un scrutin porte sur une seule question."))
+    (row,) = result.counts
+    if len(row) < 1:
+        raise ResultsError(_("Le résultat ne compte pas les bulletins blancs."))
+    lists = tuple(row[:BLANK_INDEX] + row[BLANK_INDEX + 1 :])
+    return ResultCounts(
+        blank=row[BLANK_INDEX], lists=lists, tallied=tallied, answers=tuple(answers)
+    )
+
+
+class _Chunks(io.RawIOBase):
+    """A read-only stream over an iterator of byte strings (the board's archive as it streams)."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks: Iterator[bytes] = iter(chunks)
+        self._held = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._held:
+            try:
+                self._held = next(self._chunks)
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._held))
+        buffer[:size] = self._held[:size]
+        self._held = self._held[size:]
+        return size
+
+
+def read_result(stream: IO[bytes]) -> ResultCounts | None:
+    """The counts of the archive read from `stream` (checked as it is read: hash chain, order
+    of events); None when it holds no Result event yet."""
+    reader = ArchiveReader(stream)
+    answers: tuple[str, ...] = ()
+    tallied: int | None = None
+    for record in reader.records():
+        if isinstance(record, SetupRecord):
+            (question, *_others) = read_election_once(record.election).questions
+            answers = tuple(question.answers)
+            if not question.allows_blank:
+                raise ResultsError(_("L'élection de ce scrutin n'admet pas le vote blanc."))
+        elif isinstance(record, EncryptedTallyRecord):
+            tallied = record.num_tallied
+        elif isinstance(record, ResultRecord):
+            if tallied is None:  # pragma: no cover - the reader refuses a Result before a tally
+                raise ResultsError(_("Le résultat ne suit pas un dépouillement."))
+            counts = counts_of_result(Result.from_json(loads(record.result)), tallied, answers)
+            return ResultCounts(
+                counts.blank, counts.lists, counts.tallied, answers, record.event.hash
+            )
+    return None
+
+
+_FOUND: dict[tuple[int, str], ResultCounts] = {}
+"""Counts found, by (election, last event): an archive that ends with a Result never changes."""
+
+
+def result_counts(election: ScrutinElection) -> ResultCounts | None:
+    """The decrypted counts of `election`, read from its public archive as the board streams it;
+    None until the archive ends with a Result."""
+    from urne.voting.setup import archive_chunks
+
+    key = (election.pk, election.last_event)
+    if key in _FOUND:
+        return _FOUND[key]
+    with io.BufferedReader(_Chunks(archive_chunks(election)), 1 << 20) as stream:
+        counts = read_result(stream)
+    if counts is not None:
+        _FOUND[key] = counts
+    return counts
+
+
+# --- a scrutin's data ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListData:
+    """A validated list: its title, its unions with their declared shares (None: no key), and
+    its candidates' names in list order (None: not known, then its seats are not limited by
+    them and nobody is named)."""
+
+    title: str
+    unions: tuple[tuple[str, Decimal | None], ...] = ()
+    candidates: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ScrutinData:
+    """What the figures need of a scrutin."""
+
+    code: str
+    name: str
+    seats: int
+    inscrits: int
+    lists: tuple[ListData, ...]
+    academy: str | None = None
+    """The academy's name, for an academic or departmental scrutin."""
+    kind: str = ""
+    level: str = ""
+
+
+@dataclass(frozen=True)
+class ListFigures:
+    title: str
+    unions: tuple[tuple[str, Decimal | None], ...]
+    votes: int
+    share: Fraction | None
+    titulaires: int
+    suppleants: int
+    elected_titulaires: tuple[str, ...]
+    elected_suppleants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScrutinFigures:
+    """A scrutin's result, as the procès-verbal and the results pages show it."""
+
+    scrutin: ScrutinData
+    counts: ResultCounts
+    result: rule.ScrutinResult
+    lists: tuple[ListFigures, ...]
+
+    @property
+    def inscrits(self) -> int:
+        return self.scrutin.inscrits
+
+    @property
+    def votants(self) -> int:
+        return self.result.votants
+
+    @property
+    def blancs(self) -> int:
+        return self.result.blancs
+
+    @property
+    def nuls(self) -> int:
+        return self.result.nuls
+
+    @property
+    def exprimes(self) -> int:
+        return self.result.exprimes
+
+    @property
+    def turnout(self) -> Fraction | None:
+        return self.result.turnout
+
+    @property
+    def allocation(self) -> rule.Allocation:
+        return self.result.allocation
+
+    @property
+    def complete(self) -> bool:
+        """Every seat is allocated (False while a tie waits for its recorded draw)."""
+        return self.result.allocation.complete
+
+
+def scrutin_figures(
+    data: ScrutinData,
+    counts: ResultCounts,
+    *,
+    draw: Sequence[str] | None = None,
+    short_lists: rule.ShortListRule = rule.ShortListRule.REDISTRIBUTE,
+) -> ScrutinFigures:
+    """The figures of a scrutin from its data and its decrypted counts.
+
+    The counts' answers, when known (read from the archive), must be the lists' titles in
+    order: otherwise a list's votes could be given to another (refused). `draw`: the recorded
+    draw for a tie that needs one (`urne.counting.seats`)."""
+    titles = tuple(entry.title for entry in data.lists)
+    if counts.answers and counts.answers != titles:
+        raise ResultsError(
+            _(
+                "Les listes du scrutin « %(scrutin)s » ne sont plus celles de son élection : "
+                "le résultat ne peut pas leur être attribué."
+            )
+            % {"scrutin": data.code}
+        )
+    if len(counts.lists) != len(data.lists):
+        raise ResultsError(
+            _("Le résultat compte %(counts)s listes, le scrutin « %(scrutin)s » en a %(lists)s.")
+            % {"counts": len(counts.lists), "scrutin": data.code, "lists": len(data.lists)}
+        )
+    if counts.tallied > data.inscrits:
+        raise ResultsError(
+            _("%(votants)s votants pour %(inscrits)s inscrits dans le scrutin « %(scrutin)s ».")
+            % {"votants": counts.tallied, "inscrits": data.inscrits, "scrutin": data.code}
+        )
+    try:
+        result = rule.count_scrutin(
+            data.seats,
+            [
+                rule.ListEntry(entry.title, votes, entry.candidates)
+                for entry, votes in zip(data.lists, counts.lists, strict=True)
+            ],
+            inscrits=data.inscrits,
+            votants=counts.tallied,
+            blancs=counts.blank,
+            nuls=NULS_WITH_BELENIOS,
+            draw=draw,
+            rule=short_lists,
+        )
+    except rule.SeatsError as refused:
+        raise ResultsError(
+            _("Les sièges ne peuvent pas être attribués : %(why)s") % {"why": refused}
+        ) from None
+    lists = tuple(
+        ListFigures(
+            title=entry.title,
+            unions=entry.unions,
+            votes=counted.votes,
+            share=counted.share,
+            titulaires=counted.titulaires,
+            suppleants=counted.suppleants,
+            elected_titulaires=counted.elected_titulaires,
+            elected_suppleants=counted.elected_suppleants,
+        )
+        for entry, counted in zip(data.lists, result.lists, strict=True)
+    )
+    return ScrutinFigures(scrutin=data, counts=counts, result=result, lists=lists)
+
+
+# --- aggregation ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """Scrutins added up: electors, voters, blank ballots, exprimés, and each union's votes
+    (joint lists split by their key) with its share of the exprimés."""
+
+    scrutins: int
+    inscrits: int
+    votants: int
+    blancs: int
+    nuls: int
+    exprimes: int
+    unions: rule.Representativeness
+
+    @property
+    def turnout(self) -> Fraction | None:
+        return Fraction(self.votants, self.inscrits) if self.inscrits else None
+
+
+def _joint(entry: ListFigures) -> rule.JointList:
+    unions = entry.unions or ((entry.title, None),)
+    return rule.JointList(votes=entry.votes, unions=tuple(unions))
+
+
+def aggregate(figures: Iterable[ScrutinFigures]) -> Aggregate:
+    """`figures` added up. Whoever calls it chooses scrutins that count each elector once (the
+    CSA ministériel for the national figure, an academy's CSA for the academy)."""
+    chosen = list(figures)
+    try:
+        unions = rule.representativeness(
+            rule.ScrutinVotes(item.exprimes, tuple(_joint(entry) for entry in item.lists))
+            for item in chosen
+        )
+    except rule.SeatsError as refused:
+        raise ResultsError(
+            _("La représentativité ne peut pas être calculée : %(why)s") % {"why": refused}
+        ) from None
+    return Aggregate(
+        scrutins=len(chosen),
+        inscrits=sum(item.inscrits for item in chosen),
+        votants=sum(item.votants for item in chosen),
+        blancs=sum(item.blancs for item in chosen),
+        nuls=sum(item.nuls for item in chosen),
+        exprimes=sum(item.exprimes for item in chosen),
+        unions=unions,
+    )
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def aggregate_by(
+    figures: Iterable[ScrutinFigures], key: Callable[[ScrutinFigures], K | None]
+) -> dict[K, Aggregate]:
+    """`aggregate` per group (`key` gives a scrutin's group, e.g. its academy; None leaves it
+    out), the groups in the order first met."""
+    groups: dict[K, list[ScrutinFigures]] = {}
+    for item in figures:
+        group = key(item)
+        if group is not None:
+            groups.setdefault(group, []).append(item)
+    return {group: aggregate(members) for group, members in groups.items()}
+
+
+def percent(value: Fraction | None, places: int = 2) -> str:
+    """A ratio as a French percentage (« 40,62 % »), rounded from the exact fraction; « — »
+    when there is none."""
+    if value is None:
+        return "—"
+    return rule.decimal(value * 100, places).replace(".", ",") + "\u00a0%"
+
+
+def thousands(value: int) -> str:
+    """A whole number in the French way (« 957 034 », a narrow no-break space)."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
+# --- from the database ---------------------------------------------------------------------------
+
+
+def candidate_name(first_name: str, last_name: str) -> str:
+    """A candidate's name as the minutes print it: « Prénom NOM »."""
+    return f"{first_name} {last_name.upper()}".strip()
+
+
+def scrutin_data(scrutin: Scrutin) -> ScrutinData:
+    """The data of `scrutin`: its validated lists in official order (the answers of its
+    election), their unions and shares, their candidates in list order, and its roll size."""
+    from urne.candidacies.models import Candidate, ListUnion
+    from urne.voting.setup import election_lists
+
+    lists = election_lists(scrutin)
+    ids = [entry.pk for entry in lists]
+    unions: dict[int, list[tuple[str, Decimal | None]]] = {}
+    for link in (
+        ListUnion.objects.filter(candidate_list_id__in=ids)
+        .select_related("union")
+        .order_by("pk")
+    ):
+        unions.setdefault(link.candidate_list_id, []).append((link.union.acronym, link.share))
+    names: dict[int, list[str]] = {}
+    for candidate in Candidate.objects.filter(candidate_list_id__in=ids).order_by(
+        "candidate_list_id", "position"
+    ):
+        names.setdefault(candidate.candidate_list_id, []).append(
+            candidate_name(candidate.first_name, candidate.last_name)
+        )
+    return ScrutinData(
+        code=scrutin.code,
+        name=scrutin.name,
+        seats=scrutin.seats,
+        inscrits=scrutin.roll.count(),
+        lists=tuple(
+            ListData(
+                title=entry.title,
+                unions=tuple(unions.get(entry.pk, ())),
+                candidates=tuple(names.get(entry.pk, ())),
+            )
+            for entry in lists
+        ),
+        academy=scrutin.academy.name if scrutin.academy_id is not None else None,
+        kind=scrutin.kind,
+        level=scrutin.level,
+    )
+
+
+def election_of(scrutin: Scrutin) -> ScrutinElection | None:
+    from urne.voting.models import ScrutinElection
+
+    return ScrutinElection.objects.filter(scrutin=scrutin).first()
+
+
+def figures_of(scrutin: Scrutin) -> ScrutinFigures | None:
+    """The figures of `scrutin` once its archive holds a Result; None before."""
+    election = election_of(scrutin)
+    if election is None or not election.is_sealed:
+        return None
+    counts = result_counts(election)
+    if counts is None:
+        return None
+    return scrutin_figures(scrutin_data(scrutin), counts)
+
+
+def is_proclaimed(scrutin: Scrutin) -> bool:
+    """Whether the results of `scrutin` are public.
+
+    TODO(bureau): publication belongs to the bureau's proclamation (issue 9); until that
+    decision is stored, the results are public as soon as the archive — itself public — holds
+    the Result. Replace this with the bureau's proclamation."""
+    election = election_of(scrutin)
+    return bool(election is not None and election.is_sealed and result_counts(election))
+
+
+__all__ = [
+    "BLANK_INDEX",
+    "NULS_WITH_BELENIOS",
+    "Aggregate",
+    "ListData",
+    "ListFigures",
+    "ResultCounts",
+    "ResultsError",
+    "ScrutinData",
+    "ScrutinFigures",
+    "aggregate",
+    "aggregate_by",
+    "candidate_name",
+    "counts_of_result",
+    "election_of",
+    "figures_of",
+    "is_proclaimed",
+    "percent",
+    "read_result",
+    "result_counts",
+    "scrutin_data",
+    "scrutin_figures",
+    "thousands",
+]
