@@ -1,0 +1,95 @@
+"""The procès-verbal: its text, extracted from the PDF with pdftotext, states the figures."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.counting.test_results import CIRCULAIRE
+from urne.campaign.models import Scrutin
+from urne.counting import results
+from urne.counting.minutes import Member, Minutes, minutes_of, render_minutes
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "pv.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    # Spaces of every kind as one plain space: the figures are compared as read.
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def circulaire_minutes(**extra: object) -> Minutes:
+    figures = results.scrutin_figures(
+        CIRCULAIRE, results.ResultCounts(2, (11, 6, 4), 23, fingerprint="ab" * 32)
+    )
+    fields: dict = {
+        "figures": figures,
+        "campaign": "Élections professionnelles 2026",
+        "organizer": "Ministère de l'éducation nationale",
+        "scrutin_kind": "Comité social d'administration",
+        "election_fingerprint": "cd" * 32,
+        "made_at": datetime(2026, 12, 4, 18, 30, tzinfo=UTC),
+    }
+    fields.update(extra)
+    return Minutes(**fields)
+
+
+def test_the_minutes_state_the_figures_seats_and_elected(tmp_path: Path):
+    text = pdf_text(render_minutes(circulaire_minutes()), tmp_path)
+    assert "Procès-verbal des opérations électorales" in text
+    assert "CSA de l'exemple" in text
+    assert "académie de Dijon" in text
+    assert "Inscrits 40" in text
+    assert "Votants 23" in text
+    assert "Bulletins blancs 2" in text
+    assert "Bulletins nuls 0" in text
+    assert "Suffrages valablement exprimés 21" in text
+    assert "Participation 57,50 %" in text
+    # List, votes, share, titulaires, suppléants.
+    assert "Liste A 11 52,38 % 2 2" in text
+    assert "Liste B 6 28,57 % 1 0" in text
+    assert "Liste C 4 19,05 % 0 0" in text
+    assert "Quotient électoral : 21 ÷ 3 = 7" in text
+    assert "Titulaires : Anne ARNAUD, Bruno BLANC" in text
+    assert "Suppléants : Chloé CHEN, Denis DURAND" in text
+    assert "Titulaires : Ève EMERY" in text
+    assert "de suppléants" in text  # B's suppléant left to the draw
+    assert "ab" * 32 in text
+    assert "cd" * 32 in text
+    assert "Empreinte du scellement : non disponible (aucun scellement enregistré)" in text
+    assert "4 décembre 2026" in text
+    assert "Signatures des membres du bureau" in text
+    assert text.count("Délégué(e) de liste") >= 3
+
+
+def test_the_members_are_named_when_given(tmp_path: Path):
+    members = (Member("Claire Dupont", "Présidente"), Member("Luc Morel", "Délégué", "FSU"))
+    text = pdf_text(
+        render_minutes(circulaire_minutes(members=members, sealing_fingerprint="ef" * 32)),
+        tmp_path,
+    )
+    assert "Présidente : Claire Dupont" in text
+    assert "Délégué : Luc Morel (FSU)" in text
+    assert "Présidente — Claire Dupont" in text
+    assert "ef" * 32 in text
+    assert "________" not in text
+
+
+@pytest.mark.django_db
+def test_the_minutes_of_a_decided_scrutin(decided: Scrutin, tmp_path: Path):
+    figures = results.figures_of(decided)
+    assert figures is not None
+    minutes = minutes_of(figures, decided)
+    text = pdf_text(render_minutes(minutes), tmp_path)
+    assert "Inscrits 5" in text
+    assert "Votants 4" in text
+    assert "Liste FSU 2 66,67 % 2 2" in text
+    assert "Titulaires : Anne ARNAUD, Bruno BLANC" in text
+    assert decided.election.last_event in text
+    assert decided.election.fingerprint in text
