@@ -38,6 +38,8 @@ urlpatterns = [
     path("", include("urne.support.correction_urls")),
     # Mailings to electors (/gestion/envois/).
     path("", include("urne.mailings.urls")),
+    # Results (/gestion/resultats/ for staff, /resultats/ once proclaimed), issue 9.
+    path("", include("urne.counting.results_urls")),
     # The admin's login and password change pages check passwords outside the login limits:
     # these two addresses, matched before the admin's, send to the voter account's pages
     # (urne.accounts.services is the one place a password is checked, docs/accounts.md).

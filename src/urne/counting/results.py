@@ -44,9 +44,12 @@ from urne.crypto.archive import (
 from urne.crypto.election import read_election_once
 from urne.crypto.jsonio import loads
 from urne.crypto.tally import Result
-from urne.web.errors import VisitorError
+from urne.web.errors import NotFound, VisitorError
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from urne.backoffice.access import Staff
     from urne.campaign.models import Scrutin
     from urne.voting.models import ScrutinElection
 
@@ -397,6 +400,143 @@ def thousands(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
+# --- exports -------------------------------------------------------------------------------------
+
+
+def _exact(value: Fraction | None) -> str | None:
+    return rule.fraction_text(value) if value is not None else None
+
+
+def _percent_number(value: Fraction | None) -> str | None:
+    return rule.decimal(value * 100) if value is not None else None
+
+
+def unions_text(entry: ListFigures) -> str:
+    """A list's unions as printed: « FSU » or « SNES (60 %), SNEP (40 %) »."""
+    return ", ".join(
+        f"{union} ({share.normalize():f} %)" if share is not None else union
+        for union, share in entry.unions
+    )
+
+
+def figures_json(figures: ScrutinFigures) -> dict[str, object]:
+    """A scrutin's figures as a JSON object: ratios exact (« 11/21 ») and as percentages
+    rounded to two decimals (« 52.38 »)."""
+    allocation = figures.allocation
+    return {
+        "scrutin": {
+            "code": figures.scrutin.code,
+            "name": figures.scrutin.name,
+            "kind": figures.scrutin.kind,
+            "level": figures.scrutin.level,
+            "academy": figures.scrutin.academy,
+            "seats": figures.scrutin.seats,
+        },
+        "inscrits": figures.inscrits,
+        "votants": figures.votants,
+        "blancs": figures.blancs,
+        "nuls": figures.nuls,
+        "exprimes": figures.exprimes,
+        "turnout": _exact(figures.turnout),
+        "turnout_percent": _percent_number(figures.turnout),
+        "quotient": _exact(allocation.quotient),
+        "complete": figures.complete,
+        "draw_needed": (
+            {"seat": allocation.draw_needed.seat, "lists": list(allocation.draw_needed.lists)}
+            if allocation.draw_needed is not None
+            else None
+        ),
+        "unfilled_titulaires": figures.result.unfilled_titulaires,
+        "unfilled_suppleants": figures.result.unfilled_suppleants,
+        "lists": [
+            {
+                "title": entry.title,
+                "unions": [
+                    {"union": union, "share": str(share) if share is not None else None}
+                    for union, share in entry.unions
+                ],
+                "votes": entry.votes,
+                "share": _exact(entry.share),
+                "share_percent": _percent_number(entry.share),
+                "titulaires": entry.titulaires,
+                "suppleants": entry.suppleants,
+                "elected_titulaires": list(entry.elected_titulaires),
+                "elected_suppleants": list(entry.elected_suppleants),
+            }
+            for entry in figures.lists
+        ],
+        "archive_fingerprint": figures.counts.fingerprint or None,
+    }
+
+
+FIGURES_CSV_HEADER: Final = (
+    "Rubrique",
+    "Liste",
+    "Organisations",
+    "Nombre",
+    "Part (%)",
+    "Titulaires",
+    "Suppléants",
+    "Titulaires élus",
+    "Suppléants élus",
+)
+
+
+def figures_csv_rows(figures: ScrutinFigures) -> list[list[object]]:
+    """A scrutin's figures as the rows of a spreadsheet (`FIGURES_CSV_HEADER`): the counts
+    first, then one row per list."""
+
+    def french(value: Fraction | None) -> str:
+        number = _percent_number(value)
+        return number.replace(".", ",") if number is not None else ""
+
+    rows: list[list[object]] = [
+        ["Inscrits", "", "", figures.inscrits, "", "", "", "", ""],
+        ["Votants", "", "", figures.votants, french(figures.turnout), "", "", "", ""],
+        ["Bulletins blancs", "", "", figures.blancs, "", "", "", "", ""],
+        ["Bulletins nuls", "", "", figures.nuls, "", "", "", "", ""],
+        ["Suffrages exprimés", "", "", figures.exprimes, "", "", "", "", ""],
+    ]
+    rows += [
+        [
+            "Liste",
+            entry.title,
+            unions_text(entry),
+            entry.votes,
+            french(entry.share),
+            entry.titulaires,
+            entry.suppleants,
+            ", ".join(entry.elected_titulaires),
+            ", ".join(entry.elected_suppleants),
+        ]
+        for entry in figures.lists
+    ]
+    return rows
+
+
+def aggregate_json(total: Aggregate) -> dict[str, object]:
+    return {
+        "scrutins": total.scrutins,
+        "inscrits": total.inscrits,
+        "votants": total.votants,
+        "blancs": total.blancs,
+        "nuls": total.nuls,
+        "exprimes": total.exprimes,
+        "turnout": _exact(total.turnout),
+        "turnout_percent": _percent_number(total.turnout),
+        "unions": [
+            {
+                "union": union,
+                "votes": rule.fraction_text(votes),
+                "votes_rounded": rule.decimal(votes, 0),
+                "share": _exact(total.unions.share(union)),
+                "share_percent": _percent_number(total.unions.share(union)),
+            }
+            for union, votes in total.unions.ranking()
+        ],
+    }
+
+
 # --- from the database ---------------------------------------------------------------------------
 
 
@@ -473,8 +613,118 @@ def is_proclaimed(scrutin: Scrutin) -> bool:
     return bool(election is not None and election.is_sealed and result_counts(election))
 
 
+# --- who sees which results ----------------------------------------------------------------------
+
+VIEW_RESULTS: Final = "voting.view_turnout"
+"""The back office's results pages need the permission to read the turnout (« Peut voir la
+participation »): results are turnout figures carried on to the lists and seats. No model of
+their own yet (the bureau's app will hold the proclamation): replace it then if wanted."""
+
+
+@dataclass(frozen=True)
+class ScrutinRow:
+    """A scrutin with its figures (None before its Result), or why they cannot be shown."""
+
+    scrutin: Scrutin
+    figures: ScrutinFigures | None
+    error: str = ""
+
+
+def scrutin_row(scrutin: Scrutin) -> ScrutinRow:
+    try:
+        return ScrutinRow(scrutin, figures_of(scrutin))
+    except ResultsError as refused:
+        return ScrutinRow(scrutin, None, str(refused.message))
+
+
+def results_scrutins(user: Staff) -> QuerySet[Scrutin]:
+    """The scrutins whose results `user` may read: those of their reach (an academy's staff
+    read the national scrutins too: a scrutin's result is one whole, never per elector)."""
+    from urne.backoffice import access
+    from urne.campaign.models import Scrutin
+
+    return access.scoped(
+        Scrutin.objects.select_related("campaign", "academy"), user
+    ).order_by("-campaign__year", "campaign__name", "level", "academy__name", "name")
+
+
+def access_results_scrutin(user: Staff, scrutin_id: int) -> Scrutin:
+    """The scrutin `scrutin_id` if `user` reaches it; a 404 otherwise."""
+    from urne.backoffice import access
+    from urne.campaign.models import Scrutin
+
+    return access.access_as_staff(
+        user, Scrutin.objects.select_related("campaign", "academy"), scrutin_id
+    )
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The aggregated results: the national figure (the national CSA scrutins, which count
+    each elector once) and each academy's (its academic CSA scrutins)."""
+
+    national: Aggregate | None
+    academies: dict[str, Aggregate]
+
+
+def overview(rows: Iterable[ScrutinRow]) -> Overview:
+    decided = [row.figures for row in rows if row.figures is not None]
+
+    def csa(item: ScrutinFigures, level: str) -> bool:
+        return item.scrutin.kind == "CSA" and item.scrutin.level == level
+
+    national = [item for item in decided if csa(item, "national")]
+    academies = aggregate_by(
+        (item for item in decided if csa(item, "academic")),
+        lambda item: item.scrutin.academy,
+    )
+    return Overview(aggregate(national) if national else None, academies)
+
+
+def public_scrutins() -> list[Scrutin]:
+    """The scrutins of the current campaign whose results are public (`is_proclaimed`)."""
+    from urne.campaign.models import Scrutin
+    from urne.campaign.services import NoCurrentCampaign, current_campaign
+
+    try:
+        campaign = current_campaign()
+    except NoCurrentCampaign:
+        return []
+    scrutins = (
+        Scrutin.objects.filter(campaign=campaign, election__sealed_at__isnull=False)
+        .select_related("campaign", "academy")
+        .order_by("level", "academy__name", "name")
+    )
+    return [scrutin for scrutin in scrutins if is_proclaimed(scrutin)]
+
+
+def access_public_results(code: str) -> Scrutin:
+    """The scrutin `code` of the current campaign if its results are public; 404 otherwise."""
+    from urne.campaign.models import Scrutin
+    from urne.campaign.services import NoCurrentCampaign, current_campaign
+
+    try:
+        scrutin = Scrutin.objects.select_related("campaign", "academy").get(
+            campaign=current_campaign(), code=code
+        )
+    except (NoCurrentCampaign, Scrutin.DoesNotExist):
+        raise NotFound(_("Aucun résultat publié ne porte ce code de scrutin.")) from None
+    if not is_proclaimed(scrutin):
+        raise NotFound(_("Les résultats de ce scrutin ne sont pas encore proclamés."))
+    return scrutin
+
+
 __all__ = [
     "BLANK_INDEX",
+    "VIEW_RESULTS",
+    "Overview",
+    "ScrutinRow",
+    "access_public_results",
+    "access_results_scrutin",
+    "overview",
+    "public_scrutins",
+    "results_scrutins",
+    "scrutin_row",
     "NULS_WITH_BELENIOS",
     "Aggregate",
     "ListData",
@@ -483,8 +733,13 @@ __all__ = [
     "ResultsError",
     "ScrutinData",
     "ScrutinFigures",
+    "FIGURES_CSV_HEADER",
     "aggregate",
     "aggregate_by",
+    "aggregate_json",
+    "figures_csv_rows",
+    "figures_json",
+    "unions_text",
     "candidate_name",
     "counts_of_result",
     "election_of",
