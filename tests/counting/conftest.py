@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests.conftest import make_elector
 from tests.voting.conftest import (  # noqa: F401 - fixtures used by the results' tests
     Identifiers,
     SealScrutins,
@@ -20,7 +21,6 @@ from tests.voting.conftest import (  # noqa: F401 - fixtures used by the results
     cast,
     seal_scrutins,
 )
-from tests.conftest import make_elector
 from urne.campaign.models import Academy, Campaign, RollEntry, Scrutin
 from urne.candidacies.models import Candidate
 from urne.crypto.archive import EventType
@@ -123,8 +123,13 @@ def decided(
     csa_national.seats = 3
     csa_national.save(update_fields=["seats"])
     electors = []
-    for first, last in [("Bob", "Martin"), ("Alice", "Bernard"), ("Chloé", "Petit"),
-                        ("David", "Roux"), ("Emma", "Noël")]:
+    for first, last in [
+        ("Bob", "Martin"),
+        ("Alice", "Bernard"),
+        ("Chloé", "Petit"),
+        ("David", "Roux"),
+        ("Emma", "Noël"),
+    ]:
         elector = make_elector(campaign, dijon, first, last)
         RollEntry.objects.create(scrutin=csa_national, elector=elector)
         electors.append(elector)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,12 +15,15 @@ from urne.campaign.models import Scrutin
 from urne.counting import results
 from urne.counting.minutes import Member, Minutes, minutes_of, render_minutes
 
+PDFTOTEXT = shutil.which("pdftotext")
+
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     path = tmp_path / "pv.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    assert PDFTOTEXT is not None, "pdftotext is missing: run `make deps` (Debian's poppler-utils)"
+    text = subprocess.run(  # noqa: S603 - poppler's pdftotext on our own file
+        [PDFTOTEXT, "-layout", str(path), "-"], capture_output=True, check=True, text=True
     ).stdout
     # Spaces of every kind as one plain space: the figures are compared as read.
     return " ".join(text.replace("\u00a0", " ").split())
@@ -28,7 +33,7 @@ def circulaire_minutes(**extra: object) -> Minutes:
     figures = results.scrutin_figures(
         CIRCULAIRE, results.ResultCounts(2, (11, 6, 4), 23, fingerprint="ab" * 32)
     )
-    fields: dict = {
+    fields: dict[str, Any] = {
         "figures": figures,
         "campaign": "Élections professionnelles 2026",
         "organizer": "Ministère de l'éducation nationale",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.crypto.simulated import simulated
 from urne.counting.results import (
     BLANK_INDEX,
     ListData,
@@ -25,7 +26,6 @@ from urne.counting.results import (
 )
 from urne.crypto.simulate import Stage, write_simulation
 from urne.crypto.tally import Result
-from tests.crypto.simulated import simulated
 
 # The circulaire of 29 September 1995's example (3 seats, lists 11 / 6 / 4), with 2 blank
 # ballots and 40 electors on the roll. List A has four names, B one, C two (filed jointly by
@@ -36,9 +36,13 @@ CIRCULAIRE = ScrutinData(
     seats=3,
     inscrits=40,
     lists=(
-        ListData("Liste A", (("SA", None),), ("Anne ARNAUD", "Bruno BLANC", "Chloé CHEN", "Denis DURAND")),
+        ListData(
+            "Liste A", (("SA", None),), ("Anne ARNAUD", "Bruno BLANC", "Chloé CHEN", "Denis DURAND")
+        ),
         ListData("Liste B", (("SB", None),), ("Ève EMERY",)),
-        ListData("Liste C", (("SC", Decimal("75")), ("SD", Decimal("25"))), ("Fanny FAURE", "Gilles GAY")),
+        ListData(
+            "Liste C", (("SC", Decimal("75")), ("SD", Decimal("25"))), ("Fanny FAURE", "Gilles GAY")
+        ),
     ),
     academy="Dijon",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.counting.conftest import SealScrutins, cast
+from tests.voting.conftest import SealScrutins, cast
 from urne.campaign.models import Scrutin
 from urne.counting import results
 from urne.voting.models import ScrutinElection
@@ -57,4 +57,3 @@ def test_lists_changed_after_the_seal_are_refused(decided: Scrutin):
     first.save(update_fields=["title"])
     with pytest.raises(results.ResultsError, match="ne sont plus celles"):
         results.figures_of(decided)
-

@@ -38,7 +38,7 @@ def test_the_staff_page_shows_figures_charts_and_tables(
     assert "Suffrages valablement exprimés" in text
     # Two charts, each an image with a title, every bar labelled and filled with a pattern.
     assert text.count('role="img"') == 2
-    assert "<title id=\"voix-title\">Voix par liste</title>" in text
+    assert '<title id="voix-title">Voix par liste</title>' in text
     assert "2 (66,67\u00a0%)" in text  # FSU's bar label: its votes and share
     assert 'fill="url(#voix-p0)"' in text
     assert "2 sièges" in text and "1 siège" in text
@@ -64,10 +64,11 @@ def test_the_index_shows_the_national_figure_and_each_scrutin(
 def test_the_exports(client: Client, staff_organizer: User, decided: Scrutin):
     client.force_login(grant_results(staff_organizer))
     response = client.get(reverse("results:csv", args=[decided.pk]))
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    raw = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    body = raw.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     assert rows[0][:4] == ["Rubrique", "Liste", "Organisations", "Nombre"]
-    assert ["Inscrits", "", "", "5"] == rows[1][:4]
+    assert rows[1][:4] == ["Inscrits", "", "", "5"]
     assert rows[6] == [
         "Liste",
         "Liste FSU",
@@ -107,17 +108,23 @@ def test_staff_without_the_permission_are_refused(
     client: Client, staff_organizer: User, decided: Scrutin
 ):
     client.force_login(staff_organizer)
-    for name, args in [("results:index", []), ("results:scrutin", [decided.pk]),
-                       ("results:minutes", [decided.pk])]:
+    for name, args in [
+        ("results:index", []),
+        ("results:scrutin", [decided.pk]),
+        ("results:minutes", [decided.pk]),
+    ]:
         assert client.get(reverse(name, args=args)).status_code == 403
 
 
-def test_a_scrutin_out_of_reach_is_not_found(
-    client: Client, staff_dijon: User, lyon, campaign
-):
+def test_a_scrutin_out_of_reach_is_not_found(client: Client, staff_dijon: User, lyon, campaign):
     capa_lyon = Scrutin.objects.create(
-        campaign=campaign, code="capa-lyon", name="CAPA de Lyon", level="academic",
-        kind="CAP", academy=lyon, seats=2,
+        campaign=campaign,
+        code="capa-lyon",
+        name="CAPA de Lyon",
+        level="academic",
+        kind="CAP",
+        academy=lyon,
+        seats=2,
     )
     client.force_login(grant_results(staff_dijon))
     assert client.get(reverse("results:scrutin", args=[capa_lyon.pk])).status_code == 404

@@ -46,7 +46,9 @@ class Bar:
     """The value as printed at the bar's end (« 1 234 (40,62 %) »)."""
 
 
-def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], *, maximum: Fraction | int = 0) -> SafeString:
+def bar_chart(
+    chart_id: str, title: str, bars: Sequence[Bar], *, maximum: Fraction | int = 0
+) -> SafeString:
     """A horizontal bar chart. `chart_id`: unique on the page (ids of its title and patterns);
     `maximum`: the value of a full bar (default: the largest value)."""
     top = max([Fraction(bar.value) for bar in bars] + [Fraction(maximum), Fraction(0)])

@@ -12,7 +12,6 @@ and a place for each member's signature.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
@@ -194,7 +193,7 @@ def render_minutes(minutes: Minutes) -> bytes:
         if allocation.quotient is not None
         else _("Quotient électoral : aucun (aucun suffrage exprimé).")
     )
-    rows: list[Sequence[object]] = [
+    rows: list[list[object]] = [
         [_("Liste"), _("Voix"), _("Part"), _("Titulaires"), _("Suppléants")]
     ]
     rows += [
@@ -251,13 +250,19 @@ def render_minutes(minutes: Minutes) -> bytes:
         story.append(Paragraph(f"<b>{_pdf_text(entry.title)}</b>", body))
         story.append(
             Paragraph(
-                _pdf_text(_("Titulaires : %(names)s") % {"names": ", ".join(entry.elected_titulaires) or "—"}),
+                _pdf_text(
+                    _("Titulaires : %(names)s")
+                    % {"names": ", ".join(entry.elected_titulaires) or "—"}
+                ),
                 body,
             )
         )
         story.append(
             Paragraph(
-                _pdf_text(_("Suppléants : %(names)s") % {"names": ", ".join(entry.elected_suppleants) or "—"}),
+                _pdf_text(
+                    _("Suppléants : %(names)s")
+                    % {"names": ", ".join(entry.elected_suppleants) or "—"}
+                ),
                 body,
             )
         )
@@ -282,18 +287,23 @@ def render_minutes(minutes: Minutes) -> bytes:
             body,
         ),
     ]
-    signers = [
-        f"{member.role} — {member.name}" for member in minutes.members
-    ] or list(BLANK_MEMBERS)
+    signers = [f"{member.role} — {member.name}" for member in minutes.members] or list(
+        BLANK_MEMBERS
+    )
     signatures = Table(
         [[Paragraph(_pdf_text(signer), small), ""] for signer in signers],
         colWidths=[80 * mm, 94 * mm],
         rowHeights=[16 * mm] * len(signers),
-        style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]),
+        style=TableStyle(
+            [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        ),
     )
     story.append(
         KeepTogether(
-            [Paragraph(_pdf_text(_("Signatures des membres du bureau")), styles["Heading3"]), signatures]
+            [
+                Paragraph(_pdf_text(_("Signatures des membres du bureau")), styles["Heading3"]),
+                signatures,
+            ]
         )
     )
     pdf.build(story)

@@ -555,9 +555,7 @@ def scrutin_data(scrutin: Scrutin) -> ScrutinData:
     ids = [entry.pk for entry in lists]
     unions: dict[int, list[tuple[str, Decimal | None]]] = {}
     for link in (
-        ListUnion.objects.filter(candidate_list_id__in=ids)
-        .select_related("union")
-        .order_by("pk")
+        ListUnion.objects.filter(candidate_list_id__in=ids).select_related("union").order_by("pk")
     ):
         unions.setdefault(link.candidate_list_id, []).append((link.union.acronym, link.share))
     names: dict[int, list[str]] = {}
@@ -580,7 +578,7 @@ def scrutin_data(scrutin: Scrutin) -> ScrutinData:
             )
             for entry in lists
         ),
-        academy=scrutin.academy.name if scrutin.academy_id is not None else None,
+        academy=scrutin.academy.name if scrutin.academy is not None else None,
         kind=scrutin.kind,
         level=scrutin.level,
     )
@@ -643,9 +641,9 @@ def results_scrutins(user: Staff) -> QuerySet[Scrutin]:
     from urne.backoffice import access
     from urne.campaign.models import Scrutin
 
-    return access.scoped(
-        Scrutin.objects.select_related("campaign", "academy"), user
-    ).order_by("-campaign__year", "campaign__name", "level", "academy__name", "name")
+    return access.scoped(Scrutin.objects.select_related("campaign", "academy"), user).order_by(
+        "-campaign__year", "campaign__name", "level", "academy__name", "name"
+    )
 
 
 def access_results_scrutin(user: Staff, scrutin_id: int) -> Scrutin:
@@ -716,39 +714,39 @@ def access_public_results(code: str) -> Scrutin:
 
 __all__ = [
     "BLANK_INDEX",
-    "VIEW_RESULTS",
-    "Overview",
-    "ScrutinRow",
-    "access_public_results",
-    "access_results_scrutin",
-    "overview",
-    "public_scrutins",
-    "results_scrutins",
-    "scrutin_row",
+    "FIGURES_CSV_HEADER",
     "NULS_WITH_BELENIOS",
+    "VIEW_RESULTS",
     "Aggregate",
     "ListData",
     "ListFigures",
+    "Overview",
     "ResultCounts",
     "ResultsError",
     "ScrutinData",
     "ScrutinFigures",
-    "FIGURES_CSV_HEADER",
+    "ScrutinRow",
+    "access_public_results",
+    "access_results_scrutin",
     "aggregate",
     "aggregate_by",
     "aggregate_json",
-    "figures_csv_rows",
-    "figures_json",
-    "unions_text",
     "candidate_name",
     "counts_of_result",
     "election_of",
+    "figures_csv_rows",
+    "figures_json",
     "figures_of",
     "is_proclaimed",
+    "overview",
     "percent",
+    "public_scrutins",
     "read_result",
     "result_counts",
+    "results_scrutins",
     "scrutin_data",
     "scrutin_figures",
+    "scrutin_row",
     "thousands",
+    "unions_text",
 ]

@@ -30,6 +30,7 @@ from urne.backoffice.pages import staff_page
 from urne.counting import results
 from urne.counting.charts import Bar, bar_chart
 from urne.counting.minutes import minutes_of, render_minutes
+from urne.counting.seats import fraction_text
 from urne.web.errors import NotFound
 from urne.web.spreadsheet import excel_csv
 
@@ -64,8 +65,7 @@ def _seats_chart(figures: results.ScrutinFigures) -> SafeString:
             Bar(
                 entry.title,
                 entry.titulaires,
-                ngettext("%(n)s siège", "%(n)s sièges", entry.titulaires)
-                % {"n": entry.titulaires},
+                ngettext("%(n)s siège", "%(n)s sièges", entry.titulaires) % {"n": entry.titulaires},
             )
             for entry in figures.lists
         ],
@@ -119,7 +119,7 @@ def _scrutin_context(row: results.ScrutinRow) -> dict[str, Any]:
             ],
             turnout=_percent(figures.turnout),
             quotient=(
-                results.rule.fraction_text(figures.allocation.quotient)
+                fraction_text(figures.allocation.quotient)
                 if figures.allocation.quotient is not None
                 else None
             ),
@@ -163,9 +163,7 @@ def _overview_json(rows: list[results.ScrutinRow]) -> dict[str, Any]:
         "academies": {
             name: results.aggregate_json(total) for name, total in summary.academies.items()
         },
-        "scrutins": [
-            results.figures_json(row.figures) for row in rows if row.figures is not None
-        ],
+        "scrutins": [results.figures_json(row.figures) for row in rows if row.figures is not None],
     }
 
 
@@ -275,8 +273,12 @@ def public_index(request: HttpRequest) -> HttpResponseBase:
     response = render(
         request,
         "counting/results/index.html",
-        {"title": _("Résultats des élections"), "staff": False, "rows": rows,
-         **_overview_context(rows)},
+        {
+            "title": _("Résultats des élections"),
+            "staff": False,
+            "rows": rows,
+            **_overview_context(rows),
+        },
     )
     patch_cache_control(response, private=True, max_age=PUBLIC_SECONDS)
     return response
