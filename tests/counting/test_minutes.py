@@ -98,3 +98,12 @@ def test_the_minutes_of_a_decided_scrutin(decided: Scrutin, tmp_path: Path):
     assert "Titulaires : Anne ARNAUD, Bruno BLANC" in text
     assert decided.election.last_event in text
     assert decided.election.fingerprint in text
+
+
+def test_the_minutes_are_in_french_whatever_the_readers_language(tmp_path: Path):
+    from django.utils import translation
+
+    with translation.override("en"):
+        text = pdf_text(render_minutes(circulaire_minutes()), tmp_path)
+    assert "Procès-verbal des opérations électorales" in text
+    assert "Suffrages valablement exprimés 21" in text

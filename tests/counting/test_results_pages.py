@@ -46,6 +46,7 @@ def test_the_staff_page_shows_figures_charts_and_tables(
     assert "<caption>Voix et part des suffrages exprimés</caption>" in text
     assert "Anne ARNAUD, Bruno BLANC" in text
     assert decided.election.last_event in text
+    assert reverse("voting:board", args=[decided.election.uuid]) in text
     assert "<script" not in text.split("<main", 1)[-1].split("</main>")[0]
 
 
@@ -101,6 +102,7 @@ def test_the_minutes_are_downloaded_and_recorded(
     response = client.get(reverse("results:minutes", args=[decided.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith('attachment; filename="proces-verbal-csa-men-')
     assert AuditEntry.objects.filter(action="results.minutes").count() == 1
 
 

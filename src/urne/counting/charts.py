@@ -18,8 +18,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 720
-LABEL_WIDTH = 250
-VALUE_WIDTH = 120
+LABEL_WIDTH = 230
+VALUE_WIDTH = 160
 ROW_HEIGHT = 30
 BAR_HEIGHT = 18
 TOP = 34

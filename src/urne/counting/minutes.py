@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -80,7 +81,13 @@ def _n(value: int) -> str:
 
 
 def render_minutes(minutes: Minutes) -> bytes:
-    """The PDF of the procès-verbal."""
+    """The PDF of the procès-verbal, in French whatever the reader's language (the minutes are
+    the legal record of the count)."""
+    with translation.override("fr"):
+        return _render(minutes)
+
+
+def _render(minutes: Minutes) -> bytes:
     figures = minutes.figures
     scrutin = figures.scrutin
     made_at = minutes.made_at or clock.now()

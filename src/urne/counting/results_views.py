@@ -18,6 +18,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -118,6 +119,7 @@ def _scrutin_context(row: results.ScrutinRow) -> dict[str, Any]:
                 for entry in figures.lists
             ],
             turnout=_percent(figures.turnout),
+            board_url=reverse("voting:board", args=[row.scrutin.election.uuid]),
             quotient=(
                 fraction_text(figures.allocation.quotient)
                 if figures.allocation.quotient is not None
