@@ -204,3 +204,30 @@ def test_a_tampered_archive_is_refused(tmp_path: Path):
     path.write_bytes(bytes(raw))
     with path.open("rb") as stream, pytest.raises(InvalidArchive):
         read_result(stream)
+
+
+def test_the_overview_takes_the_national_csa_and_each_academys_csa():
+    from urne.campaign.models import Scrutin
+    from urne.counting.results import ScrutinRow, overview
+
+    def row(code: str, kind: str, level: str, academy: str | None, counts: ResultCounts):
+        data = ScrutinData(
+            code, code, 1, 10, (ListData("Liste A", (("SA", None),)),), academy, kind, level
+        )
+        return ScrutinRow(Scrutin(code=code), scrutin_figures(data, counts))
+
+    rows = [
+        row("csa-men", "CSA", "national", None, ResultCounts(1, (5,), 6)),
+        row("capa-dijon", "CAP", "academic", "Dijon", ResultCounts(0, (9,), 9)),  # not a CSA
+        row("csa-dijon", "CSA", "academic", "Dijon", ResultCounts(0, (4,), 4)),
+        row("csa-lyon", "CSA", "academic", "Lyon", ResultCounts(0, (2,), 2)),
+        ScrutinRow(Scrutin(code="csa-aix"), None),  # not counted yet
+    ]
+    summary = overview(rows)
+    assert summary.national is not None
+    assert (summary.national.votants, summary.national.exprimes) == (6, 5)
+    # Dijon: its CSA only (4 votants of 10), not its CAPA.
+    assert {name: total.votants for name, total in summary.academies.items()} == {
+        "Dijon": 4,
+        "Lyon": 2,
+    }

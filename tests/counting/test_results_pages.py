@@ -102,7 +102,9 @@ def test_the_minutes_are_downloaded_and_recorded(
     response = client.get(reverse("results:minutes", args=[decided.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert response["Content-Disposition"].startswith('attachment; filename="proces-verbal-csa-men-')
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="proces-verbal-csa-men-'
+    )
     assert AuditEntry.objects.filter(action="results.minutes").count() == 1
 
 

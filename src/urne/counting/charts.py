@@ -17,9 +17,9 @@ from fractions import Fraction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 720
-LABEL_WIDTH = 230
-VALUE_WIDTH = 160
+WIDTH = 560
+LABEL_WIDTH = 180
+VALUE_WIDTH = 140
 ROW_HEIGHT = 30
 BAR_HEIGHT = 18
 TOP = 34
@@ -73,7 +73,7 @@ def bar_chart(
     for row, bar in enumerate(bars):
         y = TOP + row * ROW_HEIGHT
         length = float(Fraction(bar.value) / top * area) if top else 0.0
-        label = bar.label if len(bar.label) <= 34 else bar.label[:33] + "…"
+        label = bar.label if len(bar.label) <= 26 else bar.label[:25] + "…"
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + 14}" font-size="13" text-anchor="end" '
             f'fill="#000">{escape(label)}</text>'
