@@ -10,6 +10,7 @@ with it. Once the closing stores these events itself, tests should run the real 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -117,9 +118,10 @@ def decided(
     csa_national: Scrutin,
     seal_scrutins: SealScrutins,  # noqa: F811 - the fixture imported above
     finish_archive: FinishArchive,
+    travel: Callable[[datetime], None],
 ) -> Scrutin:
     """The CSA ministériel, 3 seats, 5 electors on its roll; 4 vote (FSU, FSU, UNSA, blank);
-    its archive ends with the Result."""
+    the vote closes and its archive ends with the Result."""
     csa_national.seats = 3
     csa_national.save(update_fields=["seats"])
     electors = []
@@ -149,5 +151,6 @@ def decided(
     election = ScrutinElection.objects.get(scrutin=csa_national)
     for elector, choice in zip(electors, [0, 0, 1, None], strict=False):
         cast(election, elector, identifiers.of(elector), choice)
+    travel(campaign.vote_closes_at + timedelta(minutes=1))
     finish_archive(election)
     return csa_national

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.voting.conftest import SealScrutins, cast
@@ -13,11 +15,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_no_result_while_the_board_holds_only_ballots(
-    csa_national: Scrutin, elector_bob, seal_scrutins: SealScrutins
+    csa_national: Scrutin, elector_bob, seal_scrutins: SealScrutins, travel
 ):
     identifiers = seal_scrutins(csa_national)
     election = ScrutinElection.objects.get(scrutin=csa_national)
     cast(election, elector_bob, identifiers.of(elector_bob), 0)
+    assert results.result_counts(election) is None
+    # Closed, but no Result appended yet: the archive is read, and holds none.
+    travel(csa_national.campaign.vote_closes_at + timedelta(seconds=1))
     assert results.result_counts(election) is None
     assert results.figures_of(csa_national) is None
     assert not results.is_proclaimed(csa_national)

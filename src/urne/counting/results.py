@@ -153,22 +153,28 @@ def read_result(stream: IO[bytes]) -> ResultCounts | None:
     return None
 
 
-_FOUND: dict[tuple[int, str], ResultCounts] = {}
-"""Counts found, by (election, last event): an archive that ends with a Result never changes."""
+_READ: dict[int, tuple[str, ResultCounts | None]] = {}
+"""What each election's archive held when last read, with the head it was read at: the head
+(the hash of the last event) fixes the whole archive, so the same head needs no second read."""
 
 
 def result_counts(election: ScrutinElection) -> ResultCounts | None:
     """The decrypted counts of `election`, read from its public archive as the board streams it;
-    None until the archive ends with a Result."""
+    None until the archive ends with a Result.
+
+    Never read while the vote is open (a Result comes after EndBallots, hence after the
+    closing): the pages may ask at every request without reading a growing archive. After the
+    closing, an archive is read once per process for each head it has."""
     from urne.voting.setup import archive_chunks
 
-    key = (election.pk, election.last_event)
-    if key in _FOUND:
-        return _FOUND[key]
+    if not election.is_sealed or not election.scrutin.campaign.vote_closed():
+        return None
+    held = _READ.get(election.pk)
+    if held is not None and held[0] == election.last_event:
+        return held[1]
     with io.BufferedReader(_Chunks(archive_chunks(election)), 1 << 20) as stream:
         counts = read_result(stream)
-    if counts is not None:
-        _FOUND[key] = counts
+    _READ[election.pk] = (election.last_event, counts)
     return counts
 
 
@@ -587,7 +593,12 @@ def scrutin_data(scrutin: Scrutin) -> ScrutinData:
 def election_of(scrutin: Scrutin) -> ScrutinElection | None:
     from urne.voting.models import ScrutinElection
 
-    return ScrutinElection.objects.filter(scrutin=scrutin).first()
+    return (
+        ScrutinElection.objects.filter(scrutin=scrutin)
+        .select_related("scrutin__campaign")
+        .defer(*ScrutinElection.SETUP_ONLY)
+        .first()
+    )
 
 
 def figures_of(scrutin: Scrutin) -> ScrutinFigures | None:
