@@ -113,12 +113,17 @@ def _scrutin_context(row: results.ScrutinRow) -> dict[str, Any]:
             lists=[
                 {
                     "entry": entry,
+                    "votes": results.thousands(entry.votes),
                     "share": _percent(entry.share),
                     "unions": results.unions_text(entry),
                 }
                 for entry in figures.lists
             ],
             turnout=_percent(figures.turnout),
+            numbers={
+                name: results.thousands(getattr(figures, name))
+                for name in ("inscrits", "votants", "blancs", "nuls", "exprimes")
+            },
             board_url=reverse("voting:board", args=[row.scrutin.election.uuid]),
             quotient=(
                 fraction_text(figures.allocation.quotient)
@@ -147,9 +152,22 @@ def _overview_context(rows: list[results.ScrutinRow]) -> dict[str, Any]:
             else []
         ),
         "national_turnout": _percent(national.turnout) if national is not None else None,
+        "national_numbers": (
+            {
+                name: results.thousands(getattr(national, name))
+                for name in ("inscrits", "votants", "exprimes")
+            }
+            if national is not None
+            else {}
+        ),
         "unions_chart": _unions_chart(national) if national is not None else None,
         "academies": [
-            {"name": name, "total": total, "turnout": _percent(total.turnout)}
+            {
+                "name": name,
+                "inscrits": results.thousands(total.inscrits),
+                "votants": results.thousands(total.votants),
+                "turnout": _percent(total.turnout),
+            }
             for name, total in summary.academies.items()
         ],
         "turnout_chart": _turnout_chart(summary.academies),
