@@ -231,3 +231,25 @@ def test_the_overview_takes_the_national_csa_and_each_academys_csa():
         "Dijon": 4,
         "Lyon": 2,
     }
+
+
+def test_the_exports_of_the_worked_example():
+    from urne.counting.results import figures_csv_rows, figures_json, unions_text
+
+    figures = scrutin_figures(CIRCULAIRE, ResultCounts(2, (11, 6, 4), 23))
+    # The joint list prints its key; a list of one union, the union alone.
+    assert unions_text(figures.lists[2]) == "SC (75 %), SD (25 %)"
+    assert unions_text(figures.lists[0]) == "SA"
+    rows = figures_csv_rows(figures)
+    assert rows[1] == ["Votants", "", "", 23, "57,50", "", "", "", ""]
+    assert rows[5][:7] == ["Liste", "Liste A", "SA", 11, "52,38", 2, 2]
+    data = figures_json(figures)
+    assert data["quotient"] == "7"
+    assert data["turnout"] == "23/40"
+    assert data["unfilled_suppleants"] == 1  # B's second name is missing
+    assert data["lists"][2]["unions"] == [
+        {"union": "SC", "share": "75"},
+        {"union": "SD", "share": "25"},
+    ]
+    assert data["lists"][1]["share"] == "2/7"  # 6 / 21
+    assert data["lists"][1]["share_percent"] == "28.57"

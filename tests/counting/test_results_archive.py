@@ -62,3 +62,25 @@ def test_lists_changed_after_the_seal_are_refused(decided: Scrutin):
     first.save(update_fields=["title"])
     with pytest.raises(results.ResultsError, match="ne sont plus celles"):
         results.figures_of(decided)
+
+
+def test_a_board_whose_result_does_not_verify_shows_no_result(
+    decided: Scrutin, monkeypatch: pytest.MonkeyPatch
+):
+    from urne.voting import setup
+
+    election = ScrutinElection.objects.get(scrutin=decided)
+    honest = setup.archive_chunks
+
+    def forged(election: ScrutinElection):
+        whole = b"".join(honest(election))
+        # One byte of the Result's data changed: its name (its hash) no longer matches.
+        where = whole.rfind(b'{"result":[[')
+        yield whole[: where + 12] + b"7" + whole[where + 13 :]
+
+    monkeypatch.setattr(setup, "archive_chunks", forged)
+    ScrutinElection.objects.filter(pk=election.pk).update(last_event="0" * 64)
+    with pytest.raises(results.ResultsError, match="ne se vérifie pas"):
+        results.figures_of(decided)
+    row = results.scrutin_row(decided)
+    assert row.figures is None and "ne se vérifie pas" in row.error

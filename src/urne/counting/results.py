@@ -42,6 +42,7 @@ from urne.crypto.archive import (
     SetupRecord,
 )
 from urne.crypto.election import read_election_once
+from urne.crypto.errors import CryptoError
 from urne.crypto.jsonio import loads
 from urne.crypto.tally import Result
 from urne.web.errors import NotFound, VisitorError
@@ -172,8 +173,15 @@ def result_counts(election: ScrutinElection) -> ResultCounts | None:
     held = _READ.get(election.pk)
     if held is not None and held[0] == election.last_event:
         return held[1]
-    with io.BufferedReader(_Chunks(archive_chunks(election)), 1 << 20) as stream:
-        counts = read_result(stream)
+    try:
+        with io.BufferedReader(_Chunks(archive_chunks(election)), 1 << 20) as stream:
+            counts = read_result(stream)
+    except CryptoError as refused:
+        # Not kept: a board fixed by its operators is read again at the next request.
+        raise ResultsError(
+            _("L'archive publique de ce scrutin ne se vérifie pas (%(why)s) : aucun résultat.")
+            % {"why": refused}
+        ) from None
     _READ[election.pk] = (election.last_event, counts)
     return counts
 
