@@ -30,7 +30,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import IO, TYPE_CHECKING, Final, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Final, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -433,7 +433,7 @@ def unions_text(entry: ListFigures) -> str:
     )
 
 
-def figures_json(figures: ScrutinFigures) -> dict[str, object]:
+def figures_json(figures: ScrutinFigures) -> dict[str, Any]:
     """A scrutin's figures as a JSON object: ratios exact (« 11/21 ») and as percentages
     rounded to two decimals (« 52.38 »)."""
     allocation = figures.allocation
@@ -528,7 +528,7 @@ def figures_csv_rows(figures: ScrutinFigures) -> list[list[object]]:
     return rows
 
 
-def aggregate_json(total: Aggregate) -> dict[str, object]:
+def aggregate_json(total: Aggregate) -> dict[str, Any]:
     return {
         "scrutins": total.scrutins,
         "inscrits": total.inscrits,
