@@ -107,3 +107,14 @@ def test_the_minutes_are_in_french_whatever_the_readers_language(tmp_path: Path)
         text = pdf_text(render_minutes(circulaire_minutes()), tmp_path)
     assert "Procès-verbal des opérations électorales" in text
     assert "Suffrages valablement exprimés 21" in text
+
+
+def test_the_minutes_say_which_lists_a_draw_must_separate(tmp_path: Path):
+    from urne.counting.results import ListData, ResultCounts, ScrutinData, scrutin_figures
+
+    # 1 seat, A 5 and B 5: equal averages, equal votes, one seat: a draw.
+    data = ScrutinData("t", "Scrutin à égalité", 1, 10, (ListData("A"), ListData("B")))
+    figures = scrutin_figures(data, ResultCounts(0, (5, 5), 10))
+    text = pdf_text(render_minutes(circulaire_minutes(figures=figures)), tmp_path)
+    assert "Égalité pour le siège 1 entre A, B" in text
+    assert "Aucun candidat élu." in text
