@@ -20,6 +20,17 @@ holds a decryption key. Files are those of belenios-tool, so either tool can tak
   saw every share: for a real election each member runs their own steps on their own machine
   (the bureau's distributed ceremony comes with a later issue).
 
+A member's own steps of the distributed threshold ceremony (the bureau's ceremony in the back
+office, docs/bureau.md), each writing the files ``belenios-tool setup
+generate-trustee-key-threshold`` writes at the same step:
+
+- ``urne trustee threshold-cert --out DIR``: step 1, ``ID.key`` (the seed, mode 0600) and
+  ``ID.cert``;
+- ``urne trustee threshold-polynomial --certs certs.jsons --key ID.key --threshold T --out F``:
+  step 3, the member's polynomial (one line);
+- ``urne trustee threshold-voutput --certs certs.jsons --key ID.key --vinput ID.vinput --out F``:
+  step 5, the member's voutput (one line), after checking every value received.
+
 Exit 0 on success, 2 for bad input (a file that is not a key, a folder where files would be
 overwritten...). Messages are in English, as the protocol core's.
 """
@@ -39,6 +50,7 @@ from urne.crypto.group import BELENIOS_2048, Exponent, Group
 from urne.crypto.jsonio import dumps, loads
 from urne.crypto.trustees import (
     PedersenTrustees,
+    SignedMessage,
     SingleTrustee,
     Trustee,
     TrusteePublicKey,
@@ -201,6 +213,78 @@ def write_threshold_trustees(
     return ThresholdFiles(trustees_path, tuple(private_keys), parameters)
 
 
+def write_threshold_cert(folder: Path, group: Group = GROUP) -> tuple[Path, Path]:
+    """Step 1 of the threshold ceremony for one member: ``ID.key`` (0600) and ``ID.cert``."""
+    keys = pedersen.derive_keys(group, pedersen.make_seed())
+    cert = pedersen.make_cert(group, keys)
+    name = pedersen.cert_name(cert)
+    names = (f"{name}.key", f"{name}.cert")
+    _prepare_folder(folder, names)
+    key_path, cert_path = (folder / item for item in names)
+    _write(key_path, keys.seed + "\n", private=True)
+    _write(cert_path, dumps(cert.to_json()) + "\n", private=False)
+    return key_path, cert_path
+
+
+def _read_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput(f"{path}: cannot be read: {error}") from None
+
+
+def read_certs_file(path: Path, group: Group = GROUP) -> list[SignedMessage]:
+    """``certs.jsons``: one certificate a line."""
+    try:
+        return [
+            pedersen.read_cert(group, loads(line))
+            for line in _read_file(path).splitlines()
+            if line.strip()
+        ]
+    except CryptoError as error:
+        raise BadInput(f"{path}: not a certs.jsons file: {error}") from None
+
+
+def read_key_file(path: Path, group: Group = GROUP) -> pedersen.TrusteeKeys:
+    try:
+        return pedersen.derive_keys(group, _read_file(path))
+    except CryptoError as error:
+        raise BadInput(f"{path}: not a threshold trustee's key (ID.key): {error}") from None
+
+
+def _write_line(out: Path, line: str) -> None:
+    if out.is_dir():
+        raise BadInput(f"{out}: is a folder; give a file name")
+    _write(out, line + "\n", private=False)
+
+
+def write_threshold_polynomial(
+    certs: Path, key: Path, threshold: int, out: Path, group: Group = GROUP
+) -> None:
+    """Step 3 for one member: their polynomial, in ``out``."""
+    try:
+        polynomial = pedersen.make_polynomial(
+            group, read_certs_file(certs, group), read_key_file(key, group), threshold
+        )
+    except CryptoError as error:
+        raise BadInput(f"the polynomial cannot be made: {error}") from None
+    _write_line(out, dumps(polynomial.to_json()))
+
+
+def write_threshold_voutput(
+    certs: Path, key: Path, vinput: Path, out: Path, group: Group = GROUP
+) -> None:
+    """Step 5 for one member: check what every member sent them, and write their voutput."""
+    try:
+        received = pedersen.Vinput.from_json(group, loads(_read_file(vinput).strip()))
+        voutput = pedersen.make_voutput(
+            group, read_certs_file(certs, group), read_key_file(key, group), received
+        )
+    except CryptoError as error:
+        raise BadInput(f"the voutput cannot be made: {error}") from None
+    _write_line(out, dumps(voutput.to_json()))
+
+
 # --- the command line -----------------------------------------------------------------------------
 
 _OFFLINE = (
@@ -237,7 +321,49 @@ def trustee(args: Sequence[str]) -> int:
         "generate-trustee-key: ID.privkey (mode 0600, keep it secret) and ID.pubkey. " + _OFFLINE,
     )
     keygen.add_argument("--out", type=Path, required=True, help="the folder to write in")
+    cert = commands.add_parser(
+        "threshold-cert",
+        help="threshold ceremony, step 1: a member's key and certificate",
+        description="Step 1 of the threshold ceremony, as belenios-tool setup "
+        "generate-trustee-key-threshold --step 1: ID.key (mode 0600, keep it secret, offline) "
+        "and ID.cert (to upload).",
+    )
+    cert.add_argument("--out", type=Path, required=True, help="the folder to write in")
+    polynomial = commands.add_parser(
+        "threshold-polynomial",
+        help="threshold ceremony, step 3: a member's polynomial",
+        description="Step 3, as belenios-tool --step 3: the member's polynomial, made from the "
+        "group's certs.jsons and the member's ID.key.",
+    )
+    polynomial.add_argument("--certs", type=Path, required=True, help="certs.jsons")
+    polynomial.add_argument("--key", type=Path, required=True, help="the member's ID.key")
+    polynomial.add_argument(
+        "--threshold", type=_members, required=True, help="members needed to decrypt"
+    )
+    polynomial.add_argument("--out", type=Path, required=True, help="the file to write")
+    voutput = commands.add_parser(
+        "threshold-voutput",
+        help="threshold ceremony, step 5: a member's voutput",
+        description="Step 5, as belenios-tool --step 5: check the values every member sent "
+        "(ID.vinput) and write the member's voutput (their key share, sealed for them).",
+    )
+    voutput.add_argument("--certs", type=Path, required=True, help="certs.jsons")
+    voutput.add_argument("--key", type=Path, required=True, help="the member's ID.key")
+    voutput.add_argument("--vinput", type=Path, required=True, help="the member's ID.vinput")
+    voutput.add_argument("--out", type=Path, required=True, help="the file to write")
     options = parser.parse_args(list(args))
+    if options.action == "threshold-cert":
+        key_path, cert_path = write_threshold_cert(options.out)
+        print(f"Key {key_path} (keep it secret, offline); certificate {cert_path} (to upload).")
+        return EXIT_OK
+    if options.action == "threshold-polynomial":
+        write_threshold_polynomial(options.certs, options.key, options.threshold, options.out)
+        print(f"Wrote {options.out}: your polynomial (to upload).")
+        return EXIT_OK
+    if options.action == "threshold-voutput":
+        write_threshold_voutput(options.certs, options.key, options.vinput, options.out)
+        print(f"Wrote {options.out}: your voutput (to upload, and to keep).")
+        return EXIT_OK
     made = write_single_key(options.out)
     print(
         f"Key pair {made.key_id}: private key {made.private_key} (keep it secret, offline), "
