@@ -118,3 +118,43 @@ def test_the_minutes_say_which_lists_a_draw_must_separate(tmp_path: Path):
     text = pdf_text(render_minutes(circulaire_minutes(figures=figures)), tmp_path)
     assert "Égalité pour le siège 1 entre A, B" in text
     assert "Aucun candidat élu." in text
+
+
+@pytest.mark.django_db
+def test_the_minutes_name_the_bureau_and_the_seal(decided: Scrutin, tmp_path: Path):
+    from django.utils import timezone
+
+    from tests.conftest import make_account, make_elector
+    from urne.accounts.models import User
+    from urne.candidacies.models import Union
+    from urne.counting.models import Bureau, BureauMember, BureauScrutin
+    from urne.sealing.models import CampaignSeal
+
+    campaign = decided.campaign
+    bureau = Bureau.objects.create(campaign=campaign, name="Bureau national")
+    BureauScrutin.objects.create(bureau=bureau, scrutin=decided)
+    academy = campaign.academies.get(name="Dijon")
+    delegate = make_account(make_elector(campaign, academy, "Luc", "Morel"))
+        make_elector(campaign, decided.roll.first().elector.academy, "Luc", "Morel")
+    )
+    president = User.objects.create_user("presidente@education.gouv.fr", "x", is_staff=True)
+    # Added delegate first: the minutes still put the president first.
+    BureauMember.objects.create(
+        bureau=bureau, user=delegate, role="delegate", union=Union.objects.get(acronym="FSU")
+    )
+    BureauMember.objects.create(bureau=bureau, user=president, role="president")
+    CampaignSeal.objects.create(
+        campaign=campaign,
+        number=1,
+        sealed_at=timezone.now(),
+        sealed_by="organisation@education.gouv.fr",
+        fingerprint="5e" * 32,
+        components=[],
+    )
+    figures = results.figures_of(decided)
+    assert figures is not None
+    text = pdf_text(render_minutes(minutes_of(figures, decided)), tmp_path)
+    assert "Président : presidente@education.gouv.fr Délégué syndical : Luc MOREL (FSU)" in text
+    assert "Délégué syndical — Luc MOREL" in text
+    assert "5e" * 32 in text
+    assert "non disponible" not in text

@@ -317,16 +317,57 @@ def _render(minutes: Minutes) -> bytes:
     return buffer.getvalue()
 
 
+_ROLE_ORDER = {"president": 0, "secretary": 1, "delegate": 2}
+
+
+def bureau_members(scrutin: Scrutin) -> tuple[Member, ...]:
+    """The members of the bureau that covers `scrutin` (`urne.counting.models`), president and
+    secretary first; none when no bureau covers it. A member is named by their elector's name
+    when their account is an elector's, by their account's address otherwise."""
+    from urne.campaign.models import family_name
+    from urne.counting.models import BureauMember, BureauScrutin
+
+    link = BureauScrutin.objects.filter(scrutin=scrutin).first()
+    if link is None:
+        return ()
+    members = BureauMember.objects.filter(bureau_id=link.bureau_id).select_related(
+        "user", "user__elector", "union"
+    )
+    named = []
+    for member in sorted(members, key=lambda item: (_ROLE_ORDER.get(item.role, 9), item.pk)):
+        elector = member.user.elector
+        name = (
+            f"{elector.first_name} {family_name(elector.last_name)}"
+            if elector is not None
+            else str(member.user)
+        )
+        role = str(member.get_role_display())
+        named.append(
+            Member(name, role[:1].upper() + role[1:], member.union.acronym if member.union else "")
+        )
+    return tuple(named)
+
+
+def sealing_fingerprint(scrutin: Scrutin) -> str | None:
+    """The fingerprint of the campaign's latest seal (`urne.sealing`); None before any."""
+    from urne.sealing.services import latest_seal
+
+    seal = latest_seal(scrutin.campaign)
+    return seal.fingerprint if seal is not None else None
+
+
 def minutes_of(figures: ScrutinFigures, scrutin: Scrutin) -> Minutes:
-    """The procès-verbal's data for `scrutin` with its `figures`. The bureau's members and the
-    sealing's fingerprint are not stored by this part of urne yet: lines to fill and a
-    labelled line take their place."""
+    """The procès-verbal's data for `scrutin` with its `figures`: the members of its bureau
+    (lines to fill when no bureau covers it) and the fingerprint of its campaign's seal (a
+    labelled line when it was never sealed)."""
     election = getattr(scrutin, "election", None)
     return Minutes(
         figures=figures,
         campaign=scrutin.campaign.name,
         organizer=scrutin.campaign.organizer,
         scrutin_kind=str(scrutin.get_kind_display()),
+        members=bureau_members(scrutin),
         election_fingerprint=election.fingerprint if election is not None else "",
+        sealing_fingerprint=sealing_fingerprint(scrutin),
         made_at=clock.now(),
     )
