@@ -47,6 +47,8 @@ urlpatterns = [
     path("", include("urne.mailings.urls")),
     # Supervision: /sante/ and /metrics for the machines, /gestion/supervision/ for the staff.
     path("", include("urne.operations.urls")),
+    # Results (/gestion/resultats/ for staff, /resultats/ once proclaimed), issue 9.
+    path("", include("urne.counting.results_urls")),
     # The admin's login and password change pages check passwords outside the login limits:
     # these two addresses, matched before the admin's, send to the voter account's pages
     # (urne.accounts.services is the one place a password is checked, docs/accounts.md).

@@ -1,0 +1,340 @@
+"""The results pages: the back office's (/gestion/resultats/) and the public ones (/resultats/).
+
+Back office: verified staff holding `results.VIEW_RESULTS` (`staff_page`), the scrutins of
+their reach (`results.results_scrutins`); each scrutin's figures, charts, exports (CSV, JSON)
+and procès-verbal (PDF, recorded in the audit journal). Public: the scrutins whose results are
+proclaimed (`results.is_proclaimed`), with the same figures, charts and exports, no account.
+
+What is shown comes from `urne.counting.results` (the counts from the archive's Result); the
+charts are SVG written here (`urne.counting.charts`), each with its data table beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
+
+from urne import clock
+from urne.audit import services as audit
+from urne.backoffice.pages import staff_page
+from urne.counting import results
+from urne.counting.charts import Bar, bar_chart
+from urne.counting.minutes import minutes_of, render_minutes
+from urne.counting.seats import fraction_text
+from urne.web.errors import NotFound
+from urne.web.spreadsheet import excel_csv
+
+PUBLIC_SECONDS = 60
+"""How long anyone may keep a public results page or export."""
+
+
+def _percent(value: Fraction | None) -> str:
+    return results.percent(value)
+
+
+def _votes_chart(figures: results.ScrutinFigures) -> SafeString:
+    return bar_chart(
+        "voix",
+        _("Voix par liste"),
+        [
+            Bar(
+                entry.title,
+                entry.votes,
+                f"{results.thousands(entry.votes)} ({_percent(entry.share)})",
+            )
+            for entry in figures.lists
+        ],
+    )
+
+
+def _seats_chart(figures: results.ScrutinFigures) -> SafeString:
+    return bar_chart(
+        "sieges",
+        _("Sièges de titulaires par liste"),
+        [
+            Bar(
+                entry.title,
+                entry.titulaires,
+                ngettext("%(n)s siège", "%(n)s sièges", entry.titulaires) % {"n": entry.titulaires},
+            )
+            for entry in figures.lists
+        ],
+        maximum=figures.scrutin.seats,
+    )
+
+
+def _turnout_chart(academies: dict[str, results.Aggregate]) -> SafeString | None:
+    if not academies:
+        return None
+    return bar_chart(
+        "participation",
+        _("Participation par académie (CSA académiques)"),
+        [
+            Bar(name, total.turnout or 0, _percent(total.turnout))
+            for name, total in academies.items()
+        ],
+        maximum=1,
+    )
+
+
+def _unions_chart(total: results.Aggregate) -> SafeString:
+    return bar_chart(
+        "representativite",
+        _("Voix par organisation syndicale (CSA ministériel)"),
+        [
+            Bar(
+                union,
+                votes,
+                f"{results.thousands(round(votes))} ({_percent(total.unions.share(union))})",
+            )
+            for union, votes in total.unions.ranking()
+        ],
+    )
+
+
+def _scrutin_context(row: results.ScrutinRow) -> dict[str, Any]:
+    figures = row.figures
+    context: dict[str, Any] = {"scrutin": row.scrutin, "figures": figures, "error": row.error}
+    if figures is not None:
+        context.update(
+            votes_chart=_votes_chart(figures),
+            seats_chart=_seats_chart(figures),
+            lists=[
+                {
+                    "entry": entry,
+                    "votes": results.thousands(entry.votes),
+                    "share": _percent(entry.share),
+                    "unions": results.unions_text(entry),
+                }
+                for entry in figures.lists
+            ],
+            turnout=_percent(figures.turnout),
+            numbers={
+                name: results.thousands(getattr(figures, name))
+                for name in ("inscrits", "votants", "blancs", "nuls", "exprimes")
+            },
+            board_url=reverse("voting:board", args=[row.scrutin.election.uuid]),
+            quotient=(
+                fraction_text(figures.allocation.quotient)
+                if figures.allocation.quotient is not None
+                else None
+            ),
+        )
+    return context
+
+
+def _overview_context(rows: list[results.ScrutinRow]) -> dict[str, Any]:
+    summary = results.overview(rows)
+    national = summary.national
+    return {
+        "national": national,
+        "national_unions": (
+            [
+                {
+                    "union": union,
+                    "votes": results.thousands(round(votes)),
+                    "share": _percent(national.unions.share(union)),
+                }
+                for union, votes in national.unions.ranking()
+            ]
+            if national is not None
+            else []
+        ),
+        "national_turnout": _percent(national.turnout) if national is not None else None,
+        "national_numbers": (
+            {
+                name: results.thousands(getattr(national, name))
+                for name in ("inscrits", "votants", "exprimes")
+            }
+            if national is not None
+            else {}
+        ),
+        "unions_chart": _unions_chart(national) if national is not None else None,
+        "academies": [
+            {
+                "name": name,
+                "inscrits": results.thousands(total.inscrits),
+                "votants": results.thousands(total.votants),
+                "turnout": _percent(total.turnout),
+            }
+            for name, total in summary.academies.items()
+        ],
+        "turnout_chart": _turnout_chart(summary.academies),
+    }
+
+
+def _overview_json(rows: list[results.ScrutinRow]) -> dict[str, Any]:
+    summary = results.overview(rows)
+    return {
+        "national": (
+            results.aggregate_json(summary.national) if summary.national is not None else None
+        ),
+        "academies": {
+            name: results.aggregate_json(total) for name, total in summary.academies.items()
+        },
+        "scrutins": [results.figures_json(row.figures) for row in rows if row.figures is not None],
+    }
+
+
+def _json_response(data: object, name: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+def _csv_response(figures: results.ScrutinFigures, name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        excel_csv(results.FIGURES_CSV_HEADER, results.figures_csv_rows(figures)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _decided(row: results.ScrutinRow) -> results.ScrutinFigures:
+    if row.figures is None:
+        raise NotFound(row.error or _("Ce scrutin n'a pas encore de résultat."))
+    return row.figures
+
+
+# --- back office ---------------------------------------------------------------------------------
+
+
+def _staff(title: str, **extra: Any) -> dict[str, Any]:
+    return {"title": title, "current": "results:index", "staff": True, **extra}
+
+
+@staff_page(results.VIEW_RESULTS)
+def staff_index(request: HttpRequest) -> HttpResponse:
+    rows = [results.scrutin_row(scrutin) for scrutin in results.results_scrutins(request.user)]
+    return render(
+        request,
+        "counting/results/index.html",
+        _staff(_("Résultats"), rows=rows, now=clock.now(), **_overview_context(rows)),
+    )
+
+
+@staff_page(results.VIEW_RESULTS)
+def staff_overview_json(request: HttpRequest) -> HttpResponse:
+    rows = [results.scrutin_row(scrutin) for scrutin in results.results_scrutins(request.user)]
+    return _json_response(_overview_json(rows), "resultats.json")
+
+
+@staff_page(results.VIEW_RESULTS)
+def staff_scrutin(request: HttpRequest, scrutin_id: int) -> HttpResponse:
+    scrutin = results.access_results_scrutin(request.user, scrutin_id)
+    row = results.scrutin_row(scrutin)
+    return render(
+        request,
+        "counting/results/scrutin.html",
+        _staff(
+            _("Résultats : %(scrutin)s") % {"scrutin": scrutin.name},
+            proclaimed=results.is_proclaimed(scrutin),
+            **_scrutin_context(row),
+        ),
+    )
+
+
+@staff_page(results.VIEW_RESULTS)
+def staff_scrutin_csv(request: HttpRequest, scrutin_id: int) -> HttpResponseBase:
+    scrutin = results.access_results_scrutin(request.user, scrutin_id)
+    return _csv_response(_decided(results.scrutin_row(scrutin)), f"resultats-{scrutin.code}.csv")
+
+
+@staff_page(results.VIEW_RESULTS)
+def staff_scrutin_json(request: HttpRequest, scrutin_id: int) -> HttpResponse:
+    scrutin = results.access_results_scrutin(request.user, scrutin_id)
+    figures = _decided(results.scrutin_row(scrutin))
+    return _json_response(results.figures_json(figures), f"resultats-{scrutin.code}.json")
+
+
+@staff_page(results.VIEW_RESULTS)
+def staff_minutes(request: HttpRequest, scrutin_id: int) -> HttpResponse:
+    scrutin = results.access_results_scrutin(request.user, scrutin_id)
+    figures = _decided(results.scrutin_row(scrutin))
+    pdf = render_minutes(minutes_of(figures, scrutin))
+    audit.record(request, "results.minutes", scrutin, fingerprint=figures.counts.fingerprint)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="proces-verbal-{scrutin.code}-{clock.now():%Y%m%d-%H%M%S}.pdf"'
+    )
+    return response
+
+
+# --- public --------------------------------------------------------------------------------------
+
+
+def _public(response: HttpResponseBase) -> HttpResponseBase:
+    patch_cache_control(response, public=True, max_age=PUBLIC_SECONDS)
+    return response
+
+
+def _public_rows() -> list[results.ScrutinRow]:
+    return [results.scrutin_row(scrutin) for scrutin in results.public_scrutins()]
+
+
+@require_safe
+def public_index(request: HttpRequest) -> HttpResponseBase:
+    rows = _public_rows()
+    response = render(
+        request,
+        "counting/results/index.html",
+        {
+            "title": _("Résultats des élections"),
+            "staff": False,
+            "rows": rows,
+            **_overview_context(rows),
+        },
+    )
+    patch_cache_control(response, private=True, max_age=PUBLIC_SECONDS)
+    return response
+
+
+@require_safe
+def public_overview_json(request: HttpRequest) -> HttpResponseBase:
+    return _public(_json_response(_overview_json(_public_rows()), "resultats.json"))
+
+
+@require_safe
+def public_scrutin(request: HttpRequest, code: str) -> HttpResponseBase:
+    scrutin = results.access_public_results(code)
+    response = render(
+        request,
+        "counting/results/scrutin.html",
+        {
+            "title": _("Résultats : %(scrutin)s") % {"scrutin": scrutin.name},
+            "staff": False,
+            "proclaimed": True,
+            **_scrutin_context(results.scrutin_row(scrutin)),
+        },
+    )
+    patch_cache_control(response, private=True, max_age=PUBLIC_SECONDS)
+    return response
+
+
+@require_safe
+def public_scrutin_csv(request: HttpRequest, code: str) -> HttpResponseBase:
+    scrutin = results.access_public_results(code)
+    figures = _decided(results.scrutin_row(scrutin))
+    return _public(_csv_response(figures, f"resultats-{scrutin.code}.csv"))
+
+
+@require_safe
+def public_scrutin_json(request: HttpRequest, code: str) -> HttpResponseBase:
+    scrutin = results.access_public_results(code)
+    figures = _decided(results.scrutin_row(scrutin))
+    return _public(_json_response(results.figures_json(figures), f"resultats-{scrutin.code}.json"))
