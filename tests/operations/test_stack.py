@@ -1,0 +1,68 @@
+"""The production stack, started by the one command's code (deploy/stack.py, `make stack`): a
+voter logs in and votes through the load balancer, and any web node serves their session."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.operations.stack_client import (
+    Browser,
+    archive_trackers,
+    needs_stack,
+    private_stack,
+    scenario,
+)
+
+pytestmark = [pytest.mark.slow, needs_stack]
+
+
+def test_a_voter_logs_in_and_votes_through_the_load_balancer(tmp_path: Path) -> None:
+    with private_stack(tmp_path / "stack") as (stack, _):
+        pids = [stack.pid(name) for name in ("haproxy", "web1", "web2", "celery", "redis")]
+        assert all(stack.alive(name) for name in ("haproxy", "web1", "web2", "celery", "redis"))
+        # Production mode: each node ran urne's production checks at start (urne.wsgi) and
+        # serves; the secrets were drawn into the stack's folder, readable by its owner only.
+        for name in ("secret_key", "pseudonym_key"):
+            mode = (stack.folder / "secrets" / name).stat().st_mode
+            assert stat.S_IMODE(mode) == 0o600
+        assert stack.env()["URNE_PRODUCTION"] == "1"
+        prepared = scenario(stack, "prepare", "1", "0")
+        voter = prepared["voters"][0]
+        browser = Browser(stack.ports["lb"])
+
+        wrong = browser.login(voter["email"], "Mauvais2014x")
+        assert wrong.status == 200
+        assert "sessionid" not in browser.cookies
+        logged_in = browser.login(voter["email"], prepared["password"])
+        assert logged_in.status == 302, logged_in.text[:300]
+        assert "sessionid" in browser.cookies
+        space = browser.request("GET", "/espace/")
+        assert space.status == 200
+        assert "CSA ministériel" in space.text
+
+        # Stateless nodes: the session made through the balancer is known to each node alone.
+        for node in ("web1", "web2"):
+            direct = Browser(stack.ports[node], dict(browser.cookies))
+            page = direct.request("GET", "/espace/", headers={"X-Forwarded-Proto": "https"})
+            assert page.status == 200, (node, page.status)
+            assert "CSA ministériel" in page.text
+
+        answer = browser.cast(prepared["uuid"], voter["ballot"], "stack-test-submission-1")
+        assert answer.status == 201, answer.text[:300]
+        receipt = answer.json()
+        assert receipt["status"] == "accepted"
+
+        stored = scenario(stack, "check")
+        assert stored["trackers"] == [receipt["tracker"]]
+        assert stored["emargements"] == [voter["email"]]
+        assert stored["verified"] == 1
+        trackers, report = archive_trackers(browser, prepared["uuid"], tmp_path)
+        assert trackers == [receipt["tracker"]]
+        assert report["ballots"] == 1
+    # Stopped: none of its processes is left.
+    for pid in pids:
+        assert pid is not None
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
