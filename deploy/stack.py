@@ -238,6 +238,17 @@ class Stack:
             except ProcessLookupError:
                 pass
 
+    def kill(self, name: str) -> None:
+        """SIGKILL to `name` and its children, as a machine lost: nothing runs its shutdown."""
+        pid = self.pid(name)
+        self.signal(name, signal.SIGKILL)
+        if pid is not None:
+            deadline = time.monotonic() + 10
+            while self._group_alive(pid) and time.monotonic() < deadline:
+                self._reap(pid)
+                time.sleep(0.05)
+            self._reap(pid)
+
     def end(self, name: str, timeout: float = 30) -> None:
         """Stop `name` (SIGTERM, SIGKILL after `timeout` seconds) and forget it."""
         pid = self.pid(name)
