@@ -30,6 +30,7 @@ The tests (tests/operations/) drive the same class, `Stack`, against a PostgreSQ
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
@@ -61,7 +62,9 @@ def free_port() -> int:
         return port
 
 
-def wait_for_port(port: int, timeout: float = 120, process: subprocess.Popen[bytes] | None = None) -> None:
+def wait_for_port(
+    port: int, timeout: float = 120, process: subprocess.Popen[bytes] | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -186,7 +189,9 @@ class Stack:
 
     # --- processes ----------------------------------------------------------------------------
 
-    def _spawn(self, name: str, command: list[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+    def _spawn(
+        self, name: str, command: list[str], env: Mapping[str, str]
+    ) -> subprocess.Popen[bytes]:
         self.logs.mkdir(parents=True, exist_ok=True)
         with (self.logs / f"{name}.log").open("ab") as log:
             started = subprocess.Popen(  # noqa: S603 - our own programs and arguments
@@ -198,9 +203,7 @@ class Stack:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        pids = self.state.setdefault("pids", {})
-        assert isinstance(pids, dict)
-        pids[name] = started.pid
+        self._pids()[name] = started.pid
         self._save()
         return started
 
@@ -208,10 +211,14 @@ class Stack:
         self.state_file.parent.mkdir(parents=True, exist_ok=True)
         self.state_file.write_text(json.dumps(self.state, indent=1))
 
+    def _pids(self) -> dict[str, int]:
+        pids = self.state.setdefault("pids", {})
+        if not isinstance(pids, dict):
+            raise StackError(f"{self.state_file}: unreadable state")
+        return pids
+
     def pid(self, name: str) -> int | None:
-        pids = self.state.get("pids", {})
-        assert isinstance(pids, dict)
-        value = pids.get(name)
+        value = self._pids().get(name)
         return int(value) if value is not None else None
 
     def alive(self, name: str) -> bool:
@@ -233,10 +240,8 @@ class Stack:
         workers, Celery's pool)."""
         pid = self.pid(name)
         if pid is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, sig)
-            except ProcessLookupError:
-                pass
 
     def kill(self, name: str) -> None:
         """SIGKILL to `name` and its children, as a machine lost: nothing runs its shutdown."""
@@ -263,17 +268,13 @@ class Stack:
             self.signal(name, signal.SIGKILL)
             time.sleep(0.5)
         self._reap(pid)
-        pids = self.state.get("pids", {})
-        assert isinstance(pids, dict)
-        pids.pop(name, None)
+        self._pids().pop(name, None)
         self._save()
 
     @staticmethod
     def _reap(pid: int) -> None:
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
 
     @staticmethod
     def _group_alive(pgid: int) -> bool:
@@ -319,12 +320,17 @@ class Stack:
             "redis",
             [
                 shutil.which("redis-server") or "redis-server",
-                "--bind", "127.0.0.1",
-                "--port", str(port),
-                "--dir", str(folder),
-                "--save", "",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dir",
+                str(folder),
+                "--save",
+                "",
                 # The broker's messages survive a restart of Redis.
-                "--appendonly", "yes",
+                "--appendonly",
+                "yes",
             ],
             os.environ,
         )
@@ -338,8 +344,10 @@ class Stack:
         }
         gunicorn = [
             str(BIN / "gunicorn"),
-            "-c", str(DEPLOY / "gunicorn.conf.py"),
-            "--name", f"urne-{node}",
+            "-c",
+            str(DEPLOY / "gunicorn.conf.py"),
+            "--name",
+            f"urne-{node}",
             "urne.wsgi:application",
         ]
         wait_for_port(self.ports[node], 120, self._spawn(node, gunicorn, env))
@@ -348,10 +356,18 @@ class Stack:
         self._spawn(
             "celery",
             [
-                str(BIN / "celery"), "-A", "urne", "worker",
-                "--queues", "celery", "--concurrency", "1",
-                "--hostname", f"urne-stack-{os.getpid()}@%h",
-                "--loglevel", "WARNING",
+                str(BIN / "celery"),
+                "-A",
+                "urne",
+                "worker",
+                "--queues",
+                "celery",
+                "--concurrency",
+                "1",
+                "--hostname",
+                f"urne-stack-{os.getpid()}@%h",
+                "--loglevel",
+                "WARNING",
             ],
             self.env(),
         )
@@ -359,9 +375,12 @@ class Stack:
     def busy_page(self) -> Path:
         """The overload answer as HAProxy sends it: status line, headers, the French page."""
         seconds = self.settings.retry_after
-        body = (DEPLOY / "busy.html").read_text(encoding="utf-8").replace(
-            "{retry_after}", str(seconds)
-        ).encode()
+        body = (
+            (DEPLOY / "busy.html")
+            .read_text(encoding="utf-8")
+            .replace("{retry_after}", str(seconds))
+            .encode()
+        )
         head = (
             "HTTP/1.1 503 Service Unavailable\r\n"
             f"Retry-After: {seconds}\r\n"
@@ -391,12 +410,18 @@ class Stack:
             raise StackError("HAProxy is missing: `make deps` installs Debian's haproxy")
         config = str(DEPLOY / "haproxy.cfg")
         checked = subprocess.run(  # noqa: S603
-            [haproxy, "-c", "-q", "-f", config], env=env, capture_output=True, text=True, check=False
+            [haproxy, "-c", "-q", "-f", config],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if checked.returncode:
             raise StackError(f"deploy/haproxy.cfg refused:\n{checked.stdout}{checked.stderr}")
         # -db: in the foreground, so that this process id is HAProxy's own.
-        wait_for_port(self.ports["lb"], 30, self._spawn("haproxy", [haproxy, "-db", "-f", config], env))
+        wait_for_port(
+            self.ports["lb"], 30, self._spawn("haproxy", [haproxy, "-db", "-f", config], env)
+        )
 
     def wait_ready(self, timeout: float = 60) -> None:
         """Until the balancer serves the login page (both nodes seen healthy, or at least one)."""
@@ -413,7 +438,7 @@ class Stack:
         raise StackError(f"the balancer does not serve the login page: {last}")
 
     def start(self) -> None:
-        if self.state.get("pids") and any(self.alive(name) for name in self.state["pids"]):  # type: ignore[union-attr]
+        if any(self.alive(name) for name in self._pids()):
             raise StackError(f"a stack already runs from {self.folder}: stop it first")
         self.state = {"ports": self.state.get("ports")} if self.state.get("ports") else {}
         self._ports()
@@ -437,15 +462,11 @@ class Stack:
         """Everything this stack started, by process id: the balancer first, Redis last."""
         for name in ("haproxy", *NODES, "celery", "redis"):
             self.end(name)
-        pids = self.state.get("pids", {})
-        assert isinstance(pids, dict)
-        for name in list(pids):
+        for name in list(self._pids()):
             self.end(name)
 
     def status(self) -> dict[str, bool]:
-        pids = self.state.get("pids", {})
-        assert isinstance(pids, dict)
-        return {name: self.alive(name) for name in pids}
+        return {name: self.alive(name) for name in self._pids()}
 
 
 def main(argv: list[str] | None = None) -> int:

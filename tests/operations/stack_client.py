@@ -19,8 +19,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-
 from deploy.stack import REPOSITORY, Settings, Stack
+
 from tests.voting.test_ballot_box_durability import PG_BIN, PrivatePostgreSQL
 
 needs_stack = pytest.mark.skipif(
@@ -102,7 +102,11 @@ class Browser:
         return f"https://127.0.0.1:{self.port}"
 
     def request(
-        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Answer:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         sent = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}

@@ -91,8 +91,12 @@ def mailing_state(pk: int) -> dict[str, object]:
     sends = Send.objects.filter(mailing=made)
     return {
         "status": made.status,
-        "sends": dict(sends.values_list("status").annotate(n=Count("pk")).values_list("status", "n")),
-        "sent_to": sorted(sends.filter(status=Send.Status.SENT).values_list("elector__email", flat=True)),
+        "sends": dict(
+            sends.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        ),
+        "sent_to": sorted(
+            sends.filter(status=Send.Status.SENT).values_list("elector__email", flat=True)
+        ),
         "interrupted": sorted(
             sends.filter(status=Send.Status.INTERRUPTED).values_list("elector__email", flat=True)
         ),

@@ -25,9 +25,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from deploy.stack import REPOSITORY, Stack
-from tests.operations.stack_client import Browser, archive_trackers, needs_stack, private_stack, scenario
+
+from tests.operations.stack_client import (
+    Browser,
+    archive_trackers,
+    needs_stack,
+    private_stack,
+    scenario,
+)
 
 pytestmark = [pytest.mark.slow, needs_stack]
 
@@ -99,7 +105,9 @@ class Stream:
             answer = call()
         except (OSError, http.client.HTTPException) as failure:
             with self.lock:
-                self.attempts.append(Attempt(what, began, time.monotonic(), 0, type(failure).__name__))
+                self.attempts.append(
+                    Attempt(what, began, time.monotonic(), 0, type(failure).__name__)
+                )
             return None
         with self.lock:
             self.attempts.append(Attempt(what, began, time.monotonic(), answer.status))
@@ -111,24 +119,28 @@ class Stream:
                 voter = self.pending.get_nowait()
             except queue.Empty:
                 return
-            browser = Browser(self.port, timeout=30)
-            for _ in range(RETRIES):
-                answer = self._try("login", lambda: browser.login(voter["email"], self.password))
-                if answer is not None and answer.status == 302:
-                    break
-                browser.cookies.clear()
-                time.sleep(0.25)
-            submission = "faults-" + re.sub(r"[^a-z0-9]", "-", voter["email"])[:40]
-            for _ in range(RETRIES):
-                answer = self._try(
-                    "ballot", lambda: browser.cast(self.uuid, voter["ballot"], submission)
-                )
-                if answer is not None and answer.status in (200, 201):
-                    with self.lock:
-                        self.receipts[voter["email"]] = answer.json()["tracker"]
-                    break
-                time.sleep(0.25)
+            self._vote(voter)
             time.sleep(0.3)
+
+    def _vote(self, voter: dict[str, str]) -> None:
+        """Log in, then send the ballot; each retried until it goes through."""
+        browser = Browser(self.port, timeout=30)
+        for _ in range(RETRIES):
+            answer = self._try("login", lambda: browser.login(voter["email"], self.password))
+            if answer is not None and answer.status == 302:
+                break
+            browser.cookies.clear()
+            time.sleep(0.25)
+        submission = "faults-" + re.sub(r"[^a-z0-9]", "-", voter["email"])[:40]
+        for _ in range(RETRIES):
+            answer = self._try(
+                "ballot", lambda: browser.cast(self.uuid, voter["ballot"], submission)
+            )
+            if answer is not None and answer.status in (200, 201):
+                with self.lock:
+                    self.receipts[voter["email"]] = answer.json()["tracker"]
+                return
+            time.sleep(0.25)
 
 
 def mail_recipients(folder: Path) -> Counter[str]:
@@ -161,7 +173,9 @@ def test_nothing_acknowledged_is_lost_through_a_node_a_database_and_a_worker_los
     with private_stack(tmp_path / "stack", extra_env=FAULT_ENV) as (stack, postgresql):
         prepared = scenario(stack, "prepare", str(VOTERS), str(UNINVITED))
         invited = set(prepared["uninvited"])
-        stream = Stream(stack.ports["lb"], prepared["uuid"], prepared["password"], prepared["voters"])
+        stream = Stream(
+            stack.ports["lb"], prepared["uuid"], prepared["password"], prepared["voters"]
+        )
         windows: dict[str, tuple[float, float]] = {}
         stream.start()
         try:
@@ -211,9 +225,7 @@ def test_nothing_acknowledged_is_lost_through_a_node_a_database_and_a_worker_los
 
         failed = [a for a in stream.attempts if a.status not in (200, 201, 302)]
         outside = [
-            a
-            for a in failed
-            if not any(during(a, window, 5) for window in windows.values())
+            a for a in failed if not any(during(a, window, 5) for window in windows.values())
         ]
         assert outside == [], outside
         through_node = [a for a in failed if during(a, windows["web node killed"], 0.5)]

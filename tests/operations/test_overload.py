@@ -62,7 +62,9 @@ def test_a_saturated_site_answers_at_once_and_the_box_never_half_accepts(tmp_pat
         # Whole or nothing: each 201 is a ballot with its émargement, each 503 left no trace.
         stored = scenario(stack, "check")
         assert stored["ballots"] == len(accepted) == stored["verified"]
-        assert sorted(stored["trackers"]) == sorted(answers[i][0].json()["tracker"] for i in accepted)
+        assert sorted(stored["trackers"]) == sorted(
+            answers[i][0].json()["tracker"] for i in accepted
+        )
         assert stored["emargements"] == sorted(voters[i]["email"] for i in accepted)
 
         # Sent again once the load has passed, as the page says: accepted, not « already voted ».
