@@ -67,3 +67,44 @@ def test_a_voter_logs_in_and_votes_through_the_load_balancer(tmp_path: Path) -> 
         assert pid is not None
         proc = Path(f"/proc/{pid}/stat")
         assert not proc.exists() or proc.read_text().split(") ")[1].startswith("Z")
+
+
+def test_the_connection_pool_is_django_s_own_and_checks_each_connection() -> None:
+    """URNE_DB_POOL_SIZE turns on Django's pool (psycopg_pool) in place of persistent
+    connections, which Django refuses beside a pool; 0 leaves the persistent connection."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from deploy.stack import REPOSITORY
+
+    show = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "d = settings.DATABASES['default']; "
+        "print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], d['OPTIONS'].get('pool')]))"
+    )
+
+    def database(**env: str) -> list[object]:
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", show],
+            env={
+                **{k: v for k, v in os.environ.items() if not k.startswith(("URNE_", "DATABASE_"))},
+                "DJANGO_SETTINGS_MODULE": "urne.settings",
+                "DATABASE_URL": "postgres://urne@127.0.0.1:5432/urne",
+                **env,
+            },
+            cwd=REPOSITORY,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result: list[object] = json.loads(done.stdout)
+        return result
+
+    assert database(URNE_DB_POOL_SIZE="3", URNE_DB_POOL_TIMEOUT="2.5") == [
+        0,
+        True,
+        {"min_size": 1, "max_size": 3, "timeout": 2.5},
+    ]
+    assert database() == [60, False, None]
