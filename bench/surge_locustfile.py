@@ -87,11 +87,11 @@ class Voter(HttpUser):
             if login.status_code != 302:
                 login.failure(f"login answered {login.status_code}")
                 return
-        self.wait()
+        self.wait()  # type: ignore[no-untyped-call]  # the pause of wait_time
         space = self.client.get("/espace/", headers=self._headers(), name="mes scrutins")
         self._keep(space)
         for uuid, ballot in elector["votes"]:
-            self.wait()
+            self.wait()  # type: ignore[no-untyped-call]  # the pause of wait_time
             with self.client.post(
                 f"/api/v1/scrutins/{uuid}/bulletins",
                 data=json.dumps({"ballot": ballot, "submission": secrets.token_urlsafe(18)}),
