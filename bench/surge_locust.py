@@ -263,6 +263,9 @@ def main() -> int:
     parser.add_argument("--spawn-rate", type=float, default=50, help="users started a second")
     parser.add_argument("--minutes", type=float, default=5, help="the run's length at most")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers per node")
+    parser.add_argument(
+        "--max-queue", type=int, default=32, help="requests waiting at HAProxy before the 503"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="processes making the ballots")
     parser.add_argument("--recreate-database", action="store_true", help="required")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -281,6 +284,7 @@ def main() -> int:
             database_url=database_url,
             port=0,
             web_workers=options.web_workers,
+            max_queue=options.max_queue,
             # The tests' electors all come from 127.0.0.1.
             extra_env={"URNE_RATE_LOGIN_PER_IP": "1000000/15m"},
         )

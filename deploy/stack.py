@@ -92,9 +92,10 @@ class Settings:
     """gunicorn workers per node (WEB_CONCURRENCY)."""
     pool_size: int = 2
     """Connections each process's pool keeps at most (a sync worker uses one at a time)."""
-    max_queue: int = 200
-    """Requests waiting in HAProxy beyond which the overload answer is given at once."""
-    queue_timeout: float = 10.0
+    max_queue: int = 32
+    """Requests waiting in HAProxy beyond which the overload answer is given at once: about
+    1.5 s of waiting at the 20 requests a second two nodes serve on 2 loaded cores."""
+    queue_timeout: float = 5.0
     """Seconds a request may wait in HAProxy's queue before the overload answer."""
     retry_after: int = 10
     """The seconds said in the overload answer (Retry-After and the page)."""
@@ -481,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
         database_url=os.environ.get("URNE_STACK_DATABASE_URL", DEFAULT_DATABASE_URL),
         port=int(os.environ.get("URNE_STACK_PORT", "8080")),
         web_workers=int(os.environ.get("URNE_STACK_WEB_WORKERS", "2")),
+        max_queue=int(os.environ.get("URNE_STACK_MAX_QUEUE", "32")),
     )
     stack = Stack(settings)
     if options.action == "start":
