@@ -4,6 +4,8 @@ Each locust user takes the next elector of the file SURGE_DATA (one JSON line ea
 password, and the ballots made for their scrutins) and goes through the opening hour as a voter
 does: the login page, ACCÉDER, « Mes scrutins » (the espace électeur), then a ballot in each of
 their 1 to 3 scrutins through the ballot box's API; then the next elector, until none is left.
+A step answered « Le service est très sollicité » (503) is tried again after its Retry-After, as
+the page asks (each 503 counted as a failure of its own); a ballot keeps its submission key.
 
 The stack runs production settings behind plain HTTP on loopback (HAProxy says
 X-Forwarded-Proto: https): Django's cookies are `Secure`, which an HTTP client keeps to itself,
@@ -16,6 +18,7 @@ import json
 import os
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from typing import Any
@@ -23,6 +26,8 @@ from typing import Any
 from locust import HttpUser, between, task
 from locust.exception import StopUser
 
+# A voter told « réessayez dans N secondes » does so, this many times at most for one step.
+BUSY_RETRIES = 5
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -57,6 +62,33 @@ class Voter(HttpUser):
                 self.cookies[name] = morsel.value
         self.client.cookies.clear()
 
+    def _step(self, method: str, path: str, name: str, **kwargs: Any) -> Any:
+        """One request; answered « très sollicité » (503), tried again after Retry-After, as
+        the page asks. Each 503 counts as a failure of its own; any other status than
+        `expect` fails the step."""
+        expect = kwargs.pop("expect", 200)
+        for _ in range(BUSY_RETRIES):
+            with self.client.request(
+                method,
+                path,
+                name=name,
+                allow_redirects=False,
+                catch_response=True,
+                **{**kwargs, "headers": self._headers(kwargs.get("headers"))},
+            ) as response:
+                if response.status_code == 503:
+                    response.failure("503 très sollicité")
+                    time.sleep(  # cooperative: locust patches the standard library with gevent
+                        int(response.headers.get("Retry-After", "10"))
+                    )
+                    continue
+                self._keep(response)
+                if response.status_code != expect:
+                    response.failure(f"{name} answered {response.status_code}")
+                    return None
+                return response
+        return None
+
     @task
     def vote(self) -> None:
         try:
@@ -64,46 +96,40 @@ class Voter(HttpUser):
         except StopIteration:
             raise StopUser from None
         self.cookies = {}
-        page = self.client.get(
-            "/compte/connexion/", headers=self._headers(), name="connexion (page)"
-        )
-        self._keep(page)
-        token = CSRF_FIELD.search(page.text or "")
+        page = self._step("GET", "/compte/connexion/", "connexion (page)")
+        token = CSRF_FIELD.search(page.text or "") if page is not None else None
         if token is None:
             return
-        with self.client.post(
-            "/compte/connexion/",
-            data={
-                "csrfmiddlewaretoken": token.group(1),
-                "email": elector["email"],
-                "password": elector["password"],
-            },
-            headers=self._headers({"Referer": f"{self.host}/compte/connexion/"}),
-            allow_redirects=False,
-            name="connexion",
-            catch_response=True,
-        ) as login:
-            self._keep(login)
-            if login.status_code != 302:
-                login.failure(f"login answered {login.status_code}")
-                return
+        form = {
+            "csrfmiddlewaretoken": token.group(1),
+            "email": elector["email"],
+            "password": elector["password"],
+        }
+        referer = {"Referer": f"{self.host}/compte/connexion/"}
+        if (
+            self._step(
+                "POST", "/compte/connexion/", "connexion", data=form, headers=referer, expect=302
+            )
+            is None
+        ):
+            return
         self.wait()  # type: ignore[no-untyped-call]  # the pause of wait_time
-        space = self.client.get("/espace/", headers=self._headers(), name="mes scrutins")
-        self._keep(space)
+        if self._step("GET", "/espace/", "mes scrutins") is None:
+            return
         for uuid, ballot in elector["votes"]:
             self.wait()  # type: ignore[no-untyped-call]  # the pause of wait_time
-            with self.client.post(
+            body = json.dumps({"ballot": ballot, "submission": secrets.token_urlsafe(18)})
+            headers = {
+                "Content-Type": "application/json",
+                "X-CSRFToken": self.cookies.get("csrftoken", ""),
+                "Referer": f"{self.host}/espace/",
+            }
+            # The same submission key when tried again: at most one ballot (docs/api.md).
+            self._step(
+                "POST",
                 f"/api/v1/scrutins/{uuid}/bulletins",
-                data=json.dumps({"ballot": ballot, "submission": secrets.token_urlsafe(18)}),
-                headers=self._headers(
-                    {
-                        "Content-Type": "application/json",
-                        "X-CSRFToken": self.cookies.get("csrftoken", ""),
-                        "Referer": f"{self.host}/espace/",
-                    }
-                ),
-                name="bulletin",
-                catch_response=True,
-            ) as cast:
-                if cast.status_code != 201:
-                    cast.failure(f"ballot answered {cast.status_code}")
+                "bulletin",
+                data=body,
+                headers=headers,
+                expect=201,
+            )
