@@ -186,6 +186,7 @@ def setup_election(electors: int, jobs: int) -> tuple[str, list[Voter], str]:
     from urne.crypto.group import BELENIOS_2048
     from urne.crypto.jsonio import dumps
     from urne.crypto.trustees import SingleTrustee, make_trustee_key, trustees_to_json
+    from urne.sealing.services import do_seal_campaign
     from urne.voting import setup
     from urne.voting.models import PublicCredential, ScrutinElection
     from urne.voting.pseudonyms import pseudonym
@@ -268,6 +269,7 @@ def setup_election(electors: int, jobs: int) -> tuple[str, list[Voter], str]:
             for person in people
         )
         election = setup.do_seal_election(scrutin)
+        do_seal_campaign(None, campaign)  # without the campaign's seal, no ballot is taken
     crypto = setup.sealed_election(election)
     print(f"setup: election {election.uuid} sealed ({time.monotonic() - started:.1f} s)")
 

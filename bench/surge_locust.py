@@ -126,6 +126,7 @@ def setup(electors: int, jobs: int, out: Path) -> None:
     from urne.crypto.group import BELENIOS_2048
     from urne.crypto.jsonio import dumps
     from urne.crypto.trustees import SingleTrustee, make_trustee_key, trustees_to_json
+    from urne.sealing.services import do_seal_campaign
     from urne.voting import setup as voting
     from urne.voting.models import PublicCredential, ScrutinElection
     from urne.voting.pseudonyms import pseudonym
@@ -233,6 +234,8 @@ def setup(electors: int, jobs: int, out: Path) -> None:
             f"setup: {scrutin.code} sealed, {len(ballots)} ballots "
             f"({time.monotonic() - started:.0f} s)"
         )
+    with mock.patch.object(clock, "now", return_value=campaign.vote_opens_at - timedelta(1)):
+        do_seal_campaign(None, campaign)  # without the campaign's seal, no ballot is taken
     order = list(range(electors))
     rng.shuffle(order)
     with out.open("w", encoding="utf-8") as lines:

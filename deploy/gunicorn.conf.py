@@ -13,6 +13,7 @@ Every value can be changed from the environment without editing this file:
   bulletins par seconde »).
 - `URNE_GUNICORN_TIMEOUT` (default 30 s): a worker silent that long is killed and replaced.
 - `URNE_GUNICORN_MAX_REQUESTS` (default 0: never): replace a worker after that many requests.
+- `PROMETHEUS_MULTIPROC_DIR`: the folder where the workers keep their metrics (below).
 
 Sync workers: one request at a time per process, which is what a CPU-bound request wants.
 The proxy buffers the slow clients, so that a worker never waits for a client's network.
@@ -21,6 +22,8 @@ The proxy buffers the slow clients, so that a worker never waits for a client's 
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Any
 
 
 def _cores() -> int:
@@ -45,3 +48,25 @@ forwarded_allow_ips = os.environ.get("URNE_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = None
 errorlog = "-"
 loglevel = "warning"
+
+
+# Prometheus' multiprocess mode (docs/supervision.md): with PROMETHEUS_MULTIPROC_DIR set (one
+# folder per gunicorn server, on local disk, that the workers may write), each worker keeps its
+# counters in files there and /metrics adds them up, whichever worker answers.
+def on_starting(server: object) -> None:
+    """The files of an earlier run go: the counters start from zero with the server, as
+    Prometheus' rate() expects of a restart."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        path = Path(folder)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+
+
+def child_exit(server: object, worker: Any) -> None:
+    """A worker replaced: its counters stay counted; its live gauges, if any, go."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

@@ -18,11 +18,11 @@ own, its log in var/stack/logs/:
 - HAProxy (deploy/haproxy.cfg) in front, on 127.0.0.1:8080 (URNE_STACK_PORT), with the answer
   « Le service est très sollicité » beyond capacity (deploy/busy.html).
 
-The secrets (Django's secret key, the pseudonyms' key) are drawn at the first start into
-var/stack/secrets/ (mode 600, git-ignored with var/) and read by the processes through
-URNE_SECRET_KEY_FILE and URNE_PSEUDONYM_KEY_FILE; they are kept between starts, since sessions and
-the ballot box's pseudonyms depend on them. Mail goes to files (var/stack/data/mail/): there is
-no SMTP relay on loopback.
+The secrets (Django's secret key, the pseudonyms' key, the metrics token) are drawn at the
+first start into var/stack/secrets/ (mode 600, git-ignored with var/) and read by the processes
+through URNE_SECRET_KEY_FILE, URNE_PSEUDONYM_KEY_FILE and URNE_METRICS_TOKEN_FILE; they are
+kept between starts, since sessions and the ballot box's pseudonyms depend on them. Mail goes
+to files (var/stack/data/mail/): there is no SMTP relay on loopback.
 
 The tests (tests/operations/) drive the same class, `Stack`, against a PostgreSQL of their own.
 """
@@ -174,6 +174,8 @@ class Stack:
             "URNE_PRODUCTION": "1",
             "URNE_SECRET_KEY_FILE": str(self._secret("secret_key", 50)),
             "URNE_PSEUDONYM_KEY_FILE": str(self._secret("pseudonym_key", 32)),
+            # The supervision's token (docs/supervision.md): /metrics and /sante/'s details.
+            "URNE_METRICS_TOKEN_FILE": str(self._secret("metrics_token", 32)),
             "URNE_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "URNE_SITE_URL": f"https://127.0.0.1:{self.ports['lb']}",
             "URNE_DATA_DIR": str(self.data),
@@ -341,6 +343,8 @@ class Stack:
         env = {
             **self.env(),
             "URNE_BIND": f"127.0.0.1:{self.ports[node]}",
+            # Prometheus' multiprocess folder, one per gunicorn server (emptied at its start).
+            "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "run" / f"metrics-{node}"),
             "WEB_CONCURRENCY": str(self.settings.web_workers),
         }
         gunicorn = [
@@ -425,7 +429,7 @@ class Stack:
         )
 
     def wait_ready(self, timeout: float = 60) -> None:
-        """Until the balancer serves the login page (both nodes seen healthy, or at least one)."""
+        """Until the balancer serves the login page (a node seen healthy by its check)."""
         deadline = time.monotonic() + timeout
         last = ""
         while time.monotonic() < deadline:

@@ -88,6 +88,7 @@ PRODUCTION_ENVIRONMENT = {
     "DATABASE_URL": "postgres://urne@db.example:5432/urne",
     "REDIS_URL": "redis://cache.example:6379/0",
     "CELERY_BROKER_URL": "redis://cache.example:6379/1",
+    "URNE_METRICS_TOKEN": "m" * 20 + "R4&w" * 5,
 }
 
 

@@ -23,3 +23,8 @@ CAPTCHA_TEST_MODE = True
 # a second of tables) would cost more than it saves. The prepared path has its own tests
 # (tests/voting/test_ballot_box.py, tests/crypto), which turn it on.
 URNE_PREPARED_ELECTIONS = 0
+
+# The ballot box refuses ballots of a campaign without a seal (urne.sealing.gate): the vote's
+# tests make elections and cast into them without sealing the campaign each time. The gate has
+# its own tests (tests/sealing), which turn it on; the demo's test runs with urne's own settings.
+URNE_SEAL_REQUIRED = False

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 POSTGRESQL = "django.db.backends.postgresql"
 REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
@@ -122,7 +122,37 @@ def production_problems() -> list[CheckMessage]:
                 id="urne.E007",
             )
         )
+    problems.extend(metrics_problems())
     return problems
+
+
+METRICS_TOKEN_MIN_LENGTH = 32
+
+
+def metrics_problems() -> list[CheckMessage]:
+    """The supervision's token (urne.operations): missing, the metrics stay closed (a warning:
+    nothing is exposed, the operator is blind); too short, it could be guessed (an error)."""
+    token = settings.URNE_METRICS_TOKEN
+    if not token:
+        return [
+            Warning(
+                "No metrics token: /metrics answers 404 to everyone and /sante/ gives no "
+                "detail, so Prometheus cannot supervise this node.",
+                hint="Set URNE_METRICS_TOKEN (or URNE_METRICS_TOKEN_FILE) to 32 random "
+                "characters or more, and the same in Prometheus' scrape configuration.",
+                id="urne.W011",
+            )
+        ]
+    if len(token) < METRICS_TOKEN_MIN_LENGTH:
+        return [
+            Error(
+                f"The metrics token has {len(token)} characters: it could be guessed.",
+                hint=f"Set URNE_METRICS_TOKEN to {METRICS_TOKEN_MIN_LENGTH} random characters "
+                "or more.",
+                id="urne.E010",
+            )
+        ]
+    return []
 
 
 @register(Tags.security)

@@ -70,16 +70,24 @@ INSTALLED_APPS = [
     "urne.accounts",
     "urne.candidacies",
     "urne.voting",
+    "urne.counting",
+    "urne.sealing",
     "urne.authority",
     "urne.support",
     "urne.backoffice",
     "urne.audit",
     "urne.mailings",
+    "urne.operations",
     "urne.staffauth",
     "urne.demo",
 ]
 
 MIDDLEWARE = [
+    # Requests and latency per view (django-prometheus; urne.operations, docs/supervision.md):
+    # the "before" middleware first and the "after" one last, so that they time everything.
+    "urne.operations.middleware.PrometheusBeforeMiddleware",
+    # One JSON log line per request, with its id (urne.operations.logs).
+    "urne.operations.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -95,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "urne.web.middleware.VisitorErrorMiddleware",
+    "urne.operations.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "urne.urls"
@@ -214,6 +223,9 @@ URNE_PROFESSION_DE_FOI_MAX_BYTES = envint("URNE_PROFESSION_DE_FOI_MAX_BYTES", 5 
 URNE_IMPORT_MAX_BYTES = envint("URNE_IMPORT_MAX_BYTES", 256 * 1024 * 1024)
 # Uploaded import files (personal data): kept for the record, never served.
 IMPORTS_ROOT = Path(env("URNE_IMPORTS_ROOT", str(DATA_DIR / "imports")))
+# How long a campaign's personal data is kept after the vote closes, in months (DOMAIN.md: two
+# years); `urne purge_personal_data --execute` refuses before (urne.campaign.purge).
+URNE_RETENTION_MONTHS = envint("URNE_RETENTION_MONTHS", 24)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -250,6 +262,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# The workers log through LOGGING below (JSON lines in production, urne.operations.logs), not
+# through a console format of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The Celery application is made with the settings, before any app's tasks are imported, so that
 # their `shared_task`s bind to it. (Not in urne/__init__.py: the protocol core, urne.crypto, must
 # load without Celery.) It reads the CELERY_* settings above lazily, when first used.
@@ -260,6 +275,11 @@ import urne.celery  # noqa: E402,F401  (for its effect: the application exists)
 # private key) consumes. The public key (Base64, or a file holding it) seals identifiers and
 # may be on every host; the private key (a file) opens them: never on the web hosts (urne.E009).
 # Without a broker (the demo, the tests) tasks run in-process, with the key set here.
+# The count (urne.counting): celery beat closes the ballot boxes whose time has come, every
+# minute (without beat, the command `urne close_elections` or any later visit of the board does).
+CELERY_BEAT_SCHEDULE = {
+    "close-due-elections": {"task": "urne.counting.close_due_elections", "schedule": 60.0},
+}
 CELERY_TASK_ROUTES = {
     "urne.authority.tasks.*": {"queue": "authority"},
 }
@@ -331,6 +351,11 @@ URNE_PREPARED_ELECTIONS = envint("URNE_PREPARED_ELECTIONS", 4)
 # Seconds a sending of receipt emails waits after the ballot that queued it, so that the ballots
 # of that moment go out in one batch (urne.voting.receipts).
 URNE_RECEIPT_DELAY_SECONDS = envint("URNE_RECEIPT_DELAY_SECONDS", 2)
+# The ballot box takes no ballot for a campaign that has no seal (urne.sealing.gate,
+# docs/sealing.md). On unless turned off: only a test run or a rehearsal may turn it off.
+URNE_SEAL_REQUIRED = envbool("URNE_SEAL_REQUIRED", True)
+if PRODUCTION and not URNE_SEAL_REQUIRED:
+    raise ImproperlyConfigured("URNE_SEAL_REQUIRED cannot be turned off in production")
 
 # Staff's second factor (urne.staffauth, docs/accounts.md): TOTP codes within one step of
 # 30 seconds either way, each step usable once. django-otp's own per-device delays are off: the
@@ -371,6 +396,9 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The load balancer's health checks and Prometheus' scrapes reach gunicorn's private address
+# over plain HTTP: answered there, not redirected to HTTPS (urne.operations, docs/supervision.md).
+SECURE_REDIRECT_EXEMPT = [r"^sante/$", r"^metrics$"]
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -381,12 +409,30 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Logs: never a password, a token or an identifier; Django's own filters hide request POST data.
+# In production one JSON object a line (urne.operations.logs, docs/supervision.md): the fields
+# it names and no other, each with the request's id; "text" for a person reading a console.
+URNE_LOG_FORMAT = env("URNE_LOG_FORMAT", "json" if PRODUCTION else "text")
+if URNE_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"URNE_LOG_FORMAT must be json or text, not {URNE_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Django logs the path of every error answer: an account link's token must not stay there.
-    "filters": {"hide_link_tokens": {"()": "urne.accounts.logs.HideLinkTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        # Django logs the path of every error answer: an account link's token must not stay there.
+        "hide_link_tokens": {"()": "urne.accounts.logs.HideLinkTokens"},
+        "request_context": {"()": "urne.operations.logs.RequestContext"},
+    },
+    "formatters": {
+        "json": {"()": "urne.operations.logs.JsonFormatter"},
+        "text": {"()": "urne.operations.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": URNE_LOG_FORMAT,
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("URNE_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -395,4 +441,15 @@ LOGGING = {
         "django.server": {"filters": ["hide_link_tokens"], "propagate": True},
     },
 }
+
+# Supervision (urne.operations, docs/supervision.md). The bearer token that opens /metrics and
+# the health's details (32 characters at least in production, urne.E010); without it, in
+# production, /metrics answers 404 to everyone (urne.W011).
+URNE_METRICS_TOKEN = env_secret("URNE_METRICS_TOKEN")
+# /sante/ fails ("disk") when a folder urne writes to has less free space than this.
+URNE_HEALTH_MIN_FREE_MB = envint("URNE_HEALTH_MIN_FREE_MB", 1024)
+# Seconds a web process keeps its last health result: a load balancer asking every second from
+# several places costs one round of checks per process and period.
+URNE_HEALTH_CACHE_SECONDS = envfloat("URNE_HEALTH_CACHE_SECONDS", 1.0)
+
 CSRF_FAILURE_VIEW = "urne.web.views.csrf_failure"

@@ -20,6 +20,9 @@ urlpatterns = [
     path("aide/", include("urne.support.urls")),
     path("captcha/", include("urne.accounts.captcha_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The campaign's seal (/tableau/scellement/, /gestion/scellement/): before the vote's board,
+    # whose /tableau/<uuid>/ would take « scellement » for a scrutin's uuid.
+    path("", include("urne.sealing.urls")),
     # The vote (booth, ballot box, public board /tableau/, turnout /gestion/participation/):
     # before the admin's own addresses, which would answer /gestion/participation/ otherwise.
     path("", include("urne.voting.urls")),
@@ -36,8 +39,14 @@ urlpatterns = [
     # The helpdesk (/gestion/assistance/) and the correction queue (/gestion/corrections/).
     path("", include("urne.support.helpdesk_urls")),
     path("", include("urne.support.correction_urls")),
+    # The bureau de vote and its key ceremony (/gestion/bureaux/, /gestion/mon-bureau/).
+    path("", include("urne.counting.bureau_urls")),
+    # The count: closing, tally, partial decryptions, result (/gestion/depouillement/).
+    path("", include("urne.counting.tally_urls")),
     # Mailings to electors (/gestion/envois/).
     path("", include("urne.mailings.urls")),
+    # Supervision: /sante/ and /metrics for the machines, /gestion/supervision/ for the staff.
+    path("", include("urne.operations.urls")),
     # The admin's login and password change pages check passwords outside the login limits:
     # these two addresses, matched before the admin's, send to the voter account's pages
     # (urne.accounts.services is the one place a password is checked, docs/accounts.md).

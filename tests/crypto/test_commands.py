@@ -242,11 +242,11 @@ def test_urne_help_lists_the_protocol_commands_beside_djangos(capsys):
     listed = capsys.readouterr().out
     assert "migrate" in listed
     assert re.search(
-        r"\[protocol[^]]*\]\n    simulate\n    trustee\n    trustees\n    verify", listed
+        r"\[protocol[^]]*\]\n    seats\n    simulate\n    trustee\n    trustees\n    verify", listed
     )
     assert cli_main(["help", "--commands"]) == 0
     names = capsys.readouterr().out.split()
-    assert {"verify", "simulate", "trustee", "trustees", "migrate"} <= set(names)
+    assert {"verify", "simulate", "trustee", "trustees", "seats", "migrate"} <= set(names)
     assert names == sorted(names)
 
 

@@ -34,6 +34,7 @@ def prepare(electors: int, uninvited: int) -> dict[str, object]:
     from urne.crypto.group import BELENIOS_2048
     from urne.crypto.jsonio import dumps
     from urne.crypto.trustees import SingleTrustee, make_trustee_key, trustees_to_json
+    from urne.sealing.services import do_seal_campaign
     from urne.voting import setup
     from urne.voting.models import ScrutinElection
 
@@ -60,6 +61,7 @@ def prepare(electors: int, uninvited: int) -> dict[str, object]:
         setup.do_set_trustees(scrutin, dumps(trustees_to_json([SingleTrustee(public)])))
         give_credentials(ScrutinElection.objects.get(scrutin=scrutin), identifiers)
         election = setup.do_seal_election(scrutin)
+        do_seal_campaign(None, campaign)  # the campaign's seal: without it, no ballot is taken
     return {
         "uuid": election.uuid,
         "password": PASSWORD,

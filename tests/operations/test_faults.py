@@ -241,8 +241,13 @@ def test_nothing_acknowledged_is_lost_through_a_node_a_database_and_a_worker_los
             return attempt.began <= window[1] + grace and attempt.ended >= window[0]
 
         failed = [a for a in stream.attempts if a.status not in (200, 201, 302)]
+        # After PostgreSQL is back, the balancer's health check (/sante/) takes a few seconds to
+        # see the nodes healthy again: until then it answers 503 at once.
+        grace = {"web node killed": 5.0, "PostgreSQL restarted": 10.0}
         outside = [
-            a for a in failed if not any(during(a, window, 5) for window in windows.values())
+            a
+            for a in failed
+            if not any(during(a, window, grace[name]) for name, window in windows.items())
         ]
         assert outside == [], outside
         through_node = [a for a in failed if during(a, windows["web node killed"], 0.5)]

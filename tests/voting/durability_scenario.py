@@ -1,7 +1,7 @@
 """The two halves of the durability tests, run in their own processes against a database of their
-own (DATABASE_URL): `prepare` makes a campaign with one sealed scrutin, Bob's account, a logged-in
-session and Bob's ballot; `check TRACKER` reads back what the ballot box stored and verifies the
-board. Each prints one JSON line.
+own (DATABASE_URL): `prepare` makes a sealed campaign with one sealed scrutin, Bob's account, a
+logged-in session and Bob's ballot; `check TRACKER` reads back what the ballot box stored and
+verifies the board. Each prints one JSON line.
 
     DJANGO_SETTINGS_MODULE=tests.settings DATABASE_URL=... \\
         python -m tests.voting.durability_scenario prepare
@@ -31,6 +31,7 @@ def prepare() -> dict[str, str]:
     from urne.crypto.group import BELENIOS_2048
     from urne.crypto.jsonio import dumps
     from urne.crypto.trustees import SingleTrustee, make_trustee_key, trustees_to_json
+    from urne.sealing.services import do_seal_campaign
     from urne.voting import setup
     from urne.voting.models import ScrutinElection
 
@@ -57,6 +58,7 @@ def prepare() -> dict[str, str]:
         setup.do_set_trustees(scrutin, dumps(trustees_to_json([SingleTrustee(public)])))
         give_credentials(ScrutinElection.objects.get(scrutin=scrutin), identifiers)
         election = setup.do_seal_election(scrutin)
+        do_seal_campaign(None, campaign)  # the campaign's seal: without it, no ballot is taken
     client = Client()
     client.force_login(user)
     return {

@@ -19,6 +19,7 @@ from urne.accounts.models import User
 from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin
 from urne.voting import turnout
 from urne.voting.models import ScrutinElection
+from urne.web.spreadsheet import inert_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +231,7 @@ def test_the_csv_opens_in_french_excel_and_runs_no_formula(
     ],
 )
 def test_cells_that_start_like_a_formula_are_made_text(cell: str, inert: str) -> None:
-    assert turnout.inert_cell(cell) == inert
+    assert inert_cell(cell) == inert
 
 
 def test_an_establishment_starting_with_at_is_escaped_in_the_csv(

@@ -27,6 +27,7 @@ from urne.accounts.models import User
 from urne.accounts.rolls import eligible_elector, signup_calendar
 from urne.accounts.tokens import confirmation_token_generator
 from urne.audit import services as audit
+from urne.operations import metrics
 from urne.web.errors import VisitorError
 
 # Every user logs in with a password checked here, through Django's own backend.
@@ -132,7 +133,19 @@ def _check_password(request: HttpRequest, address: str, user: User | None, passw
 @sensitive_variables("password")
 def check_login(request: HttpRequest, address: str, password: str) -> User:
     """The account this address and password open, or the reason they do not. Every login,
-    voter or staff, comes here (the back office's own login page sends to ours)."""
+    voter or staff, comes here (the back office's own login page sends to ours): the one place
+    logins are counted (urne.operations.metrics, by outcome only)."""
+    try:
+        user = _decide_login(request, address, password)
+    except Exception as refusal:
+        metrics.count_login_refused("password", refusal)
+        raise
+    metrics.count_login("password", "succeeded")
+    return user
+
+
+@sensitive_variables("password")
+def _decide_login(request: HttpRequest, address: str, password: str) -> User:
     user = _check_password(request, address, User.objects.filter(email=address).first(), password)
     # Only someone who knows the password learns the account's state.
     if not user.is_active:

@@ -11,19 +11,12 @@ import csv
 import json
 from collections.abc import Iterator
 from datetime import UTC
-from typing import Final
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from urne.audit.models import AuditEntry
-
-FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+from urne.web.spreadsheet import inert_cell
 
 
 class _Echo:
@@ -71,7 +64,7 @@ def row(entry: AuditEntry) -> list[str]:
         entry.previous_hash,
         entry.hash,
     ]
-    return [safe_cell(value) for value in values]
+    return [inert_cell(value) for value in values]
 
 
 def csv_lines(entries: QuerySet[AuditEntry]) -> Iterator[str]:

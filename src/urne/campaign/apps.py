@@ -40,6 +40,8 @@ ORGANIZERS_PERMISSIONS: Final = (
     "voting.view_turnout",
     "voting.view_emargement",
     "audit.view_auditentry",
+    # The platform's live figures (urne.operations, docs/supervision.md).
+    "operations.view_supervision",
 )
 
 

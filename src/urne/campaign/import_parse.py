@@ -33,7 +33,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from urne import clock
-from urne.audit.export import FORMULA_STARTS
 from urne.campaign import xlsx_rows
 from urne.campaign.models import (
     Academy,
@@ -45,6 +44,7 @@ from urne.campaign.models import (
     normalize_email,
 )
 from urne.text import first_invisible
+from urne.web.spreadsheet import FORMULA_STARTS
 
 DELIMITER: Final = ";"
 SCRUTIN_SEPARATOR: Final = "|"
@@ -78,7 +78,7 @@ _TEXT_FIELDS: Final = {
 _OPTIONAL: Final = frozenset({"grade", "scrutins"})
 # The cells kept as text, which staff later export to spreadsheets: one that starts like a
 # formula (=HYPERLINK(...), +, -, @) is refused, as exports would neutralise it anyway
-# (urne.audit.export.FORMULA_STARTS); codes, civilities and dates are checked otherwise.
+# (urne.web.spreadsheet.FORMULA_STARTS); codes, civilities and dates are checked otherwise.
 _FORMULA_CHECKED: Final = ("prenom", "nom", "email", "corps", "grade", "etablissement")
 _CIVILITES: Final = {
     "m": Civilite.M,

@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from urne.audit import services as audit
-from urne.audit.export import safe_cell
 from urne.campaign.import_parse import (
     Catalogue,
     Parser,
@@ -46,6 +45,7 @@ from urne.campaign.import_parse import (
 from urne.campaign.import_store import BatchCounts, Writer, writer_for
 from urne.campaign.models import Campaign
 from urne.campaign.services import RollsFrozen, check_roll_editable
+from urne.web.spreadsheet import CSV_SEPARATOR, inert_cell
 
 logger = logging.getLogger(__name__)
 
@@ -111,14 +111,14 @@ class ElectorImportReport:
         """The problems as a CSV file for a spreadsheet (« ; », a header, one problem a row:
         line, column, message), every cell safe from being run as a formula."""
         out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer = csv.writer(out, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
         writer.writerow([_("ligne"), _("colonne"), _("message")])
         for issue in self.errors:
             writer.writerow(
                 [
                     "" if issue.line is None else issue.line,
-                    safe_cell(issue.column),
-                    safe_cell(issue.message),
+                    inert_cell(issue.column),
+                    inert_cell(issue.message),
                 ]
             )
         hidden = self.error_count - len(self.errors)

@@ -13,7 +13,6 @@ French alphabetical order, never an address), with the civility for the printed 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,18 +30,17 @@ from reportlab.platypus import Flowable, LongTable, Paragraph, SimpleDocTemplate
 
 from urne import clock
 from urne.audit import services as audit
-from urne.audit.export import safe_cell
 from urne.backoffice import access
 from urne.campaign import roll_history
 from urne.campaign.models import Academy, Elector, RollChange, RollEntry, Scrutin
 from urne.campaign.services import roll_electors
 from urne.web import dates
+from urne.web.spreadsheet import excel_csv
 
 VIEW_ROLLS: Final = "campaign.view_rollentry"
 VIEW_HISTORY: Final = "campaign.view_rollchange"
 PAGE_SIZE: Final = 50
 HISTORY_PAGE_SIZE: Final = 50
-CSV_SEPARATOR: Final = ";"
 
 
 def roll_scrutins(user: access.Staff) -> QuerySet[Scrutin]:
@@ -135,21 +133,9 @@ def do_export_roll(user: access.Staff, scrutin: Scrutin, kind: str) -> QuerySet[
 
 
 def roll_csv(scrutin: Scrutin, electors: Iterable[Elector]) -> Iterator[str]:
-    """The roll as CSV for French Excel: UTF-8 with a BOM, ";" between cells, CRLF, and every
-    cell a spreadsheet would run as a formula (=, +, -, @...) made inert."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-
-    def line(cells: list[str]) -> str:
-        writer.writerow([safe_cell(cell) for cell in cells])
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield "\ufeff" + line(export_header(scrutin))
-    for elector in electors:
-        yield line(export_line(scrutin, elector))
+    """The roll as CSV for French Excel (`urne.web.spreadsheet.excel_csv`): every cell a
+    spreadsheet would run as a formula (=, +, -, @...) made inert."""
+    return excel_csv(export_header(scrutin), (export_line(scrutin, e) for e in electors))
 
 
 def roll_pdf(

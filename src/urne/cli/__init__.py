@@ -1,7 +1,8 @@
 """The `urne` command: the operators' single entry point.
 
-`urne verify`, `urne simulate`, `urne trustee` and `urne trustees` need no database and no Django:
-they run the pure protocol core (`urne.cli.protocol`, `urne.cli.trustees`). Every other
+`urne verify`, `urne simulate`, `urne trustee`, `urne trustees` and `urne seats` need no database
+and no Django: they run the pure protocol core (`urne.cli.protocol`, `urne.cli.trustees`,
+`urne.cli.seats`). Every other
 sub-command is a Django management command (`urne migrate`, `urne import_electors` ...). Help
 covers both: `urne --help` (and `urne help`) lists the protocol commands beside Django's, and
 `urne help verify` is `urne verify --help`.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-PROTOCOL_COMMANDS = ("simulate", "trustee", "trustees", "verify")
+PROTOCOL_COMMANDS = ("seats", "simulate", "trustee", "trustees", "verify")
 """Run by `urne.cli.protocol`, before (and without) Django."""
 
 _HELP = {"help", "--help", "-h"}

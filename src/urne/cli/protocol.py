@@ -16,6 +16,8 @@ arguments). `urne.cli` hands them over with `main(command, args)`, which returns
 
 - ``urne trustee keygen`` and ``urne trustees combine|threshold``: the bureau's keys, made
   offline (`urne.cli.trustees`).
+- ``urne seats --seats N [--json] LIST=VOTES ...``: the seats of titulaires from the counts
+  alone (`urne.cli.seats`, `urne.counting.seats`).
 
 Messages are in English, as the protocol core's. A progress bar goes to the standard error when
 it is a terminal; ``--json`` prints one JSON object on the standard output instead of the text.
@@ -384,11 +386,18 @@ def _trustees(args: Sequence[str]) -> int:
     return trustees.trustees(args)
 
 
+def _seats(args: Sequence[str]) -> int:
+    from urne.cli import seats  # it imports this module
+
+    return seats.seats(args)
+
+
 COMMANDS = {
     "verify": verify,
     "simulate": run_simulation,
     "trustee": _trustee,
     "trustees": _trustees,
+    "seats": _seats,
 }
 
 

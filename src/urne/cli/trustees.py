@@ -9,6 +9,13 @@ holds a decryption key. Files are those of belenios-tool, so either tool can tak
   generate-trustee-key``: ``ID.privkey`` (the private key, a JSON string, mode 0600) and
   ``ID.pubkey`` (the ``trustee_public_key`` with its proof of knowledge), ID being the key's short
   fingerprint.
+- ``urne trustee decrypt --privkey FILE [--trustee-id N] --dir DIR`` (or ``--archive FILE``):
+  the trustee's partial decryption of the encrypted tally in the election's archive, as
+  ``belenios-tool election decrypt``: the ``partial_decryption`` on the first line, the
+  ``owned_partial_decryption`` naming it (its ``owner`` and hash) on the second. Without
+  ``--trustee-id`` the number is found from the key (the trustee whose public or verification
+  key it opens). The output is what the bureau member uploads to urne; no ballot is decrypted,
+  only the tally.
 - ``urne trustees combine FILE... --out trustees.json``: the ``trustees`` structure of every
   ``.pubkey`` given (each proof checked), as ``belenios-tool setup make-trustees``; a
   ``trustees.json`` given among them has its items taken as they are (checked too).
@@ -19,6 +26,17 @@ holds a decryption key. Files are those of belenios-tool, so either tool can tak
   ``belenios-tool election decrypt --privkey trustee-j.privkey --trustee-id j``). Whoever ran it
   saw every share: for a real election each member runs their own steps on their own machine
   (the bureau's distributed ceremony comes with a later issue).
+
+A member's own steps of the distributed threshold ceremony (the bureau's ceremony in the back
+office, docs/bureau.md), each writing the files ``belenios-tool setup
+generate-trustee-key-threshold`` writes at the same step:
+
+- ``urne trustee threshold-cert --out DIR``: step 1, ``ID.key`` (the seed, mode 0600) and
+  ``ID.cert``;
+- ``urne trustee threshold-polynomial --certs certs.jsons --key ID.key --threshold T --out F``:
+  step 3, the member's polynomial (one line);
+- ``urne trustee threshold-voutput --certs certs.jsons --key ID.key --vinput ID.vinput --out F``:
+  step 5, the member's voutput (one line), after checking every value received.
 
 Exit 0 on success, 2 for bad input (a file that is not a key, a folder where files would be
 overwritten...). Messages are in English, as the protocol core's.
@@ -32,18 +50,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from urne.cli.protocol import EXIT_OK, BadInput, _Parser
+from urne.cli.protocol import EXIT_OK, BadInput, _Parser, find_archive
 from urne.crypto import pedersen
+from urne.crypto.archive import ArchiveReader, EncryptedTallyRecord, ResultRecord, SetupRecord
+from urne.crypto.election import read_election
 from urne.crypto.errors import CryptoError
 from urne.crypto.group import BELENIOS_2048, Exponent, Group
+from urne.crypto.hashing import sha256_hex
 from urne.crypto.jsonio import dumps, loads
+from urne.crypto.tally import EncryptedTally, make_partial_decryption
 from urne.crypto.trustees import (
     PedersenTrustees,
+    SignedMessage,
     SingleTrustee,
     Trustee,
     TrusteePublicKey,
+    decryption_slots,
     make_trustee_key,
     private_key_to_json,
+    read_private_key,
     read_trustees,
     trustees_to_json,
     verify_trustees,
@@ -201,6 +226,123 @@ def write_threshold_trustees(
     return ThresholdFiles(trustees_path, tuple(private_keys), parameters)
 
 
+def write_threshold_cert(folder: Path, group: Group = GROUP) -> tuple[Path, Path]:
+    """Step 1 of the threshold ceremony for one member: ``ID.key`` (0600) and ``ID.cert``."""
+    keys = pedersen.derive_keys(group, pedersen.make_seed())
+    cert = pedersen.make_cert(group, keys)
+    name = pedersen.cert_name(cert)
+    names = (f"{name}.key", f"{name}.cert")
+    _prepare_folder(folder, names)
+    key_path, cert_path = (folder / item for item in names)
+    _write(key_path, keys.seed + "\n", private=True)
+    _write(cert_path, dumps(cert.to_json()) + "\n", private=False)
+    return key_path, cert_path
+
+
+def _read_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput(f"{path}: cannot be read: {error}") from None
+
+
+def read_certs_file(path: Path, group: Group = GROUP) -> list[SignedMessage]:
+    """``certs.jsons``: one certificate a line."""
+    try:
+        return [
+            pedersen.read_cert(group, loads(line))
+            for line in _read_file(path).splitlines()
+            if line.strip()
+        ]
+    except CryptoError as error:
+        raise BadInput(f"{path}: not a certs.jsons file: {error}") from None
+
+
+def read_key_file(path: Path, group: Group = GROUP) -> pedersen.TrusteeKeys:
+    try:
+        return pedersen.derive_keys(group, _read_file(path))
+    except CryptoError as error:
+        raise BadInput(f"{path}: not a threshold trustee's key (ID.key): {error}") from None
+
+
+def _write_line(out: Path, line: str) -> None:
+    if out.is_dir():
+        raise BadInput(f"{out}: is a folder; give a file name")
+    _write(out, line + "\n", private=False)
+
+
+def write_threshold_polynomial(
+    certs: Path, key: Path, threshold: int, out: Path, group: Group = GROUP
+) -> None:
+    """Step 3 for one member: their polynomial, in ``out``."""
+    try:
+        polynomial = pedersen.make_polynomial(
+            group, read_certs_file(certs, group), read_key_file(key, group), threshold
+        )
+    except CryptoError as error:
+        raise BadInput(f"the polynomial cannot be made: {error}") from None
+    _write_line(out, dumps(polynomial.to_json()))
+
+
+def write_threshold_voutput(
+    certs: Path, key: Path, vinput: Path, out: Path, group: Group = GROUP
+) -> None:
+    """Step 5 for one member: check what every member sent them, and write their voutput."""
+    try:
+        received = pedersen.Vinput.from_json(group, loads(_read_file(vinput).strip()))
+        voutput = pedersen.make_voutput(
+            group, read_certs_file(certs, group), read_key_file(key, group), received
+        )
+    except CryptoError as error:
+        raise BadInput(f"the voutput cannot be made: {error}") from None
+    _write_line(out, dumps(voutput.to_json()))
+
+
+def decrypt_archive(archive: Path, private_key: Path, trustee_id: int | None) -> tuple[str, str]:
+    """The trustee's partial decryption of the tally in `archive` and its owned form (the two
+    lines of ``belenios-tool election decrypt``)."""
+    try:
+        x_text = private_key.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise BadInput(f"{private_key}: cannot be read: {error.strerror}") from None
+    setup = tally = None
+    try:
+        with ArchiveReader.open(archive) as reader:
+            for record in reader.records():
+                if isinstance(record, SetupRecord):
+                    setup = record
+                elif isinstance(record, EncryptedTallyRecord):
+                    tally = record
+                elif isinstance(record, ResultRecord):
+                    raise BadInput(f"{archive}: the result is already in the archive")
+        if setup is None or tally is None:
+            raise BadInput(f"{archive}: no encrypted tally yet (the vote is not tallied)")
+        election = read_election(setup.election)
+        trustees = read_trustees(election.group, loads(setup.trustees))
+        x = read_private_key(election.group, x_text)
+        encrypted = EncryptedTally.from_json(
+            election, loads(tally.encrypted_tally), tally.num_tallied, tally.total_weight
+        )
+    except OSError as error:
+        raise BadInput(f"{archive}: cannot be read: {error.strerror}") from None
+    except CryptoError as error:
+        raise BadInput(f"{archive} or {private_key}: cannot be read: {error}") from None
+    public = election.group.pow_g_secret(x)
+    slots = decryption_slots(trustees)
+    mine = [slot.owner for slot in slots if slot.public_key == public]
+    if not mine:
+        raise BadInput(f"{private_key}: this key is not one of the election's trustees")
+    if trustee_id is None:
+        trustee_id = mine[0]
+    elif trustee_id not in mine:
+        raise BadInput(
+            f"{private_key}: this key is trustee {mine[0]}'s, not trustee {trustee_id}'s"
+        )
+    partial = dumps(make_partial_decryption(election, encrypted, x).to_json())
+    owned = dumps({"owner": trustee_id, "payload": sha256_hex(partial)})
+    return partial, owned
+
+
 # --- the command line -----------------------------------------------------------------------------
 
 _OFFLINE = (
@@ -237,7 +379,68 @@ def trustee(args: Sequence[str]) -> int:
         "generate-trustee-key: ID.privkey (mode 0600, keep it secret) and ID.pubkey. " + _OFFLINE,
     )
     keygen.add_argument("--out", type=Path, required=True, help="the folder to write in")
+    cert = commands.add_parser(
+        "threshold-cert",
+        help="threshold ceremony, step 1: a member's key and certificate",
+        description="Step 1 of the threshold ceremony, as belenios-tool setup "
+        "generate-trustee-key-threshold --step 1: ID.key (mode 0600, keep it secret, offline) "
+        "and ID.cert (to upload).",
+    )
+    cert.add_argument("--out", type=Path, required=True, help="the folder to write in")
+    polynomial = commands.add_parser(
+        "threshold-polynomial",
+        help="threshold ceremony, step 3: a member's polynomial",
+        description="Step 3, as belenios-tool --step 3: the member's polynomial, made from the "
+        "group's certs.jsons and the member's ID.key.",
+    )
+    polynomial.add_argument("--certs", type=Path, required=True, help="certs.jsons")
+    polynomial.add_argument("--key", type=Path, required=True, help="the member's ID.key")
+    polynomial.add_argument(
+        "--threshold", type=_members, required=True, help="members needed to decrypt"
+    )
+    polynomial.add_argument("--out", type=Path, required=True, help="the file to write")
+    voutput = commands.add_parser(
+        "threshold-voutput",
+        help="threshold ceremony, step 5: a member's voutput",
+        description="Step 5, as belenios-tool --step 5: check the values every member sent "
+        "(ID.vinput) and write the member's voutput (their key share, sealed for them).",
+    )
+    voutput.add_argument("--certs", type=Path, required=True, help="certs.jsons")
+    voutput.add_argument("--key", type=Path, required=True, help="the member's ID.key")
+    voutput.add_argument("--vinput", type=Path, required=True, help="the member's ID.vinput")
+    voutput.add_argument("--out", type=Path, required=True, help="the file to write")
+    decrypt = commands.add_parser(
+        "decrypt",
+        help="make the trustee's partial decryption of the encrypted tally",
+        description="Make the trustee's partial decryption of the election's encrypted tally, "
+        "as belenios-tool election decrypt: two lines to upload to urne. " + _OFFLINE,
+    )
+    decrypt.add_argument("--privkey", type=Path, required=True, help="the private key file")
+    decrypt.add_argument(
+        "--trustee-id", type=_members, help="the trustee's number (found from the key if absent)"
+    )
+    where = decrypt.add_mutually_exclusive_group(required=True)
+    where.add_argument("--dir", type=Path, help="the folder holding the archive (UUID.bel)")
+    where.add_argument("--archive", type=Path, help="the archive (UUID.bel)")
     options = parser.parse_args(list(args))
+    if options.action == "threshold-cert":
+        key_path, cert_path = write_threshold_cert(options.out)
+        print(f"Key {key_path} (keep it secret, offline); certificate {cert_path} (to upload).")
+        return EXIT_OK
+    if options.action == "threshold-polynomial":
+        write_threshold_polynomial(options.certs, options.key, options.threshold, options.out)
+        print(f"Wrote {options.out}: your polynomial (to upload).")
+        return EXIT_OK
+    if options.action == "threshold-voutput":
+        write_threshold_voutput(options.certs, options.key, options.vinput, options.out)
+        print(f"Wrote {options.out}: your voutput (to upload, and to keep).")
+        return EXIT_OK
+    if options.action == "decrypt":
+        archive = find_archive(options.dir if options.dir is not None else options.archive)
+        partial, owned = decrypt_archive(archive, options.privkey, options.trustee_id)
+        print(partial)
+        print(owned)
+        return EXIT_OK
     made = write_single_key(options.out)
     print(
         f"Key pair {made.key_id}: private key {made.private_key} (keep it secret, offline), "

@@ -45,6 +45,7 @@ from urne.candidacies.models import Candidate, CandidateList, Union
 from urne.cli.trustees import write_threshold_trustees
 from urne.demo import data
 from urne.demo.professions_de_foi import CandidateLine, ProfessionDeFoi, render_profession_de_foi
+from urne.sealing.services import do_seal_campaign, latest_seal
 from urne.support import roles
 from urne.support.faq import seed_default_faq
 from urne.voting import setup
@@ -625,25 +626,30 @@ def identifiers_file() -> Path:
 
 
 def open_the_vote(campaign: Campaign, now: datetime) -> None:
-    """Make each scrutin a sealed election, if it is not yet, then let the calendar open it.
+    """Make each scrutin a sealed election, if it is not yet, seal the campaign (urne.sealing),
+    then let the calendar open it.
 
     The setup is done before the vote opens, as in a real campaign: while it runs, the
     calendar puts the vote an hour ahead (the setup module refuses to change an open vote);
     the demo calendar comes back at the end. Call inside `transaction.atomic`."""
     waiting = campaign.scrutins.exclude(election__sealed_at__isnull=False)
-    if not waiting.exists():
+    if not waiting.exists() and latest_seal(campaign) is not None:
         return
     opens_at = campaign.vote_opens_at
     Campaign.objects.filter(pk=campaign.pk).update(vote_opens_at=now + timedelta(hours=1))
     campaign.refresh_from_db()
-    setup.do_prepare_elections(campaign)
-    trustees = _bureau_trustees()
-    for scrutin in waiting.order_by("code"):
-        if not scrutin.election.trustees:
-            setup.do_set_trustees(scrutin, trustees)
-    _give_identifiers(campaign)
-    for scrutin in waiting.order_by("code"):
-        setup.do_seal_election(scrutin)
+    if waiting.exists():
+        setup.do_prepare_elections(campaign)
+        trustees = _bureau_trustees()
+        for scrutin in waiting.order_by("code"):
+            if not scrutin.election.trustees:
+                setup.do_set_trustees(scrutin, trustees)
+        _give_identifiers(campaign)
+        for scrutin in waiting.order_by("code"):
+            setup.do_seal_election(scrutin)
+    # The campaign's seal (urne.sealing), the last step before the opening: without it the
+    # ballot box takes no ballot.
+    do_seal_campaign(None, campaign)
     Campaign.objects.filter(pk=campaign.pk).update(vote_opens_at=opens_at)
     campaign.refresh_from_db()
 

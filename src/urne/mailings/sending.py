@@ -39,6 +39,7 @@ from urne.audit import services as audit
 from urne.campaign.models import Elector
 from urne.mailings import audience, composing
 from urne.mailings.models import HEARTBEAT, STALE_AFTER, Kind, Mailing, Send
+from urne.operations import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -254,6 +255,7 @@ def send_one(mailing: Mailing, send: Send, elector: Elector, connection: Any, pa
             type(error).__name__,
         )
         _outcome(send, Send.Status.FAILED, "failed_count", error=type(error).__name__[:200])
+        metrics.count_mail("mailing", "failed")
         return Send.Status.FAILED
     except BaseException:
         # The run itself is stopping (time limit, shutdown): this message did not leave.
@@ -262,6 +264,7 @@ def send_one(mailing: Mailing, send: Send, elector: Elector, connection: Any, pa
         _give_back(send)
         raise
     _outcome(send, Send.Status.SENT, "sent_count", sent_at=clock.now())
+    metrics.count_mail("mailing", "sent")
     return Send.Status.SENT
 
 

@@ -10,8 +10,6 @@ perimeter is answered as if it did not exist.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -31,6 +29,7 @@ from urne.campaign.models import Academy, Campaign, Scrutin, family_name
 from urne.mailings import audience, composing, sending
 from urne.mailings.models import Kind, Mailing, Send
 from urne.web.errors import Forbidden, VisitorError
+from urne.web.spreadsheet import excel_csv
 
 SEND_MAILING = "mailings.send_mailing"
 SENDERS_GROUP = "Envois aux électeurs"
@@ -373,22 +372,8 @@ def send_line(send: Send) -> list[str]:
 
 
 def sends_csv(rows: Iterable[Send]) -> Iterator[str]:
-    """The sends as CSV for French Excel, as the émargement's (urne.voting.turnout)."""
-    from urne.voting.turnout import CSV_SEPARATOR, inert_cell
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-
-    def line(cells: list[str]) -> str:
-        writer.writerow([inert_cell(cell) for cell in cells])
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield "\ufeff" + line(send_header())
-    for row in rows:
-        yield line(send_line(row))
+    """The sends as CSV for French Excel (`urne.web.spreadsheet.excel_csv`)."""
+    return excel_csv(send_header(), (send_line(row) for row in rows))
 
 
 def record_export(request: HttpRequest, mailing: Mailing) -> None:

@@ -43,6 +43,7 @@ from urne import clock
 from urne.accounts import throttle
 from urne.accounts.models import User
 from urne.accounts.services import PASSWORD_BACKEND
+from urne.operations import metrics
 from urne.web.errors import VisitorError
 
 # How long the password given stays good for the second step.
@@ -176,10 +177,22 @@ def _normalize(code: str) -> str:
     return re.sub(r"[\s-]", "", code).lower()
 
 
-@sensitive_variables("code", "typed")
+@sensitive_variables("code")
 def check_enrolment_code(request: HttpRequest, user: User, code: str) -> TOTPDevice:
     """The enrolment device of `user`, once a code it makes now was typed (within the code
-    limits); InvalidEnrolmentCode otherwise."""
+    limits); InvalidEnrolmentCode otherwise. Counted as a login's second step (its outcome only,
+    urne.operations.metrics)."""
+    try:
+        device = _check_enrolment_code(request, user, code)
+    except Exception as refusal:
+        metrics.count_login_refused("second_factor", refusal)
+        raise
+    metrics.count_login("second_factor", "succeeded")
+    return device
+
+
+@sensitive_variables("code", "typed")
+def _check_enrolment_code(request: HttpRequest, user: User, code: str) -> TOTPDevice:
     attempt = throttle.begin_code_check(request, user.email)
     typed = _normalize(code)
     with transaction.atomic():
@@ -195,11 +208,23 @@ def check_enrolment_code(request: HttpRequest, user: User, code: str) -> TOTPDev
     return device
 
 
-@sensitive_variables("code", "typed")
+@sensitive_variables("code")
 def check_code(request: HttpRequest, user: User, code: str) -> Device:
     """The device of `user` that accepts this code (within the code limits): the TOTP
     application for six digits, else the recovery codes, which consume the one used.
-    InvalidCode otherwise, a code already used included."""
+    InvalidCode otherwise, a code already used included. Counted as a login's second step (its
+    outcome only, urne.operations.metrics)."""
+    try:
+        device = _check_code(request, user, code)
+    except Exception as refusal:
+        metrics.count_login_refused("second_factor", refusal)
+        raise
+    metrics.count_login("second_factor", "succeeded")
+    return device
+
+
+@sensitive_variables("code", "typed")
+def _check_code(request: HttpRequest, user: User, code: str) -> Device:
     attempt = throttle.begin_code_check(request, user.email)
     typed = _normalize(code)
     with transaction.atomic():

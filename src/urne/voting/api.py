@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from urne.accounts.throttle import Rule
 from urne.campaign.models import Elector
 from urne.campaign.services import NotAnElector, check_elector_account
+from urne.operations import metrics
 from urne.voting.ballot_box import BallotRefused, Receipt, do_cast_ballot
 
 MAX_BODY_BYTES = 256 * 1024
@@ -157,7 +158,27 @@ def _elector(request: HttpRequest) -> Elector | JsonResponse:
 
 @csrf_exempt  # checked in the view, to answer in JSON (docs/api.md)
 def cast(request: HttpRequest, uuid: str) -> HttpResponse:
-    """Receive one ballot for the scrutin election `uuid` from the logged-in elector."""
+    """Receive one ballot for the scrutin election `uuid` from the logged-in elector. Every
+    answer is counted here, by its outcome alone (urne.operations.metrics)."""
+    response = _cast(request, uuid)
+    metrics.count_ballot(outcome(response))
+    return response
+
+
+def outcome(response: HttpResponse) -> str:
+    """`accepted`, `replayed` (a retry given its receipt), or the answer's stable error code."""
+    if response.status_code == 201:
+        return "accepted"
+    if response.status_code == 200:
+        return "replayed"
+    try:
+        code = json.loads(response.content).get("error")
+    except (ValueError, AttributeError):
+        code = None
+    return code if isinstance(code, str) else "other"
+
+
+def _cast(request: HttpRequest, uuid: str) -> HttpResponse:
     if request.method != "POST":
         response = error("method_not_allowed")
         response["Allow"] = "POST"

@@ -18,6 +18,22 @@ OBSERVERS_PERMISSIONS: Final = (
     "voting.view_turnout",
 )
 
+# The count (urne.counting, /gestion/depouillement/): the bureau's members follow it and upload
+# their partial decryptions; closing the box by hand and publishing the result are the
+# operators' (the box closes by itself at its time, the result comes with the last share).
+BUREAU_GROUP: Final = "Bureau de vote électronique"
+BUREAU_PERMISSIONS: Final = (
+    "campaign.view_scrutin",
+    "voting.view_counting",
+    "voting.upload_partial_decryption",
+)
+COUNTING_OPERATORS_GROUP: Final = "Opérateurs du dépouillement"
+COUNTING_OPERATORS_PERMISSIONS: Final = (
+    "campaign.view_scrutin",
+    "voting.view_counting",
+    "voting.close_election",
+)
+
 
 class VotingConfig(AppConfig):
     name = "urne.voting"
@@ -29,6 +45,8 @@ class VotingConfig(AppConfig):
         from urne.voting.turnout import OBSERVERS_GROUP
 
         connect_role(OBSERVERS_GROUP, OBSERVERS_PERMISSIONS)
+        connect_role(BUREAU_GROUP, BUREAU_PERMISSIONS)
+        connect_role(COUNTING_OPERATORS_GROUP, COUNTING_OPERATORS_PERMISSIONS)
 
         register_section(
             Section(
@@ -39,5 +57,17 @@ class VotingConfig(AppConfig):
                 ),
                 permission="voting.view_turnout",
                 order=60,
+            )
+        )
+        register_section(
+            Section(
+                url_name="tally:index",
+                title=_("Dépouillement"),
+                description=_(
+                    "Clôture des urnes, dépouillement chiffré, déchiffrements partiels du bureau "
+                    "et résultats."
+                ),
+                permission="voting.view_counting",
+                order=70,
             )
         )

@@ -9,6 +9,7 @@ the elector's reason, in the active language. In order:
    (`not_ready`), the elector is on its roll (`not_on_roll`), a vote already recorded (a retry
    of the very same submission gets its receipt again; anything else is `already_voted`), the
    ballot's length (`too_large`), the campaign's vote window (`vote_not_open`, `vote_closed`),
+   the campaign's seal (`not_sealed`, `urne.sealing.gate`: none recorded, no ballot is taken),
    and the elector's public credential for this scrutin. The election, its scrutin and
    campaign, the roll, the credential and the émargement come from one query
    (`access_election_as_elector`), without the board's setup bytes (one public credential per
@@ -77,9 +78,12 @@ from urne.crypto.ballot import (
 from urne.crypto.election import Election
 from urne.crypto.errors import BallotDefect, InvalidBallot
 from urne.crypto.group import Element
+from urne.sealing.gate import ELECTOR_MESSAGE, seal_missing
+from urne.sealing.models import CampaignSeal
 from urne.voting import setup
 from urne.voting.models import (
     Ballot,
+    CountingEvent,
     Emargement,
     PendingReceipt,
     PublicCredential,
@@ -121,6 +125,7 @@ REFUSALS: dict[str, tuple[int, Promise]] = {
     "not_on_roll": (403, _("Vous n'êtes pas appelé(e) à voter dans ce scrutin.")),
     "vote_not_open": (403, _("Le vote n'est pas encore ouvert.")),
     "vote_closed": (403, _("Le vote est clos : aucun bulletin n'est plus accepté.")),
+    "not_sealed": (409, ELECTOR_MESSAGE),
     "too_large": (413, _("Le bulletin est trop volumineux : il n'a pas été enregistré.")),
     "invalid_ballot": (
         422,
@@ -230,6 +235,8 @@ class Standing:
     """The elector's public credential for this scrutin (base 10), if the authority gave one."""
     voted: bool
     """An émargement exists (the vote may be a retry of the same submission)."""
+    sealed: bool = False
+    """The campaign's seal is recorded (`urne.sealing.gate.seal_missing` decides with it)."""
 
 
 def access_election_as_elector(
@@ -271,6 +278,7 @@ def access_election_as_elector(
         on_roll,
         credential,
         voted,
+        sealed,
     ) = row
     campaign = Campaign(
         pk=campaign_id, vote_opens_at=_moment(opens_at), vote_closes_at=_moment(closes_at)
@@ -287,6 +295,7 @@ def access_election_as_elector(
         on_roll=bool(on_roll) and elector_campaign_id == campaign_id,
         credential=credential,
         voted=bool(voted),
+        sealed=bool(sealed),
     )
     return election, standing
 
@@ -321,6 +330,8 @@ def _tables() -> dict[str, str]:
         "emargement": Emargement._meta.db_table,
         "ballot": Ballot._meta.db_table,
         "pending": PendingReceipt._meta.db_table,
+        "seal": CampaignSeal._meta.db_table,
+        "counting": CountingEvent._meta.db_table,
     }
 
 
@@ -331,7 +342,8 @@ SELECT e.id, e.uuid, e.sealed_at, e.election, s.id, s.code, c.id, c.vote_opens_a
        EXISTS (SELECT 1 FROM {roll} r WHERE r.scrutin_id = s.id AND r.elector_id = %s),
        (SELECT p.credential FROM {credential} p
          WHERE p.election_id = e.id AND p.pseudonym = %s),
-       EXISTS (SELECT 1 FROM {emargement} m WHERE m.election_id = e.id AND m.elector_id = %s)
+       EXISTS (SELECT 1 FROM {emargement} m WHERE m.election_id = e.id AND m.elector_id = %s),
+       EXISTS (SELECT 1 FROM {seal} x WHERE x.campaign_id = c.id)
   FROM {election} e
   JOIN {scrutin} s ON s.id = e.scrutin_id
   JOIN {campaign} c ON c.id = s.campaign_id
@@ -341,7 +353,8 @@ SELECT e.id, e.uuid, e.sealed_at, e.election, s.id, s.code, c.id, c.vote_opens_a
 _LOCK_SQL = """
 SELECT e.archive_timestamp, e.last_event, e.height, e.ballot_count, c.vote_opens_at,
        c.vote_closes_at,
-       EXISTS (SELECT 1 FROM {emargement} m WHERE m.election_id = e.id AND m.elector_id = %s)
+       EXISTS (SELECT 1 FROM {emargement} m WHERE m.election_id = e.id AND m.elector_id = %s),
+       EXISTS (SELECT 1 FROM {counting} k WHERE k.election_id = e.id)
   FROM {election} e
   JOIN {scrutin} s ON s.id = e.scrutin_id
   JOIN {campaign} c ON c.id = s.campaign_id
@@ -425,6 +438,13 @@ def check_window(campaign: Campaign, at: datetime | None = None) -> None:
         raise _refused("vote_not_open")
 
 
+def check_sealed(campaign: Campaign, recorded: bool | None = None) -> None:
+    """The campaign's seal is recorded (`urne.sealing.gate.seal_missing`): no ballot before.
+    `recorded`: as read by `access_election_as_elector` (`Standing.sealed`)."""
+    if seal_missing(campaign.pk, recorded):
+        raise _refused("not_sealed")
+
+
 def elector_credential(standing: Standing) -> Element:
     """The elector's public credential for this scrutin (g^s, from the credential authority)."""
     if standing.credential is None:  # the seal requires one per elector on the roll
@@ -471,6 +491,7 @@ def do_cast_ballot(
             return replay
     check_size(crypto, text)
     check_window(election.scrutin.campaign)
+    check_sealed(election.scrutin.campaign, standing.sealed)
     credential = elector_credential(standing)
     checked = check_ballot_crypto(crypto, text, credential)
     for attempt in range(2):
@@ -500,7 +521,12 @@ def _store(
         # locked, so that the campaign's other scrutins take their ballots meanwhile.
         lock = " FOR UPDATE OF e" if connection.features.has_select_for_update_of else ""
         cursor.execute(_LOCK_SQL + lock, [elector.pk, election.pk])
-        timestamp, last_event, height, ballot_count, opens_at, closes_at, voted = cursor.fetchone()
+        row = cursor.fetchone()
+        timestamp, last_event, height, ballot_count, opens_at, closes_at, voted, closed = row
+        if closed:
+            # The EndBallots event is on the board (urne.counting.closing): nothing follows the
+            # ballots any more, whatever the clock says.
+            raise _refused("vote_closed")
         now = clock.now()
         campaign = Campaign(
             pk=election.scrutin.campaign_id,
@@ -565,6 +591,7 @@ __all__ = [
     "check_not_voted",
     "check_on_roll",
     "check_ready",
+    "check_sealed",
     "check_size",
     "check_window",
     "credential_of",

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
+from urne.counting import closing, decryption
 from urne.voting import board
 from urne.voting.setup import archive_chunks
 from urne.web.errors import NotFound
@@ -44,6 +45,9 @@ def board_index(request: HttpRequest) -> HttpResponseBase:
 @require_safe
 def board_page(request: HttpRequest, uuid: str) -> HttpResponseBase:
     election = board.access_board(uuid)
+    # The box closes at its time even without a broker: a later visit closes it.
+    if closing.close_if_due(election):
+        election = board.access_board(uuid)
     page = board.tracker_page(election, newest_first=True, size=20)
     response = render(
         request,
@@ -54,6 +58,8 @@ def board_page(request: HttpRequest, uuid: str) -> HttpResponseBase:
             "state": board.vote_state(election.scrutin.campaign),
             "page": page,
             "archive_name": f"{election.uuid}.bel",
+            "counting_closed": closing.is_closed(election),
+            "result": decryption.scrutin_result(election),
         },
     )
     return _private(response)

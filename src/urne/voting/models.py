@@ -185,3 +185,95 @@ class PendingReceipt(models.Model):
 
     def __str__(self) -> str:
         return str(self.emargement_id)
+
+
+class CountingEvent(models.Model):
+    """An event of the board after the ballots: EndBallots, EncryptedTally, each accepted
+    PartialDecryption and the Result (`urne.counting.closing`, `urne.counting.decryption`).
+
+    `entries` are the exact tar entries (payload data, then the event) that follow the ballots
+    in `UUID.bel`; `text` is the main payload (the encrypted tally, the partial decryption or the
+    result) for the pages and the decryption. The constraints make a second EndBallots,
+    EncryptedTally or Result, or a second partial decryption of one trustee, impossible."""
+
+    class Kind(models.TextChoices):
+        END_BALLOTS = "EndBallots", _("clôture de l'urne")
+        ENCRYPTED_TALLY = "EncryptedTally", _("dépouillement chiffré")
+        PARTIAL_DECRYPTION = "PartialDecryption", _("déchiffrement partiel")
+        RESULT = "Result", _("résultat")
+
+    election = models.ForeignKey(
+        ScrutinElection, on_delete=models.PROTECT, related_name="counting_events"
+    )
+    height = models.BigIntegerField(_("rang dans l'archive"))
+    kind = models.CharField(_("étape"), max_length=20, choices=Kind.choices)
+    event = models.CharField(max_length=64)
+    """The hash of the event: the chain's head after it."""
+    entries = models.BinaryField(editable=False)
+    text = models.TextField(blank=True)
+    owner = models.PositiveIntegerField(_("numéro d'autorité"), null=True, blank=True)
+    """For a partial decryption: the trustee's number (the archive's ``owner``)."""
+    tallied = models.PositiveIntegerField(null=True, blank=True)
+    """For the encrypted tally: how many ballots it counts (its total weight is the same)."""
+    recorded_at = models.DateTimeField(_("enregistré le"))
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("déposé par"),
+    )
+
+    class Meta:
+        verbose_name = _("étape du dépouillement")
+        verbose_name_plural = _("étapes du dépouillement")
+        ordering = ["election", "height"]
+        permissions = [
+            ("close_election", _("Peut clore l'urne et lancer le dépouillement")),
+            ("upload_partial_decryption", _("Peut déposer un déchiffrement partiel")),
+            ("view_counting", _("Peut suivre le dépouillement")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "height"], name="counting_event_height_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["election", "kind"],
+                condition=~models.Q(kind="PartialDecryption"),
+                name="counting_event_once",
+            ),
+            models.UniqueConstraint(
+                fields=["election", "owner"],
+                condition=models.Q(owner__isnull=False),
+                name="counting_event_one_partial_per_trustee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election.scrutin} — {self.get_kind_display()}"
+
+
+class TallyProgress(models.Model):
+    """Where the encrypted tally of a closed scrutin stands: it is computed by chunks of
+    ballots (`urne.counting.closing.do_tally_chunk`), each chunk's running product saved here,
+    so that an interrupted worker resumes where it was and staff see the progress."""
+
+    election = models.OneToOneField(
+        ScrutinElection, on_delete=models.CASCADE, primary_key=True, related_name="tally_progress"
+    )
+    total = models.PositiveIntegerField(_("bulletins à compter"))
+    done = models.PositiveIntegerField(_("bulletins comptés"), default=0)
+    last_height = models.BigIntegerField(default=0)
+    """The height of the last ballot counted (0: none yet)."""
+    state = models.TextField(blank=True)
+    """The running products (alphas and betas per question and choice), JSON, base 10."""
+    started_at = models.DateTimeField(_("commencé le"))
+    finished_at = models.DateTimeField(_("fini le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("avancement du dépouillement")
+        verbose_name_plural = _("avancements du dépouillement")
+
+    def __str__(self) -> str:
+        return f"{self.election_id}: {self.done}/{self.total}"

@@ -31,6 +31,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from urne.accounts.mail import absolute, faq_url
+from urne.operations import metrics
 from urne.voting.models import Ballot, Emargement, PendingReceipt, PublicCredential, ScrutinElection
 from urne.voting.pseudonyms import pseudonym
 from urne.web import dates
@@ -162,6 +163,7 @@ def _send_batch(size: int) -> int:
         with get_connection() as connection:
             connection.send_messages(messages)
         PendingReceipt.objects.filter(pk__in=ids).delete()
+    metrics.count_mail("receipt", "sent", len(messages))
     return len(ids)
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from urne import clock
 from urne.campaign.models import Campaign, RollEntry, Scrutin
 from urne.candidacies.models import CandidateList
+from urne.counting.models import Bureau
 from urne.crypto.archive import Chain, ChainState, EventType, scan
 from urne.crypto.election import Election, Question, make_election, make_uuid, read_election_once
 from urne.crypto.errors import CryptoError
@@ -103,6 +104,26 @@ def read_checked_trustees(text: str) -> tuple[Trustee, ...]:
     return trustees
 
 
+def covering_bureau(scrutin: Scrutin) -> Bureau | None:
+    """The bureau de vote électronique whose key ceremony gives `scrutin` its trustees."""
+    return Bureau.objects.filter(scrutins=scrutin).first()
+
+
+def check_provisional_trustees(scrutin: Scrutin) -> None:
+    """The provisional set-up (`urne scrutin_trustees`, a trustees.json made offline) is only
+    for a scrutin no bureau covers: a covered scrutin gets its trustees from its bureau's
+    ceremony (urne.counting.ceremony), and nowhere else."""
+    bureau = covering_bureau(scrutin)
+    if bureau is not None:
+        raise SetupRefused(
+            _(
+                "Le scrutin « %(scrutin)s » est couvert par le bureau de vote « %(bureau)s » : "
+                "ses clés viennent de la cérémonie des clés de ce bureau."
+            )
+            % {"scrutin": scrutin.code, "bureau": bureau.name}
+        )
+
+
 def do_set_trustees(scrutin: Scrutin, text: str) -> ScrutinElection:
     """Record the trustees' public keys for `scrutin` (replacing earlier ones until sealed)."""
     trustees = read_checked_trustees(text)
@@ -163,7 +184,15 @@ def sealing_readiness(election: ScrutinElection) -> Readiness:
     for anyone else."""
     missing = []
     scrutin = election.scrutin
-    if not election.trustees:
+    bureau = covering_bureau(scrutin)
+    if bureau is not None and (
+        bureau.step != Bureau.Step.COMPLETE or election.trustees != bureau.trustees
+    ):
+        missing.append(
+            _("la cérémonie des clés du bureau de vote « %(bureau)s », terminée et vérifiée")
+            % {"bureau": bureau.name}
+        )
+    elif not election.trustees:
         missing.append(_("les clés publiques des autorités de déchiffrement"))
     validated = CandidateList.objects.filter(scrutin=scrutin, status=CandidateList.Status.VALIDATED)
     if not validated.exists():
@@ -346,6 +375,11 @@ def archive_chunks(election: ScrutinElection) -> Iterator[bytes]:
         data_hash, raw_data = chain.data(text)
         _, raw_event = chain.event(EventType.BALLOT, data_hash)
         yield raw_data + raw_event
+    # After the ballots, the count's events (urne.counting): EndBallots, EncryptedTally, the
+    # partial decryptions and the Result, each stored with its exact entries.
+    events = election.counting_events.filter(height__lte=election.height).order_by("height")
+    for entries in events.values_list("entries", flat=True).iterator(chunk_size=50):
+        yield bytes(entries)
 
 
 __all__ = [
@@ -356,8 +390,10 @@ __all__ = [
     "board_chain",
     "check_lists_as_sealed",
     "check_lists_editable",
+    "check_provisional_trustees",
     "check_sealable",
     "check_setup_editable",
+    "covering_bureau",
     "credential_list_text",
     "do_prepare_elections",
     "do_seal_election",

@@ -18,8 +18,6 @@ turnout of Dijon's electors, and the émargement of Dijon's electors only.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +31,7 @@ from urne.backoffice import access
 from urne.campaign.models import Elector, RollEntry, Scrutin, family_name
 from urne.voting.models import Emargement
 from urne.web.errors import Forbidden
+from urne.web.spreadsheet import excel_csv
 
 VIEW_TURNOUT = "voting.view_turnout"
 VIEW_EMARGEMENT = "voting.view_emargement"
@@ -204,18 +203,6 @@ def emargement_rows(user: access.Staff, scrutin: Scrutin) -> QuerySet[Emargement
     )
 
 
-CSV_SEPARATOR = ";"
-"""French Excel reads ";" as its column separator (the comma is the decimal one)."""
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert_cell(value: str) -> str:
-    """A cell a spreadsheet will not run: one starting like a formula gets a leading
-    apostrophe (Excel and LibreOffice then show it as text)."""
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
-
-
 def local_time(moment: datetime) -> str:
     """The time of a vote, to the second, in the server's time zone (Europe/Paris)."""
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M:%S")
@@ -237,25 +224,11 @@ def emargement_line(row: Emargement) -> list[str]:
 
 
 def emargement_csv(rows: Iterable[Emargement]) -> Iterator[str]:
-    """The émargement as CSV for French Excel: UTF-8 with a BOM, ";" between cells, CRLF at each
-    line's end, every cell made inert."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-
-    def line(cells: list[str]) -> str:
-        writer.writerow([inert_cell(cell) for cell in cells])
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield "\ufeff" + line(emargement_header())
-    for row in rows:
-        yield line(emargement_line(row))
+    """The émargement as CSV for French Excel (`urne.web.spreadsheet.excel_csv`)."""
+    return excel_csv(emargement_header(), (emargement_line(row) for row in rows))
 
 
 __all__ = [
-    "CSV_SEPARATOR",
     "OBSERVERS_GROUP",
     "VIEW_EMARGEMENT",
     "VIEW_TURNOUT",
@@ -271,7 +244,6 @@ __all__ = [
     "emargement_header",
     "emargement_line",
     "emargement_rows",
-    "inert_cell",
     "local_time",
     "may_view_emargement",
     "participation_index",

@@ -2,9 +2,10 @@
 booth show.
 
 `vote_state(scrutin, emargement)` is the one rule, on urne's clock: vote (« à voter »: the window
-is open and the election sealed), nothing yet (the vote opens later, or the election is not
-ready), nothing any more (closed), or see the receipt (« a voté le … », whatever the hour: a vote
-is final). `vote_states(elector, scrutins)` gives it for several scrutins at once.
+is open, the election sealed and the campaign's seal recorded), nothing yet (the vote opens
+later, or the election or the campaign's seal is not ready), nothing any more (closed), or see
+the receipt (« a voté le … », whatever the hour: a vote is final). `vote_states(elector,
+scrutins)` gives it for several scrutins at once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from urne.campaign.models import Elector, Scrutin
+from urne.sealing.gate import seal_missing
 from urne.voting.ballot_box import votes_of
 from urne.voting.models import Emargement, ScrutinElection
 
@@ -62,7 +64,7 @@ def vote_state(scrutin: Scrutin, emargement: Emargement | None) -> VoteState:
         return VoteState(VoteStatus.CLOSED)
     if not campaign.vote_open():
         return VoteState(VoteStatus.NOT_OPEN)
-    if sealed_election_of(scrutin) is None:
+    if sealed_election_of(scrutin) is None or seal_missing(campaign.pk):
         return VoteState(VoteStatus.NOT_READY)
     return VoteState(VoteStatus.OPEN)
 

@@ -41,6 +41,7 @@ class Command(BaseCommand):
         scrutin = find_scrutin(campaign, options["scrutin"])
         text = _read(options["file"])
         try:
+            setup.check_provisional_trustees(scrutin)
             election = setup.do_set_trustees(scrutin, text)
         except setup.SetupRefused as error:
             raise refused(error) from None

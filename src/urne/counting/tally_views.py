@@ -1,0 +1,192 @@
+"""The count's back-office pages, under /gestion/depouillement/ (`staff_page`: verified staff
+with the permission named; the perimeter by `urne.counting.closing.access_counting`).
+
+- the list of the scrutins in the staff member's perimeter, where each count stands;
+- a scrutin's count: the closing, the tally's progress, the bureau's partial decryptions (who
+  sent theirs, how many each group still needs), the result; the forms to close the box
+  (`voting.close_election`, refused before the closing time), to upload a partial decryption
+  (`voting.upload_partial_decryption`) and to publish the result once enough are in.
+
+Every decision is the domain's (`urne.counting.closing`, `urne.counting.decryption`); a refusal
+is shown on the page with its French message, and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from urne import clock
+from urne.backoffice.pages import staff_page
+from urne.counting import closing, decryption
+from urne.voting.models import ScrutinElection
+from urne.web.errors import VisitorError
+
+VIEW = "voting.view_counting"
+CLOSE = "voting.close_election"
+UPLOAD = "voting.upload_partial_decryption"
+
+
+class PartialDecryptionForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Déchiffrement partiel (texte collé)"),
+        required=False,
+        max_length=decryption.MAX_UPLOAD,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=gettext_lazy(
+            "Les deux lignes affichées par « urne trustee decrypt » ou « belenios-tool election "
+            "decrypt », telles quelles. Ou bien déposez le fichier ci-dessous."
+        ),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("ou fichier du déchiffrement partiel"),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > decryption.MAX_UPLOAD:
+                raise forms.ValidationError(_("Ce fichier est trop volumineux."))
+            try:
+                data["text"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    _("Ce fichier n'est pas du texte : déposez la sortie de la commande.")
+                ) from None
+        if not (data.get("text") or "").strip():
+            raise forms.ValidationError(
+                _("Collez le déchiffrement partiel ou déposez son fichier.")
+            )
+        return data
+
+
+def _context(request: HttpRequest, election: ScrutinElection, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    return {
+        "title": _("Dépouillement : %(scrutin)s") % {"scrutin": election.scrutin.name},
+        "current": "tally:index",
+        "election": election,
+        "now": clock.now(),
+        "due": closing.is_due(election),
+        "closed": closing.is_closed(election),
+        "progress": closing.tally_progress(election),
+        "status": decryption.decryption_status(election),
+        "partials": [
+            event
+            for event in closing.counting_events(election)
+            if event.kind == closing.Kind.PARTIAL_DECRYPTION
+        ],
+        "result": decryption.scrutin_result(election),
+        "may_close": user.has_perm(CLOSE),
+        "may_upload": user.has_perm(UPLOAD),
+        **extra,
+    }
+
+
+@staff_page(VIEW)
+def index(request: HttpRequest) -> HttpResponse:
+    rows = []
+    for election in closing.counting_elections(request.user):
+        closing.close_if_due(election)
+        status = decryption.decryption_status(election)
+        rows.append(
+            {
+                "election": election,
+                "closed": closing.is_closed(election),
+                "progress": closing.tally_progress(election),
+                "status": status,
+            }
+        )
+    return render(
+        request,
+        "counting/tally/index.html",
+        {"title": _("Dépouillement"), "current": "tally:index", "rows": rows},
+    )
+
+
+@staff_page(VIEW)
+def detail(request: HttpRequest, election_id: int) -> HttpResponse:
+    election = closing.access_counting(request.user, election_id)
+    closing.close_if_due(election)
+    return render(
+        request,
+        "counting/tally/detail.html",
+        _context(request, election, form=PartialDecryptionForm()),
+    )
+
+
+@staff_page(VIEW, CLOSE, methods=("POST",))
+def close(request: HttpRequest, election_id: int) -> HttpResponseBase:
+    election = closing.access_counting(request.user, election_id, for_change=True)
+    try:
+        closed = closing.do_close_election(election, request)
+    except VisitorError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(
+            request,
+            _("L'urne est close ; le dépouillement chiffré est lancé.")
+            if closed
+            else _("L'urne était déjà close : rien n'a changé."),
+        )
+    return redirect("tally:detail", election_id=election.pk)
+
+
+@staff_page(VIEW, CLOSE, methods=("POST",))
+def resume_tally(request: HttpRequest, election_id: int) -> HttpResponseBase:
+    election = closing.access_counting(request.user, election_id, for_change=True)
+    if not closing.is_closed(election):
+        messages.error(request, _("L'urne n'est pas close : il n'y a rien à dépouiller."))
+    else:
+        closing.schedule_tally(election.pk)
+        messages.success(request, _("Le dépouillement chiffré reprend là où il s'était arrêté."))
+    return redirect("tally:detail", election_id=election.pk)
+
+
+@staff_page(VIEW, UPLOAD, methods=("POST",))
+def upload(request: HttpRequest, election_id: int) -> HttpResponseBase:
+    election = closing.access_counting(request.user, election_id, for_change=True)
+    form = PartialDecryptionForm(request.POST, request.FILES)
+    error = None
+    if form.is_valid():
+        try:
+            event = decryption.do_accept_partial_decryption(
+                election, form.cleaned_data["text"], request
+            )
+        except VisitorError as refused:
+            error = str(refused.message)
+        else:
+            messages.success(
+                request,
+                _("Déchiffrement partiel de l'autorité n° %(owner)d vérifié et publié.")
+                % {"owner": event.owner},
+            )
+            if decryption.scrutin_result(election) is not None:
+                messages.success(request, _("Le résultat est calculé et publié."))
+            return redirect("tally:detail", election_id=election.pk)
+    response = render(
+        request, "counting/tally/detail.html", _context(request, election, form=form, error=error)
+    )
+    response.status_code = 400
+    return response
+
+
+@staff_page(VIEW, CLOSE, methods=("POST",))
+def publish(request: HttpRequest, election_id: int) -> HttpResponseBase:
+    election = closing.access_counting(request.user, election_id, for_change=True)
+    try:
+        decryption.do_publish_result(election, request)
+    except VisitorError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("Le résultat est calculé et publié."))
+    return redirect("tally:detail", election_id=election.pk)
