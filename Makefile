@@ -12,7 +12,8 @@ DATA := var
 # wildcards allowed). `make deps` installs the missing ones. Recursive (=), so that only the targets
 # using them look the commands and files up.
 DEBIAN_DEPS = chromium:chromium belenios-tool:belenios-tool gettext:msgfmt \
-	poppler-utils:pdftotext espeak-ng:espeak-ng redis-server:redis-server $(BUILD_DEPS)
+	poppler-utils:pdftotext espeak-ng:espeak-ng redis-server:redis-server \
+	haproxy:haproxy $(BUILD_DEPS)
 # What `make install` needs to build gmpy2 from source against Debian's GMP (README.md, "Why gmpy2
 # is built from source"): a C compiler, Python's headers (those of $(PYTHON)), GMP, MPFR and MPC.
 BUILD_DEPS = gcc:cc python3-dev:$(python_include)/Python.h libgmp-dev:/usr/include/*/gmp.h \
@@ -28,7 +29,7 @@ GMP_CHECK := import gmpy2; libs = {line.split()[-1] for line in open('/proc/self
 	raise SystemExit(not libs or any('site-packages' in lib for lib in libs))
 sudo = $(if $(filter 0,$(shell id -u 2>/dev/null)),,sudo)
 
-.PHONY: install deps demo test lint typecheck format pytest clean clean-data
+.PHONY: install deps demo test lint typecheck format pytest clean clean-data stack stack-stop test-stack
 
 install: $(STAMP)
 
@@ -56,6 +57,21 @@ deps:
 
 demo: install
 	URNE_DEMO=1 URNE_DEBUG=1 $(BIN)/urne demo
+
+# The production stack on loopback (deploy/stack.py, docs/deployment.md): HAProxy on
+# http://127.0.0.1:8080/ (URNE_STACK_PORT), two gunicorn nodes, a Celery worker, a Redis of its own,
+# the database urne_stack of the local PostgreSQL (URNE_STACK_DATABASE_URL); secrets drawn at the
+# first start into $(DATA)/stack/secrets/. `make stack-stop` stops it.
+stack: install deps
+	$(BIN)/python deploy/stack.py start
+
+stack-stop:
+	$(BIN)/python deploy/stack.py stop
+
+# The stack's own tests (tests/operations/: the stack, its faults, its overload answer), which
+# start whole stacks with a private PostgreSQL: slow, also part of `make test`.
+test-stack: install deps
+	$(BIN)/pytest -p no:cacheprovider tests/operations -k "stack or faults or overload"
 
 format:
 	$(BIN)/ruff format src tests bench

@@ -139,6 +139,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # requests writing at once wait for each other (busy timeout) instead of one failing at once
     # with "database is locked" when its read turns into a write (two sign-ups at once).
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+# PostgreSQL through Django's connection pool (psycopg_pool), one pool per process, holding at
+# most URNE_DB_POOL_SIZE connections (0: no pool, one connection kept URNE_DB_CONN_MAX_AGE
+# seconds). A connection is checked before each use, so that a PostgreSQL restarted meanwhile
+# costs a new connection, not a failed request (docs/deployment.md).
+URNE_DB_POOL_SIZE = envint("URNE_DB_POOL_SIZE", 0)
+if URNE_DB_POOL_SIZE > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": URNE_DB_POOL_SIZE,
+        # Seconds a request waits for a free connection before failing.
+        "timeout": envfloat("URNE_DB_POOL_TIMEOUT", 10.0),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if not env("DATABASE_URL"):
     # SQLite makes its file, not the folder: without this, a first `urne migrate` ends in "unable

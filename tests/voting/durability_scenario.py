@@ -1,7 +1,7 @@
 """The two halves of the durability tests, run in their own processes against a database of their
-own (DATABASE_URL): `prepare` makes a sealed campaign with one sealed scrutin, Bob's account, a logged-in
-session and Bob's ballot; `check TRACKER` reads back what the ballot box stored and verifies the
-board. Each prints one JSON line.
+own (DATABASE_URL): `prepare` makes a sealed campaign with one sealed scrutin, Bob's account, a
+logged-in session and Bob's ballot; `check TRACKER` reads back what the ballot box stored and
+verifies the board. Each prints one JSON line.
 
     DJANGO_SETTINGS_MODULE=tests.settings DATABASE_URL=... \\
         python -m tests.voting.durability_scenario prepare
