@@ -1,0 +1,235 @@
+"""The bureau member's in-browser modules (src/urne/static/urne/counting/), run in Node and
+checked against urne's Python core: AES-CCM against Python cryptography's AESCCM, the member's
+key share opened from their seed and voutput, and their partial decryption — the same factors
+as Python computes, proofs that Python verifies, and accepted by the server's upload."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESCCM
+
+from tests.counting.conftest import Bureau, run_vote
+from tests.counting.test_count import CHOICES, close_and_tally
+from tests.counting.trustee_js import run_trustee_js
+from urne.campaign.models import Academy, Scrutin
+from urne.counting import closing, decryption
+from urne.crypto import pedersen
+from urne.crypto.group import BELENIOS_2048, Exponent
+from urne.crypto.hashing import hash_json, sha256_hex
+from urne.crypto.jsonio import dumps, loads
+from urne.crypto.proofs import verify_decryption_proof
+from urne.crypto.tally import PartialDecryption
+from urne.crypto.trustees import (
+    SingleTrustee,
+    make_trustee_key,
+    private_key_to_json,
+    trustees_to_json,
+)
+
+GROUP = BELENIOS_2048
+Travel = Callable[[datetime], None]
+
+
+# --- AES-CCM ------------------------------------------------------------------------------------
+
+
+def test_ccm_matches_python_cryptography_both_ways() -> None:
+    cases = []
+    for length in (0, 1, 15, 16, 17, 31, 32, 33, 200, 1500):
+        key, nonce = secrets.token_bytes(32), secrets.token_bytes(13)
+        plain = secrets.token_bytes(length)
+        cases.append((key, nonce, plain, AESCCM(key, tag_length=8).encrypt(nonce, plain, None)))
+    requests = [
+        {"op": "ccm-encrypt", "key": k.hex(), "nonce": n.hex(), "data": p.hex()}
+        for k, n, p, _ in cases
+    ] + [
+        {"op": "ccm-decrypt", "key": k.hex(), "nonce": n.hex(), "data": c.hex()}
+        for k, n, _, c in cases
+    ]
+    answers = run_trustee_js(requests)
+    for (_, _, plain, sealed), encrypted, decrypted in zip(
+        cases, answers[: len(cases)], answers[len(cases) :], strict=True
+    ):
+        assert encrypted == {"data": sealed.hex()}
+        assert decrypted == {"data": plain.hex()}
+
+
+def test_ccm_refuses_an_altered_message_or_another_key() -> None:
+    key, nonce = secrets.token_bytes(32), secrets.token_bytes(13)
+    sealed = bytearray(AESCCM(key, tag_length=8).encrypt(nonce, b"decryption key", None))
+    sealed[3] ^= 1
+    other = secrets.token_bytes(32)
+    good = AESCCM(key, tag_length=8).encrypt(nonce, b"decryption key", None)
+    answers = run_trustee_js(
+        [
+            {"op": "ccm-decrypt", "key": key.hex(), "nonce": nonce.hex(), "data": sealed.hex()},
+            {"op": "ccm-decrypt", "key": other.hex(), "nonce": nonce.hex(), "data": good.hex()},
+        ]
+    )
+    assert [answer["error"] for answer in answers] == ["CcmError", "CcmError"]
+
+
+# --- a ceremony made by the Python core ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ceremony:
+    """A "Single" key (trustee 1) then a 2-of-3 Pedersen group (trustees 2-4), as Python makes
+    them: each group member's seed and voutput, their share S_j, and trustees.json."""
+
+    single: tuple[Exponent, str]
+    seeds: tuple[str, ...]
+    voutputs: tuple[str, ...]
+    shares: tuple[Exponent, ...]
+    trustees: str
+
+
+@pytest.fixture(scope="module")
+def ceremony() -> Ceremony:
+    keys = [pedersen.derive_keys(GROUP, pedersen.make_seed()) for _ in range(3)]
+    certs = [pedersen.make_cert(GROUP, k) for k in keys]
+    polynomials = [pedersen.make_polynomial(GROUP, certs, k, 2) for k in keys]
+    vinputs = pedersen.make_vinputs(GROUP, certs, polynomials)
+    voutputs = [
+        pedersen.make_voutput(GROUP, certs, k, v) for k, v in zip(keys, vinputs, strict=True)
+    ]
+    parameters = pedersen.make_threshold_parameters(GROUP, certs, polynomials, voutputs)
+    shares = tuple(
+        pedersen.read_decryption_key(GROUP, k, parameters, v.private_key)[1]
+        for k, v in zip(keys, voutputs, strict=True)
+    )
+    x, public = make_trustee_key(GROUP)
+    return Ceremony(
+        single=(x, private_key_to_json(x)),
+        seeds=tuple(k.seed for k in keys),
+        voutputs=tuple(dumps(v.to_json()) for v in voutputs),
+        shares=shares,
+        trustees=dumps(trustees_to_json([SingleTrustee(public), parameters])),
+    )
+
+
+ELECTION = '{"version":1,"description":"Un scrutin","name":"CSA","group":"BELENIOS-2048"}'
+
+
+def random_tally(rows: tuple[int, ...]) -> str:
+    def element() -> str:
+        return str(GROUP.pow_g(GROUP.random_exponent()))
+
+    return dumps([[{"alpha": element(), "beta": element()} for _ in range(n)] for n in rows])
+
+
+def check_partial(answer: dict[str, object], tally: str, x: Exponent, owner: int) -> None:
+    """The JS partial decryption has Python's factors, proofs Python verifies, and its owned
+    line names `owner` and the first line's hash."""
+    partial_text, owned = str(answer["partial"]), str(answer["owned"])
+    assert loads(owned) == {"owner": owner, "payload": sha256_hex(partial_text)}
+    partial = PartialDecryption.from_json(GROUP, loads(partial_text))
+    assert dumps(partial.to_json()) == partial_text
+    public = GROUP.pow_g(x)
+    fingerprint = hash_json(ELECTION)
+    for row, factors, proofs in zip(
+        loads(tally), partial.decryption_factors, partial.decryption_proofs, strict=True
+    ):
+        assert len(row) == len(factors) == len(proofs)
+        for ciphertext, factor, proof in zip(row, factors, proofs, strict=True):
+            alpha = GROUP.read_element(ciphertext["alpha"], "alpha")
+            assert factor == GROUP.pow(alpha, x)
+            verify_decryption_proof(GROUP, fingerprint, public, alpha, factor, proof)
+
+
+def test_partial_decryptions_from_a_seed_and_voutput_and_from_a_privkey(
+    ceremony: Ceremony,
+) -> None:
+    tally = random_tally((3, 2))
+    base = {"op": "decrypt", "election": ELECTION, "trustees": ceremony.trustees, "tally": tally}
+    requests = [
+        {**base, "key": seed + "\n", "voutput": voutput}
+        for seed, voutput in zip(ceremony.seeds, ceremony.voutputs, strict=True)
+    ]
+    # The voutput's private_key alone (belenios-tool's ID.dkey) opens as well.
+    requests.append(
+        {
+            **base,
+            "key": ceremony.seeds[2],
+            "voutput": loads(ceremony.voutputs[2])["private_key"] + "\n",
+        }
+    )
+    requests.append({**base, "key": ceremony.single[1] + "\n", "voutput": ""})
+    answers = run_trustee_js(requests)
+    for j, answer in enumerate(answers[:3]):
+        check_partial(answer, tally, ceremony.shares[j], j + 2)
+    check_partial(answers[3], tally, ceremony.shares[2], 4)
+    check_partial(answers[4], tally, ceremony.single[0], 1)
+
+
+def test_wrong_files_are_refused_by_name(ceremony: Ceremony) -> None:
+    tally = random_tally((2,))
+    base = {"op": "decrypt", "election": ELECTION, "trustees": ceremony.trustees, "tally": tally}
+    stranger = pedersen.make_seed()
+    answers = run_trustee_js(
+        [
+            # another member's voutput
+            {**base, "key": ceremony.seeds[0], "voutput": ceremony.voutputs[1]},
+            # a seed that is no trustee's
+            {**base, "key": stranger, "voutput": ceremony.voutputs[0]},
+            # not a seed
+            {**base, "key": "pas une clé", "voutput": ceremony.voutputs[0]},
+            # a private key of no trustee
+            {**base, "key": private_key_to_json(GROUP.random_exponent()), "voutput": ""},
+            # a voutput that is not JSON
+            {**base, "key": ceremony.seeds[0], "voutput": "n'importe quoi"},
+        ]
+    )
+    assert [answer.get("code") for answer in answers] == [
+        "bad-voutput",
+        "not-a-trustee",
+        "bad-seed",
+        "not-a-trustee",
+        "bad-voutput",
+    ]
+
+
+# --- accepted by the server ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_server_accepts_the_browser_partial_decryptions_and_publishes_the_result(
+    ceremony: Ceremony,
+    csa_national: Scrutin,
+    dijon: Academy,
+    travel: Travel,
+    tmp_path: Path,
+) -> None:
+    trustees = tmp_path / "trustees.json"
+    trustees.write_text(ceremony.trustees + "\n", encoding="utf-8")
+    election = run_vote(csa_national, dijon, Bureau(trustees, {}), CHOICES)
+    election = close_and_tally(election, travel)
+    tally = closing.encrypted_tally(election)
+    assert tally is not None
+    base = {
+        "op": "decrypt",
+        "election": election.election,
+        "trustees": election.trustees,
+        "tally": dumps(tally.to_json()),
+    }
+    answers = run_trustee_js(
+        [
+            {**base, "key": ceremony.single[1], "voutput": ""},
+            {**base, "key": ceremony.seeds[1], "voutput": ceremony.voutputs[1]},
+            {**base, "key": ceremony.seeds[2], "voutput": ceremony.voutputs[2]},
+        ]
+    )
+    for answer in answers:
+        event = decryption.do_accept_partial_decryption(
+            election, f"{answer['partial']}\n{answer['owned']}\n", None
+        )
+        assert event.owner == answer["owner"]
+    result = decryption.scrutin_result(election)
+    assert result is not None
+    assert result.tallied == len(CHOICES)
