@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESCCM
 
 from tests.counting.conftest import Bureau, run_vote
 from tests.counting.test_count import CHOICES, close_and_tally
-from tests.counting.trustee_js import run_trustee_js
+from tests.counting.trustee_js import Ceremony, make_ceremony, run_trustee_js
 from urne.campaign.models import Academy, Scrutin
 from urne.counting import closing, decryption
 from urne.crypto import pedersen
@@ -25,12 +24,7 @@ from urne.crypto.hashing import hash_json, sha256_hex
 from urne.crypto.jsonio import dumps, loads
 from urne.crypto.proofs import verify_decryption_proof
 from urne.crypto.tally import PartialDecryption
-from urne.crypto.trustees import (
-    SingleTrustee,
-    make_trustee_key,
-    private_key_to_json,
-    trustees_to_json,
-)
+from urne.crypto.trustees import private_key_to_json
 
 GROUP = BELENIOS_2048
 Travel = Callable[[datetime], None]
@@ -78,40 +72,9 @@ def test_ccm_refuses_an_altered_message_or_another_key() -> None:
 # --- a ceremony made by the Python core ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Ceremony:
-    """A "Single" key (trustee 1) then a 2-of-3 Pedersen group (trustees 2-4), as Python makes
-    them: each group member's seed and voutput, their share S_j, and trustees.json."""
-
-    single: tuple[Exponent, str]
-    seeds: tuple[str, ...]
-    voutputs: tuple[str, ...]
-    shares: tuple[Exponent, ...]
-    trustees: str
-
-
 @pytest.fixture(scope="module")
 def ceremony() -> Ceremony:
-    keys = [pedersen.derive_keys(GROUP, pedersen.make_seed()) for _ in range(3)]
-    certs = [pedersen.make_cert(GROUP, k) for k in keys]
-    polynomials = [pedersen.make_polynomial(GROUP, certs, k, 2) for k in keys]
-    vinputs = pedersen.make_vinputs(GROUP, certs, polynomials)
-    voutputs = [
-        pedersen.make_voutput(GROUP, certs, k, v) for k, v in zip(keys, vinputs, strict=True)
-    ]
-    parameters = pedersen.make_threshold_parameters(GROUP, certs, polynomials, voutputs)
-    shares = tuple(
-        pedersen.read_decryption_key(GROUP, k, parameters, v.private_key)[1]
-        for k, v in zip(keys, voutputs, strict=True)
-    )
-    x, public = make_trustee_key(GROUP)
-    return Ceremony(
-        single=(x, private_key_to_json(x)),
-        seeds=tuple(k.seed for k in keys),
-        voutputs=tuple(dumps(v.to_json()) for v in voutputs),
-        shares=shares,
-        trustees=dumps(trustees_to_json([SingleTrustee(public), parameters])),
-    )
+    return make_ceremony()
 
 
 ELECTION = '{"version":1,"description":"Un scrutin","name":"CSA","group":"BELENIOS-2048"}'

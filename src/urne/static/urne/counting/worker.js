@@ -7,6 +7,7 @@
 // Message out: {type: "decrypted", partial, owned, owner} or {type: "error", code}.
 
 import {
+  checkSeed,
   makePartialDecryption,
   newGroup,
   readDecryptionKey,
@@ -29,7 +30,8 @@ async function decrypt(request) {
   if (isPrivkey(request.key)) {
     key = readSingleKey(group, request.trustees, request.key);
   } else {
-    if (!request.voutput) throw new TrusteeError("no-voutput");
+    checkSeed(request.key);
+    if (!request.voutput.trim()) throw new TrusteeError("no-voutput");
     key = await readDecryptionKey(group, request.trustees, request.key, request.voutput);
   }
   const made = await makePartialDecryption(
