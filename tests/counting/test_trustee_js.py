@@ -196,3 +196,82 @@ def test_the_server_accepts_the_browser_partial_decryptions_and_publishes_the_re
     result = decryption.scrutin_result(election)
     assert result is not None
     assert result.tallied == len(CHOICES)
+
+
+# --- the key ceremony: a member's steps made by the JavaScript, among Python members -------------
+
+
+def test_a_member_runs_the_ceremony_in_the_browser_among_python_members() -> None:
+    python_keys = [pedersen.derive_keys(GROUP, pedersen.make_seed()) for _ in range(2)]
+    (made,) = run_trustee_js([{"op": "cert"}])
+    seed = made["seed"]
+    assert pedersen.check_seed(seed) == seed
+    js_cert = pedersen.read_cert(GROUP, loads(made["cert"]))
+    assert made["cert"] == dumps(js_cert.to_json())
+    assert made["name"] == pedersen.cert_name(js_cert)
+    js_keys = pedersen.derive_keys(GROUP, seed)
+    # The same seed gives the same certificate message (the signature is randomized).
+    assert js_cert.message == pedersen.make_cert(GROUP, js_keys).message
+    certs = [pedersen.make_cert(GROUP, python_keys[0]), js_cert]
+    certs.append(pedersen.make_cert(GROUP, python_keys[1]))
+    pedersen.verify_certs(GROUP, certs)
+    certs_text = "".join(dumps(cert.to_json()) + "\n" for cert in certs)
+
+    (answer,) = run_trustee_js(
+        [{"op": "polynomial", "certs": certs_text, "seed": seed, "threshold": 2}]
+    )
+    js_polynomial = pedersen.Polynomial.from_json(GROUP, loads(answer["polynomial"]))
+    assert answer["polynomial"] == dumps(js_polynomial.to_json())
+    polynomials = [
+        pedersen.make_polynomial(GROUP, certs, python_keys[0], 2),
+        js_polynomial,
+        pedersen.make_polynomial(GROUP, certs, python_keys[1], 2),
+    ]
+    vinputs = pedersen.make_vinputs(GROUP, certs, polynomials)
+    # The Python members check and open the values the JavaScript sent them.
+    first = pedersen.make_voutput(GROUP, certs, python_keys[0], vinputs[0])
+    third = pedersen.make_voutput(GROUP, certs, python_keys[1], vinputs[2])
+
+    (answer,) = run_trustee_js(
+        [
+            {
+                "op": "voutput",
+                "certs": certs_text,
+                "seed": seed,
+                "vinput": dumps(vinputs[1].to_json()),
+            }
+        ]
+    )
+    js_voutput = pedersen.Voutput.from_json(GROUP, loads(answer["voutput"]))
+    assert answer["voutput"] == dumps(js_voutput.to_json())
+    parameters = pedersen.make_threshold_parameters(
+        GROUP, certs, polynomials, [first, js_voutput, third]
+    )
+    position, share = pedersen.read_decryption_key(
+        GROUP, js_keys, parameters, js_voutput.private_key
+    )
+    assert position == 2
+    assert GROUP.pow_g(share) == parameters.verification_keys[1].public_key
+
+
+def test_a_forged_value_or_a_foreign_seed_is_refused_naming_the_sender() -> None:
+    keys = [pedersen.derive_keys(GROUP, pedersen.make_seed()) for _ in range(3)]
+    certs = [pedersen.make_cert(GROUP, k) for k in keys]
+    certs_text = "".join(dumps(cert.to_json()) + "\n" for cert in certs)
+    polynomials = [pedersen.make_polynomial(GROUP, certs, k, 2) for k in keys]
+    vinput = pedersen.make_vinputs(GROUP, certs, polynomials)[0].to_json()
+    # Trustee 3 sends member 1 a value of its own polynomial at another point.
+    forged = pedersen.send(
+        GROUP, keys[2].signing_key, keys[0].encryption_key, dumps({"secret": "12345"})
+    )
+    vinput["secrets"][2] = forged
+    answers = run_trustee_js(
+        [
+            {"op": "voutput", "certs": certs_text, "seed": keys[0].seed, "vinput": dumps(vinput)},
+            {"op": "polynomial", "certs": certs_text, "seed": pedersen.make_seed(), "threshold": 2},
+            {"op": "polynomial", "certs": certs_text, "seed": keys[0].seed, "threshold": 4},
+        ]
+    )
+    assert (answers[0]["code"], answers[0]["trustee"]) == ("bad-value", 3)
+    assert answers[1]["code"] == "not-in-certs"
+    assert answers[2]["code"] == "bad-threshold"

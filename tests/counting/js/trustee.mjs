@@ -4,7 +4,10 @@
 // stdin: a list of requests; stdout: a list of answers, in order. Requests:
 // {"op": "ccm-encrypt"|"ccm-decrypt", "key", "nonce", "data"} (hex) -> {"data"} (hex)
 // {"op": "decrypt", "election", "trustees", "tally", "key", "voutput"} -> {"partial", "owned", "owner"}
-// Any error -> {"error": name, "code"}.
+// {"op": "cert", "seed"?} -> {"seed", "cert", "name"} (a new seed when none is given)
+// {"op": "polynomial", "certs", "seed", "threshold"} -> {"polynomial"}
+// {"op": "voutput", "certs", "seed", "vinput"} -> {"voutput"}
+// Any error -> {"error": name, "code", "trustee"}.
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -34,6 +37,21 @@ async function answer(request) {
       );
       return { owner: key.owner, ...made };
     }
+    case "cert": {
+      const seed = request.seed ?? trustee.makeSeed();
+      const made = await trustee.makeCert(group, await trustee.deriveKeys(group, seed));
+      return { seed, cert: made.text, name: made.name };
+    }
+    case "polynomial": {
+      const keys = await trustee.deriveKeys(group, request.seed);
+      return {
+        polynomial: await trustee.makePolynomial(group, request.certs, keys, request.threshold),
+      };
+    }
+    case "voutput": {
+      const keys = await trustee.deriveKeys(group, request.seed);
+      return { voutput: await trustee.makeVoutput(group, request.certs, keys, request.vinput) };
+    }
     default:
       throw new Error(`unknown op ${request.op}`);
   }
@@ -44,7 +62,12 @@ for (const request of JSON.parse(readFileSync(0, "utf-8"))) {
   try {
     answers.push(await answer(request));
   } catch (error) {
-    answers.push({ error: error.name, code: error.code ?? null, message: error.message });
+    answers.push({
+      error: error.name,
+      code: error.code ?? null,
+      trustee: error.trustee ?? null,
+      message: error.message,
+    });
   }
 }
 process.stdout.write(JSON.stringify(answers) + "\n");

@@ -10,7 +10,11 @@
 //   tool's ID.dkey) with their seed and check it against the published verification key;
 // - `readPrivateKey`: a "Single" trustee's ID.privkey;
 // - `makePartialDecryption`: alpha^x for each ciphertext of the tally with its proof, and the
-//   "owned" second line naming the trustee, as `urne trustee decrypt` prints them.
+//   "owned" second line naming the trustee, as `urne trustee decrypt` prints them;
+// - the key ceremony's member steps (belenios-tool `--step 1, 3, 5`): `makeSeed` and `makeCert`,
+//   `makePolynomial` from certs.jsons, `makeVoutput` from the member's vinput, each checking
+//   what it receives as pedersen.py does (a `TrusteeError` with `trustee` naming the sender at
+//   fault).
 //
 // Errors are `TrusteeError` with a `code` the page turns into a French message.
 
@@ -27,10 +31,11 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 export class TrusteeError extends Error {
-  constructor(code, message = code) {
+  constructor(code, message = code, trustee = null) {
     super(message);
     this.name = "TrusteeError";
     this.code = code;
+    this.trustee = trustee;
   }
 }
 
@@ -345,4 +350,181 @@ export async function makePartialDecryption(group, electionText, tallyText, x, o
   const partial = dumps({ decryption_factors: factors, decryption_proofs: proofs });
   const owned = dumps({ owner, payload: await sha256Hex(partial) });
   return { partial, owned };
+}
+
+// --- the key ceremony (steps 1, 3 and 5 of a member) -----------------------------------------
+
+/** A fresh seed: 22 Base58 characters drawn uniformly (the content of ID.key). */
+export function makeSeed() {
+  let seed = "";
+  const byte = new Uint8Array(1);
+  while (seed.length < SEED_LENGTH) {
+    globalThis.crypto.getRandomValues(byte);
+    // 58 * 4 = 232: a byte at or above it is thrown away, so no character is favoured.
+    if (byte[0] < 232) seed += BASE58[byte[0] % 58];
+  }
+  return seed;
+}
+
+/** Step 1: the certificate (the public keys, signed): the text of ID.cert, and its name. */
+export async function makeCert(group, keys) {
+  const message = dumps({
+    verification: keys.verificationKey.toString(),
+    encryption: keys.encryptionKey.toString(),
+  });
+  const text = dumps(await signMessage(group, keys.signingKey, message));
+  return { text, name: await sha256Hex(message) };
+}
+
+/** Step 2 (pedersen.verify_certs): certs.jsons read and checked; each trustee's keys. */
+export async function verifyCerts(group, certsText) {
+  const lines = certsText.split("\n").filter((line) => line.trim() !== "");
+  if (lines.length < 2) throw new TrusteeError("bad-certs", "fewer than two certificates");
+  const keys = [];
+  for (const [index, line] of lines.entries()) {
+    const position = index + 1;
+    try {
+      const cert = parse(line);
+      const found = certKeys(group, cert);
+      await checkSigned(group, cert, found.verification);
+      keys.push(found);
+    } catch (error) {
+      if (error instanceof TrusteeError) throw new TrusteeError("bad-certs", error.message, position);
+      throw error;
+    }
+  }
+  const seen = new Set();
+  keys.forEach((found, index) => {
+    for (const key of [found.verification, found.encryption]) {
+      if (seen.has(key)) throw new TrusteeError("bad-certs", "a key repeated", index + 1);
+      seen.add(key);
+    }
+  });
+  return keys;
+}
+
+function ownPosition(keys, certs) {
+  const index = certs.findIndex(
+    (found) =>
+      found.verification === keys.verificationKey && found.encryption === keys.encryptionKey,
+  );
+  if (index < 0) throw new TrusteeError("not-in-certs");
+  return index + 1;
+}
+
+/** Step 3: a random polynomial of degree threshold - 1; the text of polynomial.json. */
+export async function makePolynomial(group, certsText, keys, threshold) {
+  const certs = await verifyCerts(group, certsText);
+  ownPosition(keys, certs);
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > certs.length) {
+    throw new TrusteeError("bad-threshold");
+  }
+  const q = group.q;
+  const coefficients = Array.from({ length: threshold }, () => group.randomExponent());
+  const valueAt = (x) => coefficients.reduceRight((acc, a) => (acc * BigInt(x) + a) % q, 0n);
+  const rawPolynomial = dumps({ polynomial: coefficients.map(String) });
+  const rawCoefexps = dumps({ coefexps: coefficients.map((a) => group.pow_g(a).toString()) });
+  const secrets = [];
+  for (const [index, recipient] of certs.entries()) {
+    const secret = dumps({ secret: valueAt(index + 1).toString() });
+    secrets.push(await send(group, keys.signingKey, recipient.encryption, secret));
+  }
+  return dumps({
+    polynomial: await send(group, keys.signingKey, keys.encryptionKey, rawPolynomial),
+    secrets,
+    coefexps: await signMessage(group, keys.signingKey, rawCoefexps),
+  });
+}
+
+async function checkedCoefexps(group, certs, coefexps) {
+  if (!Array.isArray(coefexps) || coefexps.length !== certs.length) {
+    throw new TrusteeError("bad-vinput", "one coefexps per trustee");
+  }
+  const rows = [];
+  for (const [index, signed] of coefexps.entries()) {
+    try {
+      const message = await checkSigned(group, signed, certs[index].verification);
+      const items = object(parse(message), "coefexps").coefexps;
+      if (!Array.isArray(items) || items.length === 0) throw new TrusteeError("malformed");
+      rows.push(items.map((item) => readElement(group, item)));
+    } catch (error) {
+      if (error instanceof TrusteeError) throw new TrusteeError("bad-value", error.message, index + 1);
+      throw error;
+    }
+  }
+  if (new Set(rows.map((row) => row.length)).size !== 1) {
+    throw new TrusteeError("bad-vinput", "not the same threshold");
+  }
+  return rows;
+}
+
+function commitmentAt(group, row, j) {
+  let result = 1n;
+  row.forEach((coefficient, k) => {
+    result = group.mul(result, powMod(coefficient, BigInt(j) ** BigInt(k), group.p));
+  });
+  return result;
+}
+
+function number(group, value) {
+  return mod(natural(value), group.q);
+}
+
+/**
+ * Step 5: check every value received against the committed coefficients, add them into the
+ * key share, seal it for oneself; the text of voutput.json (to upload, and to keep).
+ */
+export async function makeVoutput(group, certsText, keys, vinputText) {
+  const certs = await verifyCerts(group, certsText);
+  const j = ownPosition(keys, certs);
+  const vinput = object(parse(vinputText, "bad-vinput"), "polynomial", "secrets", "coefexps");
+  if (!Array.isArray(vinput.secrets) || vinput.secrets.length !== certs.length) {
+    throw new TrusteeError("bad-vinput", "one value per trustee");
+  }
+  const rows = await checkedCoefexps(group, certs, vinput.coefexps);
+  let coefficients;
+  try {
+    const own = await receive(group, keys, keys.verificationKey, vinput.polynomial);
+    const items = object(parse(own), "polynomial").polynomial;
+    if (!Array.isArray(items)) throw new TrusteeError("malformed");
+    coefficients = items.map((item) => number(group, item));
+  } catch (error) {
+    if (error instanceof TrusteeError) throw new TrusteeError("bad-own", error.message, j);
+    throw error;
+  }
+  const mine = rows[j - 1];
+  if (
+    coefficients.length !== mine.length ||
+    coefficients.some((a, k) => group.pow_g(a) !== mine[k])
+  ) {
+    throw new TrusteeError("bad-own", "own polynomial does not match its coefexps", j);
+  }
+  let share = 0n;
+  for (const [index, text] of vinput.secrets.entries()) {
+    let value;
+    try {
+      if (typeof text !== "string") throw new TrusteeError("malformed");
+      const message = await receive(group, keys, certs[index].verification, text);
+      value = number(group, object(parse(message), "secret").secret);
+    } catch (error) {
+      if (error instanceof TrusteeError) throw new TrusteeError("bad-value", error.message, index + 1);
+      throw error;
+    }
+    if (group.pow_g(value) !== commitmentAt(group, rows[index], j)) {
+      throw new TrusteeError("bad-value", "does not match its coefexps", index + 1);
+    }
+    share = (share + value) % group.q;
+  }
+  const sealed = await send(
+    group,
+    keys.signingKey,
+    keys.encryptionKey,
+    dumps({ decryption_key: share.toString() }),
+  );
+  const publicKey = group.pow_g(share);
+  const pok = await makeDlogProof(group, `pok|${group.name}|${publicKey}|`, share);
+  return dumps({
+    private_key: sealed,
+    public_key: { pok: proofToJson(pok), public_key: publicKey.toString() },
+  });
 }
