@@ -165,6 +165,15 @@ def test_the_steps_in_the_browser_are_accessible_and_say_a_wrong_key(
     scene = compose(client, organizer, campaign, [csa_national], tmp_path)
     scene.holders["ulysse"].with_tool = None
     open_ceremony(client, organizer, scene)
+    log_in(page, live_server, scene.holders["paul"].user)
+    url = live_server.url + reverse("bureau:member", args=[scene.bureau.pk])
+    page.goto(url)
+    assert_accessible(page)
+    page.get_by_role("button", name="Créer ma clé dans ce navigateur").click()
+    assert "Votre clé est créée" in wait_for_status(page)
+    assert page.get_by_role("button", name="Créer ma clé dans ce navigateur").is_disabled()
+    assert_accessible(page)
+    # Paul leaves that key aside and sends another made offline.
     others_do(client, scene, "cert")
     (fragment,) = scene.fragments("paul")
     paul_keys = pedersen.derive_keys(GROUP, pedersen.make_seed())
@@ -173,12 +182,31 @@ def test_the_steps_in_the_browser_are_accessible_and_say_a_wrong_key(
         client, scene, "paul", "cert", fragment, make_cert(scene.holders["paul"], fragment)
     )
     assert done.status_code == 302
-    log_in(page, live_server, scene.holders["paul"].user)
-    page.goto(live_server.url + reverse("bureau:member", args=[scene.bureau.pk]))
+    page.goto(url)
     assert_accessible(page)
     stranger = tmp_path / "autre.key"
     stranger.write_text(pedersen.make_seed() + "\n")
     page.get_by_label("Votre fichier de clé").set_input_files(str(stranger))
     page.get_by_role("button", name="Calculer mon polynôme dans ce navigateur").click()
     assert "Cette clé n'est pas celle de ce fragment" in wait_for_status(page)
+    assert_accessible(page)
+
+
+def test_a_browser_without_workers_is_told_to_do_the_steps_offline(
+    live_server: Any,
+    page: Any,
+    organizer: User,
+    campaign: Campaign,
+    csa_national: Scrutin,
+    tmp_path: Path,
+) -> None:
+    client = Client()
+    scene = compose(client, organizer, campaign, [csa_national], tmp_path)
+    open_ceremony(client, organizer, scene)
+    log_in(page, live_server, scene.holders["paul"].user)
+    page.add_init_script("delete window.Worker")
+    page.goto(live_server.url + reverse("bureau:member", args=[scene.bureau.pk]))
+    assert "faites-les hors ligne" in page.locator("#trustee-unsupported").inner_text()
+    assert page.locator(".trustee-step").is_hidden()
+    assert page.get_by_role("button", name="Déposer pour le fragment").is_visible()
     assert_accessible(page)
