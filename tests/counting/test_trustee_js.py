@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESCCM
 from tests.counting.conftest import Bureau, run_vote
 from tests.counting.test_count import CHOICES, close_and_tally
 from tests.counting.trustee_js import Ceremony, make_ceremony, run_trustee_js
+from tests.crypto.belenios_tool import run_tool
 from urne.campaign.models import Academy, Scrutin
 from urne.counting import closing, decryption
 from urne.crypto import pedersen
@@ -24,9 +25,10 @@ from urne.crypto.hashing import hash_json, sha256_hex
 from urne.crypto.jsonio import dumps, loads
 from urne.crypto.proofs import verify_decryption_proof
 from urne.crypto.tally import PartialDecryption
-from urne.crypto.trustees import private_key_to_json
+from urne.crypto.trustees import PedersenTrustees, private_key_to_json
 
 GROUP = BELENIOS_2048
+TOOL = ("setup", "generate-trustee-key-threshold", "--group", "BELENIOS-2048")
 Travel = Callable[[datetime], None]
 
 
@@ -275,3 +277,70 @@ def test_a_forged_value_or_a_foreign_seed_is_refused_naming_the_sender() -> None
     assert (answers[0]["code"], answers[0]["trustee"]) == ("bad-value", 3)
     assert answers[1]["code"] == "not-in-certs"
     assert answers[2]["code"] == "bad-threshold"
+
+
+@pytest.mark.belenios
+def test_a_member_in_the_browser_takes_part_in_a_ceremony_run_by_belenios_tool(
+    tmp_path: Path,
+) -> None:
+    """Two members use belenios-tool, one the browser's JavaScript: the tool runs the server's
+    steps 2, 4 and 6 and accepts the JavaScript's certificate, polynomial and voutput; the
+    JavaScript opens and checks the values the tool sent it (AES-CCM made by the tool)."""
+    (made,) = run_trustee_js([{"op": "cert"}])
+    ours = made["name"]
+    (tmp_path / f"{ours}.cert").write_text(made["cert"] + "\n")
+    run_tool(*TOOL, "--step", "1", cwd=tmp_path)
+    run_tool(*TOOL, "--step", "1", cwd=tmp_path)
+    names = sorted(path.stem for path in tmp_path.glob("*.cert"))
+    certs_text = "".join((tmp_path / f"{name}.cert").read_text() for name in names)
+    (tmp_path / "certs.jsons").write_text(certs_text)
+    run_tool(*TOOL, "--certs", "certs.jsons", "--step", "2", cwd=tmp_path)
+
+    lines = []
+    for name in names:
+        if name == ours:
+            (answer,) = run_trustee_js(
+                [{"op": "polynomial", "certs": certs_text, "seed": made["seed"], "threshold": 2}]
+            )
+            lines.append(answer["polynomial"] + "\n")
+        else:
+            done = run_tool(
+                *TOOL,
+                *("--certs", "certs.jsons", "--key", f"{name}.key", "--step", "3"),
+                *("--threshold", "2"),
+                cwd=tmp_path,
+            )
+            lines.append(done.stdout)
+    (tmp_path / "polynomials.jsons").write_text("".join(lines))
+    run_tool(
+        *TOOL, "--certs", "certs.jsons", "--step", "4", "--polynomials", "polynomials.jsons",
+        cwd=tmp_path,
+    )  # fmt: skip
+
+    voutputs = []
+    for name in names:
+        vinput = (tmp_path / f"{name}.vinput").read_text()
+        if name == ours:
+            (answer,) = run_trustee_js(
+                [{"op": "voutput", "certs": certs_text, "seed": made["seed"], "vinput": vinput}]
+            )
+            assert "voutput" in answer, answer
+            voutputs.append(answer["voutput"] + "\n")
+        else:
+            done = run_tool(
+                *TOOL,
+                *("--certs", "certs.jsons", "--key", f"{name}.key", "--step", "5"),
+                cwd=tmp_path,
+                stdin=vinput,
+            )
+            voutputs.append(done.stdout)
+    done = run_tool(
+        *TOOL, "--certs", "certs.jsons", "--step", "6", "--polynomials", "polynomials.jsons",
+        cwd=tmp_path, stdin="".join(voutputs),
+    )  # fmt: skip
+    parameters = PedersenTrustees.from_json(GROUP, loads(done.stdout))
+    parameters.verify(GROUP)
+    keys = pedersen.derive_keys(GROUP, made["seed"])
+    sealed = loads(voutputs[names.index(ours)])["private_key"]
+    position, _share = pedersen.read_decryption_key(GROUP, keys, parameters, sealed)
+    assert names[position - 1] == ours
