@@ -24,7 +24,10 @@ class BrowserDecryption {
     this.voutputInput = document.getElementById("trustee-voutput");
     this.target = document.getElementById("id_text");
     this.worker = new Worker(root.dataset.workerUrl, { type: "module" });
-    this.worker.addEventListener("error", () => this.say("internal", true));
+    this.worker.addEventListener("error", () => {
+      this.button.disabled = false;
+      this.say("internal", true);
+    });
     this.worker.addEventListener("message", (event) => this.done(event.data));
     this.button.addEventListener("click", () => this.run());
     root.hidden = false;
