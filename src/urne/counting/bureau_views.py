@@ -254,9 +254,55 @@ def member_page(request: HttpRequest, bureau_id: int) -> HttpResponseBase:
             "form": UploadForm(),
             "error": error,
             "groups": sorted({f.group for f in fragments}),
+            "keys_texts": keys_texts(),
         },
         status=400 if error else 200,
     )
+
+
+def keys_texts() -> dict[str, str]:
+    """The messages of the ceremony's steps in the browser (keys-page.js), translated."""
+    return {
+        "working": _("Calcul en cours dans ce navigateur…"),
+        "no-key": _("Choisissez d'abord votre fichier de clé (ID.key)."),
+        "download": _("Les fichiers du bureau n'ont pas pu être téléchargés : rechargez la page."),
+        "key-link": _("Télécharger votre clé : {name} (à garder hors ligne)"),
+        "cert-made": _(
+            "Votre clé est créée. Téléchargez-la et gardez-la hors ligne : sans elle, vous ne "
+            "pourrez ni faire les étapes suivantes ni déchiffrer. Le certificat remplit ensuite "
+            "le formulaire."
+        ),
+        "cert-ready": _(
+            "Le certificat remplit le formulaire ci-dessous : vérifiez que votre clé est bien "
+            "enregistrée, puis déposez-le."
+        ),
+        "polynomial-ready": _("Votre polynôme remplit le formulaire ci-dessous : déposez-le."),
+        "voutput-link": _("Télécharger voutput.json (à garder pour le dépouillement)"),
+        "voutput-ready": _(
+            "Votre voutput remplit le formulaire ci-dessous. Téléchargez-le et gardez-le avec "
+            "votre clé : il contient votre part de clé, chiffrée pour vous seul. Puis déposez-le."
+        ),
+        "bad-seed": _("Ce fichier n'est pas une clé : choisissez votre fichier ID.key."),
+        "not-in-certs": _(
+            "Cette clé n'est pas celle de ce fragment : choisissez le fichier ID.key de ce "
+            "fragment."
+        ),
+        "bad-certs": _("Un certificat du bureau ne se vérifie pas : prévenez l'organisateur."),
+        "bad-threshold": _("Le seuil de ce groupe ne convient pas : prévenez l'organisateur."),
+        "bad-vinput": _("Votre vinput est illisible : rechargez la page et recommencez."),
+        "bad-own": _(
+            "Votre propre polynôme, dans le vinput, ne s'ouvre pas ou ne correspond pas : "
+            "vérifiez que vous avez choisi la clé de ce fragment."
+        ),
+        "bad-value": _(
+            "La valeur envoyée par le membre n° {trustee} de votre groupe ne se vérifie pas : "
+            "prévenez l'organisateur, qui recommencera la cérémonie."
+        ),
+        "internal": _(
+            "Ce navigateur n'a pas pu faire le calcul : faites cette étape hors ligne avec urne "
+            "ou belenios-tool."
+        ),
+    }
 
 
 def _sent(bureau: Bureau, fragment: KeyFragment) -> bool:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from urne import clock
 from urne.backoffice.pages import staff_page
 from urne.counting import closing, decryption
+from urne.crypto.jsonio import dumps
 from urne.voting.models import ScrutinElection
 from urne.web.errors import VisitorError
 
@@ -69,8 +70,59 @@ class PartialDecryptionForm(forms.Form):
         return data
 
 
+def browser_texts() -> dict[str, str]:
+    """The messages of the in-browser partial decryption (decrypt-page.js), translated."""
+    return {
+        "working": _("Calcul en cours dans ce navigateur…"),
+        "done": _(
+            "Déchiffrement partiel de l'autorité n° {owner} calculé dans ce navigateur : il "
+            "remplit le formulaire ci-dessous. Vérifiez puis publiez-le."
+        ),
+        "no-key": _("Choisissez d'abord votre fichier de clé."),
+        "no-voutput": _(
+            "Ce fichier est une clé de membre du bureau (ID.key) : choisissez aussi votre "
+            "fichier voutput."
+        ),
+        "bad-seed": _(
+            "Ce fichier n'est pas une clé : choisissez votre fichier ID.key (22 caractères) "
+            "ou, pour une clé simple, votre fichier ID.privkey."
+        ),
+        "bad-privkey": _("Ce fichier n'est pas une clé privée de ce groupe."),
+        "not-a-trustee": _(
+            "Cette clé n'est celle d'aucune autorité de ce scrutin : vérifiez que vous avez "
+            "choisi le bon fichier."
+        ),
+        "bad-voutput": _(
+            "Ce fichier voutput ne s'ouvre pas avec cette clé, ou ne correspond pas à la clé "
+            "publiée : choisissez le voutput de ce fragment."
+        ),
+        "malformed": _("Les données du scrutin sont illisibles : rechargez la page."),
+        "internal": _(
+            "Ce navigateur n'a pas pu faire le calcul : faites-le hors ligne avec urne ou "
+            "belenios-tool."
+        ),
+    }
+
+
+def _browser_data(election: ScrutinElection, status: decryption.DecryptionStatus) -> Any:
+    """What the in-browser partial decryption needs (all public): the election's text, its
+    trustees and the encrypted tally; None when no partial decryption is taken."""
+    if not status.tally or status.result:
+        return None
+    tally = closing.encrypted_tally(election)
+    if tally is None:
+        return None
+    return {
+        "election": election.election,
+        "trustees": election.trustees,
+        "tally": dumps(tally.to_json()),
+    }
+
+
 def _context(request: HttpRequest, election: ScrutinElection, **extra: Any) -> dict[str, Any]:
     user = request.user
+    status = decryption.decryption_status(election)
+    may_upload = user.has_perm(UPLOAD)
     return {
         "title": _("Dépouillement : %(scrutin)s") % {"scrutin": election.scrutin.name},
         "current": "tally:index",
@@ -79,7 +131,7 @@ def _context(request: HttpRequest, election: ScrutinElection, **extra: Any) -> d
         "due": closing.is_due(election),
         "closed": closing.is_closed(election),
         "progress": closing.tally_progress(election),
-        "status": decryption.decryption_status(election),
+        "status": status,
         "partials": [
             event
             for event in closing.counting_events(election)
@@ -87,7 +139,9 @@ def _context(request: HttpRequest, election: ScrutinElection, **extra: Any) -> d
         ],
         "result": decryption.scrutin_result(election),
         "may_close": user.has_perm(CLOSE),
-        "may_upload": user.has_perm(UPLOAD),
+        "may_upload": may_upload,
+        "browser_data": _browser_data(election, status) if may_upload else None,
+        "browser_texts": browser_texts(),
         **extra,
     }
 

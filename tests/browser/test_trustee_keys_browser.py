@@ -1,0 +1,212 @@
+"""A member of the bureau makes their key and runs the ceremony's steps in their own browser
+(headless Chromium, under the site's real Content Security Policy): step 1 creates the key,
+which the member downloads (it is never sent) before the certificate fills the form; step 3
+reads the key file and makes the polynomial; step 5 makes the voutput, which the member
+downloads to keep. The other members run their steps with urne's Python core; the ceremony
+completes, and the member's downloaded files open their key share as `urne` would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.backoffice.personas import organizer
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_espace_electeur import log_in
+from tests.counting.bureau_scene import (
+    GROUP,
+    THRESHOLD,
+    Scene,
+    compose,
+    make_cert,
+    make_polynomial,
+    make_voutput,
+    open_ceremony,
+    upload,
+)
+from urne.accounts.models import User
+from urne.campaign.models import Campaign, Scrutin
+from urne.counting.models import Bureau
+from urne.crypto import pedersen
+from urne.crypto.jsonio import loads
+from urne.crypto.trustees import PedersenTrustees, read_trustees
+from urne.voting.models import ScrutinElection
+
+__all__ = ["organizer"]
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def strict_page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def others_do(client: Client, scene: Scene, step: str) -> None:
+    """Every member but Paul does `step` with the Python core, through their page."""
+    for name, holder in scene.holders.items():
+        if name == "paul":
+            continue
+        for fragment in scene.fragments(name):
+            if step == "cert":
+                text = make_cert(holder, fragment)
+            elif step == "polynomial":
+                text = make_polynomial(client, scene, holder, fragment, THRESHOLD[fragment.group])
+            else:
+                text = make_voutput(client, scene, holder, fragment)
+            done = upload(client, scene, name, step, fragment, text)
+            assert done.status_code == 302, done.content.decode()
+
+
+def wait_for_status(page: Any) -> str:
+    page.wait_for_function(
+        "() => { const s = document.querySelector('.trustee-step-status').textContent;"
+        " return s && !s.startsWith('Calcul en cours'); }"
+    )
+    text: str = page.locator(".trustee-step-status").inner_text()
+    return text
+
+
+def test_the_president_runs_the_ceremony_in_his_browser(
+    live_server: Any,
+    strict_page: Any,
+    organizer: User,
+    campaign: Campaign,
+    csa_national: Scrutin,
+    tmp_path: Path,
+) -> None:
+    page = strict_page
+    client = Client()
+    scene = compose(client, organizer, campaign, [csa_national], tmp_path)
+    scene.holders["ulysse"].with_tool = None  # everyone else uses urne's core here
+    open_ceremony(client, organizer, scene)
+    paul = scene.holders["paul"].user
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(f"{request.url} {request.post_data or ''}"))
+    log_in(page, live_server, paul)
+    url = live_server.url + reverse("bureau:member", args=[scene.bureau.pk])
+
+    # Step 1: the key is made here and downloaded; the certificate fills the form after that.
+    page.goto(url)
+    page.get_by_role("button", name="Créer ma clé dans ce navigateur").click()
+    assert "Votre clé est créée" in wait_for_status(page)
+    link = page.get_by_role("link", name="Télécharger votre clé")
+    assert link.evaluate("e => e === document.activeElement")
+    (fragment,) = scene.fragments("paul")
+    assert page.locator(f"#text-{fragment.pk}").input_value() == ""
+    with page.expect_download() as download:
+        link.click()
+    key_path = tmp_path / download.value.suggested_filename
+    download.value.save_as(key_path)
+    seed = pedersen.check_seed(key_path.read_text())
+    keys = pedersen.derive_keys(GROUP, seed)
+    cert = pedersen.make_cert(GROUP, keys)
+    assert download.value.suggested_filename == f"{pedersen.cert_name(cert)}.key"
+    assert loads(page.locator(f"#text-{fragment.pk}").input_value())["message"] == cert.message
+    page.get_by_role("button", name="Déposer pour le fragment").click()
+    assert page.get_by_text("Votre fichier est vérifié et enregistré.").is_visible()
+    others_do(client, scene, "cert")
+
+    # Step 3: the key file is read here; the polynomial fills the form.
+    page.goto(url)
+    page.get_by_role("button", name="Calculer mon polynôme dans ce navigateur").click()
+    assert "Choisissez d'abord votre fichier de clé" in wait_for_status(page)
+    page.get_by_label("Votre fichier de clé").set_input_files(str(key_path))
+    page.get_by_role("button", name="Calculer mon polynôme dans ce navigateur").click()
+    assert "Votre polynôme remplit le formulaire" in wait_for_status(page)
+    page.get_by_role("button", name="Déposer pour le fragment").click()
+    assert page.get_by_text("Votre fichier est vérifié et enregistré.").is_visible()
+    others_do(client, scene, "polynomial")
+
+    # Step 5: the voutput fills the form and is downloaded, to keep.
+    page.goto(url)
+    page.get_by_label("Votre fichier de clé").set_input_files(str(key_path))
+    page.get_by_role("button", name="Calculer mon voutput dans ce navigateur").click()
+    assert "Votre voutput remplit le formulaire" in wait_for_status(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger voutput.json").click()
+    voutput_path = tmp_path / "paul-voutput.json"
+    download.value.save_as(voutput_path)
+    page.get_by_role("button", name="Déposer pour le fragment").click()
+    assert page.get_by_text("Votre fichier est vérifié et enregistré.").is_visible()
+    others_do(client, scene, "voutput")
+
+    scene.bureau.refresh_from_db()
+    assert scene.bureau.step == Bureau.Step.COMPLETE
+    election = ScrutinElection.objects.get(scrutin=csa_national)
+    presidency = read_trustees(GROUP, loads(election.trustees))[0]
+    assert isinstance(presidency, PedersenTrustees)
+    voutput = pedersen.Voutput.from_json(GROUP, loads(voutput_path.read_text()))
+    position, share = pedersen.read_decryption_key(GROUP, keys, presidency, voutput.private_key)
+    assert GROUP.pow_g(share) == presidency.verification_keys[position - 1].public_key
+    # Neither the seed nor the key share went out with any request.
+    for request in sent:
+        assert seed not in request and str(share) not in request
+
+
+def test_the_steps_in_the_browser_are_accessible_and_say_a_wrong_key(
+    live_server: Any,
+    page: Any,
+    organizer: User,
+    campaign: Campaign,
+    csa_national: Scrutin,
+    tmp_path: Path,
+) -> None:
+    client = Client()
+    scene = compose(client, organizer, campaign, [csa_national], tmp_path)
+    scene.holders["ulysse"].with_tool = None
+    open_ceremony(client, organizer, scene)
+    log_in(page, live_server, scene.holders["paul"].user)
+    url = live_server.url + reverse("bureau:member", args=[scene.bureau.pk])
+    page.goto(url)
+    assert_accessible(page)
+    page.get_by_role("button", name="Créer ma clé dans ce navigateur").click()
+    assert "Votre clé est créée" in wait_for_status(page)
+    assert page.get_by_role("button", name="Créer ma clé dans ce navigateur").is_disabled()
+    assert_accessible(page)
+    # Paul leaves that key aside and sends another made offline.
+    others_do(client, scene, "cert")
+    (fragment,) = scene.fragments("paul")
+    paul_keys = pedersen.derive_keys(GROUP, pedersen.make_seed())
+    scene.holders["paul"].keys[fragment.pk] = paul_keys
+    done = upload(
+        client, scene, "paul", "cert", fragment, make_cert(scene.holders["paul"], fragment)
+    )
+    assert done.status_code == 302
+    page.goto(url)
+    assert_accessible(page)
+    stranger = tmp_path / "autre.key"
+    stranger.write_text(pedersen.make_seed() + "\n")
+    page.get_by_label("Votre fichier de clé").set_input_files(str(stranger))
+    page.get_by_role("button", name="Calculer mon polynôme dans ce navigateur").click()
+    assert "Cette clé n'est pas celle de ce fragment" in wait_for_status(page)
+    assert_accessible(page)
+
+
+def test_a_browser_without_workers_is_told_to_do_the_steps_offline(
+    live_server: Any,
+    page: Any,
+    organizer: User,
+    campaign: Campaign,
+    csa_national: Scrutin,
+    tmp_path: Path,
+) -> None:
+    client = Client()
+    scene = compose(client, organizer, campaign, [csa_national], tmp_path)
+    open_ceremony(client, organizer, scene)
+    log_in(page, live_server, scene.holders["paul"].user)
+    page.add_init_script("delete window.Worker")
+    page.goto(live_server.url + reverse("bureau:member", args=[scene.bureau.pk]))
+    assert "faites-les hors ligne" in page.locator("#trustee-unsupported").inner_text()
+    assert page.locator(".trustee-step").is_hidden()
+    assert page.get_by_role("button", name="Déposer pour le fragment").is_visible()
+    assert_accessible(page)
