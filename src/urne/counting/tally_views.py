@@ -5,7 +5,8 @@ with the permission named; the perimeter by `urne.counting.closing.access_counti
 - a scrutin's count: the closing, the tally's progress, the bureau's partial decryptions (who
   sent theirs, how many each group still needs), the result; the forms to close the box
   (`voting.close_election`, refused before the closing time), to upload a partial decryption
-  (`voting.upload_partial_decryption`) and to publish the result once enough are in.
+  (`voting.upload_partial_decryption`, for a scrutin without a bureau: a bureau's members
+  upload theirs from « Mon bureau de vote ») and to publish the result once enough are in.
 
 Every decision is the domain's (`urne.counting.closing`, `urne.counting.decryption`); a refusal
 is shown on the page with its French message, and changes nothing.
@@ -71,6 +72,14 @@ class PartialDecryptionForm(forms.Form):
 
 def _context(request: HttpRequest, election: ScrutinElection, **extra: Any) -> dict[str, Any]:
     user = request.user
+    status = decryption.decryption_status(election)
+    holders = decryption.share_holders(election)
+    partials = [
+        event
+        for event in closing.counting_events(election)
+        if event.kind == closing.Kind.PARTIAL_DECRYPTION
+    ]
+    by_owner = {event.owner: event for event in partials}
     return {
         "title": _("Dépouillement : %(scrutin)s") % {"scrutin": election.scrutin.name},
         "current": "tally:index",
@@ -79,15 +88,17 @@ def _context(request: HttpRequest, election: ScrutinElection, **extra: Any) -> d
         "due": closing.is_due(election),
         "closed": closing.is_closed(election),
         "progress": closing.tally_progress(election),
-        "status": decryption.decryption_status(election),
-        "partials": [
-            event
-            for event in closing.counting_events(election)
-            if event.kind == closing.Kind.PARTIAL_DECRYPTION
-        ],
+        "status": status,
+        "partials": partials,
+        # A bureau's scrutin: each trustee number, who holds it, and their share if sent.
+        "holders": [(holder, by_owner.get(owner)) for owner, holder in sorted(holders.items())]
+        if holders is not None
+        else None,
+        "missing": decryption.missing_in_rule_words(election, status),
         "result": decryption.scrutin_result(election),
         "may_close": user.has_perm(CLOSE),
-        "may_upload": user.has_perm(UPLOAD),
+        # A bureau's members upload from their own page (« Mon bureau de vote »).
+        "may_upload": user.has_perm(UPLOAD) and holders is None,
         **extra,
     }
 
