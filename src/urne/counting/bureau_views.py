@@ -25,7 +25,7 @@ from urne.accounts.models import User
 from urne.backoffice.pages import staff_page
 from urne.campaign.models import Scrutin
 from urne.candidacies.models import Union
-from urne.counting import ceremony, closing, decryption
+from urne.counting import ceremony, closing, decryption, proclamation
 from urne.counting.composition import KeyGroup, openers
 from urne.counting.models import Bureau, BureauMember, KeyFragment
 from urne.voting.models import ScrutinElection
@@ -320,6 +320,8 @@ def _counts(bureau: Bureau, member: BureauMember) -> list[dict[str, Any]]:
                 and not status.result
                 and any(not done for _owner, done in mine),
                 "missing": decryption.missing_in_rule_words(election, status),
+                "proclamation": proclamation.proclamation_of(election.scrutin),
+                "may_proclaim": member.role in proclamation.PROCLAIMING_ROLES,
             }
         )
     return rows

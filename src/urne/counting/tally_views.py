@@ -6,7 +6,9 @@ with the permission named; the perimeter by `urne.counting.closing.access_counti
   sent theirs, how many each group still needs), the result; the forms to close the box
   (`voting.close_election`, refused before the closing time), to upload a partial decryption
   (`voting.upload_partial_decryption`, for a scrutin without a bureau: a bureau's members
-  upload theirs from « Mon bureau de vote ») and to publish the result once enough are in.
+  upload theirs from « Mon bureau de vote ») and to publish the result once enough are in;
+- the proclamation (`proclaim`): the bureau's president or secretary (from this page or their
+  own), or staff holding `counting.proclaim_result`; the public results appear after it.
 
 Every decision is the domain's (`urne.counting.closing`, `urne.counting.decryption`); a refusal
 is shown on the page with its French message, and changes nothing.
@@ -26,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from urne import clock
 from urne.backoffice.pages import staff_page
-from urne.counting import closing, decryption
+from urne.counting import closing, decryption, proclamation
 from urne.voting.models import ScrutinElection
 from urne.web.errors import VisitorError
 
@@ -96,6 +98,8 @@ def _context(request: HttpRequest, election: ScrutinElection, **extra: Any) -> d
         else None,
         "missing": decryption.missing_in_rule_words(election, status),
         "result": decryption.scrutin_result(election),
+        "proclamation": proclamation.proclamation_of(election.scrutin),
+        "may_proclaim": proclamation.may_proclaim(user, election.scrutin),
         "may_close": user.has_perm(CLOSE),
         # A bureau's members upload from their own page (« Mon bureau de vote »).
         "may_upload": user.has_perm(UPLOAD) and holders is None,
@@ -200,4 +204,25 @@ def publish(request: HttpRequest, election_id: int) -> HttpResponseBase:
         messages.error(request, str(refused.message))
     else:
         messages.success(request, _("Le résultat est calculé et publié."))
+    return redirect("tally:detail", election_id=election.pk)
+
+
+@staff_page(methods=("POST",))
+def proclaim(request: HttpRequest, election_id: int) -> HttpResponseBase:
+    """The bureau's president or secretary, or staff holding `counting.proclaim_result`: who
+    may is `urne.counting.proclamation`'s (404 out of reach, 403 reachable but not theirs)."""
+    election = proclamation.access_proclaiming(request.user, election_id)
+    try:
+        proclamation.do_proclaim(election.scrutin, request)
+    except VisitorError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(
+            request,
+            _("Les résultats du scrutin « %(scrutin)s » sont proclamés et publiés.")
+            % {"scrutin": election.scrutin.name},
+        )
+    back = request.POST.get("back", "")
+    if back.isdigit():
+        return redirect("bureau:member", int(back))
     return redirect("tally:detail", election_id=election.pk)
