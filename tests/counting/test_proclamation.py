@@ -66,7 +66,7 @@ def test_the_president_proclaims_once_and_the_results_become_public(counted: Cou
     # The secretary tries again: refused, with who and when, nothing changed.
     again = counted.page("sophie").post(proclaim, follow=True).content.decode()
     assert "ont déjà été proclamés le" in again and "paul@education.gouv.fr" in again
-    with pytest.raises(CountingRefused, match="qu&#x27;une fois|qu'une fois"):
+    with pytest.raises(CountingRefused, match="qu'une fois"):
         proclamation.do_proclaim(scrutin, counted.users["sophie"])
     assert Proclamation.objects.get() == made
     assert AuditEntry.objects.filter(action="counting.proclamation").count() == 1

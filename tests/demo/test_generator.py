@@ -20,11 +20,11 @@ from urne.accounts.models import User
 from urne.campaign.models import Academy, Campaign, Elector, Scrutin
 from urne.candidacies.models import CandidateList, Union
 from urne.candidacies.validators import validate_pdf
+from urne.counting.models import Bureau, KeyFragment
 from urne.crypto.credentials import check_private_credential, derive_public_credential
 from urne.crypto.election import read_election
 from urne.crypto.group import BELENIOS_2048
 from urne.crypto.jsonio import loads
-from urne.counting.models import Bureau, KeyFragment
 from urne.crypto.trustees import PedersenTrustees, read_trustees
 from urne.crypto.verifier import verify_archive
 from urne.demo import generator
@@ -61,6 +61,8 @@ def loaded(
         # Academies are protected while electors or scrutins point to them, electors while
         # public credentials do.
         ScrutinElection.objects.all().delete()
+        KeyFragment.objects.all().delete()  # then the bureau, whose members hold staff accounts
+        Bureau.objects.all().delete()
         User.objects.all().delete()
         Elector.objects.all().delete()
         Scrutin.objects.all().delete()

@@ -129,7 +129,7 @@ def check_proclaimable(scrutin: Scrutin) -> results.ScrutinFigures:
 def do_proclaim(scrutin: Scrutin, who: Who) -> Proclamation:
     """Record the proclamation of `scrutin` by `who` (a request or a user allowed by
     `may_proclaim`); refused (`CountingRefused`, `Forbidden`), nothing changed, otherwise."""
-    user = getattr(who, "user", who)
+    user: Any = getattr(who, "user", who)
     if not may_proclaim(user, scrutin):
         raise Forbidden(
             _(

@@ -140,8 +140,8 @@ class Command(BaseCommand):
         )
         write("")
         write("Bureau de vote électronique (cérémonie des clés jouée par urne bureau_rehearsal) :")
-        for account in generator.BUREAU_ACCOUNTS:
-            write(f"  {account.email} / {account.password} — {account.description}")
+        for member in generator.BUREAU_ACCOUNTS:
+            write(f"  {member.email} / {member.password} — {member.description}")
         write(f"  Leurs fichiers de clé (hors de la base) : {generator.bureau_folder()}")
         write("")
         write(
