@@ -15,9 +15,11 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
+from tests.crypto.belenios_tool import run_tool
 from urne.accounts.models import User
 from urne.audit.models import AuditEntry
 from urne.campaign.models import Scrutin
+from urne.cli.protocol import main as urne_main
 from urne.counting import decryption, results
 from urne.counting.models import Proclamation
 from urne.crypto.verifier import verify_archive
@@ -37,6 +39,7 @@ def loaded(tmp_path: Path) -> Iterator[generator.DemoSummary]:
         yield generator.load_demo()
 
 
+@pytest.mark.belenios
 def test_a_whole_election_ends_with_proclaimed_verified_results(
     loaded: generator.DemoSummary, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -67,8 +70,16 @@ def test_a_whole_election_ends_with_proclaimed_verified_results(
         }
         path = tmp_path / f"{election.uuid}.bel"
         path.write_bytes(b"".join(setup.archive_chunks(election)))
-        verify_archive(path)
+        summary = verify_archive(path, jobs=1)
+        assert summary.ballots == 2
     assert AuditEntry.objects.filter(action="counting.proclamation").count() == len(scrutins)
+    # The command line's `urne verify`, and the real belenios-tool, on the national CSA's.
+    csa_election = ScrutinElection.objects.get(scrutin__code="csa-ministeriel")
+    final = tmp_path / "final"
+    final.mkdir()
+    (tmp_path / f"{csa_election.uuid}.bel").rename(final / f"{csa_election.uuid}.bel")
+    assert urne_main("verify", [str(final / f"{csa_election.uuid}.bel")]) == 0
+    run_tool("election", "verify", "--dir", str(final))
 
     # Public results, with seats; the PV in the back office.
     csa = next(scrutin for scrutin in scrutins if scrutin.code == "csa-ministeriel")
