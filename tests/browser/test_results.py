@@ -14,7 +14,7 @@ from tests.browser.test_espace_electeur import log_in
 from tests.conftest import make_campaign
 from tests.counting.conftest import (
     decided,
-    finish_archive,
+    proclaimed,
     trustee_key,
     trustees_text,
 )
@@ -24,8 +24,8 @@ from urne.campaign.models import Campaign, Scrutin
 
 __all__ = [
     "decided",
-    "finish_archive",
     "observer",
+    "proclaimed",
     "seal_scrutins",
     "trustee_key",
     "trustees_text",
@@ -59,7 +59,10 @@ def test_an_observer_reads_a_counted_scrutin(
     assert_accessible(page)
 
 
-def test_anyone_reads_the_proclaimed_results(live_server: Any, page: Any, decided: Scrutin) -> None:
+def test_anyone_reads_the_proclaimed_results(
+    live_server: Any, page: Any, proclaimed: Scrutin
+) -> None:
+    decided = proclaimed
     page.goto(f"{live_server.url}/resultats/")
     page.get_by_role("link", name=decided.name).click()
     assert page.get_by_text("Anne ARNAUD, Bruno BLANC").is_visible()

@@ -5,18 +5,14 @@ The bureaus are made as a bureau would offline, with `urne trustees threshold` (
 trustees combine` for two groups), once per test session: the private key shares stay in the
 session's temporary folder; the server gets only trustees.json.
 
-For the results' tests: sealed scrutins whose trustee key the test keeps, and a stand-in for the
-closing and decryption, written when those were not on the results' branch.
-
-`finish_archive` computes, with the protocol core, what the closing writes at the end of the
-board — EndBallots, the encrypted tally of the stored ballots, the trustee's partial decryption
-and the Result — and makes the board's archive stream (`urne.voting.setup.archive_chunks`) end
-with it. The tests of the count itself (above) run the real closing; the results' should too.
+For the results' tests: sealed scrutins whose trustee key the test keeps (`decided`), closed,
+tallied and decrypted by the real count (`urne.counting.closing`, `urne.counting.decryption`),
+and `proclaimed` by staff holding `counting.proclaim_result`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,11 +38,10 @@ from urne.cli.trustees import (
     write_threshold_trustees,
     write_trustees,
 )
-from urne.crypto.archive import EventType
-from urne.crypto.ballot import read_ballot
+from urne.counting import closing, decryption, proclamation
 from urne.crypto.group import BELENIOS_2048, Exponent
 from urne.crypto.jsonio import dumps
-from urne.crypto.tally import compute_encrypted_tally, decrypt_tally, make_partial_decryption
+from urne.crypto.tally import make_partial_decryption
 from urne.crypto.trustees import SingleTrustee, make_trustee_key, trustees_to_json
 from urne.voting import setup
 from urne.voting.models import ScrutinElection
@@ -155,63 +150,6 @@ def trustees_text() -> str:
     return dumps(trustees_to_json([SingleTrustee(_KEY[1])]))
 
 
-def post_vote_events(election: ScrutinElection, key: Exponent) -> bytes:
-    """EndBallots, EncryptedTally, PartialDecryption and Result after the board's last ballot."""
-    election.refresh_from_db()
-    sealed = setup.sealed_election(election)
-    ballots = [
-        (read_ballot(sealed, text), 1)
-        for text in election.ballots.order_by("height").values_list("text", flat=True)
-    ]
-    tally = compute_encrypted_tally(sealed, ballots)
-    partial = make_partial_decryption(sealed, tally, key)
-    trustees = setup.read_checked_trustees(election.trustees)
-    result = decrypt_tally(sealed, trustees, tally, {1: partial})
-    chain = setup.board_chain(election)
-    out = []
-    out.append(chain.event(EventType.END_BALLOTS)[1])
-    tally_hash, raw = chain.data(dumps(tally.to_json()))
-    out.append(raw)
-    sized_hash, raw = chain.data(dumps(tally.sized_to_json(tally_hash)))
-    out.append(raw)
-    out.append(chain.event(EventType.ENCRYPTED_TALLY, sized_hash)[1])
-    partial_hash, raw = chain.data(dumps(partial.to_json()))
-    out.append(raw)
-    owned_hash, raw = chain.data(dumps({"owner": 1, "payload": partial_hash}))
-    out.append(raw)
-    out.append(chain.event(EventType.PARTIAL_DECRYPTION, owned_hash)[1])
-    result_hash, raw = chain.data(dumps(result.to_json()))
-    out.append(raw)
-    event_hash, raw = chain.event(EventType.RESULT, result_hash)
-    out.append(raw)
-    # The head moves to the Result, as the closing will record it.
-    ScrutinElection.objects.filter(pk=election.pk).update(last_event=event_hash)
-    return b"".join(out)
-
-
-FinishArchive = Callable[[ScrutinElection], None]
-
-
-@pytest.fixture
-def finish_archive(
-    monkeypatch: pytest.MonkeyPatch, trustee_key: Exponent
-) -> Iterator[FinishArchive]:
-    tails: dict[int, bytes] = {}
-    original = setup.archive_chunks
-
-    def chunks(election: ScrutinElection) -> Iterator[bytes]:
-        yield from original(election)
-        if election.pk in tails:
-            yield tails[election.pk]
-
-    monkeypatch.setattr(setup, "archive_chunks", chunks)
-
-    def finish(election: ScrutinElection) -> None:
-        tails[election.pk] = post_vote_events(election, trustee_key)
-
-    yield finish
-
-
 CANDIDATES = {
     "Liste FSU": ["Anne Arnaud", "Bruno Blanc", "Chloé Chen", "Denis Durand"],
     "Liste UNSA Éducation": ["Ève Emery", "Fanny Faure"],
@@ -225,11 +163,13 @@ def decided(
     dijon: Academy,
     csa_national: Scrutin,
     seal_scrutins: SealScrutins,  # noqa: F811 - the fixture imported above
-    finish_archive: FinishArchive,
+    trustee_key: Exponent,
     travel: Callable[[datetime], None],
 ) -> Scrutin:
     """The CSA ministériel, 3 seats, 5 electors on its roll; 4 vote (FSU, FSU, UNSA, blank);
-    the vote closes and its archive ends with the Result."""
+    the vote closes (`urne.counting.closing`), is tallied, the trustee's partial decryption is
+    accepted (`urne.counting.decryption`) and the archive ends with the Result. Not proclaimed
+    (`proclaimed` is)."""
     csa_national.seats = 3
     csa_national.save(update_fields=["seats"])
     electors = []
@@ -260,5 +200,28 @@ def decided(
     for elector, choice in zip(electors, [0, 0, 1, None], strict=False):
         cast(election, elector, identifiers.of(elector), choice)
     travel(campaign.vote_closes_at + timedelta(minutes=1))
-    finish_archive(election)
+    assert closing.do_close_election(fresh(election)) is True
+    closing.do_compute_tally(fresh(election))
+    election = fresh(election)
+    tally = closing.encrypted_tally(election)
+    assert tally is not None
+    partial = make_partial_decryption(setup.sealed_election(election), tally, trustee_key)
+    decryption.do_accept_partial_decryption(election, dumps(partial.to_json()), None)
     return csa_national
+
+
+@pytest.fixture
+def proclaimed(decided: Scrutin) -> Scrutin:
+    """`decided`, its results proclaimed by staff holding `counting.proclaim_result`."""
+    from django.contrib.auth.models import Permission
+
+    from urne.accounts.models import User
+    from urne.backoffice.models import StaffScope
+
+    proclaimer = User.objects.create_user(
+        "proclamation@education.gouv.fr", "unused-password", is_staff=True, is_active=True
+    )
+    proclaimer.user_permissions.add(Permission.objects.get(codename="proclaim_result"))
+    StaffScope.objects.create(user=proclaimer, campaign=decided.campaign)
+    proclamation.do_proclaim(decided, User.objects.get(pk=proclaimer.pk))
+    return decided

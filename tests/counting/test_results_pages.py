@@ -144,7 +144,15 @@ def test_a_scrutin_without_result_has_no_export(
     assert client.get(reverse("results:minutes", args=[capa_dijon.pk])).status_code == 404
 
 
-def test_the_public_page_once_the_result_is_in(client: Client, decided: Scrutin):
+def test_the_public_page_only_once_proclaimed(client: Client, decided: Scrutin):
+    page = client.get(reverse("results:public_scrutin", args=[decided.code]))
+    assert page.status_code == 404
+    assert "pas encore proclamés" in page.content.decode()
+    assert escape(decided.name) not in client.get(reverse("results:public_index")).content.decode()
+
+
+def test_the_public_page_once_proclaimed(client: Client, proclaimed: Scrutin):
+    decided = proclaimed
     text = client.get(reverse("results:public_index")).content.decode()
     assert escape(decided.name) in text
     page = client.get(reverse("results:public_scrutin", args=[decided.code]))

@@ -51,7 +51,9 @@ def test_it_prepares_the_database_loads_the_campaign_once_and_says_what_to_try(
     assert electors >= 300
     assert count(database, "campaign_campaign") == 1
     assert count(database, "campaign_elector") == electors
-    assert count(database, "accounts_user") == 9  # 3 electors, 6 staff: one superuser, 5 roles
+    # 3 electors, 10 staff: one superuser, 5 roles, 4 more members of the bureau (the UEPL's
+    # delegate is one of the roles).
+    assert count(database, "accounts_user") == 13
     assert count(database, "urne_cache") >= 0  # the cache table exists
     # Each scrutin a sealed election, once: the second run changed none.
     with sqlite3.connect(database) as connection:

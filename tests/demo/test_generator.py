@@ -20,11 +20,12 @@ from urne.accounts.models import User
 from urne.campaign.models import Academy, Campaign, Elector, Scrutin
 from urne.candidacies.models import CandidateList, Union
 from urne.candidacies.validators import validate_pdf
+from urne.counting.models import Bureau, KeyFragment
 from urne.crypto.credentials import check_private_credential, derive_public_credential
 from urne.crypto.election import read_election
 from urne.crypto.group import BELENIOS_2048
 from urne.crypto.jsonio import loads
-from urne.crypto.trustees import PedersenTrustees, read_private_key, read_trustees
+from urne.crypto.trustees import PedersenTrustees, read_trustees
 from urne.crypto.verifier import verify_archive
 from urne.demo import generator
 from urne.demo.generator import DemoSummary, load_demo
@@ -60,6 +61,8 @@ def loaded(
         # Academies are protected while electors or scrutins point to them, electors while
         # public credentials do.
         ScrutinElection.objects.all().delete()
+        KeyFragment.objects.all().delete()  # then the bureau, whose members hold staff accounts
+        Bureau.objects.all().delete()
         User.objects.all().delete()
         Elector.objects.all().delete()
         Scrutin.objects.all().delete()
@@ -163,34 +166,48 @@ def test_the_vote_is_open_now_every_step_before_it_has_come(demo: DemoSummary) -
     assert timedelta(days=6) <= campaign.vote_closes_at - campaign.vote_opens_at <= timedelta(8)
 
 
-def test_every_scrutin_is_a_sealed_election_of_its_lists_under_a_2_of_3_bureau(
+def test_every_scrutin_is_a_sealed_election_of_its_lists_under_the_bureaus_keys(
     demo: DemoSummary,
 ) -> None:
+    bureau = generator.demo_bureau(demo.campaign)
+    assert bureau is not None and bureau.step == Bureau.Step.COMPLETE
     scrutins = Scrutin.objects.filter(campaign=demo.campaign)
+    assert set(bureau.scrutins.all()) == set(scrutins)
     for scrutin in scrutins:
         election = ScrutinElection.objects.get(scrutin=scrutin)
         assert election.is_sealed, scrutin.code
         (question,) = read_election(election.election).questions
         assert list(question.answers) == [cl.title for cl in setup.election_lists(scrutin)]
         assert election.credentials.count() == scrutin.roll.count()
-        (bureau,) = read_trustees(BELENIOS_2048, loads(election.trustees))
-        assert isinstance(bureau, PedersenTrustees)
-        assert (bureau.threshold, len(bureau.verification_keys)) == (2, 3)
+        assert election.trustees == bureau.trustees
+        presidency, unions = read_trustees(BELENIOS_2048, loads(election.trustees))
+        assert isinstance(presidency, PedersenTrustees) and isinstance(unions, PedersenTrustees)
+        # 1 of {president, secretary}; 3 of the delegates' 6 fragments (2 each, 3 unions).
+        assert (presidency.threshold, len(presidency.verification_keys)) == (1, 2)
+        assert (unions.threshold, len(unions.verification_keys)) == (3, 6)
+    members = {
+        (member.user.email, member.role, member.union.acronym if member.union else "")
+        for member in bureau.members.select_related("user", "union")
+    }
+    assert members == {
+        (account.email, account.role, account.union) for account in generator.BUREAU_ACCOUNTS
+    }
 
 
-def test_the_bureaus_private_keys_are_files_only_their_owner_reads_never_in_the_database(
+def test_the_bureaus_key_files_are_only_their_owners_and_never_in_the_database(
     demo: DemoSummary,
 ) -> None:
     folder = generator.bureau_folder()
-    (bureau,) = read_trustees(BELENIOS_2048, loads((folder / "trustees.json").read_text()))
-    assert isinstance(bureau, PedersenTrustees)
+    bureau = generator.demo_bureau(demo.campaign)
+    assert bureau is not None
     stored = "".join(ScrutinElection.objects.values_list("trustees", flat=True))
-    for j, key in enumerate(bureau.verification_keys, start=1):
-        path = folder / f"trustee-{j}.privkey"
-        assert path.stat().st_mode & 0o777 == 0o600
-        share = read_private_key(BELENIOS_2048, path.read_text().strip())
-        assert BELENIOS_2048.pow_g(share) == key.public_key
-        assert str(share) not in stored
+    for fragment in KeyFragment.objects.filter(bureau=bureau).select_related("member__user"):
+        place = folder / fragment.member.user.email
+        key = place / f"{fragment.cert_name}.key"
+        assert key.stat().st_mode & 0o777 == 0o600
+        assert (place / f"{fragment.cert_name}.voutput").stat().st_mode & 0o777 == 0o600
+        seed = key.read_text().strip()
+        assert seed not in stored and seed not in fragment.cert + fragment.voutput
 
 
 def test_a_demo_elector_finds_their_identifier_and_it_is_theirs_in_each_scrutin(

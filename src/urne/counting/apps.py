@@ -32,6 +32,18 @@ class CountingConfig(AppConfig):
         )
         register_section(
             Section(
+                url_name="results:index",
+                title=_("Résultats"),
+                description=_(
+                    "Résultats de chaque scrutin et agrégés, sièges, graphiques, exports et "
+                    "procès-verbaux."
+                ),
+                permission="voting.view_turnout",
+                order=80,
+            )
+        )
+        register_section(
+            Section(
                 url_name="bureau:list",
                 title=_("Bureaux de vote électronique"),
                 description=_(

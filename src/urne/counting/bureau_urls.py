@@ -14,6 +14,11 @@ urlpatterns: list[URLPattern] = [
     path("gestion/mon-bureau/", bureau_views.my_bureaus, name="mine"),
     path("gestion/mon-bureau/<int:bureau_id>/", bureau_views.member_page, name="member"),
     path(
+        "gestion/mon-bureau/<int:bureau_id>/dechiffrer/<int:election_id>/",
+        bureau_views.member_decrypt,
+        name="decrypt",
+    ),
+    path(
         "gestion/mon-bureau/<int:bureau_id>/<slug:group>/certs.jsons",
         bureau_views.certs_download,
         name="certs",

@@ -1,7 +1,12 @@
 """The bureau's pages in the back office: staff compose bureaus and follow the ceremony
 (/gestion/bureaux/); each member runs their steps on their own page (/gestion/mon-bureau/).
 
-Thin views: what may be done, and to whom, is `urne.counting.ceremony`'s.
+Once the encrypted tally of a scrutin the bureau covers is on its board, the member's page also
+takes their partial decryptions of it (`urne.counting.decryption.do_accept_partial_decryption`,
+which refuses another member's share).
+
+Thin views: what may be done, and to whom, is `urne.counting.ceremony`'s and
+`urne.counting.decryption`'s.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ from urne.accounts.models import User
 from urne.backoffice.pages import staff_page
 from urne.campaign.models import Scrutin
 from urne.candidacies.models import Union
-from urne.counting import ceremony
+from urne.counting import ceremony, closing, decryption, proclamation, tally_views
 from urne.counting.composition import KeyGroup, openers
 from urne.counting.models import Bureau, BureauMember, KeyFragment
+from urne.voting.models import ScrutinElection
 from urne.web.errors import NotFound, VisitorError
 
 POST = ("GET", "HEAD", "POST")
@@ -198,7 +204,22 @@ def _uploaded(request: HttpRequest) -> str:
 def member_page(request: HttpRequest, bureau_id: int) -> HttpResponseBase:
     bureau, member = ceremony.access_member_bureau(request.user, bureau_id)
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("step") == "partial":
+        try:
+            election = _covered_election(bureau, request.POST.get("election"))
+            event = decryption.do_accept_partial_decryption(election, _uploaded(request), request)
+        except VisitorError as refused:
+            error = str(refused.message)
+        else:
+            messages.success(
+                request,
+                _("Votre déchiffrement partiel (autorité n° %(owner)d) est vérifié et publié.")
+                % {"owner": event.owner},
+            )
+            if decryption.scrutin_result(election) is not None:
+                messages.success(request, _("Le résultat du scrutin est calculé et publié."))
+            return redirect("bureau:member", bureau.pk)
+    elif request.method == "POST":
         step = request.POST.get("step", "")
         action = next((STEP_ACTIONS[s] for s in STEP_ACTIONS if STEP_NAMES[s] == step), None)
         try:
@@ -255,6 +276,7 @@ def member_page(request: HttpRequest, bureau_id: int) -> HttpResponseBase:
             "error": error,
             "groups": sorted({f.group for f in fragments}),
             "keys_texts": keys_texts(),
+            "counts": _counts(bureau, member) if bureau.step == Bureau.Step.COMPLETE else [],
         },
         status=400 if error else 200,
     )
@@ -303,6 +325,80 @@ def keys_texts() -> dict[str, str]:
             "ou belenios-tool."
         ),
     }
+
+
+@staff_page(MEMBER)
+def member_decrypt(request: HttpRequest, bureau_id: int, election_id: int) -> HttpResponse:
+    """One covered scrutin's partial decryption made in the member's browser (docs/bureau.md):
+    the page holds the public data the computation needs (the election, its trustees, the
+    encrypted tally) and the upload form of « Mon bureau de vote », which the browser fills. The
+    member's key files are read in the page and never sent."""
+    bureau, member = ceremony.access_member_bureau(request.user, bureau_id)
+    election = next(
+        (e for e in _covered_elections(bureau) if e.pk == election_id),
+        None,
+    )
+    if election is None or bureau.step != Bureau.Step.COMPLETE:
+        raise NotFound
+    status = decryption.decryption_status(election)
+    return render(
+        request,
+        "counting/bureau_decrypt.html",
+        {
+            "bureau": bureau,
+            "member": member,
+            "election": election,
+            "status": status,
+            "browser_data": tally_views.browser_data(election, status),
+            "browser_texts": tally_views.browser_texts(),
+        },
+    )
+
+
+def _covered_elections(bureau: Bureau) -> list[ScrutinElection]:
+    return list(
+        ScrutinElection.objects.filter(scrutin__in=bureau.scrutins.all(), sealed_at__isnull=False)
+        .select_related("scrutin__campaign")
+        .defer(*ScrutinElection.SETUP_ONLY)
+        .order_by("scrutin__code")
+    )
+
+
+def _covered_election(bureau: Bureau, election_id: Any) -> ScrutinElection:
+    election = next((e for e in _covered_elections(bureau) if str(e.pk) == election_id), None)
+    if election is None:
+        raise closing.CountingRefused(
+            _("Choisissez un scrutin couvert par le bureau. Rien n'a été enregistré.")
+        )
+    return election
+
+
+def _counts(bureau: Bureau, member: BureauMember) -> list[dict[str, Any]]:
+    """Each sealed scrutin the bureau covers: where its count stands, the member's shares."""
+    rows = []
+    for election in _covered_elections(bureau):
+        status = decryption.decryption_status(election)
+        holders = decryption.share_holders(election) or {}
+        sent = {owner for item in status.items for owner in item.sent}
+        mine = [
+            (owner, owner in sent)
+            for owner, holder in sorted(holders.items())
+            if holder.member.pk == member.pk
+        ]
+        rows.append(
+            {
+                "election": election,
+                "status": status,
+                "mine": mine,
+                "waiting": status.tally
+                and not status.result
+                and any(not done for _owner, done in mine),
+                "missing": decryption.missing_in_rule_words(election, status),
+                "proclamation": proclamation.proclamation_of(election.scrutin),
+                "may_proclaim": member.role in proclamation.PROCLAIMING_ROLES,
+            }
+        )
+    return rows
 
 
 def _sent(bureau: Bureau, fragment: KeyFragment) -> bool:

@@ -12,8 +12,15 @@ only checks.
   PartialDecryption event. Refused with a French message, nothing changed: before the tally,
   after the result, unreadable, not verifying (forged, made for another scrutin, with a key of
   no trustee), a trustee who has already sent theirs.
+- For a scrutin covered by a bureau (`urne.counting.models.Bureau`), each trustee number is a
+  key fragment held by one member (`urne.counting.ceremony.trustee_number`): only that member
+  may upload its share (`check_uploader`), from « Mon bureau de vote »; a non-member, or a
+  member sending another member's share, is refused. Scrutins without a bureau keep the
+  permission-based upload of the count page.
 - `decryption_status(election)`: for each item of the trustees' structure (a "Single" key, or a
-  "Pedersen" group with its threshold), who sent theirs and how many are still needed.
+  "Pedersen" group with its threshold), who sent theirs and how many are still needed;
+  `share_holders(election)` says, for a bureau's scrutin, which member holds each trustee
+  number, and `missing_in_rule_words` says what is missing as the rule says it.
 - `do_publish_result(election)`: once every item has enough (each "Single" key, and in each
   "Pedersen" group its threshold), the tally is decrypted (`decrypt_tally`) and the Result event
   appended: the archive is final. Called right after each accepted partial decryption; called
@@ -43,6 +50,8 @@ from urne.counting.closing import (
     encrypted_tally,
     has_event,
 )
+from urne.counting.composition import KeyGroup
+from urne.counting.models import BureauMember, BureauScrutin, KeyFragment
 from urne.crypto.archive import Chain
 from urne.crypto.errors import CryptoError, DecryptionFailed, InvalidPartialDecryption
 from urne.crypto.hashing import sha256_hex
@@ -171,6 +180,144 @@ def missing_message(status: DecryptionStatus) -> str:
     return "; ".join(parts)
 
 
+# --- the bureau's members and their shares -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareHolder:
+    """The member of the bureau who holds one trustee number of a scrutin."""
+
+    owner: int
+    member: BureauMember
+    group: str
+    """`KeyGroup`: the presidency's or the unions' group."""
+
+    @property
+    def name(self) -> str:
+        return str(self.member.user)
+
+    @property
+    def role(self) -> str:
+        return str(self.member.get_role_display())
+
+    @property
+    def union(self) -> str:
+        return str(self.member.union.acronym) if self.member.union else ""
+
+
+def share_holders(election: ScrutinElection) -> dict[int, ShareHolder] | None:
+    """For a scrutin covered by a bureau, each trustee number and the member who holds it (the
+    presidency's fragments first, then the unions', as `urne.counting.ceremony.trustee_number`
+    numbers them); None for a scrutin without a bureau."""
+    link = BureauScrutin.objects.filter(scrutin_id=election.scrutin_id).first()
+    if link is None:
+        return None
+    fragments = list(
+        KeyFragment.objects.filter(bureau_id=link.bureau_id).select_related(
+            "member__user", "member__union"
+        )
+    )
+    presidency = sum(1 for fragment in fragments if fragment.group == KeyGroup.PRESIDENCY)
+    holders = {}
+    for fragment in fragments:
+        owner = fragment.position
+        if fragment.group != KeyGroup.PRESIDENCY:
+            owner += presidency
+        holders[owner] = ShareHolder(owner, fragment.member, fragment.group)
+    return holders
+
+
+def _not_a_member(election: ScrutinElection) -> CountingRefused:
+    return CountingRefused(
+        _(
+            "Seuls les membres du bureau de vote électronique qui couvre le scrutin "
+            "« %(scrutin)s » déposent ses déchiffrements partiels, chacun le sien : vous n'en "
+            "détenez aucun fragment de clé. Rien n'a été enregistré."
+        )
+        % {"scrutin": election.scrutin.code}
+    )
+
+
+def _someone_elses(holder: ShareHolder) -> CountingRefused:
+    return CountingRefused(
+        _(
+            "Ce déchiffrement partiel est celui de l'autorité n° %(owner)d, dont le fragment de "
+            "clé est détenu par %(name)s (%(role)s) : seul ce membre du bureau peut le déposer. "
+            "Rien n'a été enregistré."
+        )
+        % {"owner": holder.owner, "name": holder.name, "role": holder.role}
+    )
+
+
+def uploader_numbers(
+    election: ScrutinElection, uploaded_by: Who
+) -> tuple[dict[int, ShareHolder], frozenset[int]] | None:
+    """For a bureau's scrutin: its holders and the trustee numbers the uploader holds (refused
+    if none: not a member, or a member with no fragment); None for a scrutin without a bureau."""
+    holders = share_holders(election)
+    if holders is None:
+        return None
+    user = _user(uploaded_by)
+    user_id = getattr(user, "pk", None)
+    mine = frozenset(
+        owner for owner, holder in holders.items() if user_id and holder.member.user_id == user_id
+    )
+    if not mine:
+        raise _not_a_member(election)
+    return holders, mine
+
+
+def check_uploader(election: ScrutinElection, uploaded_by: Who, slot: DecryptionSlot) -> None:
+    """Only the member holding `slot`'s fragment may upload its share (a bureau's scrutin)."""
+    found = uploader_numbers(election, uploaded_by)
+    if found is None:
+        return
+    holders, mine = found
+    if slot.owner not in mine:
+        holder = holders.get(slot.owner)
+        if holder is None:  # pragma: no cover - the bureau's trustees are the election's
+            raise _not_a_member(election)
+        raise _someone_elses(holder)
+
+
+def missing_in_rule_words(election: ScrutinElection, status: DecryptionStatus) -> str | None:
+    """What is still missing, as the rule says it (« le président ou le secrétaire », « un
+    délégué d'une autre organisation syndicale »), for a bureau's scrutin; None otherwise or
+    when nothing is missing."""
+    holders = share_holders(election)
+    if holders is None or status.complete:
+        return None
+    sent = {owner for item in status.items for owner in item.sent}
+    parts = []
+    presidency = [h for h in holders.values() if h.group == KeyGroup.PRESIDENCY]
+    if not any(h.owner in sent for h in presidency):
+        parts.append(_("le président ou le secrétaire"))
+    unions = [h for h in holders.values() if h.group != KeyGroup.PRESIDENCY]
+    delegates: dict[int, list[ShareHolder]] = {}
+    for holder in unions:
+        delegates.setdefault(holder.member.pk, []).append(holder)
+    started = [
+        fragments
+        for fragments in delegates.values()
+        if any(holder.owner in sent for holder in fragments)
+    ]
+    unions_item = next((item for item in status.items if not item.complete), None)
+    if unions_item is not None and any(h.owner in unions_item.members for h in unions):
+        if not started:
+            parts.append(_("deux délégués d'organisations syndicales différentes"))
+        else:
+            for fragments in started:
+                left = [holder for holder in fragments if holder.owner not in sent]
+                if left:
+                    parts.append(
+                        _("le second déchiffrement de %(name)s (autorité n° %(owner)d)")
+                        % {"name": left[0].name, "owner": left[0].owner}
+                    )
+            if len(started) < 2:
+                parts.append(_("un délégué d'une autre organisation syndicale"))
+    return _(" et ").join(parts) if parts else None
+
+
 # --- reading an upload ---------------------------------------------------------------------------
 
 
@@ -282,12 +429,25 @@ def _already(owner: int) -> CountingRefused:
 
 
 def find_trustee(
-    election: ScrutinElection, tally: EncryptedTally, upload: Upload
+    election: ScrutinElection,
+    tally: EncryptedTally,
+    upload: Upload,
+    uploaded_by: Who = None,
 ) -> DecryptionSlot:
     """The trustee whose key the partial decryption verifies against: the one its second line
-    names, or the first that fits among those who have not sent theirs."""
+    names, or the first that fits among those who have not sent theirs; for a bureau's scrutin,
+    refused unless the uploader holds that trustee's fragment (`check_uploader`)."""
     slots = decryption_slots(trustees_of(election))
     sent = _sent(election)
+    bureau = uploader_numbers(election, uploaded_by)
+    if bureau is not None:
+        holders, mine = bureau
+        if upload.owner is not None and upload.owner in holders and upload.owner not in mine:
+            raise _someone_elses(holders[upload.owner])
+        if upload.owner is None:
+            # A first line alone: the uploader's own fragments are tried first; another
+            # member's share is named, not taken.
+            slots = sorted(slots, key=lambda slot: slot.owner not in mine)
     if upload.owner is not None:
         slot = next((slot for slot in slots if slot.owner == upload.owner), None)
         if slot is None:
@@ -305,6 +465,8 @@ def find_trustee(
         return slot
     for slot in slots:
         if slot.owner not in sent and _verifies(election, tally, slot, upload):
+            if bureau is not None:
+                check_uploader(election, uploaded_by, slot)
             return slot
     for slot in slots:
         if slot.owner in sent and _verifies(election, tally, slot, upload):
@@ -319,8 +481,9 @@ def do_accept_partial_decryption(
     then, if every item of the trustees has enough, publish the result. Raises
     `CountingRefused`, having changed nothing."""
     tally = check_accepting(election)
+    uploader_numbers(election, uploaded_by)  # a non-member of a bureau is refused at once
     upload = read_upload(text)
-    slot = find_trustee(election, tally, upload)
+    slot = find_trustee(election, tally, upload, uploaded_by)
     try:
         stored = _append_partial(election, upload, slot, uploaded_by)
     except IntegrityError:
@@ -398,6 +561,16 @@ def check_publishable(election: ScrutinElection) -> DecryptionStatus:
             % {"scrutin": election.scrutin.code}
         )
     if not status.complete:
+        in_words = missing_in_rule_words(election, status)
+        if in_words is not None:
+            raise CountingRefused(
+                _(
+                    "Le résultat ne peut pas encore être calculé : il manque %(missing)s. "
+                    "L'ouverture demande le président ou le secrétaire, et deux délégués "
+                    "d'organisations syndicales différentes. Rien n'a été changé."
+                )
+                % {"missing": in_words}
+            )
         raise CountingRefused(
             _(
                 "Le résultat ne peut pas encore être calculé : %(missing)s. Il faut, pour chaque "
@@ -509,14 +682,19 @@ __all__ = [
     "ItemStatus",
     "ListResult",
     "ScrutinResult",
+    "ShareHolder",
     "check_accepting",
     "check_publishable",
+    "check_uploader",
     "decryption_status",
     "do_accept_partial_decryption",
     "do_publish_result",
     "find_trustee",
+    "missing_in_rule_words",
     "read_upload",
     "result_counts",
     "scrutin_result",
+    "share_holders",
     "trustees_of",
+    "uploader_numbers",
 ]

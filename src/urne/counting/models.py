@@ -128,3 +128,34 @@ class KeyFragment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_group_display()} {self.position}"
+
+
+class Proclamation(models.Model):
+    """The bureau's proclamation of a scrutin's results: once, by whom, when. The public results
+    (/resultats/) show only proclaimed scrutins (`urne.counting.results.is_proclaimed`)."""
+
+    scrutin = models.OneToOneField(
+        Scrutin, on_delete=models.PROTECT, related_name="proclamation", verbose_name=_("scrutin")
+    )
+    proclaimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proclamé par"),
+    )
+    role = models.CharField(
+        _("qualité"),
+        max_length=10,
+        blank=True,
+        help_text=_("président ou secrétaire du bureau ; vide pour un agent habilité"),
+    )
+    proclaimed_at = models.DateTimeField(_("proclamé le"))
+
+    class Meta:
+        verbose_name = _("proclamation des résultats")
+        verbose_name_plural = _("proclamations des résultats")
+        ordering = ["-proclaimed_at"]
+        permissions = [("proclaim_result", _("Peut proclamer les résultats d'un scrutin"))]
+
+    def __str__(self) -> str:
+        return f"{self.scrutin} — {self.proclaimed_at:%d/%m/%Y %H:%M}"

@@ -6,6 +6,11 @@ demonstration's bureau. Whoever runs it holds every member's key: never for a re
 ``folder/<member's address>/`` (``ID.key`` mode 0600, ``ID.cert``, ``ID.voutput``: its
 ``private_key`` is the tool's ``ID.dkey``), and sends each message through the same verbs the
 members' pages call (`urne.counting.ceremony`), so every check and audit entry is the real one.
+
+`member_partial_decryptions(election, member, folder)` is what that member does offline at the
+count: from their saved files (``ID.key`` and ``ID.voutput``), the key share of each of their
+fragments, and its partial decryption of the scrutin's encrypted tally, in the two lines of
+``belenios-tool election decrypt`` (the partial decryption, then the ``owner`` naming it).
 """
 
 from __future__ import annotations
@@ -17,7 +22,12 @@ from urne.counting import ceremony
 from urne.counting.composition import THRESHOLDS, KeyGroup
 from urne.counting.models import Bureau, BureauMember, KeyFragment
 from urne.crypto import pedersen
+from urne.crypto.hashing import sha256_hex
 from urne.crypto.jsonio import dumps, loads
+from urne.crypto.tally import EncryptedTally, make_partial_decryption
+from urne.crypto.trustees import PedersenTrustees, read_trustees
+from urne.voting.models import ScrutinElection
+from urne.voting.setup import sealed_election
 
 GROUP = ceremony.GROUP
 
@@ -83,3 +93,29 @@ def do_play_ceremony(bureau: Bureau, folder: Path) -> Bureau:
         ceremony.do_submit_voutput(None, bureau, fragment.member, fragment.pk, voutput)
     bureau.refresh_from_db()
     return bureau
+
+
+def member_partial_decryptions(
+    election: ScrutinElection, tally: EncryptedTally, member: BureauMember, folder: Path
+) -> list[str]:
+    """The member's partial decryptions of `tally`, one per fragment they hold, each in the two
+    lines belenios-tool writes, made from their files in ``folder/<member's address>/``."""
+    trustees = read_trustees(GROUP, loads(election.trustees))
+    sealed = sealed_election(election)
+    place = member_folder(folder, member)
+    made = []
+    for fragment in member.fragments.order_by("group", "position"):
+        parameters = trustees[0 if fragment.group == KeyGroup.PRESIDENCY else 1]
+        if not isinstance(parameters, PedersenTrustees):  # pragma: no cover - the bureau's shape
+            raise TypeError("a bureau's trustees are two Pedersen groups")
+        keys = pedersen.derive_keys(
+            GROUP, (place / f"{fragment.cert_name}.key").read_text(encoding="utf-8")
+        )
+        voutput = loads((place / f"{fragment.cert_name}.voutput").read_text(encoding="utf-8"))
+        _position, share = pedersen.read_decryption_key(
+            GROUP, keys, parameters, voutput["private_key"]
+        )
+        partial = dumps(make_partial_decryption(sealed, tally, share).to_json())
+        owned = dumps({"owner": ceremony.trustee_number(fragment), "payload": sha256_hex(partial)})
+        made.append(f"{partial}\n{owned}\n")
+    return made

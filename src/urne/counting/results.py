@@ -621,21 +621,18 @@ def figures_of(scrutin: Scrutin) -> ScrutinFigures | None:
 
 
 def is_proclaimed(scrutin: Scrutin) -> bool:
-    """Whether the results of `scrutin` are public.
+    """Whether the results of `scrutin` are public: the bureau has proclaimed them
+    (`urne.counting.proclamation.do_proclaim`, which first checks the archive's Result)."""
+    from urne.counting.models import Proclamation
 
-    TODO(bureau): publication belongs to the bureau's proclamation (issue 9); until that
-    decision is stored, the results are public as soon as the archive — itself public — holds
-    the Result. Replace this with the bureau's proclamation."""
-    election = election_of(scrutin)
-    return bool(election is not None and election.is_sealed and result_counts(election))
+    return Proclamation.objects.filter(scrutin_id=scrutin.pk).exists()
 
 
 # --- who sees which results ----------------------------------------------------------------------
 
 VIEW_RESULTS: Final = "voting.view_turnout"
 """The back office's results pages need the permission to read the turnout (« Peut voir la
-participation »): results are turnout figures carried on to the lists and seats. No model of
-their own yet (the bureau's app will hold the proclamation): replace it then if wanted."""
+participation »): results are turnout figures carried on to the lists and seats."""
 
 
 @dataclass(frozen=True)

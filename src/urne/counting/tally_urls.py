@@ -24,4 +24,9 @@ urlpatterns: list[URLPattern] = [
         name="upload",
     ),
     path("gestion/depouillement/<int:election_id>/resultat/", tally_views.publish, name="publish"),
+    path(
+        "gestion/depouillement/<int:election_id>/proclamer/",
+        tally_views.proclaim,
+        name="proclaim",
+    ),
 ]

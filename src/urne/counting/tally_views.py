@@ -5,7 +5,10 @@ with the permission named; the perimeter by `urne.counting.closing.access_counti
 - a scrutin's count: the closing, the tally's progress, the bureau's partial decryptions (who
   sent theirs, how many each group still needs), the result; the forms to close the box
   (`voting.close_election`, refused before the closing time), to upload a partial decryption
-  (`voting.upload_partial_decryption`) and to publish the result once enough are in.
+  (`voting.upload_partial_decryption`, for a scrutin without a bureau: a bureau's members
+  upload theirs from « Mon bureau de vote ») and to publish the result once enough are in;
+- the proclamation (`proclaim`): the bureau's president or secretary (from this page or their
+  own), or staff holding `counting.proclaim_result`; the public results appear after it.
 
 Every decision is the domain's (`urne.counting.closing`, `urne.counting.decryption`); a refusal
 is shown on the page with its French message, and changes nothing.
@@ -25,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from urne import clock
 from urne.backoffice.pages import staff_page
-from urne.counting import closing, decryption
+from urne.counting import closing, decryption, proclamation
 from urne.crypto.jsonio import dumps
 from urne.voting.models import ScrutinElection
 from urne.web.errors import VisitorError
@@ -104,7 +107,7 @@ def browser_texts() -> dict[str, str]:
     }
 
 
-def _browser_data(election: ScrutinElection, status: decryption.DecryptionStatus) -> Any:
+def browser_data(election: ScrutinElection, status: decryption.DecryptionStatus) -> Any:
     """What the in-browser partial decryption needs (all public): the election's text, its
     trustees and the encrypted tally; None when no partial decryption is taken."""
     if not status.tally or status.result:
@@ -122,7 +125,15 @@ def _browser_data(election: ScrutinElection, status: decryption.DecryptionStatus
 def _context(request: HttpRequest, election: ScrutinElection, **extra: Any) -> dict[str, Any]:
     user = request.user
     status = decryption.decryption_status(election)
-    may_upload = user.has_perm(UPLOAD)
+    holders = decryption.share_holders(election)
+    partials = [
+        event
+        for event in closing.counting_events(election)
+        if event.kind == closing.Kind.PARTIAL_DECRYPTION
+    ]
+    by_owner = {event.owner: event for event in partials}
+    # A bureau's members upload from their own page (« Mon bureau de vote »).
+    may_upload = user.has_perm(UPLOAD) and holders is None
     return {
         "title": _("Dépouillement : %(scrutin)s") % {"scrutin": election.scrutin.name},
         "current": "tally:index",
@@ -132,15 +143,18 @@ def _context(request: HttpRequest, election: ScrutinElection, **extra: Any) -> d
         "closed": closing.is_closed(election),
         "progress": closing.tally_progress(election),
         "status": status,
-        "partials": [
-            event
-            for event in closing.counting_events(election)
-            if event.kind == closing.Kind.PARTIAL_DECRYPTION
-        ],
+        "partials": partials,
+        # A bureau's scrutin: each trustee number, who holds it, and their share if sent.
+        "holders": [(holder, by_owner.get(owner)) for owner, holder in sorted(holders.items())]
+        if holders is not None
+        else None,
+        "missing": decryption.missing_in_rule_words(election, status),
         "result": decryption.scrutin_result(election),
+        "proclamation": proclamation.proclamation_of(election.scrutin),
+        "may_proclaim": proclamation.may_proclaim(user, election.scrutin),
         "may_close": user.has_perm(CLOSE),
         "may_upload": may_upload,
-        "browser_data": _browser_data(election, status) if may_upload else None,
+        "browser_data": browser_data(election, status) if may_upload else None,
         "browser_texts": browser_texts(),
         **extra,
     }
@@ -243,4 +257,25 @@ def publish(request: HttpRequest, election_id: int) -> HttpResponseBase:
         messages.error(request, str(refused.message))
     else:
         messages.success(request, _("Le résultat est calculé et publié."))
+    return redirect("tally:detail", election_id=election.pk)
+
+
+@staff_page(methods=("POST",))
+def proclaim(request: HttpRequest, election_id: int) -> HttpResponseBase:
+    """The bureau's president or secretary, or staff holding `counting.proclaim_result`: who
+    may is `urne.counting.proclamation`'s (404 out of reach, 403 reachable but not theirs)."""
+    election = proclamation.access_proclaiming(request.user, election_id)
+    try:
+        proclamation.do_proclaim(election.scrutin, request)
+    except VisitorError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(
+            request,
+            _("Les résultats du scrutin « %(scrutin)s » sont proclamés et publiés.")
+            % {"scrutin": election.scrutin.name},
+        )
+    back = request.POST.get("back", "")
+    if back.isdigit():
+        return redirect("bureau:member", int(back))
     return redirect("tally:detail", election_id=election.pk)

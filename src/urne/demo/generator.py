@@ -6,11 +6,14 @@ voting identifiers available, profile corrections closed the day before, the vot
 until a week later. It never duplicates anything.
 
 Each scrutin is a sealed Belenios election before the vote opens (`open_the_vote`): elections
-prepared, one bureau de vote électronique for the campaign (a 2-of-3 threshold made by the code of
-`urne trustees threshold`, its members' private keys in files under the data folder,
-``var/demo/bureau/``, never in the database), every elector's voting identifier and public
-credentials, then sealed. The demo's identifiers are in ``var/demo/identifiants.csv``: the
-demonstration's stand-in for the notices the credential authority hands out.
+prepared, one bureau de vote électronique covering every scrutin (`BUREAU_ACCOUNTS`: a
+president, a secretary and the delegates of three demo unions, staff accounts of their own)
+whose key ceremony `urne bureau_rehearsal` plays for all of them (`urne.counting.rehearsal`: the
+real ceremony's verbs; each member's files under the data folder, ``var/demo/bureau/<address>/``,
+never in the database), every elector's voting identifier and public credentials, then sealed.
+`urne demo_election` then runs the rest of the election (`urne.demo.election`). The demo's
+identifiers are in ``var/demo/identifiants.csv``: the demonstration's stand-in for the notices
+the credential authority hands out.
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ from urne.campaign.apps import ORGANIZERS_GROUP
 from urne.campaign.models import Academy, Campaign, Civilite, Elector, RollEntry, Scrutin
 from urne.candidacies.apps import DELEGATES_GROUP
 from urne.candidacies.models import Candidate, CandidateList, Union
-from urne.cli.trustees import write_threshold_trustees
+from urne.counting.apps import MEMBERS_GROUP
+from urne.counting.models import Bureau, BureauMember
 from urne.demo import data
 from urne.demo.professions_de_foi import CandidateLine, ProfessionDeFoi, render_profession_de_foi
 from urne.sealing.services import do_seal_campaign, latest_seal
@@ -55,8 +59,7 @@ DEMO_NAME: Final = "Élections professionnelles 2014"
 DEMO_YEAR: Final = 2014
 DEMO_SEED: Final = 2014
 ELECTORS_PER_ACADEMY: Final = 120
-BUREAU_MEMBERS: Final = 3
-BUREAU_THRESHOLD: Final = 2
+BUREAU_NAME: Final = "Bureau de vote électronique"
 
 # Public on purpose: printed by `urne demo`, which production refuses to run.
 ELECTOR_PASSWORD: Final = "Electeur2014"  # noqa: S105
@@ -109,6 +112,57 @@ ROLE_ACCOUNTS: Final = (
         "observateur : lecture seule (listes électorales, candidatures, participation)",
     ),
 )
+
+
+@dataclass(frozen=True)
+class BureauAccount:
+    """A member of the demo's bureau de vote électronique: a staff account of the bureau members'
+    role (`urne.counting.apps.MEMBERS_GROUP`), their role in the bureau, their union."""
+
+    email: str
+    password: str
+    role: str
+    """`urne.counting.models.BureauMember.Role`'s value."""
+    union: str = ""
+    description: str = ""
+
+
+BUREAU_ACCOUNTS: Final = (
+    BureauAccount(
+        "presidence.bve@urne.example",
+        "Presidence2014demo",
+        "president",
+        description="président du bureau de vote électronique",
+    ),
+    BureauAccount(
+        "secretariat.bve@urne.example",
+        "Secretariat2014demo",
+        "secretary",
+        description="secrétaire du bureau de vote électronique",
+    ),
+    BureauAccount(
+        "delegue.uepl@urne.example",
+        "DelegueUepl2014demo",
+        "delegate",
+        union="UEPL",
+        description="délégué de l'UEPL au bureau de vote électronique",
+    ),
+    BureauAccount(
+        "bve.sape@urne.example",
+        "BveSape2014demo",
+        "delegate",
+        union="SAPE",
+        description="délégué du SAPE au bureau de vote électronique",
+    ),
+    BureauAccount(
+        "bve.cme@urne.example",
+        "BveCme2014demo",
+        "delegate",
+        union="CME",
+        description="délégué du CME au bureau de vote électronique",
+    ),
+)
+"""The UEPL's delegate is also the role account `delegue.uepl@urne.example` (its lists)."""
 
 
 @dataclass(frozen=True)
@@ -616,7 +670,8 @@ def demo_folder() -> Path:
 
 
 def bureau_folder() -> Path:
-    """The bureau's trustees.json and its members' private key shares (0600)."""
+    """The bureau members' key files, one folder per member (their address): ``ID.key`` and
+    ``ID.voutput`` (0600), ``ID.cert``, as belenios-tool names them."""
     return demo_folder() / "bureau"
 
 
@@ -640,10 +695,7 @@ def open_the_vote(campaign: Campaign, now: datetime) -> None:
     campaign.refresh_from_db()
     if waiting.exists():
         setup.do_prepare_elections(campaign)
-        trustees = _bureau_trustees()
-        for scrutin in waiting.order_by("code"):
-            if not scrutin.election.trustees:
-                setup.do_set_trustees(scrutin, trustees)
+        _bureau_ceremony(campaign, waiting)
         _give_identifiers(campaign)
         for scrutin in waiting.order_by("code"):
             setup.do_seal_election(scrutin)
@@ -654,14 +706,71 @@ def open_the_vote(campaign: Campaign, now: datetime) -> None:
     campaign.refresh_from_db()
 
 
-def _bureau_trustees() -> str:
-    """The demo bureau's trustees.json: made once with `urne trustees threshold`'s code (2 of
-    3), its members' key shares beside it in files; the same bureau for every scrutin."""
-    folder = bureau_folder()
-    path = folder / "trustees.json"
-    if not path.exists():
-        write_threshold_trustees(folder, BUREAU_MEMBERS, BUREAU_THRESHOLD)
-    return path.read_text(encoding="utf-8")
+def _bureau_members(campaign: Campaign) -> list[tuple[BureauAccount, User]]:
+    """The bureau's staff accounts, with the passwords `urne demo` prints, in the members'
+    role (their own bureau page and the seal's reading, nothing else)."""
+    made = []
+    group = Group.objects.filter(name=MEMBERS_GROUP)
+    for account in BUREAU_ACCOUNTS:
+        user = User.objects.filter(email=account.email).first() or User(email=account.email)
+        user.is_active = user.is_staff = True
+        user.is_superuser = False
+        user.set_password(account.password)
+        user.save()
+        user.groups.add(*group)
+        made.append((account, user))
+    return made
+
+
+def _bureau_ceremony(campaign: Campaign, waiting: Iterable[Scrutin]) -> None:
+    """The demo's bureau covers every scrutin not sealed yet; its key ceremony is played by
+    `urne bureau_rehearsal` (every member's steps, through the real verbs), which sets the
+    bureau's trustees on each scrutin covered and keeps each member's files in
+    `bureau_folder`. Whoever runs it holds every member's key: a demonstration only."""
+    from django.core.management import call_command
+
+    from urne.counting import ceremony
+
+    bureau = Bureau.objects.filter(campaign=campaign, name=BUREAU_NAME).first()
+    if bureau is None:
+        bureau = ceremony.do_create_bureau(None, campaign, BUREAU_NAME)
+    if bureau.step == Bureau.Step.COMPOSING:
+        covered = set(bureau.scrutins.values_list("pk", flat=True))
+        for scrutin in waiting:
+            if scrutin.pk not in covered:
+                ceremony.do_add_scrutin(None, bureau, scrutin)
+        members = set(bureau.members.values_list("user_id", flat=True))
+        for account, user in _bureau_members(campaign):
+            if user.pk in members:
+                continue
+            union = (
+                Union.objects.get(campaign=campaign, acronym=account.union)
+                if account.union
+                else None
+            )
+            ceremony.do_add_member(None, bureau, user, account.role, union)
+    devnull = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    with devnull:
+        call_command(
+            "bureau_rehearsal",
+            "--campaign",
+            str(campaign.pk),
+            "--bureau",
+            BUREAU_NAME,
+            "--keys",
+            str(bureau_folder()),
+            stdout=devnull,
+        )
+
+
+def demo_bureau(campaign: Campaign) -> Bureau | None:
+    return Bureau.objects.filter(campaign=campaign, name=BUREAU_NAME).first()
+
+
+def demo_bureau_member(campaign: Campaign, email: str) -> BureauMember:
+    return BureauMember.objects.select_related("user", "union", "bureau").get(
+        bureau__campaign=campaign, bureau__name=BUREAU_NAME, user__email=email
+    )
 
 
 def authority_folder() -> Path:

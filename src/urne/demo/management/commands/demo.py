@@ -138,7 +138,17 @@ class Command(BaseCommand):
             f"Identifiants de vote de tous les électeurs : {generator.identifiers_file()} "
             "(la démonstration y tient lieu des notices remises par le tiers de confiance)."
         )
-        write(f"Clés du bureau de vote (2 sur 3, hors de la base) : {generator.bureau_folder()}")
+        write("")
+        write("Bureau de vote électronique (cérémonie des clés jouée par urne bureau_rehearsal) :")
+        for member in generator.BUREAU_ACCOUNTS:
+            write(f"  {member.email} / {member.password} — {member.description}")
+        write(f"  Leurs fichiers de clé (hors de la base) : {generator.bureau_folder()}")
+        write("")
+        write(
+            "Une élection entière (votes, clôture, déchiffrement par le bureau, proclamation) : "
+            "URNE_DEMO=1 URNE_DEBUG=1 .venv/bin/urne demo_election, puis "
+            f"{settings.SITE_URL}{reverse('results:public_index')}"
+        )
 
 
 def _local(moment: datetime) -> str:
