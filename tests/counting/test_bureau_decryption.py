@@ -249,3 +249,45 @@ def test_a_member_computes_the_partial_decryption_in_the_browser_page_of_their_s
     assert client.get(url).status_code == 403
     other = reverse("bureau:decrypt", args=[counted.bureau.pk, counted.election.pk + 1000])
     assert counted.page("fanny").get(other).status_code == 404
+
+
+def test_a_member_makes_the_partial_decryption_offline_with_urne_from_their_ceremony_files(
+    counted: Counted, tmp_path: Path
+) -> None:
+    # `urne trustee decrypt --key ID.key --voutput FILE`: the member's share opened from the
+    # files the ceremony left them, checked against the group's verification key; the two lines
+    # are accepted from their page. Another member's voutput with this key opens nothing.
+    from tests.voting.casting import write_board
+    from urne.cli import main as urne_main
+    from urne.counting.rehearsal import member_folder
+
+    archive = write_board(counted.election.scrutin, tmp_path)
+    member = counted.member("ulysse")
+    fragment = member.fragments.order_by("group", "position")[0]  # a delegate holds two
+    place = member_folder(counted.keys, member)
+    key, voutput = place / f"{fragment.cert_name}.key", place / f"{fragment.cert_name}.voutput"
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = urne_main(
+            ["trustee", "decrypt", "--key", str(key), "--voutput", str(voutput),
+             "--archive", str(archive)]
+        )  # fmt: skip
+    assert code == 0
+    lines = printed.getvalue().splitlines()
+    assert len(lines) == 2 and f'"owner":{ceremony.trustee_number(fragment)}' in lines[1]
+    assert "est vérifié et publié" in counted.upload("ulysse", printed.getvalue())
+
+    paul = counted.member("paul")
+    (paul_fragment,) = paul.fragments.all()
+    paul_voutput = member_folder(counted.keys, paul) / f"{paul_fragment.cert_name}.voutput"
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors), contextlib.redirect_stdout(io.StringIO()):
+        code = urne_main(
+            ["trustee", "decrypt", "--key", str(key), "--voutput", str(paul_voutput),
+             "--archive", str(archive)]
+        )  # fmt: skip
+    assert code == 2
+    assert "no threshold group of this election opens with them" in errors.getvalue()

@@ -9,7 +9,9 @@ holds a decryption key. Files are those of belenios-tool, so either tool can tak
   generate-trustee-key``: ``ID.privkey`` (the private key, a JSON string, mode 0600) and
   ``ID.pubkey`` (the ``trustee_public_key`` with its proof of knowledge), ID being the key's short
   fingerprint.
-- ``urne trustee decrypt --privkey FILE [--trustee-id N] --dir DIR`` (or ``--archive FILE``):
+- ``urne trustee decrypt --privkey FILE [--trustee-id N] --dir DIR`` (or ``--archive FILE``; a
+  member of the bureau's distributed ceremony gives ``--key ID.key --voutput FILE`` instead of
+  ``--privkey``: their share is opened from them and checked):
   the trustee's partial decryption of the encrypted tally in the election's archive, as
   ``belenios-tool election decrypt``: the ``partial_decryption`` on the first line, the
   ``owned_partial_decryption`` naming it (its ``owner`` and hash) on the second. Without
@@ -298,13 +300,55 @@ def write_threshold_voutput(
     _write_line(out, dumps(voutput.to_json()))
 
 
-def decrypt_archive(archive: Path, private_key: Path, trustee_id: int | None) -> tuple[str, str]:
-    """The trustee's partial decryption of the tally in `archive` and its owned form (the two
-    lines of ``belenios-tool election decrypt``)."""
+def _ceremony_share(
+    group: Group, trustees: Sequence[Trustee], key: Path, voutput: Path
+) -> Exponent:
+    """A ceremony member's decryption key share, opened from their own files: ``ID.key`` (the
+    seed of step 1) and their voutput (step 5: the JSON line, or its ``private_key`` alone, the
+    tool's ``ID.dkey``), checked against the group's published verification key."""
+    keys = read_key_file(key, group)
+    text = _read_file(voutput).strip()
     try:
-        x_text = private_key.read_text(encoding="utf-8").strip()
-    except OSError as error:
-        raise BadInput(f"{private_key}: cannot be read: {error.strerror}") from None
+        value = loads(text)
+    except CryptoError:
+        value = text
+    sealed = value.get("private_key") if isinstance(value, dict) else text
+    if not isinstance(sealed, str):
+        raise BadInput(f"{voutput}: not a voutput nor an ID.dkey file")
+    failures = []
+    for item in trustees:
+        if not isinstance(item, PedersenTrustees):
+            continue
+        try:
+            return pedersen.read_decryption_key(group, keys, item, sealed)[1]
+        except CryptoError as error:
+            failures.append(str(error))
+    raise BadInput(
+        f"{key} and {voutput}: no threshold group of this election opens with them"
+        + (f" ({'; '.join(failures)})" if failures else "")
+    )
+
+
+def decrypt_archive(
+    archive: Path,
+    private_key: Path | None,
+    trustee_id: int | None,
+    *,
+    key: Path | None = None,
+    voutput: Path | None = None,
+) -> tuple[str, str]:
+    """The trustee's partial decryption of the tally in `archive` and its owned form (the two
+    lines of ``belenios-tool election decrypt``), with the trustee's `private_key` file, or a
+    ceremony member's `key` (``ID.key``) and `voutput` files."""
+    x_text = ""
+    if private_key is not None:
+        try:
+            x_text = private_key.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise BadInput(f"{private_key}: cannot be read: {error.strerror}") from None
+    elif key is None or voutput is None:
+        raise BadInput("give --privkey, or --key and --voutput")
+    named = private_key if private_key is not None else key
     setup = tally = None
     try:
         with ArchiveReader.open(archive) as reader:
@@ -319,25 +363,26 @@ def decrypt_archive(archive: Path, private_key: Path, trustee_id: int | None) ->
             raise BadInput(f"{archive}: no encrypted tally yet (the vote is not tallied)")
         election = read_election(setup.election)
         trustees = read_trustees(election.group, loads(setup.trustees))
-        x = read_private_key(election.group, x_text)
+        if key is not None and voutput is not None:
+            x = _ceremony_share(election.group, trustees, key, voutput)
+        else:
+            x = read_private_key(election.group, x_text)
         encrypted = EncryptedTally.from_json(
             election, loads(tally.encrypted_tally), tally.num_tallied, tally.total_weight
         )
     except OSError as error:
         raise BadInput(f"{archive}: cannot be read: {error.strerror}") from None
     except CryptoError as error:
-        raise BadInput(f"{archive} or {private_key}: cannot be read: {error}") from None
+        raise BadInput(f"{archive} or {named}: cannot be read: {error}") from None
     public = election.group.pow_g_secret(x)
     slots = decryption_slots(trustees)
     mine = [slot.owner for slot in slots if slot.public_key == public]
     if not mine:
-        raise BadInput(f"{private_key}: this key is not one of the election's trustees")
+        raise BadInput(f"{named}: this key is not one of the election's trustees")
     if trustee_id is None:
         trustee_id = mine[0]
     elif trustee_id not in mine:
-        raise BadInput(
-            f"{private_key}: this key is trustee {mine[0]}'s, not trustee {trustee_id}'s"
-        )
+        raise BadInput(f"{named}: this key is trustee {mine[0]}'s, not trustee {trustee_id}'s")
     partial = dumps(make_partial_decryption(election, encrypted, x).to_json())
     owned = dumps({"owner": trustee_id, "payload": sha256_hex(partial)})
     return partial, owned
@@ -415,7 +460,14 @@ def trustee(args: Sequence[str]) -> int:
         description="Make the trustee's partial decryption of the election's encrypted tally, "
         "as belenios-tool election decrypt: two lines to upload to urne. " + _OFFLINE,
     )
-    decrypt.add_argument("--privkey", type=Path, required=True, help="the private key file")
+    secret = decrypt.add_mutually_exclusive_group(required=True)
+    secret.add_argument("--privkey", type=Path, help="the private key file (ID.privkey)")
+    secret.add_argument(
+        "--key", type=Path, help="a ceremony member's ID.key (with --voutput: their voutput)"
+    )
+    decrypt.add_argument(
+        "--voutput", type=Path, help="the member's voutput (step 5) or ID.dkey, with --key"
+    )
     decrypt.add_argument(
         "--trustee-id", type=_members, help="the trustee's number (found from the key if absent)"
     )
@@ -437,7 +489,11 @@ def trustee(args: Sequence[str]) -> int:
         return EXIT_OK
     if options.action == "decrypt":
         archive = find_archive(options.dir if options.dir is not None else options.archive)
-        partial, owned = decrypt_archive(archive, options.privkey, options.trustee_id)
+        if options.key is not None and options.voutput is None:
+            raise BadInput("urne trustee decrypt: --key needs --voutput (the member's voutput)")
+        partial, owned = decrypt_archive(
+            archive, options.privkey, options.trustee_id, key=options.key, voutput=options.voutput
+        )
         print(partial)
         print(owned)
         return EXIT_OK
