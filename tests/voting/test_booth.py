@@ -227,3 +227,23 @@ def test_mes_scrutins_says_when_the_vote_opens_and_when_it_is_closed(
     page = bob.get("/espace/scrutins/").content.decode()
     assert "Vote clos" in page
     assert "/espace/vote/" not in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/espace/", "/espace/scrutins/", "/espace/scrutins/csa-men/", BOOTH]
+)
+def test_the_electors_pages_never_read_the_setup_bytes(
+    bob: Client, csa_national: Scrutin, sealed: str, travel: Travel, path: str
+) -> None:
+    """The setup archive holds every elector's public credential (hundreds of megabytes for a
+    national scrutin): the pages an elector opens at the opening of the vote read the election's
+    state, never those bytes (measured: fetching them made « Mes scrutins » the database's
+    heaviest statement, bench/surge_locust.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    during_vote(travel, csa_national)
+    with CaptureQueriesContext(connection) as queries:
+        assert bob.get(path).status_code == 200
+    assert queries.captured_queries
+    assert all("setup_archive" not in query["sql"] for query in queries.captured_queries)

@@ -359,7 +359,6 @@ def _covered_elections(bureau: Bureau) -> list[ScrutinElection]:
     return list(
         ScrutinElection.objects.filter(scrutin__in=bureau.scrutins.all(), sealed_at__isnull=False)
         .select_related("scrutin__campaign")
-        .defer(*ScrutinElection.SETUP_ONLY)
         .order_by("scrutin__code")
     )
 

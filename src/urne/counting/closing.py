@@ -92,11 +92,7 @@ def is_due(election: ScrutinElection, at: datetime | None = None) -> bool:
 def _locked(election: ScrutinElection) -> ScrutinElection:
     """The election's row, locked until the transaction ends (the ballot box takes the same
     lock to append a ballot): its chain's head as it stands."""
-    return (
-        ScrutinElection.objects.select_for_update()
-        .defer(*ScrutinElection.SETUP_ONLY)
-        .get(pk=election.pk)
-    )
+    return ScrutinElection.objects.select_for_update().get(pk=election.pk)
 
 
 def _chain(locked: ScrutinElection) -> Chain:
@@ -232,7 +228,6 @@ def due_elections(at: datetime | None = None) -> list[ScrutinElection]:
         )
         .exclude(counting_events__kind=Kind.END_BALLOTS)
         .select_related("scrutin__campaign")
-        .defer(*ScrutinElection.SETUP_ONLY)
         .order_by("pk")
     )
 
@@ -243,7 +238,6 @@ def untallied_elections() -> list[ScrutinElection]:
         ScrutinElection.objects.filter(counting_events__kind=Kind.END_BALLOTS)
         .exclude(Q(counting_events__kind=Kind.ENCRYPTED_TALLY))
         .select_related("scrutin__campaign")
-        .defer(*ScrutinElection.SETUP_ONLY)
         .order_by("pk")
     )
 
@@ -466,7 +460,6 @@ def counting_elections(user: Any) -> Any:
     queryset = (
         ScrutinElection.objects.filter(sealed_at__isnull=False)
         .select_related("scrutin__campaign", "scrutin__academy")
-        .defer(*ScrutinElection.SETUP_ONLY)
         .order_by("scrutin__academy__name", "scrutin__name")
     )
     return scoped(queryset, user)
@@ -476,9 +469,7 @@ def access_counting(user: Any, election_id: Any, *, for_change: bool = False) ->
     """One sealed election in `user`'s perimeter (404 otherwise); `for_change` for the actions
     (closing, uploading, publishing): an academy's staff read a national scrutin's count, they
     do not act on it."""
-    queryset = (
-        ScrutinElection.objects.filter(sealed_at__isnull=False)
-        .select_related("scrutin__campaign", "scrutin__academy")
-        .defer(*ScrutinElection.SETUP_ONLY)
+    queryset = ScrutinElection.objects.filter(sealed_at__isnull=False).select_related(
+        "scrutin__campaign", "scrutin__academy"
     )
     return access_as_staff(user, queryset, election_id, for_change=for_change)

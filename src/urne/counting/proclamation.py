@@ -75,7 +75,6 @@ def access_proclaiming(user: Any, election_id: Any) -> ScrutinElection:
         election = (
             ScrutinElection.objects.filter(sealed_at__isnull=False)
             .select_related("scrutin__campaign", "scrutin__academy")
-            .defer(*ScrutinElection.SETUP_ONLY)
             .get(pk=int(election_id))
         )
     except (ScrutinElection.DoesNotExist, ValueError, TypeError):

@@ -602,10 +602,7 @@ def election_of(scrutin: Scrutin) -> ScrutinElection | None:
     from urne.voting.models import ScrutinElection
 
     return (
-        ScrutinElection.objects.filter(scrutin=scrutin)
-        .select_related("scrutin__campaign")
-        .defer(*ScrutinElection.SETUP_ONLY)
-        .first()
+        ScrutinElection.objects.filter(scrutin=scrutin).select_related("scrutin__campaign").first()
     )
 
 

@@ -27,9 +27,5 @@ def close_due_elections() -> int:
 @shared_task(name="urne.counting.compute_tally")  # type: ignore[untyped-decorator]
 def compute_tally(election_id: int) -> None:
     """The encrypted tally of the closed election `election_id`, appended to its board."""
-    election = (
-        ScrutinElection.objects.select_related("scrutin__campaign")
-        .defer(*ScrutinElection.SETUP_ONLY)
-        .get(pk=election_id)
-    )
+    election = ScrutinElection.objects.select_related("scrutin__campaign").get(pk=election_id)
     closing.do_compute_tally(election)

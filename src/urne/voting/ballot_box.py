@@ -217,11 +217,7 @@ def receipt_of(
 def access_election(election_uuid: str) -> ScrutinElection:
     """The scrutin election `election_uuid`, with its scrutin and campaign; `unknown_scrutin`."""
     try:
-        return (
-            ScrutinElection.objects.select_related("scrutin__campaign")
-            .defer(*ScrutinElection.SETUP_ONLY)
-            .get(uuid=election_uuid)
-        )
+        return ScrutinElection.objects.select_related("scrutin__campaign").get(uuid=election_uuid)
     except ScrutinElection.DoesNotExist:
         raise _refused("unknown_scrutin") from None
 

@@ -70,7 +70,6 @@ def board_elections(campaign: Campaign) -> QuerySet[ScrutinElection]:
     return (
         ScrutinElection.objects.filter(scrutin__campaign=campaign, sealed_at__isnull=False)
         .select_related("scrutin", "scrutin__campaign", "scrutin__academy")
-        .defer("setup_archive")  # every public credential: read only by the archive's download
         .order_by(F("scrutin__academy__name").asc(nulls_first=True), "scrutin__name")
     )
 
@@ -81,7 +80,6 @@ def access_board(uuid: str) -> ScrutinElection:
     try:
         return (
             ScrutinElection.objects.select_related("scrutin", "scrutin__campaign")
-            .defer("setup_archive")  # loaded by the archive's download only
             .exclude(sealed_at=None)
             .get(uuid=uuid)
         )
@@ -153,7 +151,7 @@ def trustees_facts(text: str) -> TrusteesFacts:
 @lru_cache(maxsize=256)
 def _sealed_facts(pk: int, fingerprint: str) -> tuple[tuple[str, ...], bool, TrusteesFacts, int]:
     # A sealed setup never changes (setup.check_setup_editable): read it once per process.
-    election = ScrutinElection.objects.defer("setup_archive").get(pk=pk)
+    election = ScrutinElection.objects.get(pk=pk)
     made = sealed_election(election)
     (question,) = made.questions
     return (

@@ -30,14 +30,26 @@ from django.utils.translation import gettext_lazy as _
 
 from urne.campaign.models import Elector, Scrutin
 
+SETUP_ONLY = ("setup_archive", "trustees")
+"""The fields of a scrutin's election that only the setup, the sealing and the board read. The
+setup archive holds every elector's public credential: hundreds of megabytes for a national
+scrutin."""
+
+
+class ElectionManager(models.Manager["ScrutinElection"]):
+    """Every query of elections leaves `SETUP_ONLY` out (`defer`): the ballot box, the receipts,
+    the espace and the count never carry those bytes. Code that reads one of them gets it loaded
+    on access, by one query of its own. It is also the base manager (`Meta.base_manager_name`),
+    so that `scrutin.election` leaves them out too."""
+
+    def get_queryset(self) -> models.QuerySet[ScrutinElection]:
+        return super().get_queryset().defer(*SETUP_ONLY)
+
 
 class ScrutinElection(models.Model):
     """One scrutin's Belenios 2.0 election and the head of its public board."""
 
-    SETUP_ONLY = ("setup_archive", "trustees")
-    """Fields that only the setup and the board read: the ballot box, the receipts and the espace
-    leave them out of their queries (`defer`). The setup archive holds every elector's public
-    credential: megabytes for a national scrutin."""
+    SETUP_ONLY = SETUP_ONLY
 
     scrutin = models.OneToOneField(Scrutin, on_delete=models.CASCADE, related_name="election")
     uuid = models.CharField(_("uuid"), max_length=22, unique=True)
@@ -58,7 +70,10 @@ class ScrutinElection(models.Model):
     height = models.BigIntegerField(default=-1, editable=False)
     ballot_count = models.PositiveIntegerField(_("bulletins reçus"), default=0, editable=False)
 
+    objects = ElectionManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("élection d'un scrutin")
         verbose_name_plural = _("élections des scrutins")
 
