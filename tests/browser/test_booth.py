@@ -316,6 +316,53 @@ def test_too_many_attempts_are_refused_and_can_be_retried_later(
     assert not stored.ballots.exists()
 
 
+def test_an_overloaded_service_is_waited_out_then_handed_to_the_elector_and_one_ballot_lands(
+    live_server: Any,
+    page: Any,
+    voter_bob: User,
+    csa_national: Scrutin,
+    open_vote: str,
+) -> None:
+    """The load balancer's answer beyond capacity (deploy/busy.html: 503, HTML, Retry-After):
+    the page says the service is very busy, waits as asked and sends the same submission again;
+    after five such answers it hands the retry to the elector, and « Réessayer » deposits the
+    ballot once."""
+    log_in(page, live_server, voter_bob)
+    stored = ScrutinElection.objects.get(scrutin=csa_national)
+    attempts: list[str] = []
+    said: list[str] = []
+
+    def overloaded(route: Any) -> None:
+        attempts.append(route.request.post_data)
+        route.fulfill(
+            status=503,
+            headers={"Retry-After": "1" if len(attempts) <= 5 else "2"},
+            content_type="text/html; charset=utf-8",
+            body="<h1>Le service est très sollicité</h1>",
+        )
+
+    api = f"**/api/v1/scrutins/{stored.uuid}/bulletins"
+    page.route(api, overloaded)
+    go_to_identifier(page, live_server, csa_national.code, "Liste 3 Liste SGEN-CFDT")
+    page.get_by_role("textbox", name="Identifiant de vote").fill(open_vote)
+    page.get_by_role("button", name="Confirmer mon vote").click()
+    page.wait_for_function(
+        "document.getElementById('send-status').textContent.includes('très sollicité')"
+    )
+    said.append(page.locator("#send-status").inner_text())
+
+    text = send_error(page)
+    assert "très sollicité : réessayez dans 2 secondes" in text
+    assert len(attempts) == 6 and len(set(attempts)) == 1  # the very same submission
+    assert not stored.ballots.exists()
+    assert "nouvel essai automatique dans 1 seconde." in said[0]
+
+    page.unroute(api)  # the service has room again
+    page.get_by_role("button", name="Réessayer").click()
+    page.wait_for_url("**/accuse/")
+    assert stored.ballots.count() == 1
+
+
 def test_a_mistyped_identifier_is_refused_in_the_page_and_nothing_is_sent(
     live_server: Any, page: Any, voter_bob: User, csa_national: Scrutin, open_vote: str
 ) -> None:

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from urne.campaign import services
@@ -35,6 +36,11 @@ def receipt_path(code: str) -> str:
 def api_path(election: ScrutinElection) -> str:
     """The ballot box API for this scrutin's election (``voting:api_cast``, docs/api.md)."""
     return reverse("voting:api_cast", args=[election.uuid])
+
+
+def _busy_texts(key: str, singular: str, plural: str) -> dict[str, str]:
+    """A message about a wait of {seconds}, in its two forms: `key`_one and `key`."""
+    return {f"{key}_one": ngettext(singular, plural, 1), key: ngettext(singular, plural, 2)}
 
 
 def booth_texts() -> dict[str, str]:
@@ -64,6 +70,22 @@ def booth_texts() -> dict[str, str]:
             "Votre bulletin n'a pas pu être déposé : la connexion au serveur a échoué. "
             "Vérifiez votre connexion puis réessayez : le même bulletin sera déposé, "
             "une seule fois."
+        ),
+        # {seconds}: the wait the service asked for (Retry-After), filled in by booth.js, which
+        # takes the "_one" form for 1 second (French and English: the singular is for 1 only).
+        **_busy_texts(
+            "busy_waiting",
+            "Le service est très sollicité : nouvel essai automatique dans {seconds} seconde. "
+            "Votre bulletin n'est pas encore déposé ; gardez cette page ouverte.",
+            "Le service est très sollicité : nouvel essai automatique dans {seconds} secondes. "
+            "Votre bulletin n'est pas encore déposé ; gardez cette page ouverte.",
+        ),
+        **_busy_texts(
+            "busy",
+            "Le service est très sollicité : réessayez dans {seconds} seconde. Votre bulletin "
+            "n'a pas été déposé ; le bouton « Réessayer » le déposera, une seule fois.",
+            "Le service est très sollicité : réessayez dans {seconds} secondes. Votre bulletin "
+            "n'a pas été déposé ; le bouton « Réessayer » le déposera, une seule fois.",
         ),
         "failed": _("Votre bulletin n'a pas pu être déposé. Réessayez ou contactez l'assistance."),
     }

@@ -9,12 +9,32 @@
 // Steps are sections of one page; each step's heading receives the focus when it is shown;
 // #send-status is a live region that says what is happening while the ballot is encrypted and
 // sent. A network failure retries the very same submission (same key, same text): the ballot
-// box answers a retry with the same receipt, never a second ballot.
+// box answers a retry with the same receipt, never a second ballot. An overloaded service
+// answers 503 « très sollicité » with Retry-After (the load balancer's HTML page, or the
+// server's): the page says so, waits that long and sends the same submission again.
 
 import { voteFor } from "./ballot.js";
 import { checkPrivateCredential, InvalidCredential } from "./credentials.js";
 
 const RETRIES = 3;
+// Overload answers waited out before the page hands the retry to the elector, and the longest
+// wait it accepts from a Retry-After (seconds).
+const BUSY_RETRIES = 5;
+const BUSY_WAIT_MAX = 60;
+const BUSY_WAIT_DEFAULT = 10;
+
+// The wait a 503 asks for: its Retry-After in seconds, within reason.
+function busyWait(response) {
+  const seconds = Number.parseInt(response.headers.get("Retry-After") || "", 10);
+  if (!Number.isFinite(seconds) || seconds < 1) return BUSY_WAIT_DEFAULT;
+  return Math.min(seconds, BUSY_WAIT_MAX);
+}
+
+// The translated message `key` with its {seconds} filled in: its "_one" form for 1 second.
+function withSeconds(texts, key, seconds) {
+  const message = seconds === 1 ? texts[`${key}_one`] : texts[key];
+  return message.replace("{seconds}", String(seconds));
+}
 
 function readJson(id) {
   return JSON.parse(document.getElementById(id).textContent);
@@ -172,6 +192,7 @@ class Booth {
     this.$("send-error").hidden = true;
     this.status(this.texts.sending);
     try {
+      let busy = 0;
       for (let attempt = 0; ; attempt++) {
         let response;
         try {
@@ -202,6 +223,19 @@ class Booth {
         if (response.ok && data && data.receipt_url) {
           this.status(this.texts.accepted);
           window.location.assign(data.receipt_url);
+          return;
+        }
+        if (response.status === 503) {
+          // Not a failure of the ballot: the service asks for a moment. Nothing was recorded.
+          const seconds = busyWait(response);
+          if (busy < BUSY_RETRIES) {
+            busy++;
+            this.status(withSeconds(this.texts, "busy_waiting", seconds));
+            await sleep(1000 * seconds);
+            this.status(this.texts.sending);
+            continue;
+          }
+          this.failed(withSeconds(this.texts, "busy", seconds), true);
           return;
         }
         if (response.status >= 500 && attempt < RETRIES) {
