@@ -25,7 +25,9 @@ time given to locust, loopback only).
 
 Report: per endpoint (locust's names: "connexion (page)", "connexion", "mes scrutins",
 "bulletin"), the requests, failures (with the overload answer counted apart), throughput and
-p50/p95/p99; logins a second sustained; processor time per tier (HAProxy, each web node, Celery,
+p50/p95/p99; logins a second sustained (the logins answered, over the run); beside it, the
+limit that the password hashing and the ballot check set on the machine's cores, measured in the
+same run (`limit`); processor time per tier (HAProxy, each web node, Celery,
 Redis, PostgreSQL's backends of the database, locust); the load average. With --json, the same
 figures to a file. No figure here is of an idle machine unless `uptime` said so.
 """
@@ -58,6 +60,7 @@ from deploy.stack import Settings, Stack  # noqa: E402 - the repository's root o
 LISTS = ("FSU", "UNSA Éducation", "SGEN-CFDT", "FO", "CGT Éduc'action", "SNALC")
 SCRUTINS = (("csa-men", "CSA ministériel"), ("csa-a", "CSA A"), ("csa-b", "CSA B"))
 PASSWORD = "Ouverture2026x"  # noqa: S105 - the bench's made-up electors
+LIMIT_SAMPLE = 20  # logins and ballots timed for the limit beside the figures
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -111,9 +114,10 @@ def _make_ballots(election_text: str, work: Sequence[tuple[str, int]]) -> list[s
     return made
 
 
-def setup(electors: int, jobs: int, out: Path) -> None:
+def setup(electors: int, jobs: int, out: Path) -> dict[str, float]:
     """The campaign, its three sealed scrutins, the electors' accounts and ballots: one JSON line
-    per elector in `out`."""
+    per elector in `out`. Returns the limit these electors' logins and ballots set on this
+    machine's cores (`limit`)."""
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
@@ -230,12 +234,22 @@ def setup(electors: int, jobs: int, out: Path) -> None:
             ]
         for n, ballot in zip(members, ballots, strict=True):
             votes[n].append((election.uuid, ballot))
+        if scrutin is scrutins[0]:
+            sample = [
+                (
+                    ballot,
+                    {derive_public_credential(BELENIOS_2048, identifiers[n], election.uuid): 1},
+                )
+                for n, ballot in zip(members[:LIMIT_SAMPLE], ballots, strict=False)
+            ]
+            limit_election = voting.sealed_election(election)
         print(
             f"setup: {scrutin.code} sealed, {len(ballots)} ballots "
             f"({time.monotonic() - started:.0f} s)"
         )
     with mock.patch.object(clock, "now", return_value=campaign.vote_opens_at - timedelta(1)):
         do_seal_campaign(None, campaign)  # without the campaign's seal, no ballot is taken
+    figures = limit(password, limit_election, sample, sum(map(len, votes.values())) / electors)
     order = list(range(electors))
     rng.shuffle(order)
     with out.open("w", encoding="utf-8") as lines:
@@ -244,6 +258,42 @@ def setup(electors: int, jobs: int, out: Path) -> None:
                 json.dumps({"email": people[n].email, "password": PASSWORD, "votes": votes[n]})
                 + "\n"
             )
+    return figures
+
+
+def limit(
+    password_hash: str, election: Any, sample: Sequence[tuple[str, Any]], ballots_each: float
+) -> dict[str, float]:
+    """The limit the password hashing and the ballot check set on this machine's cores: the
+    processor time of one login's Argon2 check and of one ballot's check (the election prepared,
+    as a web worker does), measured here in one process; then the electors a second the cores
+    allow if they did nothing else (no framework, database, balancer, nor locust):
+    cores ÷ (Argon2 + ballots each × check)."""
+    from django.contrib.auth.hashers import check_password
+
+    from urne.crypto.ballot import check_ballot, prepare_election
+
+    for _ in range(3):
+        check_password(PASSWORD, password_hash)
+    started = time.process_time()
+    for _ in range(LIMIT_SAMPLE):
+        if not check_password(PASSWORD, password_hash):
+            raise SystemExit("the bench's password does not check")
+    argon2 = (time.process_time() - started) / LIMIT_SAMPLE
+    prepare_election(election)
+    for text, credentials in sample[:3]:
+        check_ballot(election, text, credentials)
+    started = time.process_time()
+    for text, credentials in sample:
+        check_ballot(election, text, credentials)
+    ballot = (time.process_time() - started) / len(sample)
+    cores = len(os.sched_getaffinity(0))
+    return {
+        "argon2_ms": round(argon2 * 1000, 1),
+        "ballot_check_ms": round(ballot * 1000, 1),
+        "ballots_each": round(ballots_each, 2),
+        "electors_per_second": round(cores / (argon2 + ballots_each * ballot), 1),
+    }
 
 
 def read_stats(prefix: Path) -> list[dict[str, Any]]:
@@ -300,7 +350,7 @@ def main() -> int:
 
         django.setup()
         data = folder / "electors.jsonl"
-        setup(options.electors, options.jobs, data)
+        figures["limit"] = setup(options.electors, options.jobs, data)
         from django.db import connections
 
         connections.close_all()
@@ -367,7 +417,9 @@ def main() -> int:
             "p99_ms": row["99%"],
         }
     overload = sum(int(f["Occurrences"]) for f in failures if "503" in f["Error"])
-    logins = endpoints.get("connexion", {}).get("requests", 0)
+    # Logins done: the POSTs answered (each overload answer is a failure of its own, tried again).
+    login_row = endpoints.get("connexion", {})
+    logins = login_row.get("requests", 0) - login_row.get("failures", 0)
     figures.update(
         seconds=round(seconds, 1),
         endpoints=endpoints,
@@ -384,6 +436,11 @@ def main() -> int:
             f"p99 {row['p99_ms']} ms"
         )
     print(f"logins: {figures['logins_per_second']}/s over {figures['seconds']} s")
+    print(
+        "the limit of Argon2 and the ballot check on {cores} cores, nothing else running: "
+        "{electors_per_second} electors/s (Argon2 {argon2_ms} ms + {ballots_each} ballots × "
+        "{ballot_check_ms} ms of processor each)".format(cores=figures["cores"], **figures["limit"])
+    )
     print(f"failures: {figures['failures']} (overload answers: {overload})")
     print(f"CPU seconds per tier: {cpu}")
     print(f"load average before {figures['load_before']}, after {figures['load_after']}")
