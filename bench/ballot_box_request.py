@@ -37,7 +37,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ballot_box_web import environment, recreate_database, setup_election
+from ballot_box_web import environment, setup_election
+from stage import recreate_database
 
 
 def main() -> int:

@@ -74,12 +74,21 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from urllib.parse import urlsplit
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-LISTS = ("FSU", "UNSA Éducation", "SGEN-CFDT", "FO", "CGT Éduc'action", "SNALC")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from stage import (  # noqa: E402 - beside this file (bench/)
+    LISTS,
+    add_scrutin,
+    database_backends,
+    make_ballots,
+    open_campaign,
+    recreate_database,
+    tree_cpu,
+)
+
 CSRF_LENGTH = 32
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -141,31 +150,7 @@ def environment(database_url: str, redis_url: str, data_dir: Path) -> dict[str, 
     }
 
 
-def recreate_database(database_url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
 # --- setup (not timed) ---------------------------------------------------------------------------
-
-
-def _make_ballots(election_text: str, work: Sequence[tuple[str, int]]) -> list[str]:
-    from urne.crypto.ballot import make_ballot
-    from urne.crypto.election import read_election_once
-
-    election = read_election_once(election_text)
-    made = []
-    for identifier, choice in work:
-        vote = [0] * (len(LISTS) + 1)
-        vote[choice] = 1
-        made.append(make_ballot(election, identifier, [vote]).text)
-    return made
 
 
 def setup_election(electors: int, jobs: int) -> tuple[str, list[Voter], str]:
@@ -179,8 +164,7 @@ def setup_election(electors: int, jobs: int) -> tuple[str, list[Voter], str]:
 
     from urne import clock
     from urne.accounts.models import User
-    from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin
-    from urne.candidacies.models import CandidateList, Union
+    from urne.campaign.models import Elector, RollEntry
     from urne.crypto.credentials import derive_public_credential, make_private_credential
     from urne.crypto.fastexp import worker_pool
     from urne.crypto.group import BELENIOS_2048
@@ -194,40 +178,10 @@ def setup_election(electors: int, jobs: int) -> tuple[str, list[Voter], str]:
     started = time.monotonic()
     call_command("migrate", verbosity=0)
     now = timezone.now()
-    campaign = Campaign.objects.create(
-        name="Élections professionnelles (banc d'essai)",
-        year=now.year,
-        organizer="Ministère",
-        accounts_open_at=now - timedelta(days=60),
-        rolls_published_at=now - timedelta(days=40),
-        candidacies_published_at=now - timedelta(days=30),
-        identifiers_available_at=now - timedelta(days=10),
-        corrections_deadline=now - timedelta(hours=2),
-        vote_opens_at=now - timedelta(hours=1),
-        vote_closes_at=now + timedelta(days=7),
+    campaign, academy, unions = open_campaign(
+        "Élections professionnelles (banc d'essai)", timedelta(hours=1)
     )
-    academy = Academy.objects.create(
-        campaign=campaign,
-        code="dijon",
-        name="Dijon",
-        mail_domain="ac-dijon.fr",
-        assistance_email="elections@ac-dijon.fr",
-        assistance_phone="03.80.44.89.95",
-    )
-    scrutin = Scrutin.objects.create(
-        campaign=campaign,
-        code="csa-men",
-        name="CSA ministériel de l'éducation nationale",
-        level=Scrutin.Level.NATIONAL,
-        kind=Scrutin.Kind.CSA,
-        seats=15,
-    )
-    for position, acronym in enumerate(LISTS, start=1):
-        union = Union.objects.create(campaign=campaign, acronym=acronym, name=f"Liste {acronym}")
-        candidate_list = CandidateList.objects.create(
-            status="validated", scrutin=scrutin, position=position, title=f"Liste {acronym}"
-        )
-        candidate_list.unions.add(union)
+    scrutin = add_scrutin(campaign, unions, "csa-men", "CSA ministériel de l'éducation nationale")
     with transaction.atomic():
         people = Elector.objects.bulk_create(
             Elector(
@@ -296,9 +250,9 @@ def setup_election(electors: int, jobs: int) -> tuple[str, list[Voter], str]:
     with worker_pool(jobs, group.p, group.q, [group.g, crypto.public_key], 60 * electors) as pool:
         if pool is None:
             for piece in pieces:
-                ballots += _make_ballots(crypto.text, piece)
+                ballots += make_ballots(crypto.text, piece)
         else:
-            for made in pool.map(_make_ballots, [crypto.text] * len(pieces), pieces):
+            for made in pool.map(make_ballots, [crypto.text] * len(pieces), pieces):
                 ballots += made
     print(f"setup: {len(ballots)} ballots made ({time.monotonic() - started:.1f} s)")
     voters = [
@@ -357,37 +311,6 @@ def process(
                 except subprocess.TimeoutExpired:
                     os.killpg(started.pid, signal.SIGKILL)
                     started.wait()
-
-
-def database_backends(database_url: str) -> list[int]:
-    """The PostgreSQL server processes serving the bench's database (kept open between requests:
-    URNE_DB_CONN_MAX_AGE), to count their processor time."""
-    import psycopg
-
-    name = urlsplit(database_url).path.lstrip("/")
-    with psycopg.connect(database_url, autocommit=True) as connection:
-        rows = connection.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            (name,),
-        ).fetchall()
-    return [int(row[0]) for row in rows]
-
-
-def tree_cpu(pid: int) -> float:
-    """Processor time (user + system, seconds) of `pid` and its living descendants."""
-    total = 0.0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-            for task in Path(f"/proc/{current}/task").iterdir():
-                children = (task / "children").read_text().split()
-                pending += [int(child) for child in children]
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
 
 
 # --- the clients ---------------------------------------------------------------------------------

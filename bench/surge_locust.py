@@ -50,68 +50,25 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from urllib.parse import urlsplit
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
 
 from deploy.stack import Settings, Stack  # noqa: E402 - the repository's root on the path first
 
-LISTS = ("FSU", "UNSA Éducation", "SGEN-CFDT", "FO", "CGT Éduc'action", "SNALC")
+from stage import (  # noqa: E402 - beside this file (bench/)
+    LISTS,
+    add_scrutin,
+    database_backends,
+    make_ballots,
+    open_campaign,
+    recreate_database,
+    tree_cpu,
+)
+
 SCRUTINS = (("csa-men", "CSA ministériel"), ("csa-a", "CSA A"), ("csa-b", "CSA B"))
 PASSWORD = "Ouverture2026x"  # noqa: S105 - the bench's made-up electors
 LIMIT_SAMPLE = 20  # logins and ballots timed for the limit beside the figures
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def tree_cpu(pid: int | None) -> float:
-    """Processor time (user + system, seconds) of `pid` and its living descendants."""
-    total, pending = 0.0, [pid] if pid else []
-    while pending:
-        current = pending.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-            for thread in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(c) for c in (thread / "children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
-
-
-def database_backends(database_url: str) -> list[int]:
-    import psycopg
-
-    name = urlsplit(database_url).path.lstrip("/")
-    with psycopg.connect(database_url, autocommit=True) as connection:
-        rows = connection.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            (name,),
-        ).fetchall()
-    return [int(row[0]) for row in rows]
-
-
-def recreate_database(database_url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-
-def _make_ballots(election_text: str, work: Sequence[tuple[str, int]]) -> list[str]:
-    from urne.crypto.ballot import make_ballot
-    from urne.crypto.election import read_election_once
-
-    election = read_election_once(election_text)
-    made = []
-    for identifier, choice in work:
-        vote = [0] * (len(LISTS) + 1)
-        vote[choice] = 1
-        made.append(make_ballot(election, identifier, [vote]).text)
-    return made
 
 
 def setup(electors: int, jobs: int, out: Path) -> dict[str, float]:
@@ -124,8 +81,7 @@ def setup(electors: int, jobs: int, out: Path) -> dict[str, float]:
 
     from urne import clock
     from urne.accounts.models import User
-    from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin
-    from urne.candidacies.models import CandidateList, Union
+    from urne.campaign.models import Elector, RollEntry
     from urne.crypto.credentials import derive_public_credential, make_private_credential
     from urne.crypto.group import BELENIOS_2048
     from urne.crypto.jsonio import dumps
@@ -137,46 +93,10 @@ def setup(electors: int, jobs: int, out: Path) -> dict[str, float]:
 
     started = time.monotonic()
     now = timezone.now()
-    campaign = Campaign.objects.create(
-        name="Élections professionnelles (ouverture du vote)",
-        year=now.year,
-        organizer="Ministère",
-        accounts_open_at=now - timedelta(days=60),
-        rolls_published_at=now - timedelta(days=40),
-        candidacies_published_at=now - timedelta(days=30),
-        identifiers_available_at=now - timedelta(days=10),
-        corrections_deadline=now - timedelta(hours=2),
-        vote_opens_at=now - timedelta(minutes=1),
-        vote_closes_at=now + timedelta(days=7),
+    campaign, academy, unions = open_campaign(
+        "Élections professionnelles (ouverture du vote)", timedelta(minutes=1)
     )
-    academy = Academy.objects.create(
-        campaign=campaign,
-        code="dijon",
-        name="Dijon",
-        mail_domain="ac-dijon.fr",
-        assistance_email="elections@ac-dijon.fr",
-        assistance_phone="03.80.44.89.95",
-    )
-    unions = [
-        Union.objects.create(campaign=campaign, acronym=acronym, name=f"Liste {acronym}")
-        for acronym in LISTS
-    ]
-    scrutins = []
-    for code, name in SCRUTINS:
-        scrutin = Scrutin.objects.create(
-            campaign=campaign,
-            code=code,
-            name=name,
-            level=Scrutin.Level.NATIONAL,
-            kind=Scrutin.Kind.CSA,
-            seats=15,
-        )
-        for position, union in enumerate(unions, start=1):
-            made = CandidateList.objects.create(
-                status="validated", scrutin=scrutin, position=position, title=union.name
-            )
-            made.unions.add(union)
-        scrutins.append(scrutin)
+    scrutins = [add_scrutin(campaign, unions, code, name) for code, name in SCRUTINS]
     password = make_password(PASSWORD)
     with transaction.atomic():
         people = Elector.objects.bulk_create(
@@ -230,7 +150,7 @@ def setup(electors: int, jobs: int, out: Path) -> dict[str, float]:
         pieces = [work[i : i + 50] for i in range(0, len(work), 50)]
         with ProcessPoolExecutor(jobs) as pool:
             ballots = [
-                b for made in pool.map(_make_ballots, [text] * len(pieces), pieces) for b in made
+                b for made in pool.map(make_ballots, [text] * len(pieces), pieces) for b in made
             ]
         for n, ballot in zip(members, ballots, strict=True):
             votes[n].append((election.uuid, ballot))
