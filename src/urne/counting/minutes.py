@@ -232,6 +232,47 @@ def _render(minutes: Minutes) -> bytes:
                 body,
             )
         )
+    drawn = figures.recorded_draw
+    if drawn is not None:
+        story.append(
+            Paragraph(
+                _pdf_text(
+                    _(
+                        "Égalité de moyenne et de voix pour le siège %(seat)s entre %(lists)s, "
+                        "départagée par tirage au sort (ordre du tirage : %(order)s), enregistré "
+                        "par %(who)s le %(when)s."
+                    )
+                    % {
+                        "seat": drawn.seat,
+                        "lists": ", ".join(sorted(drawn.lists)),
+                        "order": ", ".join(drawn.lists),
+                        "who": drawn.recorded_by,
+                        "when": (
+                            dates.day_month_year_hour(drawn.recorded_at)
+                            if drawn.recorded_at is not None
+                            else "—"
+                        ),
+                    }
+                ),
+                body,
+            )
+        )
+        story += [
+            Paragraph(
+                _pdf_text(
+                    _("Siège %(seat)s attribué par tirage au sort à %(list)s.")
+                    % {"seat": step.seat, "list": step.list}
+                ),
+                body,
+            )
+            for step in figures.drawn_seats
+        ]
+        story.append(
+            Paragraph(
+                _pdf_text(_("Déroulement du tirage : %(account)s") % {"account": drawn.account}),
+                body,
+            )
+        )
     if figures.result.unfilled_titulaires or figures.result.unfilled_suppleants:
         story.append(
             Paragraph(

@@ -159,3 +159,40 @@ class Proclamation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scrutin} — {self.proclaimed_at:%d/%m/%Y %H:%M}"
+
+
+class SeatDraw(models.Model):
+    """The recorded outcome of the draw that breaks a tie between lists for a seat of titulaire
+    (equal averages and equal votes, fewer seats than tied lists: docs/seats.md, step 5): the
+    tied lists in the order drawn (the first ones win), the seat it decides, who recorded it,
+    when, and how it was drawn. Once per scrutin, before the proclamation
+    (`urne.counting.draws`); `urne.counting.results.figures_of` applies it."""
+
+    scrutin = models.OneToOneField(
+        Scrutin, on_delete=models.PROTECT, related_name="seat_draw", verbose_name=_("scrutin")
+    )
+    seat = models.PositiveSmallIntegerField(_("premier siège départagé"))
+    order = models.JSONField(_("listes dans l'ordre du tirage"))
+    """The tied lists' titles, in the order drawn."""
+    account = models.TextField(_("déroulement du tirage"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enregistré par"),
+    )
+    role = models.CharField(
+        _("qualité"),
+        max_length=10,
+        blank=True,
+        help_text=_("président ou secrétaire du bureau ; vide pour un agent habilité"),
+    )
+    recorded_at = models.DateTimeField(_("enregistré le"))
+
+    class Meta:
+        verbose_name = _("tirage au sort entre listes à égalité")
+        verbose_name_plural = _("tirages au sort entre listes à égalité")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scrutin} — {self.seat}"

@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import IO, TYPE_CHECKING, Any, Final, TypeVar
@@ -228,6 +229,19 @@ class ListFigures:
 
 
 @dataclass(frozen=True)
+class RecordedDraw:
+    """The recorded outcome of a draw between tied lists (`urne.counting.models.SeatDraw`):
+    the tied lists in the order drawn, the first seat it decides, how it was drawn, who
+    recorded it and when."""
+
+    seat: int
+    lists: tuple[str, ...]
+    account: str = ""
+    recorded_by: str = ""
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class ScrutinFigures:
     """A scrutin's result, as the procès-verbal and the results pages show it."""
 
@@ -235,6 +249,8 @@ class ScrutinFigures:
     counts: ResultCounts
     result: rule.ScrutinResult
     lists: tuple[ListFigures, ...]
+    recorded_draw: RecordedDraw | None = None
+    """The draw applied to break a tie, when one was needed and recorded."""
 
     @property
     def inscrits(self) -> int:
@@ -269,19 +285,27 @@ class ScrutinFigures:
         """Every seat is allocated (False while a tie waits for its recorded draw)."""
         return self.result.allocation.complete
 
+    @property
+    def drawn_seats(self) -> tuple[rule.Step, ...]:
+        """The seats the recorded draw gave (none without a draw)."""
+        return tuple(step for step in self.allocation.steps if step.reason is rule.Reason.DRAW)
+
 
 def scrutin_figures(
     data: ScrutinData,
     counts: ResultCounts,
     *,
-    draw: Sequence[str] | None = None,
+    draw: Sequence[str] | RecordedDraw | None = None,
     short_lists: rule.ShortListRule = rule.ShortListRule.REDISTRIBUTE,
 ) -> ScrutinFigures:
     """The figures of a scrutin from its data and its decrypted counts.
 
     The counts' answers, when known (read from the archive), must be the lists' titles in
     order: otherwise a list's votes could be given to another (refused). `draw`: the recorded
-    draw for a tie that needs one (`urne.counting.seats`)."""
+    draw for a tie that needs one (`urne.counting.seats`): the tied lists in the order drawn,
+    or the `RecordedDraw` (then its seat must be the tie's)."""
+    recorded = draw if isinstance(draw, RecordedDraw) else None
+    order: Sequence[str] | None = draw.lists if isinstance(draw, RecordedDraw) else draw
     titles = tuple(entry.title for entry in data.lists)
     if counts.answers and counts.answers != titles:
         raise ResultsError(
@@ -312,13 +336,23 @@ def scrutin_figures(
             votants=counts.tallied,
             blancs=counts.blank,
             nuls=NULS_WITH_BELENIOS,
-            draw=draw,
+            draw=order,
             rule=short_lists,
         )
     except rule.SeatsError as refused:
         raise ResultsError(
             _("Les sièges ne peuvent pas être attribués : %(why)s") % {"why": refused}
         ) from None
+    if recorded is not None:
+        drawn = [step.seat for step in result.allocation.steps if step.reason is rule.Reason.DRAW]
+        if not drawn or drawn[0] != recorded.seat:
+            raise ResultsError(
+                _(
+                    "Le tirage au sort enregistré pour le scrutin « %(scrutin)s » départage le "
+                    "siège %(seat)s, qui n'est pas celui de l'égalité."
+                )
+                % {"scrutin": data.code, "seat": recorded.seat}
+            )
     lists = tuple(
         ListFigures(
             title=entry.title,
@@ -332,7 +366,9 @@ def scrutin_figures(
         )
         for entry, counted in zip(data.lists, result.lists, strict=True)
     )
-    return ScrutinFigures(scrutin=data, counts=counts, result=result, lists=lists)
+    return ScrutinFigures(
+        scrutin=data, counts=counts, result=result, lists=lists, recorded_draw=recorded
+    )
 
 
 # --- aggregation ---------------------------------------------------------------------------------
@@ -460,6 +496,22 @@ def figures_json(figures: ScrutinFigures) -> dict[str, Any]:
             if allocation.draw_needed is not None
             else None
         ),
+        "draw": (
+            {
+                "seat": figures.recorded_draw.seat,
+                "order": list(figures.recorded_draw.lists),
+                "seats": [{"seat": step.seat, "list": step.list} for step in figures.drawn_seats],
+                "account": figures.recorded_draw.account,
+                "recorded_by": figures.recorded_draw.recorded_by,
+                "recorded_at": (
+                    figures.recorded_draw.recorded_at.isoformat()
+                    if figures.recorded_draw.recorded_at is not None
+                    else None
+                ),
+            }
+            if figures.recorded_draw is not None
+            else None
+        ),
         "unfilled_titulaires": figures.result.unfilled_titulaires,
         "unfilled_suppleants": figures.result.unfilled_suppleants,
         "lists": [
@@ -525,6 +577,32 @@ def figures_csv_rows(figures: ScrutinFigures) -> list[list[object]]:
         ]
         for entry in figures.lists
     ]
+    drawn = figures.recorded_draw
+    if drawn is not None:
+        blank = ["", "", "", "", "", "", ""]
+        rows += [
+            [f"Siège {step.seat} attribué par tirage au sort", step.list, *blank]
+            for step in figures.drawn_seats
+        ]
+        rows += [
+            ["Ordre du tirage au sort", ", ".join(drawn.lists), *blank],
+            ["Déroulement du tirage au sort", drawn.account, *blank],
+        ]
+    elif figures.allocation.draw_needed is not None:
+        tie = figures.allocation.draw_needed
+        rows.append(
+            [
+                f"Égalité pour le siège {tie.seat} : tirage au sort à faire",
+                ", ".join(tie.lists),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
     return rows
 
 
@@ -617,7 +695,23 @@ def figures_of(scrutin: Scrutin) -> ScrutinFigures | None:
     counts = result_counts(election)
     if counts is None:
         return None
-    return scrutin_figures(scrutin_data(scrutin), counts)
+    return scrutin_figures(scrutin_data(scrutin), counts, draw=recorded_draw(scrutin))
+
+
+def recorded_draw(scrutin: Scrutin) -> RecordedDraw | None:
+    """The draw recorded for `scrutin` (`urne.counting.draws`), if any."""
+    from urne.counting.models import SeatDraw
+
+    found = SeatDraw.objects.filter(scrutin_id=scrutin.pk).select_related("recorded_by").first()
+    if found is None:
+        return None
+    return RecordedDraw(
+        seat=found.seat,
+        lists=tuple(found.order),
+        account=found.account,
+        recorded_by=str(found.recorded_by),
+        recorded_at=found.recorded_at,
+    )
 
 
 def is_proclaimed(scrutin: Scrutin) -> bool:
@@ -737,6 +831,7 @@ __all__ = [
     "ListData",
     "ListFigures",
     "Overview",
+    "RecordedDraw",
     "ResultCounts",
     "ResultsError",
     "ScrutinData",
@@ -758,6 +853,7 @@ __all__ = [
     "percent",
     "public_scrutins",
     "read_result",
+    "recorded_draw",
     "result_counts",
     "results_scrutins",
     "scrutin_data",
