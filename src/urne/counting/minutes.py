@@ -34,7 +34,13 @@ from reportlab.platypus import (
 
 from urne import clock
 from urne.campaign.models import Scrutin
-from urne.counting.results import ScrutinFigures, percent, thousands
+from urne.counting.results import (
+    ScrutinFigures,
+    percent,
+    short_lists_text,
+    thousands,
+    tie_text,
+)
 from urne.counting.seats import fraction_text
 from urne.web import dates
 
@@ -217,6 +223,17 @@ def _render(minutes: Minutes) -> bytes:
         Paragraph(_pdf_text(_("Voix et sièges par liste")), styles["Heading3"]),
         Table(rows, colWidths=[80 * mm, 25 * mm, 25 * mm, 22 * mm, 22 * mm], style=grid),
         Paragraph(_pdf_text(quotient), small),
+        Paragraph(
+            _pdf_text(
+                _("Règle appliquée aux listes incomplètes : %(rule)s.")
+                % {"rule": short_lists_text(scrutin.short_lists)}
+            ),
+            small,
+        ),
+        Paragraph(
+            _pdf_text(_("Égalité : %(rule)s.") % {"rule": tie_text(scrutin.tie_by_candidates)}),
+            small,
+        ),
     ]
     if not figures.complete and allocation.draw_needed is not None:
         tie = allocation.draw_needed

@@ -214,6 +214,10 @@ class ScrutinData:
     """The academy's name, for an academic or departmental scrutin."""
     kind: str = ""
     level: str = ""
+    short_lists: rule.ShortListRule = rule.ShortListRule.REDISTRIBUTE
+    """Where the seats go that a list cannot fill (`Scrutin.seat_rules`)."""
+    tie_by_candidates: bool = False
+    """Equal averages and votes go to the list with more candidates before a draw."""
 
 
 @dataclass(frozen=True)
@@ -296,14 +300,16 @@ def scrutin_figures(
     counts: ResultCounts,
     *,
     draw: Sequence[str] | RecordedDraw | None = None,
-    short_lists: rule.ShortListRule = rule.ShortListRule.REDISTRIBUTE,
+    short_lists: rule.ShortListRule | None = None,
+    tie_by_candidates: bool | None = None,
 ) -> ScrutinFigures:
     """The figures of a scrutin from its data and its decrypted counts.
 
     The counts' answers, when known (read from the archive), must be the lists' titles in
     order: otherwise a list's votes could be given to another (refused). `draw`: the recorded
     draw for a tie that needs one (`urne.counting.seats`): the tied lists in the order drawn,
-    or the `RecordedDraw` (then its seat must be the tie's)."""
+    or the `RecordedDraw` (then its seat must be the tie's). `short_lists` and
+    `tie_by_candidates`: the scrutin's own (`data`) unless given."""
     recorded = draw if isinstance(draw, RecordedDraw) else None
     order: Sequence[str] | None = draw.lists if isinstance(draw, RecordedDraw) else draw
     titles = tuple(entry.title for entry in data.lists)
@@ -337,7 +343,10 @@ def scrutin_figures(
             blancs=counts.blank,
             nuls=NULS_WITH_BELENIOS,
             draw=order,
-            rule=short_lists,
+            rule=data.short_lists if short_lists is None else short_lists,
+            tie_by_candidates=(
+                data.tie_by_candidates if tie_by_candidates is None else tie_by_candidates
+            ),
         )
     except rule.SeatsError as refused:
         raise ResultsError(
@@ -437,6 +446,29 @@ def aggregate_by(
     return {group: aggregate(members) for group, members in groups.items()}
 
 
+def short_lists_text(value: rule.ShortListRule) -> str:
+    """The rule applied to short lists, in words (pages and PV)."""
+    if value is rule.ShortListRule.DRAW:
+        return _(
+            "les sièges qu'une liste ne peut pas pourvoir sont attribués par tirage au sort parmi "
+            "les électeurs éligibles (quotient calculé sur tous les sièges)"
+        )
+    return _(
+        "les sièges qu'une liste ne peut pas pourvoir vont aux autres listes, à la plus forte "
+        "moyenne (quotient calculé sur les sièges pourvus par l'élection)"
+    )
+
+
+def tie_text(by_candidates: bool) -> str:
+    """How equal averages are broken, in words (pages and PV)."""
+    if by_candidates:
+        return _(
+            "à égalité de moyenne, la liste qui a le plus de voix, puis celle qui a le plus de "
+            "candidats, puis un tirage au sort"
+        )
+    return _("à égalité de moyenne, la liste qui a le plus de voix, puis un tirage au sort")
+
+
 def percent(value: Fraction | None, places: int = 2) -> str:
     """A ratio as a French percentage (« 40,62 % »), rounded from the exact fraction; « — »
     when there is none."""
@@ -481,6 +513,10 @@ def figures_json(figures: ScrutinFigures) -> dict[str, Any]:
             "level": figures.scrutin.level,
             "academy": figures.scrutin.academy,
             "seats": figures.scrutin.seats,
+        },
+        "rules": {
+            "short_lists": figures.scrutin.short_lists.value,
+            "tie_by_candidates": figures.scrutin.tie_by_candidates,
         },
         "inscrits": figures.inscrits,
         "votants": figures.votants,
@@ -644,6 +680,7 @@ def scrutin_data(scrutin: Scrutin) -> ScrutinData:
     from urne.voting.setup import election_lists
 
     lists = election_lists(scrutin)
+    rules = scrutin.seat_rules()
     ids = [entry.pk for entry in lists]
     unions: dict[int, list[tuple[str, Decimal | None]]] = {}
     for link in (
@@ -673,6 +710,8 @@ def scrutin_data(scrutin: Scrutin) -> ScrutinData:
         academy=scrutin.academy.name if scrutin.academy is not None else None,
         kind=scrutin.kind,
         level=scrutin.level,
+        short_lists=rule.ShortListRule(rules.short_lists),
+        tie_by_candidates=rules.tie_by_candidates,
     )
 
 
@@ -859,6 +898,8 @@ __all__ = [
     "scrutin_data",
     "scrutin_figures",
     "scrutin_row",
+    "short_lists_text",
     "thousands",
+    "tie_text",
     "unions_text",
 ]

@@ -127,6 +127,8 @@ def _scrutin_context(row: results.ScrutinRow) -> dict[str, Any]:
                 for name in ("inscrits", "votants", "blancs", "nuls", "exprimes")
             },
             board_url=reverse("voting:board", args=[row.scrutin.election.uuid]),
+            short_lists_rule=results.short_lists_text(figures.scrutin.short_lists),
+            tie_rule=results.tie_text(figures.scrutin.tie_by_candidates),
             quotient=(
                 fraction_text(figures.allocation.quotient)
                 if figures.allocation.quotient is not None
