@@ -1,0 +1,105 @@
+"""A CAP counted grade by grade (décret n° 82-451, art. 21 b and c, 22, as read in docs/seats.md):
+the seats won over the whole CAP, then which grades each list holds them in, then the elected of
+each grade in list order. Worked by hand in the comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from urne.counting.seats import GradeSeat, SeatsError, allocate, assign_grades, designate_by_grade
+
+HC, CN = "Hors classe", "Classe normale"
+
+
+def test_a_cap_of_two_grades_worked_by_hand():
+    # 4 seats: Hors classe 1, Classe normale 3. Votes A 60, B 30, C 10: exprimés 100, quotient
+    # 100 ÷ 4 = 25. A ⌊60 ÷ 25⌋ = 2, B ⌊30 ÷ 25⌋ = 1, C 0; seat 4 to the highest average:
+    # A 60 ÷ 3 = 20, B 30 ÷ 2 = 15, C 10 ÷ 1 = 10 → A. A 3, B 1, C 0.
+    votes = {"A": 60, "B": 30, "C": 10}
+    won = allocate(4, votes).titulaires
+    assert won == {"A": 3, "B": 1, "C": 0}
+    candidates = {
+        "A": [HC, CN, CN, HC, CN, CN, CN, CN],
+        "B": [CN, CN, CN, HC, HC, CN, CN, CN],
+        "C": [HC, CN],
+    }
+    grades = assign_grades({HC: 1, CN: 3}, won, votes, candidates)
+    # A chooses first (3 seats): its 1st candidate, Hors classe (B can still have its seat in
+    # Classe normale), then its 2nd, Classe normale; its 3rd is Classe normale again: not a
+    # second seat of that grade in this turn (B stands there too). B (1 seat): its 1st
+    # candidate, Classe normale. Next turn, A: its 3rd candidate, Classe normale.
+    assert grades.order == ("A", "B")
+    assert grades.given == (
+        GradeSeat("A", HC, "choice"),
+        GradeSeat("A", CN, "choice"),
+        GradeSeat("B", CN, "choice"),
+        GradeSeat("A", CN, "choice"),
+    )
+    assert grades.seats == {"A": {HC: 1, CN: 2}, "B": {HC: 0, CN: 1}, "C": {HC: 0, CN: 0}}
+    assert grades.unfilled == {} and grades.complete
+
+
+def test_a_list_may_not_take_the_seat_another_list_needs():
+    # 2 seats: Hors classe 1, Classe normale 1. A 60, B 40: quotient 50, A 1, B 0; seat 2: A
+    # 60 ÷ 2 = 30, B 40 ÷ 1 = 40 → B. A 1, B 1. B has only Hors classe candidates: A choosing
+    # first may not take Hors classe (B would be left without a seat), so it takes its 2nd
+    # candidate's grade, Classe normale; B then takes Hors classe.
+    votes = {"A": 60, "B": 40}
+    won = allocate(2, votes).titulaires
+    assert won == {"A": 1, "B": 1}
+    grades = assign_grades({HC: 1, CN: 1}, won, votes, {"A": [HC, CN, HC, CN], "B": [HC, HC]})
+    assert grades.seats == {"A": {HC: 0, CN: 1}, "B": {HC: 1, CN: 0}}
+
+
+def test_seats_no_list_can_choose_go_to_the_most_votes_then_to_the_draw_among_electors():
+    # Hors classe 2, Classe normale 1; A won 2 seats (60 votes), B 1 (40). A has only Classe
+    # normale candidates, B only Hors classe. A takes Classe normale; its second seat finds no
+    # free grade where it stands. B takes Hors classe. The Hors classe seat left goes to the
+    # list with the most votes that still has a candidate of that grade: B.
+    grades = assign_grades(
+        {HC: 2, CN: 1}, {"A": 2, "B": 1}, {"A": 60, "B": 40}, {"A": [CN, CN], "B": [HC] * 4}
+    )
+    assert grades.seats == {"A": {HC: 0, CN: 1}, "B": {HC: 2, CN: 0}}
+    assert grades.given[-1] == GradeSeat("B", HC, "votes")
+    # Nobody stands for Hors classe: its seat is left to the draw among eligible electors.
+    alone = assign_grades(
+        {HC: 1, CN: 2}, {"A": 2, "B": 1}, {"A": 70, "B": 30}, {"A": [CN] * 4, "B": [CN] * 2}
+    )
+    assert alone.seats == {"A": {HC: 0, CN: 1}, "B": {HC: 0, CN: 1}}
+    assert alone.unfilled == {HC: 1}
+
+
+def test_a_grade_only_one_list_stands_in_may_be_taken_whole_at_once():
+    # Classe normale 2 seats, only A stands there: A takes both in its first turn.
+    grades = assign_grades(
+        {HC: 1, CN: 2}, {"A": 2, "B": 1}, {"A": 70, "B": 30}, {"A": [CN, CN, CN], "B": [HC, HC]}
+    )
+    assert grades.given[:2] == (GradeSeat("A", CN, "choice"), GradeSeat("A", CN, "choice"))
+    assert grades.seats["B"] == {HC: 1, CN: 0}
+
+
+def test_equal_seats_and_votes_wait_for_a_draw_of_the_order_of_choice():
+    votes = {"A": 50, "B": 50}
+    won = {"A": 1, "B": 1}
+    candidates = {"A": [HC, CN], "B": [HC, CN]}
+    waiting = assign_grades({HC: 1, CN: 1}, won, votes, candidates)
+    assert waiting.order_tie == ("A", "B") and not waiting.complete
+    assert waiting.given == ()
+    drawn = assign_grades({HC: 1, CN: 1}, won, votes, candidates, order=["B", "A"])
+    assert drawn.seats == {"A": {HC: 0, CN: 1}, "B": {HC: 1, CN: 0}}
+    with pytest.raises(SeatsError, match="order of choice"):
+        assign_grades(
+            {HC: 1, CN: 1}, {"A": 2, "B": 1}, {"A": 60, "B": 40}, candidates, order=["B", "A"]
+        )
+
+
+def test_the_elected_of_each_grade_follow_list_order():
+    # List A of the first example holds Hors classe 1, Classe normale 2: its titulaires are its
+    # first names of each grade, its suppléants the next ones of that grade.
+    names = {
+        HC: ["Anne HC1", "Alice HC2"],
+        CN: ["Bruno CN1", "Chloé CN2", "Denis CN3", "Ève CN4", "Fanny CN5"],
+    }
+    hc, cn = designate_by_grade(names, {HC: 1, CN: 2})
+    assert (hc.titulaires, hc.suppleants) == (("Anne HC1",), ("Alice HC2",))
+    assert (cn.titulaires, cn.suppleants) == (("Bruno CN1", "Chloé CN2"), ("Denis CN3", "Ève CN4"))
