@@ -177,11 +177,13 @@ def decide(
     seats: int,
     electors: int,
     choices: Sequence[int | None],
+    grades: dict[str, list[str]] | None = None,
 ) -> Scrutin:
     """`scrutin` with `seats` seats, `electors` electors on its roll, the three lists of
     `CANDIDATES`; the electors vote `choices` (list index, None: blank) through the ballot
     box; the vote closes, is tallied, and the trustee's partial decryption is accepted: the
-    archive ends with the Result."""
+    archive ends with the Result. `grades`: each list's candidates' grades, in list order (each
+    candidate is then an elector of that grade)."""
     scrutin.seats = seats
     scrutin.save(update_fields=["seats"])
     made = []
@@ -192,7 +194,19 @@ def decide(
     for candidate_list in add_lists(scrutin):
         for position, name in enumerate(CANDIDATES[candidate_list.title], start=1):
             first, last = name.split()
+            graded = (
+                make_elector(
+                    scrutin.campaign,
+                    academy,
+                    first,
+                    last,
+                    grade=grades[candidate_list.title][position - 1],
+                )
+                if grades is not None
+                else None
+            )
             Candidate.objects.create(
+                elector=graded,
                 candidate_list=candidate_list,
                 position=position,
                 civilite="M",
@@ -263,6 +277,40 @@ def tied(
         seats=3,
         electors=6,
         choices=[0, 0, 1, 1, 2, None],
+    )
+
+
+@pytest.fixture
+def cap_by_grade(
+    campaign: Campaign,
+    dijon: Academy,
+    capa_dijon: Scrutin,
+    seal_scrutins: SealScrutins,  # noqa: F811 - the fixture imported above
+    trustee_key: Exponent,
+    travel: Callable[[datetime], None],
+) -> Scrutin:
+    """The CAPA of Dijon counted grade by grade: 3 seats, Hors classe 1 and Classe normale 2.
+    Candidates' grades: FSU CN, CN, HC, CN; UNSA HC, HC; SGEN CN, CN. 6 electors vote FSU,
+    FSU, FSU, UNSA, UNSA, SGEN."""
+    from urne.campaign.models import ScrutinGrade
+
+    ScrutinGrade.objects.create(scrutin=capa_dijon, grade="Hors classe", seats=1)
+    ScrutinGrade.objects.create(scrutin=capa_dijon, grade="Classe normale", seats=2)
+    hc, cn = "Hors classe", "Classe normale"
+    return decide(
+        capa_dijon,
+        dijon,
+        seal_scrutins,
+        trustee_key,
+        travel,
+        seats=3,
+        electors=6,
+        choices=[0, 0, 0, 1, 1, 2],
+        grades={
+            "Liste FSU": [cn, cn, hc, cn],
+            "Liste UNSA Éducation": [hc, hc],
+            "Liste SGEN-CFDT": [cn, cn],
+        },
     )
 
 

@@ -4,8 +4,17 @@ each grade in list order. Worked by hand in the comments."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.counting.test_minutes import pdf_text
+from tests.counting.test_results_pages import grant_results
+from urne.accounts.models import User
+from urne.campaign.models import Scrutin
+from urne.counting import results
 from urne.counting.seats import GradeSeat, SeatsError, allocate, assign_grades, designate_by_grade
 
 HC, CN = "Hors classe", "Classe normale"
@@ -103,3 +112,54 @@ def test_the_elected_of_each_grade_follow_list_order():
     hc, cn = designate_by_grade(names, {HC: 1, CN: 2})
     assert (hc.titulaires, hc.suppleants) == (("Anne HC1",), ("Alice HC2",))
     assert (cn.titulaires, cn.suppleants) == (("Bruno CN1", "Chloé CN2"), ("Denis CN3", "Ève CN4"))
+
+
+@pytest.mark.django_db
+def test_a_cap_counted_grade_by_grade_names_its_elected_per_grade(
+    client: Client, staff_organizer: User, cap_by_grade: Scrutin, tmp_path: Path
+):
+    # Votes FSU 3, UNSA 2, SGEN 1: exprimés 6, 3 seats, quotient 2. FSU ⌊3 ÷ 2⌋ = 1, UNSA 1,
+    # SGEN 0; seat 3: FSU 3 ÷ 2 = 1.5, UNSA 2 ÷ 2 = 1, SGEN 1 ÷ 1 = 1 → FSU. FSU 2, UNSA 1.
+    # Grades (Hors classe 1, Classe normale 2): FSU chooses first: Anne (CN); not Bruno (CN
+    # again this turn: SGEN stands there too); not Chloé (HC: UNSA, only HC names, would lose
+    # its seat). UNSA: Ève (HC). Next turn FSU: Bruno (CN).
+    figures = results.figures_of(cap_by_grade)
+    assert figures is not None and figures.complete
+    assert figures.grades is not None and figures.grades.order == (
+        "Liste FSU",
+        "Liste UNSA Éducation",
+    )
+    fsu, unsa, sgen = figures.lists
+    assert (fsu.won, fsu.titulaires, unsa.titulaires, sgen.titulaires) == (2, 2, 1, 0)
+    assert fsu.elected_titulaires == ("Anne ARNAUD", "Bruno BLANC")
+    # Chloé is of the Hors classe: never a suppléante of the Classe normale.
+    assert fsu.elected_suppleants == ("Denis DURAND",)
+    # The grades in the scrutin's order (by name).
+    (fsu_cn, fsu_hc) = fsu.grades
+    assert (fsu_hc.grade, fsu_hc.titulaires) == ("Hors classe", ())
+    assert (fsu_cn.titulaires, fsu_cn.suppleants) == (
+        ("Anne ARNAUD", "Bruno BLANC"),
+        ("Denis DURAND",),
+    )
+    assert fsu_cn.unfilled_suppleants == 1
+    assert (unsa.grades[1].titulaires, unsa.grades[1].suppleants) == (
+        ("Ève EMERY",),
+        ("Fanny FAURE",),
+    )
+
+    client.force_login(grant_results(staff_organizer))
+    text = client.get(reverse("results:scrutin", args=[cap_by_grade.pk])).content.decode()
+    assert (
+        "Sièges par grade" in text and "Ordre de choix des listes : Liste FSU, Liste UNSA" in text
+    )
+    assert "Grade : Classe normale" in text
+    data = client.get(reverse("results:json", args=[cap_by_grade.pk])).json()
+    assert data["grades"]["seats"] == {"Classe normale": 2, "Hors classe": 1}
+    assert data["lists"][0]["grades"][0]["elected_titulaires"] == ["Anne ARNAUD", "Bruno BLANC"]
+    pdf = pdf_text(client.get(reverse("results:minutes", args=[cap_by_grade.pk])).content, tmp_path)
+    assert (
+        "Grade Classe normale — titulaires : Anne ARNAUD, Bruno BLANC ; suppléants : Denis DURAND"
+        in pdf
+    )
+    assert "Grade Hors classe — titulaires : Ève EMERY ; suppléants : Fanny FAURE" in pdf
+    assert "Ordre de choix des listes : Liste FSU, Liste UNSA Éducation." in pdf

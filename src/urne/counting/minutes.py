@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import translation
@@ -249,6 +250,8 @@ def _render(minutes: Minutes) -> bytes:
                 body,
             )
         )
+    if figures.grades is not None:
+        story += _grades_story(figures, body, small, grid)
     drawn = figures.recorded_draw
     if drawn is not None:
         story.append(
@@ -313,6 +316,24 @@ def _render(minutes: Minutes) -> bytes:
             continue
         any_elected = True
         story.append(Paragraph(f"<b>{_pdf_text(entry.title)}</b>", body))
+        if entry.grades:
+            for held in entry.grades:
+                if not held.titulaires:
+                    continue
+                story.append(
+                    Paragraph(
+                        _pdf_text(
+                            _("Grade %(grade)s — titulaires : %(t)s ; suppléants : %(s)s")
+                            % {
+                                "grade": held.grade,
+                                "t": ", ".join(held.titulaires) or "—",
+                                "s": ", ".join(held.suppleants) or "—",
+                            }
+                        ),
+                        body,
+                    )
+                )
+            continue
         story.append(
             Paragraph(
                 _pdf_text(
@@ -373,6 +394,91 @@ def _render(minutes: Minutes) -> bytes:
     )
     pdf.build(story)
     return buffer.getvalue()
+
+
+def _grades_story(
+    figures: ScrutinFigures, body: Any, small: Any, grid: TableStyle
+) -> list[Flowable]:
+    """A CAP counted grade by grade: the seats each list holds in each grade, how they were
+    placed, and what is left."""
+    grades = figures.grades
+    if grades is None:  # pragma: no cover - called only with grades
+        return []
+    story: list[Flowable] = [
+        Spacer(1, 3 * mm),
+        Paragraph(_pdf_text(_("Sièges par grade")), body),
+    ]
+    head: list[object] = [_("Liste"), _("Obtenus")]
+    head += [
+        Paragraph(_pdf_text(f"{grade} ({seats})"), small) for grade, seats in figures.scrutin.grades
+    ]
+    rows: list[list[object]] = [head]
+    rows += [
+        [
+            Paragraph(_pdf_text(entry.title), small),
+            str(entry.won if entry.won is not None else entry.titulaires),
+            *(str(len(held.titulaires)) for held in entry.grades),
+        ]
+        for entry in figures.lists
+    ]
+    width = 174 * mm
+    first = 60 * mm
+    rest = (width - first - 20 * mm) / max(len(figures.scrutin.grades), 1)
+    story.append(
+        Table(rows, colWidths=[first, 20 * mm] + [rest] * len(figures.scrutin.grades), style=grid)
+    )
+    story.append(
+        Paragraph(
+            _pdf_text(
+                _(
+                    "Répartition entre les grades (décret n° 82-451, art. 21) : les listes "
+                    "choisissent à tour de rôle, dans l'ordre décroissant des sièges obtenus puis "
+                    "des voix, un siège par grade et par tour, sans empêcher une autre liste "
+                    "d'obtenir ses sièges ; le choix d'une liste suit l'ordre de ses candidats ; "
+                    "les sièges restants vont à la liste qui a le plus de voix parmi celles qui "
+                    "présentent encore un candidat du grade."
+                )
+            ),
+            small,
+        )
+    )
+    if grades.order_tie:
+        story.append(
+            Paragraph(
+                _pdf_text(
+                    _(
+                        "Égalité de sièges et de voix entre %(lists)s : un tirage au sort "
+                        "doit fixer l'ordre dans lequel ces listes choisissent leurs grades ; "
+                        "les sièges ne sont pas encore répartis entre les grades."
+                    )
+                    % {"lists": ", ".join(grades.order_tie)}
+                ),
+                body,
+            )
+        )
+    else:
+        story.append(
+            Paragraph(
+                _pdf_text(
+                    _("Ordre de choix des listes : %(order)s.") % {"order": ", ".join(grades.order)}
+                ),
+                small,
+            )
+        )
+    story += [
+        Paragraph(
+            _pdf_text(
+                _(
+                    "Grade %(grade)s : %(count)s siège(s) sans candidat, à attribuer par tirage "
+                    "au sort parmi les électeurs éligibles."
+                )
+                % {"grade": grade, "count": count}
+            ),
+            body,
+        )
+        for grade, count in grades.unfilled.items()
+    ]
+    return story
 
 
 _ROLE_ORDER = {"president": 0, "secretary": 1, "delegate": 2}

@@ -199,6 +199,9 @@ class ListData:
     title: str
     unions: tuple[tuple[str, Decimal | None], ...] = ()
     candidates: tuple[str, ...] | None = None
+    grades: tuple[str, ...] | None = None
+    """Each candidate's grade, as `candidates` (a CAP counted grade by grade; "" for a
+    candidate of no grade with seats)."""
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,9 @@ class ScrutinData:
     level: str = ""
     short_lists: rule.ShortListRule = rule.ShortListRule.REDISTRIBUTE
     """Where the seats go that a list cannot fill (`Scrutin.seat_rules`)."""
+    grades: tuple[tuple[str, int], ...] = ()
+    """A CAP counted grade by grade: each grade with its seats of titulaires (`ScrutinGrade`),
+    in order; empty for a scrutin counted as a whole."""
     tie_by_candidates: bool = False
     """Equal averages and votes go to the list with more candidates before a draw."""
 
@@ -230,6 +236,11 @@ class ListFigures:
     suppleants: int
     elected_titulaires: tuple[str, ...]
     elected_suppleants: tuple[str, ...]
+    grades: tuple[rule.GradeDesignation, ...] = ()
+    """A CAP counted grade by grade: the list's titulaires and suppléants in each grade."""
+    won: int | None = None
+    """A CAP counted grade by grade: the seats the list won over the whole CAP (`titulaires`
+    are those it holds in the grades)."""
 
 
 @dataclass(frozen=True)
@@ -255,6 +266,8 @@ class ScrutinFigures:
     lists: tuple[ListFigures, ...]
     recorded_draw: RecordedDraw | None = None
     """The draw applied to break a tie, when one was needed and recorded."""
+    grades: rule.GradeAllocation | None = None
+    """A CAP counted grade by grade: which grades each list holds its seats in."""
 
     @property
     def inscrits(self) -> int:
@@ -286,8 +299,9 @@ class ScrutinFigures:
 
     @property
     def complete(self) -> bool:
-        """Every seat is allocated (False while a tie waits for its recorded draw)."""
-        return self.result.allocation.complete
+        """Every seat is allocated (False while a tie waits for its recorded draw, or, for a
+        CAP counted grade by grade, while the order in which lists choose waits for one)."""
+        return self.result.allocation.complete and (self.grades is None or self.grades.complete)
 
     @property
     def drawn_seats(self) -> tuple[rule.Step, ...]:
@@ -362,22 +376,66 @@ def scrutin_figures(
                 )
                 % {"scrutin": data.code, "seat": recorded.seat}
             )
-    lists = tuple(
-        ListFigures(
-            title=entry.title,
-            unions=entry.unions,
-            votes=counted.votes,
-            share=counted.share,
-            titulaires=counted.titulaires,
-            suppleants=counted.suppleants,
-            elected_titulaires=counted.elected_titulaires,
-            elected_suppleants=counted.elected_suppleants,
+    if data.grades:
+        grades, lists = _by_grade(data, result)
+    else:
+        grades = None
+        lists = tuple(
+            ListFigures(
+                title=entry.title,
+                unions=entry.unions,
+                votes=counted.votes,
+                share=counted.share,
+                titulaires=counted.titulaires,
+                suppleants=counted.suppleants,
+                elected_titulaires=counted.elected_titulaires,
+                elected_suppleants=counted.elected_suppleants,
+            )
+            for entry, counted in zip(data.lists, result.lists, strict=True)
         )
-        for entry, counted in zip(data.lists, result.lists, strict=True)
-    )
     return ScrutinFigures(
-        scrutin=data, counts=counts, result=result, lists=lists, recorded_draw=recorded
+        scrutin=data,
+        counts=counts,
+        result=result,
+        lists=lists,
+        recorded_draw=recorded,
+        grades=grades,
     )
+
+
+def _by_grade(
+    data: ScrutinData, result: rule.ScrutinResult
+) -> tuple[rule.GradeAllocation, tuple[ListFigures, ...]]:
+    """A CAP counted grade by grade: the seats each list won over the whole CAP placed in the
+    grades (`seats.assign_grades`), and its elected named grade by grade
+    (`seats.designate_by_grade`)."""
+    grades = rule.assign_grades(
+        dict(data.grades),
+        result.allocation.titulaires,
+        result.allocation.votes,
+        {entry.title: entry.grades or () for entry in data.lists},
+    )
+    lists = []
+    for entry, counted in zip(data.lists, result.lists, strict=True):
+        names: dict[str, list[str]] = {}
+        for name, grade in zip(entry.candidates or (), entry.grades or (), strict=False):
+            names.setdefault(grade, []).append(name)
+        designated = rule.designate_by_grade(names, grades.seats[entry.title])
+        lists.append(
+            ListFigures(
+                title=entry.title,
+                unions=entry.unions,
+                votes=counted.votes,
+                share=counted.share,
+                titulaires=sum(grades.seats[entry.title].values()),
+                suppleants=sum(len(item.suppleants) for item in designated),
+                elected_titulaires=tuple(name for item in designated for name in item.titulaires),
+                elected_suppleants=tuple(name for item in designated for name in item.suppleants),
+                grades=designated,
+                won=counted.titulaires,
+            )
+        )
+    return grades, tuple(lists)
 
 
 # --- aggregation ---------------------------------------------------------------------------------
@@ -564,9 +622,41 @@ def figures_json(figures: ScrutinFigures) -> dict[str, Any]:
                 "suppleants": entry.suppleants,
                 "elected_titulaires": list(entry.elected_titulaires),
                 "elected_suppleants": list(entry.elected_suppleants),
+                **(
+                    {
+                        "won": entry.won,
+                        "grades": [
+                            {
+                                "grade": item.grade,
+                                "titulaires": len(item.titulaires) + item.unfilled_titulaires,
+                                "elected_titulaires": list(item.titulaires),
+                                "elected_suppleants": list(item.suppleants),
+                                "unfilled_titulaires": item.unfilled_titulaires,
+                                "unfilled_suppleants": item.unfilled_suppleants,
+                            }
+                            for item in entry.grades
+                        ],
+                    }
+                    if figures.grades is not None
+                    else {}
+                ),
             }
             for entry in figures.lists
         ],
+        "grades": (
+            {
+                "seats": dict(figures.scrutin.grades),
+                "order_of_choice": list(figures.grades.order),
+                "order_tie": (list(figures.grades.order_tie) if figures.grades.order_tie else None),
+                "given": [
+                    {"list": item.list, "grade": item.grade, "reason": item.reason}
+                    for item in figures.grades.given
+                ],
+                "unfilled": figures.grades.unfilled,
+            }
+            if figures.grades is not None
+            else None
+        ),
         "archive_fingerprint": figures.counts.fingerprint or None,
     }
 
@@ -613,6 +703,22 @@ def figures_csv_rows(figures: ScrutinFigures) -> list[list[object]]:
         ]
         for entry in figures.lists
     ]
+    for entry in figures.lists:
+        rows += [
+            [
+                f"Grade : {item.grade}",
+                entry.title,
+                unions_text(entry),
+                "",
+                "",
+                len(item.titulaires) + item.unfilled_titulaires,
+                len(item.suppleants),
+                ", ".join(item.titulaires),
+                ", ".join(item.suppleants),
+            ]
+            for item in entry.grades
+            if item.titulaires or item.unfilled_titulaires
+        ]
     drawn = figures.recorded_draw
     if drawn is not None:
         blank = ["", "", "", "", "", "", ""]
@@ -677,6 +783,7 @@ def scrutin_data(scrutin: Scrutin) -> ScrutinData:
     """The data of `scrutin`: its validated lists in official order (the answers of its
     election), their unions and shares, their candidates in list order, and its roll size."""
     from urne.candidacies.models import Candidate, ListUnion
+    from urne.candidacies.rules import NAME_RULES, grade_key
     from urne.voting.setup import election_lists
 
     lists = election_lists(scrutin)
@@ -687,13 +794,24 @@ def scrutin_data(scrutin: Scrutin) -> ScrutinData:
         ListUnion.objects.filter(candidate_list_id__in=ids).select_related("union").order_by("pk")
     ):
         unions.setdefault(link.candidate_list_id, []).append((link.union.acronym, link.share))
+    seats_of_grades = (
+        [(row.grade, row.seats) for row in scrutin.grade_seats.order_by("grade")]
+        if NAME_RULES[scrutin.kind].per_grade
+        else []
+    )
+    spelled = {grade_key(grade): grade for grade, _seats in seats_of_grades}
     names: dict[int, list[str]] = {}
-    for candidate in Candidate.objects.filter(candidate_list_id__in=ids).order_by(
-        "candidate_list_id", "position"
+    grades: dict[int, list[str]] = {}
+    for candidate in (
+        Candidate.objects.filter(candidate_list_id__in=ids)
+        .select_related("elector")
+        .order_by("candidate_list_id", "position")
     ):
         names.setdefault(candidate.candidate_list_id, []).append(
             candidate_name(candidate.first_name, candidate.last_name)
         )
+        grade = candidate.elector.grade if candidate.elector is not None else ""
+        grades.setdefault(candidate.candidate_list_id, []).append(spelled.get(grade_key(grade), ""))
     return ScrutinData(
         code=scrutin.code,
         name=scrutin.name,
@@ -704,9 +822,11 @@ def scrutin_data(scrutin: Scrutin) -> ScrutinData:
                 title=entry.title,
                 unions=tuple(unions.get(entry.pk, ())),
                 candidates=tuple(names.get(entry.pk, ())),
+                grades=tuple(grades.get(entry.pk, ())) if seats_of_grades else None,
             )
             for entry in lists
         ),
+        grades=tuple(seats_of_grades),
         academy=scrutin.academy.name if scrutin.academy is not None else None,
         kind=scrutin.kind,
         level=scrutin.level,

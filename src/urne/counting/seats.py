@@ -29,6 +29,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 from typing import Final, TypeVar
 
 
@@ -592,8 +593,7 @@ def assign_grades(
     if order is not None:
         drawn = list(order)
         if sorted(drawn) != sorted(ranked) or any(
-            (titulaires[a], votes[a]) < (titulaires[b], votes[b])
-            for a, b in zip(drawn, drawn[1:], strict=False)
+            (titulaires[a], votes[a]) < (titulaires[b], votes[b]) for a, b in pairwise(drawn)
         ):
             raise SeatsError(
                 f"the order of choice {', '.join(drawn)} does not follow the seats and votes of "
@@ -601,7 +601,7 @@ def assign_grades(
             )
         ranked = drawn
     else:
-        for name, following in zip(ranked, ranked[1:], strict=False):
+        for name, following in pairwise(ranked):
             if (titulaires[name], votes[name]) == (titulaires[following], votes[following]):
                 tied = tuple(
                     other
