@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,15 +16,18 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
+from tests.counting.conftest import decide
 from tests.counting.test_minutes import pdf_text
 from tests.counting.test_results_pages import grant_results
+from tests.voting.conftest import SealScrutins
 from urne.accounts.models import User
 from urne.audit.models import AuditEntry
 from urne.backoffice.models import StaffScope
-from urne.campaign.models import Scrutin
+from urne.campaign.models import Academy, Scrutin, ScrutinGrade
 from urne.counting import draws, proclamation, results
 from urne.counting.closing import CountingRefused
 from urne.counting.models import Proclamation, SeatDraw
+from urne.crypto.group import Exponent
 from urne.web.errors import Forbidden
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +210,76 @@ def test_only_who_may_proclaim_records_the_draw(
     assert Client().post(url, {"order": [FSU, UNSA], "account": ACCOUNT}).status_code == 302
     assert not SeatDraw.objects.exists()
     assert not AuditEntry.objects.filter(action="counting.draw").exists()
+
+
+@pytest.fixture
+def cap_order_tie(
+    dijon: Academy,
+    capa_dijon: Scrutin,
+    seal_scrutins: SealScrutins,
+    trustee_key: Exponent,
+    travel: Callable[[datetime], None],
+) -> Scrutin:
+    """The CAPA of Dijon counted grade by grade, Hors classe 1 and Classe normale 1; votes FSU,
+    FSU, UNSA, UNSA, blank: quotient 4 ÷ 2 = 2, FSU 1, UNSA 1, complete. Equal seats and votes:
+    the order in which they choose their grades waits for a draw."""
+    ScrutinGrade.objects.create(scrutin=capa_dijon, grade="Hors classe", seats=1)
+    ScrutinGrade.objects.create(scrutin=capa_dijon, grade="Classe normale", seats=1)
+    hc, cn = "Hors classe", "Classe normale"
+    return decide(
+        capa_dijon,
+        dijon,
+        seal_scrutins,
+        trustee_key,
+        travel,
+        seats=2,
+        electors=5,
+        choices=[0, 0, 1, 1, None],
+        grades={FSU: [hc, cn, hc, cn], UNSA: [hc, cn], SGEN: [cn, cn]},
+    )
+
+
+def test_the_order_of_choice_of_grades_is_drawn_and_recorded(
+    cap_order_tie: Scrutin, tmp_path: Path
+) -> None:
+    user = drawer(cap_order_tie)
+    client = Client()
+    client.force_login(user)
+    figures = results.figures_of(cap_order_tie)
+    assert figures is not None and figures.allocation.complete and not figures.complete
+    assert figures.grades is not None and figures.grades.order_tie == (FSU, UNSA)
+    assert figures.lists[0].elected_titulaires == ()  # nobody named before the draw
+    text = client.get(reverse("results:scrutin", args=[cap_order_tie.pk])).content.decode()
+    assert "ont autant de sièges et de voix" in text and text.count('name="order"') == 2
+    with pytest.raises(CountingRefused, match="choisissent leurs grades"):
+        proclamation.do_proclaim(cap_order_tie, user)
+    # A list not tied is refused.
+    response = client.post(
+        reverse("results:draw", args=[cap_order_tie.pk]),
+        {"order": [SGEN, UNSA], "account": ACCOUNT},
+    )
+    assert response.status_code == 409
+    assert "à égalité de sièges et de voix" in response.content.decode()
+    assert not SeatDraw.objects.exists()
+
+    client.post(
+        reverse("results:draw", args=[cap_order_tie.pk]), {"order": [UNSA, FSU], "account": ACCOUNT}
+    )
+    made = SeatDraw.objects.get()
+    assert (made.kind, made.seat, made.order) == ("grade_order", None, [UNSA, FSU])
+    # UNSA chooses first: its first candidate, Hors classe (FSU can still have Classe normale);
+    # FSU then its first candidate's grade, Hors classe, is full: its second, Classe normale.
+    figures = results.figures_of(cap_order_tie)
+    assert figures is not None and figures.complete
+    assert figures.grades is not None and figures.grades.order == (UNSA, FSU)
+    assert figures.lists[1].elected_titulaires == ("Ève EMERY",)
+    assert figures.lists[0].elected_titulaires == ("Bruno BLANC",)
+    pdf = pdf_text(
+        client.get(reverse("results:minutes", args=[cap_order_tie.pk])).content, tmp_path
+    )
+    assert "fixé par tirage au sort (ordre du tirage : Liste UNSA Éducation, Liste FSU)" in pdf
+    # A second draw: refused.
+    with pytest.raises(CountingRefused, match="a déjà été enregistré"):
+        draws.do_record_draw(cap_order_tie, user, [FSU, UNSA], ACCOUNT)
+    proclamation.do_proclaim(cap_order_tie, user)
+    assert Proclamation.objects.filter(scrutin=cap_order_tie).exists()

@@ -78,6 +78,26 @@ def test_seats_no_list_can_choose_go_to_the_most_votes_then_to_the_draw_among_el
     assert alone.unfilled == {HC: 1}
 
 
+def test_the_conseil_detat_case_of_the_moselle_cap_of_2014():
+    # CE, 26 November 2018, n° 412584 (the same wording, décret n° 89-229, art. 23): 5 seats,
+    # group 6: 2, group 5: 3. CFDT 2 seats (first), CFE-CGC 2, FO 1; only the CFDT stands in
+    # group 6. The CFDT asked for a seat in group 5: refused, upheld. Here its list puts a
+    # group 5 name first, yet taking it would leave 2 seats of group 5 for the 3 the others won
+    # there (they stand nowhere else): the CFDT takes both seats of group 6.
+    g6, g5 = "Groupe 6", "Groupe 5"
+    grades = assign_grades(
+        {g6: 2, g5: 3},
+        {"CFDT": 2, "CFE-CGC": 2, "FO": 1},
+        {"CFDT": 400, "CFE-CGC": 350, "FO": 200},
+        {"CFDT": [g5, g6, g6, g5, g6, g6], "CFE-CGC": [g5] * 6, "FO": [g5] * 6},
+    )
+    assert grades.seats == {
+        "CFDT": {g6: 2, g5: 0},
+        "CFE-CGC": {g6: 0, g5: 2},
+        "FO": {g6: 0, g5: 1},
+    }
+
+
 def test_a_grade_only_one_list_stands_in_may_be_taken_whole_at_once():
     # Classe normale 2 seats, only A stands there: A takes both in its first turn.
     grades = assign_grades(
@@ -96,6 +116,8 @@ def test_equal_seats_and_votes_wait_for_a_draw_of_the_order_of_choice():
     assert waiting.given == ()
     drawn = assign_grades({HC: 1, CN: 1}, won, votes, candidates, order=["B", "A"])
     assert drawn.seats == {"A": {HC: 0, CN: 1}, "B": {HC: 1, CN: 0}}
+    with pytest.raises(SeatsError, match="equal seats and votes are A, B"):
+        assign_grades({HC: 1, CN: 1}, won, votes, candidates, order=["B"])
     with pytest.raises(SeatsError, match="order of choice"):
         assign_grades(
             {HC: 1, CN: 1}, {"A": 2, "B": 1}, {"A": 60, "B": 40}, candidates, order=["B", "A"]

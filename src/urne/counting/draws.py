@@ -9,7 +9,10 @@ Who records it: those who proclaim (`urne.counting.proclamation.may_proclaim`: t
 the secretary of the bureau covering the scrutin, or staff holding `counting.proclaim_result` in
 their perimeter), since the draw is part of the result they proclaim.
 
-- `check_drawable(scrutin)`: the figures, if a draw is needed now (refused otherwise);
+- `pending(figures)`: the draw the figures wait for: a tie for seats, or, for a CAP counted
+  grade by grade, the order of choice of lists with as many seats and votes;
+- `check_drawable(scrutin)`: the figures and that draw, if one is needed now (refused
+  otherwise);
 - `do_record_draw(scrutin, who, order, account)`: check and record, journaled
   (`counting.draw`); refused (`CountingRefused`, `Forbidden`) with nothing changed otherwise;
 - `access_drawing(user, scrutin_id)`: the scrutin `user` may record a draw for (404 out of
@@ -19,6 +22,7 @@ their perimeter), since the draw is part of the result they proclaim.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 from django.db import IntegrityError, transaction
@@ -39,7 +43,34 @@ ACCOUNT_MAX: Final = 4000
 
 
 def draw_of(scrutin: Scrutin) -> SeatDraw | None:
+    """The latest draw recorded for `scrutin`, of either kind."""
     return SeatDraw.objects.filter(scrutin_id=scrutin.pk).select_related("recorded_by").first()
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The draw the figures of a scrutin wait for."""
+
+    kind: str
+    """A `SeatDraw.Kind` value."""
+    lists: tuple[str, ...]
+    """The tied lists."""
+    seat: int | None = None
+    """The first seat it decides (a draw for seats)."""
+    seats: int = 1
+    """How many of the tied lists win a seat (a draw for seats)."""
+
+
+def pending(figures: results.ScrutinFigures) -> Pending | None:
+    """The draw `figures` wait for: first a tie for seats (docs/seats.md, step 5), then, for a
+    CAP counted grade by grade, the order in which lists with as many seats and votes choose
+    their grades; None when every seat is decided."""
+    tie = figures.allocation.draw_needed
+    if tie is not None:
+        return Pending(SeatDraw.Kind.SEAT.value, tie.lists, tie.seat, tie.seats)
+    if figures.grades is not None and figures.grades.order_tie:
+        return Pending(SeatDraw.Kind.GRADE_ORDER.value, figures.grades.order_tie)
+    return None
 
 
 def _not_allowed() -> Forbidden:
@@ -70,22 +101,23 @@ def access_drawing(user: Any, scrutin_id: Any) -> Scrutin:
     raise _not_allowed()
 
 
-def check_drawable(scrutin: Scrutin) -> results.ScrutinFigures:
-    """The figures of `scrutin` if a draw is needed now: counted, not proclaimed, no draw
-    recorded, and the seats stop at a tie only a draw breaks."""
-    found = draw_of(scrutin)
-    if found is not None:
-        raise CountingRefused(
-            _(
-                "Le tirage au sort du scrutin « %(scrutin)s » a déjà été enregistré le %(at)s "
-                "par %(who)s : il ne l'est qu'une fois. Rien n'a été changé."
-            )
-            % {
-                "scrutin": scrutin.code,
-                "at": timezone.localtime(found.recorded_at).strftime("%d/%m/%Y à %H:%M:%S"),
-                "who": found.recorded_by,
-            }
+def _already(found: SeatDraw) -> CountingRefused:
+    return CountingRefused(
+        _(
+            "Le tirage au sort du scrutin « %(scrutin)s » a déjà été enregistré le %(at)s par "
+            "%(who)s : il ne l'est qu'une fois. Rien n'a été changé."
         )
+        % {
+            "scrutin": found.scrutin.code,
+            "at": timezone.localtime(found.recorded_at).strftime("%d/%m/%Y à %H:%M:%S"),
+            "who": found.recorded_by,
+        }
+    )
+
+
+def check_drawable(scrutin: Scrutin) -> tuple[results.ScrutinFigures, Pending]:
+    """The figures of `scrutin` and the draw they wait for: counted, not proclaimed, and a tie
+    only a draw breaks, not yet recorded."""
     if proclamation_of(scrutin) is not None:
         raise CountingRefused(
             _(
@@ -103,7 +135,11 @@ def check_drawable(scrutin: Scrutin) -> results.ScrutinFigures:
             )
             % {"scrutin": scrutin.code}
         )
-    if figures.allocation.draw_needed is None:
+    waiting = pending(figures)
+    if waiting is None:
+        found = draw_of(scrutin)
+        if found is not None:
+            raise _already(found)
         raise CountingRefused(
             _(
                 "Aucune égalité ne demande de tirage au sort dans le scrutin « %(scrutin)s » : "
@@ -111,29 +147,31 @@ def check_drawable(scrutin: Scrutin) -> results.ScrutinFigures:
             )
             % {"scrutin": scrutin.code}
         )
-    return figures
+    return figures, waiting
 
 
 def do_record_draw(scrutin: Scrutin, who: Who, order: Sequence[str], account: str) -> SeatDraw:
-    """Record the draw of `scrutin`: `order`, the tied lists' titles in the order drawn (each
-    tied list once, no other); `account`, how it was drawn. Refused, nothing changed, when
-    `who` may not, when no draw is needed now, or when the input does not fit the tie."""
+    """Record the draw `scrutin` waits for (`pending`): `order`, the tied lists' titles in the
+    order drawn (each tied list once, no other); `account`, how it was drawn. Refused, nothing
+    changed, when `who` may not, when no draw is needed now, or when the input does not fit
+    the tie."""
     user: Any = getattr(who, "user", who)
     if not may_proclaim(user, scrutin):
         raise _not_allowed()
-    figures = check_drawable(scrutin)
-    tie = figures.allocation.draw_needed
-    if tie is None:  # pragma: no cover - check_drawable refuses it
-        raise CountingRefused
+    figures, waiting = check_drawable(scrutin)
     drawn = [str(title).strip() for title in order]
-    if sorted(drawn) != sorted(tie.lists):
-        raise CountingRefused(
-            _(
+    if sorted(drawn) != sorted(waiting.lists):
+        if waiting.seat is not None:
+            message = _(
                 "Le tirage doit classer chacune des listes à égalité pour le siège %(seat)s "
                 "(%(lists)s), une fois exactement, et aucune autre. Rien n'a été changé."
             )
-            % {"seat": tie.seat, "lists": ", ".join(tie.lists)}
-        )
+        else:
+            message = _(
+                "Le tirage doit classer chacune des listes à égalité de sièges et de voix "
+                "(%(lists)s), une fois exactement, et aucune autre. Rien n'a été changé."
+            )
+        raise CountingRefused(message % {"seat": waiting.seat, "lists": ", ".join(waiting.lists)})
     account = account.strip()
     if not account:
         raise CountingRefused(
@@ -150,17 +188,27 @@ def do_record_draw(scrutin: Scrutin, who: Who, order: Sequence[str], account: st
             )
             % {"max": ACCOUNT_MAX}
         )
-    # The outcome must give every seat (the rule checks it fits the tie once more).
-    applied = results.scrutin_figures(
-        figures.scrutin,
-        figures.counts,
-        draw=results.RecordedDraw(seat=tie.seat, lists=tuple(drawn)),
-    )
+    # The outcome must fit the rule (it checks the tie once more).
+    outcome = results.RecordedDraw(seat=waiting.seat, lists=tuple(drawn))
+    if waiting.kind == SeatDraw.Kind.SEAT:
+        applied = results.scrutin_figures(
+            figures.scrutin, figures.counts, draw=outcome, grade_order=None
+        )
+        won = [step.list for step in applied.drawn_seats]
+    else:
+        results.scrutin_figures(
+            figures.scrutin,
+            figures.counts,
+            draw=figures.recorded_draw,
+            grade_order=outcome,
+        )
+        won = drawn[:1]
     try:
         with transaction.atomic():
             made = SeatDraw.objects.create(
                 scrutin=scrutin,
-                seat=tie.seat,
+                kind=waiting.kind,
+                seat=waiting.seat,
                 order=drawn,
                 account=account,
                 recorded_by=user,
@@ -173,22 +221,26 @@ def do_record_draw(scrutin: Scrutin, who: Who, order: Sequence[str], account: st
                 made,
                 description=str(scrutin),
                 scrutin=scrutin.code,
-                seat=tie.seat,
+                kind=waiting.kind,
+                seat=waiting.seat,
                 order=drawn,
-                won=[step.list for step in applied.drawn_seats],
+                won=won,
                 role=made.role,
             )
     except IntegrityError:
-        if draw_of(scrutin) is None:  # pragma: no cover - the unique scrutin is the constraint
+        found = draw_of(scrutin)
+        if found is None:  # pragma: no cover - (scrutin, kind) is the only constraint
             raise
-        return do_record_draw(scrutin, who, order, account)  # refused: already recorded
+        raise _already(found) from None
     return made
 
 
 __all__ = [
     "ACCOUNT_MAX",
+    "Pending",
     "access_drawing",
     "check_drawable",
     "do_record_draw",
     "draw_of",
+    "pending",
 ]

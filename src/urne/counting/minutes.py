@@ -465,6 +465,31 @@ def _grades_story(
                 small,
             )
         )
+    drawn = figures.recorded_order
+    if drawn is not None:
+        story.append(
+            Paragraph(
+                _pdf_text(
+                    _(
+                        "Ordre de choix entre %(lists)s, à égalité de sièges et de voix, fixé par "
+                        "tirage au sort (ordre du tirage : %(order)s), enregistré par %(who)s le "
+                        "%(when)s. Déroulement du tirage : %(account)s"
+                    )
+                    % {
+                        "lists": ", ".join(sorted(drawn.lists)),
+                        "order": ", ".join(drawn.lists),
+                        "who": drawn.recorded_by,
+                        "when": (
+                            dates.day_month_year_hour(drawn.recorded_at)
+                            if drawn.recorded_at is not None
+                            else "—"
+                        ),
+                        "account": drawn.account,
+                    }
+                ),
+                body,
+            )
+        )
     story += [
         Paragraph(
             _pdf_text(

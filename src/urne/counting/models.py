@@ -162,16 +162,23 @@ class Proclamation(models.Model):
 
 
 class SeatDraw(models.Model):
-    """The recorded outcome of the draw that breaks a tie between lists for a seat of titulaire
-    (equal averages and equal votes, fewer seats than tied lists: docs/seats.md, step 5): the
-    tied lists in the order drawn (the first ones win), the seat it decides, who recorded it,
-    when, and how it was drawn. Once per scrutin, before the proclamation
+    """The recorded outcome of a draw between tied lists (docs/results.md, « The recorded
+    draw »): for a seat of titulaire (`SEAT`: equal averages and votes, fewer seats than tied
+    lists, docs/seats.md step 5), or for the order in which the lists of a CAP counted grade by
+    grade choose their grades (`GRADE_ORDER`: as many seats and votes). The tied lists in the
+    order drawn (the first ones win, or choose first), the seat it decides, who recorded it,
+    when, and how it was drawn. Once per scrutin and kind, before the proclamation
     (`urne.counting.draws`); `urne.counting.results.figures_of` applies it."""
 
-    scrutin = models.OneToOneField(
-        Scrutin, on_delete=models.PROTECT, related_name="seat_draw", verbose_name=_("scrutin")
+    class Kind(models.TextChoices):
+        SEAT = "seat", _("siège à égalité")
+        GRADE_ORDER = "grade_order", _("ordre de choix des grades")
+
+    scrutin = models.ForeignKey(
+        Scrutin, on_delete=models.PROTECT, related_name="seat_draws", verbose_name=_("scrutin")
     )
-    seat = models.PositiveSmallIntegerField(_("premier siège départagé"))
+    kind = models.CharField(_("objet du tirage"), max_length=12, choices=Kind.choices)
+    seat = models.PositiveSmallIntegerField(_("premier siège départagé"), null=True, blank=True)
     order = models.JSONField(_("listes dans l'ordre du tirage"))
     """The tied lists' titles, in the order drawn."""
     account = models.TextField(_("déroulement du tirage"))
@@ -193,6 +200,9 @@ class SeatDraw(models.Model):
         verbose_name = _("tirage au sort entre listes à égalité")
         verbose_name_plural = _("tirages au sort entre listes à égalité")
         ordering = ["-recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["scrutin", "kind"], name="seat_draw_once"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.scrutin} — {self.seat}"
+        return f"{self.scrutin} — {self.get_kind_display()}"

@@ -134,6 +134,16 @@ def check_proclaimable(scrutin: Scrutin) -> results.ScrutinFigures:
             )
             % {"seat": tie.seat, "scrutin": scrutin.code, "lists": ", ".join(tie.lists)}
         )
+    if figures.grades is not None and figures.grades.order_tie:
+        raise CountingRefused(
+            _(
+                "Égalité de sièges et de voix entre %(lists)s dans le scrutin « %(scrutin)s » : "
+                "enregistrez d'abord le tirage au sort de l'ordre dans lequel ces listes "
+                "choisissent leurs grades (page des résultats du scrutin), puis proclamez. Rien "
+                "n'a été changé."
+            )
+            % {"scrutin": scrutin.code, "lists": ", ".join(figures.grades.order_tie)}
+        )
     return figures
 
 

@@ -249,7 +249,8 @@ class RecordedDraw:
     the tied lists in the order drawn, the first seat it decides, how it was drawn, who
     recorded it and when."""
 
-    seat: int
+    seat: int | None
+    """The first seat it decides (None: a draw of the order of choice of the grades)."""
     lists: tuple[str, ...]
     account: str = ""
     recorded_by: str = ""
@@ -267,7 +268,10 @@ class ScrutinFigures:
     recorded_draw: RecordedDraw | None = None
     """The draw applied to break a tie, when one was needed and recorded."""
     grades: rule.GradeAllocation | None = None
-    """A CAP counted grade by grade: which grades each list holds its seats in."""
+    """A CAP counted grade by grade: which grades each list holds its seats in (None until
+    the seats are all won, or for a scrutin counted as a whole)."""
+    recorded_order: RecordedDraw | None = None
+    """The draw applied to order the lists' choice of grades, when one was needed."""
 
     @property
     def inscrits(self) -> int:
@@ -316,6 +320,7 @@ def scrutin_figures(
     draw: Sequence[str] | RecordedDraw | None = None,
     short_lists: rule.ShortListRule | None = None,
     tie_by_candidates: bool | None = None,
+    grade_order: Sequence[str] | RecordedDraw | None = None,
 ) -> ScrutinFigures:
     """The figures of a scrutin from its data and its decrypted counts.
 
@@ -323,7 +328,9 @@ def scrutin_figures(
     order: otherwise a list's votes could be given to another (refused). `draw`: the recorded
     draw for a tie that needs one (`urne.counting.seats`): the tied lists in the order drawn,
     or the `RecordedDraw` (then its seat must be the tie's). `short_lists` and
-    `tie_by_candidates`: the scrutin's own (`data`) unless given."""
+    `tie_by_candidates`: the scrutin's own (`data`) unless given. `grade_order`: for a CAP
+    counted grade by grade, the recorded draw of the order of choice of lists with as many
+    seats and votes (`seats.assign_grades`)."""
     recorded = draw if isinstance(draw, RecordedDraw) else None
     order: Sequence[str] | None = draw.lists if isinstance(draw, RecordedDraw) else draw
     titles = tuple(entry.title for entry in data.lists)
@@ -376,8 +383,19 @@ def scrutin_figures(
                 )
                 % {"scrutin": data.code, "seat": recorded.seat}
             )
+    ordered = grade_order if isinstance(grade_order, RecordedDraw) else None
     if data.grades:
-        grades, lists = _by_grade(data, result)
+        try:
+            grades, lists = _by_grade(
+                data,
+                result,
+                grade_order.lists if isinstance(grade_order, RecordedDraw) else grade_order,
+            )
+        except rule.SeatsError as refused:
+            raise ResultsError(
+                _("Les sièges ne peuvent pas être répartis entre les grades : %(why)s")
+                % {"why": refused}
+            ) from None
     else:
         grades = None
         lists = tuple(
@@ -400,20 +418,39 @@ def scrutin_figures(
         lists=lists,
         recorded_draw=recorded,
         grades=grades,
+        recorded_order=ordered,
     )
 
 
 def _by_grade(
-    data: ScrutinData, result: rule.ScrutinResult
-) -> tuple[rule.GradeAllocation, tuple[ListFigures, ...]]:
+    data: ScrutinData, result: rule.ScrutinResult, order: Sequence[str] | None
+) -> tuple[rule.GradeAllocation | None, tuple[ListFigures, ...]]:
     """A CAP counted grade by grade: the seats each list won over the whole CAP placed in the
     grades (`seats.assign_grades`), and its elected named grade by grade
-    (`seats.designate_by_grade`)."""
+    (`seats.designate_by_grade`). Nobody is named while a seat waits for its draw."""
+    if not result.allocation.complete:
+        if order is not None:
+            raise rule.SeatsError("the order of choice is drawn once every seat is won")
+        return None, tuple(
+            ListFigures(
+                title=entry.title,
+                unions=entry.unions,
+                votes=counted.votes,
+                share=counted.share,
+                titulaires=counted.titulaires,
+                suppleants=counted.suppleants,
+                elected_titulaires=(),
+                elected_suppleants=(),
+                won=counted.titulaires,
+            )
+            for entry, counted in zip(data.lists, result.lists, strict=True)
+        )
     grades = rule.assign_grades(
         dict(data.grades),
         result.allocation.titulaires,
         result.allocation.votes,
         {entry.title: entry.grades or () for entry in data.lists},
+        order=order,
     )
     lists = []
     for entry, counted in zip(data.lists, result.lists, strict=True):
@@ -646,6 +683,15 @@ def figures_json(figures: ScrutinFigures) -> dict[str, Any]:
         "grades": (
             {
                 "seats": dict(figures.scrutin.grades),
+                "order_draw": (
+                    {
+                        "order": list(figures.recorded_order.lists),
+                        "account": figures.recorded_order.account,
+                        "recorded_by": figures.recorded_order.recorded_by,
+                    }
+                    if figures.recorded_order is not None
+                    else None
+                ),
                 "order_of_choice": list(figures.grades.order),
                 "order_tie": (list(figures.grades.order_tie) if figures.grades.order_tie else None),
                 "given": [
@@ -730,7 +776,16 @@ def figures_csv_rows(figures: ScrutinFigures) -> list[list[object]]:
             ["Ordre du tirage au sort", ", ".join(drawn.lists), *blank],
             ["Déroulement du tirage au sort", drawn.account, *blank],
         ]
-    elif figures.allocation.draw_needed is not None:
+    if figures.recorded_order is not None:
+        rows += [
+            [
+                "Ordre de choix des grades tiré au sort",
+                ", ".join(figures.recorded_order.lists),
+                *[""] * 7,
+            ],
+            ["Déroulement du tirage au sort", figures.recorded_order.account, *[""] * 7],
+        ]
+    if drawn is None and figures.allocation.draw_needed is not None:
         tie = figures.allocation.draw_needed
         rows.append(
             [
@@ -854,14 +909,24 @@ def figures_of(scrutin: Scrutin) -> ScrutinFigures | None:
     counts = result_counts(election)
     if counts is None:
         return None
-    return scrutin_figures(scrutin_data(scrutin), counts, draw=recorded_draw(scrutin))
+    return scrutin_figures(
+        scrutin_data(scrutin),
+        counts,
+        draw=recorded_draw(scrutin),
+        grade_order=recorded_draw(scrutin, "grade_order"),
+    )
 
 
-def recorded_draw(scrutin: Scrutin) -> RecordedDraw | None:
-    """The draw recorded for `scrutin` (`urne.counting.draws`), if any."""
+def recorded_draw(scrutin: Scrutin, kind: str = "seat") -> RecordedDraw | None:
+    """The draw of `kind` (`SeatDraw.Kind`) recorded for `scrutin` (`urne.counting.draws`), if
+    any."""
     from urne.counting.models import SeatDraw
 
-    found = SeatDraw.objects.filter(scrutin_id=scrutin.pk).select_related("recorded_by").first()
+    found = (
+        SeatDraw.objects.filter(scrutin_id=scrutin.pk, kind=kind)
+        .select_related("recorded_by")
+        .first()
+    )
     if found is None:
         return None
     return RecordedDraw(

@@ -239,17 +239,17 @@ def staff_overview_json(request: HttpRequest) -> HttpResponse:
 
 
 def _draw_form(request: HttpRequest, row: results.ScrutinRow, proclaimed: bool) -> Any:
-    """What the page needs to offer the draw: only when a tie needs one, before the
+    """What the page needs to offer the draw: only when the figures wait for one, before the
     proclamation, to whoever may record it (`urne.counting.draws`)."""
     figures = row.figures
-    if figures is None or proclaimed or figures.allocation.draw_needed is None:
+    if figures is None or proclaimed:
         return None
-    if not may_proclaim(request.user, row.scrutin):
+    waiting = draws.pending(figures)
+    if waiting is None or not may_proclaim(request.user, row.scrutin):
         return None
-    tie = figures.allocation.draw_needed
     return {
-        "tie": tie,
-        "ranks": range(1, len(tie.lists) + 1),
+        "pending": waiting,
+        "ranks": range(1, len(waiting.lists) + 1),
         "account_max": draws.ACCOUNT_MAX,
     }
 

@@ -29,7 +29,6 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from itertools import pairwise
 from typing import Final, TypeVar
 
 
@@ -511,8 +510,8 @@ class GradeAllocation:
     unfilled: dict[str, int]
     """grade → seats no list has a candidate for (left to the draw among eligible electors)."""
     order_tie: tuple[str, ...] | None = None
-    """Lists with as many seats and votes, whose order of choice only a draw decides; when set
-    (no `order` given), no seat is assigned."""
+    """Lists with as many seats and votes as another, whose order of choice only a draw
+    decides; when set (no `order` given), no seat is placed in the grades."""
 
     @property
     def complete(self) -> bool:
@@ -568,7 +567,8 @@ def assign_grades(
     `grade_seats`: each grade's seats of titulaires, in the scrutin's order of grades.
     `titulaires`: the seats each list won over the whole CAP (`allocate`). `votes`: each
     list's votes. `candidates`: each list's candidates' grades, one per candidate, in list
-    order. `order`: the lists in their order of choice, when a draw had to decide it.
+    order. `order`: the recorded draw of the order of choice, when lists have as many seats
+    and votes (`GradeAllocation.order_tie`): those lists in the order drawn.
 
     The lists choose in turn, by decreasing seats won, then votes (equal seats and votes: a
     draw, `order`). In its turn a list takes seats of titulaires — at most one per grade in a
@@ -588,27 +588,35 @@ def assign_grades(
         if name not in votes:
             raise SeatsError(f"no votes given for the list {name!r}")
     choosing = [name for name in votes if titulaires.get(name, 0) > 0]
-    ranked = sorted(choosing, key=lambda name: (-titulaires[name], -votes[name]))
+
+    def key(name: str) -> tuple[int, int]:
+        return (titulaires[name], votes[name])
+
+    # Lists with as many seats and votes as another: only a draw orders them.
+    tied = tuple(
+        name for name in choosing if sum(1 for other in choosing if key(other) == key(name)) > 1
+    )
     seats = {name: dict.fromkeys(grade_seats, 0) for name in votes}
-    if order is not None:
-        drawn = list(order)
-        if sorted(drawn) != sorted(ranked) or any(
-            (titulaires[a], votes[a]) < (titulaires[b], votes[b]) for a, b in pairwise(drawn)
-        ):
-            raise SeatsError(
-                f"the order of choice {', '.join(drawn)} does not follow the seats and votes of "
-                f"{', '.join(ranked)}"
-            )
-        ranked = drawn
+    if order is None:
+        if tied:
+            ranked = sorted(choosing, key=lambda name: (-key(name)[0], -key(name)[1]))
+            return GradeAllocation(seats, tuple(ranked), (), {}, order_tie=tied)
+        drawn: list[str] = []
     else:
-        for name, following in pairwise(ranked):
-            if (titulaires[name], votes[name]) == (titulaires[following], votes[following]):
-                tied = tuple(
-                    other
-                    for other in ranked
-                    if (titulaires[other], votes[other]) == (titulaires[name], votes[name])
-                )
-                return GradeAllocation(seats, tuple(ranked), (), {}, order_tie=tied)
+        drawn = list(order)
+        if sorted(drawn) != sorted(tied):
+            raise SeatsError(
+                f"the draw of the order of choice names {', '.join(drawn)}, but the lists with "
+                f"equal seats and votes are {', '.join(tied) or 'none'}"
+            )
+    ranked = sorted(
+        choosing,
+        key=lambda name: (
+            -key(name)[0],
+            -key(name)[1],
+            drawn.index(name) if name in drawn else 0,
+        ),
+    )
     free = {grade: count for grade, count in grade_seats.items()}
     left = {name: titulaires.get(name, 0) for name in votes}
     room = {
