@@ -267,7 +267,6 @@ def _scrutin_page(
             proclaimed=proclaimed,
             draw_form=_draw_form(request, row, proclaimed),
             draw_error=error,
-            draw_posted=request.POST if error else None,
             **_scrutin_context(row),
         ),
     )
