@@ -370,6 +370,41 @@ def test_a_sealed_scrutin_no_longer_changes(
     assert capa_dijon.seats == 8
 
 
+def test_an_organizer_sets_a_scrutins_seat_rules_until_it_is_sealed(
+    client: Client, organizer: User, campaign: Campaign, capa_dijon: Scrutin, dijon: Academy
+) -> None:
+    client.force_login(organizer)
+    page = url("scrutin", campaign.pk, capa_dijon.pk)
+    shown = text(client.get(page))
+    assert "Sièges qu&#x27;une liste incomplète ne peut pas pourvoir" in shown
+    assert '<option value="redistribute" selected>' in shown  # the CAP's default, stored
+    data = scrutin_data(code=capa_dijon.code, level="academic", academy=dijon.pk, seats=8)
+
+    done = client.post(page, {**data, "short_list_rule": "draw", "tie_by_candidates": "True"})
+
+    assert done.status_code == 302
+    capa_dijon.refresh_from_db()
+    assert (capa_dijon.short_list_rule, capa_dijon.tie_by_candidates) == ("draw", True)
+    changes = AuditEntry.objects.get(action="scrutin.change").details["changes"]
+    assert ["short_list_rule", "redistribute", "draw"] in changes
+    assert ["tie_by_candidates", "False", "True"] in changes
+    # Back to the kind's defaults.
+    client.post(page, {**data, "short_list_rule": "", "tie_by_candidates": ""})
+    capa_dijon.refresh_from_db()
+    assert (capa_dijon.short_list_rule, capa_dijon.tie_by_candidates) == ("redistribute", False)
+    # A value that is no rule.
+    refused = client.post(page, {**data, "short_list_rule": "random"})
+    assert refused.status_code == 200 and 'href="#id_short_list_rule"' in text(refused)
+    # Sealed: no more change.
+    ScrutinElection.objects.create(
+        scrutin=capa_dijon, uuid="abcdefghijklmn", sealed_at=timezone.now()
+    )
+    sealed = client.post(page, {**data, "short_list_rule": "draw"})
+    assert "est scellée : elle ne change plus" in text(sealed)
+    capa_dijon.refresh_from_db()
+    assert capa_dijon.short_list_rule == "redistribute"
+
+
 # --- Seats per grade ------------------------------------------------------------------------------
 
 

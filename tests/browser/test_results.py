@@ -13,20 +13,25 @@ from tests.browser.conftest import assert_accessible
 from tests.browser.test_espace_electeur import log_in
 from tests.conftest import make_campaign
 from tests.counting.conftest import (
+    cap_by_grade,
     decided,
     proclaimed,
+    tied,
     trustee_key,
     trustees_text,
 )
+from tests.counting.test_draws import drawer
 from tests.voting.conftest import seal_scrutins
 from urne.accounts.models import User
 from urne.campaign.models import Campaign, Scrutin
 
 __all__ = [
+    "cap_by_grade",
     "decided",
     "observer",
     "proclaimed",
     "seal_scrutins",
+    "tied",
     "trustee_key",
     "trustees_text",
 ]
@@ -66,4 +71,34 @@ def test_anyone_reads_the_proclaimed_results(
     page.goto(f"{live_server.url}/resultats/")
     page.get_by_role("link", name=decided.name).click()
     assert page.get_by_text("Anne ARNAUD, Bruno BLANC").is_visible()
+    assert_accessible(page)
+
+
+def test_the_bureau_records_a_draw_between_tied_lists(
+    live_server: Any, page: Any, tied: Scrutin
+) -> None:
+    log_in(page, live_server, drawer(tied))
+    page.goto(f"{live_server.url}/gestion/resultats/{tied.pk}/")
+    assert page.get_by_text("Égalité pour le siège 3 entre").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Liste tirée en position 1").select_option("Liste UNSA Éducation")
+    page.get_by_label("Liste tirée en position 2").select_option("Liste FSU")
+    page.get_by_label("Déroulement du tirage").fill("Tirage à main levée devant les délégués.")
+    page.get_by_role("button", name="Enregistrer le tirage au sort").click()
+    assert page.get_by_text(
+        "Siège 3 attribué par tirage au sort à Liste UNSA Éducation."
+    ).is_visible()
+    assert page.get_by_role("button", name="Enregistrer le tirage au sort").count() == 0
+    assert_accessible(page)
+
+
+def test_a_cap_counted_grade_by_grade_shows_its_seats_per_grade(
+    live_server: Any, page: Any, observer: User, cap_by_grade: Scrutin
+) -> None:
+    log_in(page, live_server, observer)
+    page.goto(f"{live_server.url}/gestion/resultats/{cap_by_grade.pk}/")
+    assert page.get_by_role(
+        "table", name="Sièges de titulaires par grade et par liste"
+    ).is_visible()
+    assert page.get_by_role("heading", name="Grade : Classe normale").first.is_visible()
     assert_accessible(page)

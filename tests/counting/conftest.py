@@ -157,6 +157,79 @@ CANDIDATES = {
 }
 
 
+ELECTORS = [
+    ("Bob", "Martin"),
+    ("Alice", "Bernard"),
+    ("Chloé", "Petit"),
+    ("David", "Roux"),
+    ("Emma", "Noël"),
+    ("Farid", "Lemoine"),
+]
+
+
+def decide(
+    scrutin: Scrutin,
+    academy: Academy,
+    seal_scrutins: SealScrutins,  # noqa: F811 - the fixture imported above
+    trustee_key: Exponent,
+    travel: Callable[[datetime], None],
+    *,
+    seats: int,
+    electors: int,
+    choices: Sequence[int | None],
+    grades: dict[str, list[str]] | None = None,
+) -> Scrutin:
+    """`scrutin` with `seats` seats, `electors` electors on its roll, the three lists of
+    `CANDIDATES`; the electors vote `choices` (list index, None: blank) through the ballot
+    box; the vote closes, is tallied, and the trustee's partial decryption is accepted: the
+    archive ends with the Result. `grades`: each list's candidates' grades, in list order (each
+    candidate is then an elector of that grade)."""
+    scrutin.seats = seats
+    scrutin.save(update_fields=["seats"])
+    made = []
+    for first, last in ELECTORS[:electors]:
+        elector = make_elector(scrutin.campaign, academy, first, last)
+        RollEntry.objects.create(scrutin=scrutin, elector=elector)
+        made.append(elector)
+    for candidate_list in add_lists(scrutin):
+        for position, name in enumerate(CANDIDATES[candidate_list.title], start=1):
+            first, last = name.split()
+            graded = (
+                make_elector(
+                    scrutin.campaign,
+                    academy,
+                    first,
+                    last,
+                    grade=grades[candidate_list.title][position - 1],
+                )
+                if grades is not None
+                else None
+            )
+            Candidate.objects.create(
+                elector=graded,
+                candidate_list=candidate_list,
+                position=position,
+                civilite="M",
+                first_name=first,
+                last_name=last,
+                corps_grade="Professeur certifié",
+                affectation="Lycée Carnot, Dijon",
+            )
+    identifiers = seal_scrutins(scrutin)
+    election = ScrutinElection.objects.get(scrutin=scrutin)
+    for elector, choice in zip(made, choices, strict=False):
+        cast(election, elector, identifiers.of(elector), choice)
+    travel(scrutin.campaign.vote_closes_at + timedelta(minutes=1))
+    assert closing.do_close_election(fresh(election)) is True
+    closing.do_compute_tally(fresh(election))
+    election = fresh(election)
+    tally = closing.encrypted_tally(election)
+    assert tally is not None
+    partial = make_partial_decryption(setup.sealed_election(election), tally, trustee_key)
+    decryption.do_accept_partial_decryption(election, dumps(partial.to_json()), None)
+    return scrutin
+
+
 @pytest.fixture
 def decided(
     campaign: Campaign,
@@ -170,44 +243,75 @@ def decided(
     the vote closes (`urne.counting.closing`), is tallied, the trustee's partial decryption is
     accepted (`urne.counting.decryption`) and the archive ends with the Result. Not proclaimed
     (`proclaimed` is)."""
-    csa_national.seats = 3
-    csa_national.save(update_fields=["seats"])
-    electors = []
-    for first, last in [
-        ("Bob", "Martin"),
-        ("Alice", "Bernard"),
-        ("Chloé", "Petit"),
-        ("David", "Roux"),
-        ("Emma", "Noël"),
-    ]:
-        elector = make_elector(campaign, dijon, first, last)
-        RollEntry.objects.create(scrutin=csa_national, elector=elector)
-        electors.append(elector)
-    for candidate_list in add_lists(csa_national):
-        for position, name in enumerate(CANDIDATES[candidate_list.title], start=1):
-            first, last = name.split()
-            Candidate.objects.create(
-                candidate_list=candidate_list,
-                position=position,
-                civilite="M",
-                first_name=first,
-                last_name=last,
-                corps_grade="Professeur certifié",
-                affectation="Lycée Carnot, Dijon",
-            )
-    identifiers = seal_scrutins(csa_national)
-    election = ScrutinElection.objects.get(scrutin=csa_national)
-    for elector, choice in zip(electors, [0, 0, 1, None], strict=False):
-        cast(election, elector, identifiers.of(elector), choice)
-    travel(campaign.vote_closes_at + timedelta(minutes=1))
-    assert closing.do_close_election(fresh(election)) is True
-    closing.do_compute_tally(fresh(election))
-    election = fresh(election)
-    tally = closing.encrypted_tally(election)
-    assert tally is not None
-    partial = make_partial_decryption(setup.sealed_election(election), tally, trustee_key)
-    decryption.do_accept_partial_decryption(election, dumps(partial.to_json()), None)
-    return csa_national
+    return decide(
+        csa_national,
+        dijon,
+        seal_scrutins,
+        trustee_key,
+        travel,
+        seats=3,
+        electors=5,
+        choices=[0, 0, 1, None],
+    )
+
+
+@pytest.fixture
+def tied(
+    campaign: Campaign,
+    dijon: Academy,
+    csa_national: Scrutin,
+    seal_scrutins: SealScrutins,  # noqa: F811 - the fixture imported above
+    trustee_key: Exponent,
+    travel: Callable[[datetime], None],
+) -> Scrutin:
+    """The CSA ministériel, 3 seats, 6 electors; they vote FSU, FSU, UNSA, UNSA, SGEN, blank.
+    Exprimés 5, quotient 5 ÷ 3: FSU ⌊2 × 3 ÷ 5⌋ = 1, UNSA 1, SGEN 0. Seat 3: the averages are
+    FSU 2 ÷ 2 = 1, UNSA 2 ÷ 2 = 1, SGEN 1 ÷ 1 = 1, all equal; SGEN has fewer votes; FSU and UNSA
+    tie in votes (2 each) for one seat: a draw is needed."""
+    return decide(
+        csa_national,
+        dijon,
+        seal_scrutins,
+        trustee_key,
+        travel,
+        seats=3,
+        electors=6,
+        choices=[0, 0, 1, 1, 2, None],
+    )
+
+
+@pytest.fixture
+def cap_by_grade(
+    campaign: Campaign,
+    dijon: Academy,
+    capa_dijon: Scrutin,
+    seal_scrutins: SealScrutins,  # noqa: F811 - the fixture imported above
+    trustee_key: Exponent,
+    travel: Callable[[datetime], None],
+) -> Scrutin:
+    """The CAPA of Dijon counted grade by grade: 3 seats, Hors classe 1 and Classe normale 2.
+    Candidates' grades: FSU CN, CN, HC, CN; UNSA HC, HC; SGEN CN, CN. 6 electors vote FSU,
+    FSU, FSU, UNSA, UNSA, SGEN."""
+    from urne.campaign.models import ScrutinGrade
+
+    ScrutinGrade.objects.create(scrutin=capa_dijon, grade="Hors classe", seats=1)
+    ScrutinGrade.objects.create(scrutin=capa_dijon, grade="Classe normale", seats=2)
+    hc, cn = "Hors classe", "Classe normale"
+    return decide(
+        capa_dijon,
+        dijon,
+        seal_scrutins,
+        trustee_key,
+        travel,
+        seats=3,
+        electors=6,
+        choices=[0, 0, 0, 1, 1, 2],
+        grades={
+            "Liste FSU": [cn, cn, hc, cn],
+            "Liste UNSA Éducation": [hc, hc],
+            "Liste SGEN-CFDT": [cn, cn],
+        },
+    )
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from urne.campaign.models import Academy, Campaign, Scrutin
+from urne.campaign.models import Academy, Campaign, Scrutin, ShortLists
 from urne.campaign.setup import CALENDAR_FIELDS
 
 if TYPE_CHECKING:
@@ -76,9 +76,41 @@ class ScrutinForm(InCampaignForm, ScrutinFormBase):
         },
     )
 
+    short_list_rule = forms.ChoiceField(
+        label=_("Sièges qu'une liste incomplète ne peut pas pourvoir"),
+        required=False,
+        choices=[("", _("Règle par défaut du type de scrutin")), *ShortLists.choices],
+        help_text=_(
+            "Règle appliquée aux listes incomplètes. Par défaut : aux autres listes, à la plus "
+            "forte moyenne. Choisissez le tirage au sort si l'arrêté du scrutin le prévoit."
+        ),
+    )
+    tie_by_candidates = forms.TypedChoiceField(
+        label=_("Égalité de moyenne et de voix"),
+        required=False,
+        choices=[
+            ("", _("Règle par défaut du type de scrutin")),
+            ("False", _("tirage au sort")),
+            ("True", _("la liste qui a le plus de candidats, puis tirage au sort")),
+        ],
+        coerce=lambda value: value == "True",
+        empty_value=None,
+        help_text=_("Par défaut : tirage au sort entre les listes à égalité."),
+    )
+
     class Meta:
         model = Scrutin
-        fields = ["name", "code", "kind", "level", "academy", "seats", "substitute_seats"]
+        fields = [
+            "name",
+            "code",
+            "kind",
+            "level",
+            "academy",
+            "seats",
+            "substitute_seats",
+            "short_list_rule",
+            "tie_by_candidates",
+        ]
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -490,6 +490,39 @@ class Elector(models.Model):
         return f"{self.get_civilite_display()} {self.first_name} {self.family_name}"
 
 
+class ShortLists(models.TextChoices):
+    """Where the seats go that a list wins but has no candidate for (the values of
+    `urne.counting.seats.ShortListRule`; docs/seats.md, « Short lists »)."""
+
+    REDISTRIBUTE = (
+        "redistribute",
+        _("aux autres listes, à la plus forte moyenne (quotient calculé sur les sièges pourvus)"),
+    )
+    DRAW = "draw", _("au tirage au sort parmi les électeurs éligibles")
+
+
+@dataclass(frozen=True)
+class SeatRules:
+    """A scrutin's choices in the seats' rule that the texts set per kind of body."""
+
+    short_lists: str
+    """A `ShortLists` value."""
+    tie_by_candidates: bool
+    """Equal averages and votes go to the list with more candidates before any draw."""
+
+
+SEAT_RULES: Final[dict[str, SeatRules]] = {
+    # The defaults of DOMAIN.md (« Seats »), kept as data since the texts change: seats a list
+    # cannot fill go on to the other lists, the quotient on the seats filled (CE, 16 June 1999);
+    # equal averages, then votes, then a draw (no text we read puts the candidates first).
+    # A scrutin whose arrêté says otherwise sets its own rules in the campaign's setup.
+    "CSA": SeatRules(ShortLists.REDISTRIBUTE, tie_by_candidates=False),
+    "CAP": SeatRules(ShortLists.REDISTRIBUTE, tie_by_candidates=False),
+    "CCP": SeatRules(ShortLists.REDISTRIBUTE, tie_by_candidates=False),
+}
+"""The seat rules of each kind of body (`Scrutin.Kind` values), by default."""
+
+
 class Scrutin(models.Model):
     """One ballot (CSA, CAP or CCP) at one level; each is one Belenios election."""
 
@@ -525,6 +558,27 @@ class Scrutin(models.Model):
         default=0,
         help_text=_("En général autant que de sièges de titulaires."),
     )
+    short_list_rule = models.CharField(
+        _("règle appliquée aux listes incomplètes"),
+        max_length=12,
+        choices=ShortLists.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Où vont les sièges qu'une liste gagne sans avoir de candidat pour les occuper. "
+            "Vide : la règle par défaut du type de scrutin."
+        ),
+    )
+    tie_by_candidates = models.BooleanField(
+        _("égalité départagée par le nombre de candidats"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "À égalité de moyenne et de voix, la liste qui a le plus de candidats l'emporte avant "
+            "tout tirage au sort. Vide : la règle par défaut du type de scrutin."
+        ),
+    )
     electors: models.ManyToManyField[Elector, RollEntry] = models.ManyToManyField(
         Elector, through="RollEntry", related_name="scrutins"
     )
@@ -539,6 +593,31 @@ class Scrutin(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The seat rules left empty take the kind's defaults (`SEAT_RULES`) when saved, so
+        that a change of the defaults never moves the rules of a scrutin already set up."""
+        unset = not self.short_list_rule or self.tie_by_candidates is None
+        if self.kind in SEAT_RULES and unset:
+            rules = self.seat_rules()
+            self.short_list_rule = rules.short_lists
+            self.tie_by_candidates = rules.tie_by_candidates
+            fields = kwargs.get("update_fields")
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "short_list_rule", "tie_by_candidates"}
+        super().save(*args, **kwargs)
+
+    def seat_rules(self) -> SeatRules:
+        """The seat rules of this scrutin: its own, or its kind's defaults where it has none."""
+        default = SEAT_RULES[self.kind]
+        return SeatRules(
+            short_lists=self.short_list_rule or default.short_lists,
+            tie_by_candidates=(
+                default.tie_by_candidates
+                if self.tie_by_candidates is None
+                else self.tie_by_candidates
+            ),
+        )
 
     def clean(self) -> None:
         """A national scrutin belongs to no academy; an academic or departmental one to an

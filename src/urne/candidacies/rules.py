@@ -198,13 +198,13 @@ def _check_count_per_grade(
     its seats of titulaires and suppléants (`NAME_RULES`); a candidate of a grade without seats
     is named. A candidate's grade is the roll's (candidates not found on it fail elsewhere)."""
     rule = NAME_RULES[scrutin.kind]
-    by_grade = {_grade_key(row.grade): row for row in grades}
+    by_grade = {grade_key(row.grade): row for row in grades}
     counts = dict.fromkeys(by_grade, 0)
     failures: list[str] = []
     for candidate in candidates:
         if candidate.elector is None:
             continue
-        key = _grade_key(candidate.elector.grade)
+        key = grade_key(candidate.elector.grade)
         if key in counts:
             counts[key] += 1
         else:
@@ -241,7 +241,7 @@ def _check_count_per_grade(
     return failures
 
 
-def _grade_key(grade: str) -> str:
+def grade_key(grade: str) -> str:
     return " ".join(grade.split()).casefold()
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import translation
@@ -34,7 +35,13 @@ from reportlab.platypus import (
 
 from urne import clock
 from urne.campaign.models import Scrutin
-from urne.counting.results import ScrutinFigures, percent, thousands
+from urne.counting.results import (
+    ScrutinFigures,
+    percent,
+    short_lists_text,
+    thousands,
+    tie_text,
+)
 from urne.counting.seats import fraction_text
 from urne.web import dates
 
@@ -217,6 +224,17 @@ def _render(minutes: Minutes) -> bytes:
         Paragraph(_pdf_text(_("Voix et sièges par liste")), styles["Heading3"]),
         Table(rows, colWidths=[80 * mm, 25 * mm, 25 * mm, 22 * mm, 22 * mm], style=grid),
         Paragraph(_pdf_text(quotient), small),
+        Paragraph(
+            _pdf_text(
+                _("Règle appliquée aux listes incomplètes : %(rule)s.")
+                % {"rule": short_lists_text(scrutin.short_lists)}
+            ),
+            small,
+        ),
+        Paragraph(
+            _pdf_text(_("Égalité : %(rule)s.") % {"rule": tie_text(scrutin.tie_by_candidates)}),
+            small,
+        ),
     ]
     if not figures.complete and allocation.draw_needed is not None:
         tie = allocation.draw_needed
@@ -229,6 +247,49 @@ def _render(minutes: Minutes) -> bytes:
                     )
                     % {"seat": tie.seat, "lists": ", ".join(tie.lists)}
                 ),
+                body,
+            )
+        )
+    if figures.grades is not None:
+        story += _grades_story(figures, body, small, grid)
+    drawn = figures.recorded_draw
+    if drawn is not None:
+        story.append(
+            Paragraph(
+                _pdf_text(
+                    _(
+                        "Égalité de moyenne et de voix pour le siège %(seat)s entre %(lists)s, "
+                        "départagée par tirage au sort (ordre du tirage : %(order)s), enregistré "
+                        "par %(who)s le %(when)s."
+                    )
+                    % {
+                        "seat": drawn.seat,
+                        "lists": ", ".join(sorted(drawn.lists)),
+                        "order": ", ".join(drawn.lists),
+                        "who": drawn.recorded_by,
+                        "when": (
+                            dates.day_month_year_hour(drawn.recorded_at)
+                            if drawn.recorded_at is not None
+                            else "—"
+                        ),
+                    }
+                ),
+                body,
+            )
+        )
+        story += [
+            Paragraph(
+                _pdf_text(
+                    _("Siège %(seat)s attribué par tirage au sort à %(list)s.")
+                    % {"seat": step.seat, "list": step.list}
+                ),
+                body,
+            )
+            for step in figures.drawn_seats
+        ]
+        story.append(
+            Paragraph(
+                _pdf_text(_("Déroulement du tirage : %(account)s") % {"account": drawn.account}),
                 body,
             )
         )
@@ -255,6 +316,24 @@ def _render(minutes: Minutes) -> bytes:
             continue
         any_elected = True
         story.append(Paragraph(f"<b>{_pdf_text(entry.title)}</b>", body))
+        if entry.grades:
+            for held in entry.grades:
+                if not held.titulaires:
+                    continue
+                story.append(
+                    Paragraph(
+                        _pdf_text(
+                            _("Grade %(grade)s — titulaires : %(t)s ; suppléants : %(s)s")
+                            % {
+                                "grade": held.grade,
+                                "t": ", ".join(held.titulaires) or "—",
+                                "s": ", ".join(held.suppleants) or "—",
+                            }
+                        ),
+                        body,
+                    )
+                )
+            continue
         story.append(
             Paragraph(
                 _pdf_text(
@@ -315,6 +394,116 @@ def _render(minutes: Minutes) -> bytes:
     )
     pdf.build(story)
     return buffer.getvalue()
+
+
+def _grades_story(
+    figures: ScrutinFigures, body: Any, small: Any, grid: TableStyle
+) -> list[Flowable]:
+    """A CAP counted grade by grade: the seats each list holds in each grade, how they were
+    placed, and what is left."""
+    grades = figures.grades
+    if grades is None:  # pragma: no cover - called only with grades
+        return []
+    story: list[Flowable] = [
+        Spacer(1, 3 * mm),
+        Paragraph(_pdf_text(_("Sièges par grade")), body),
+    ]
+    head: list[object] = [_("Liste"), _("Obtenus")]
+    head += [
+        Paragraph(_pdf_text(f"{grade} ({seats})"), small) for grade, seats in figures.scrutin.grades
+    ]
+    rows: list[list[object]] = [head]
+    rows += [
+        [
+            Paragraph(_pdf_text(entry.title), small),
+            str(entry.won if entry.won is not None else entry.titulaires),
+            *(str(len(held.titulaires)) for held in entry.grades),
+        ]
+        for entry in figures.lists
+    ]
+    width = 174 * mm
+    first = 60 * mm
+    rest = (width - first - 20 * mm) / max(len(figures.scrutin.grades), 1)
+    story.append(
+        Table(rows, colWidths=[first, 20 * mm] + [rest] * len(figures.scrutin.grades), style=grid)
+    )
+    story.append(
+        Paragraph(
+            _pdf_text(
+                _(
+                    "Répartition entre les grades (décret n° 82-451, art. 21) : les listes "
+                    "choisissent à tour de rôle, dans l'ordre décroissant des sièges obtenus puis "
+                    "des voix, un siège par grade et par tour, sans empêcher une autre liste "
+                    "d'obtenir ses sièges ; le choix d'une liste suit l'ordre de ses candidats ; "
+                    "les sièges restants vont à la liste qui a le plus de voix parmi celles qui "
+                    "présentent encore un candidat du grade."
+                )
+            ),
+            small,
+        )
+    )
+    if grades.order_tie:
+        story.append(
+            Paragraph(
+                _pdf_text(
+                    _(
+                        "Égalité de sièges et de voix entre %(lists)s : un tirage au sort "
+                        "doit fixer l'ordre dans lequel ces listes choisissent leurs grades ; "
+                        "les sièges ne sont pas encore répartis entre les grades."
+                    )
+                    % {"lists": ", ".join(grades.order_tie)}
+                ),
+                body,
+            )
+        )
+    else:
+        story.append(
+            Paragraph(
+                _pdf_text(
+                    _("Ordre de choix des listes : %(order)s.") % {"order": ", ".join(grades.order)}
+                ),
+                small,
+            )
+        )
+    drawn = figures.recorded_order
+    if drawn is not None:
+        story.append(
+            Paragraph(
+                _pdf_text(
+                    _(
+                        "Ordre de choix entre %(lists)s, à égalité de sièges et de voix, fixé par "
+                        "tirage au sort (ordre du tirage : %(order)s), enregistré par %(who)s le "
+                        "%(when)s. Déroulement du tirage : %(account)s"
+                    )
+                    % {
+                        "lists": ", ".join(sorted(drawn.lists)),
+                        "order": ", ".join(drawn.lists),
+                        "who": drawn.recorded_by,
+                        "when": (
+                            dates.day_month_year_hour(drawn.recorded_at)
+                            if drawn.recorded_at is not None
+                            else "—"
+                        ),
+                        "account": drawn.account,
+                    }
+                ),
+                body,
+            )
+        )
+    story += [
+        Paragraph(
+            _pdf_text(
+                _(
+                    "Grade %(grade)s : %(count)s siège(s) sans candidat, à attribuer par tirage "
+                    "au sort parmi les électeurs éligibles."
+                )
+                % {"grade": grade, "count": count}
+            ),
+            body,
+        )
+        for grade, count in grades.unfilled.items()
+    ]
+    return story
 
 
 _ROLE_ORDER = {"president": 0, "secretary": 1, "delegate": 2}

@@ -159,3 +159,50 @@ class Proclamation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scrutin} — {self.proclaimed_at:%d/%m/%Y %H:%M}"
+
+
+class SeatDraw(models.Model):
+    """The recorded outcome of a draw between tied lists (docs/results.md, « The recorded
+    draw »): for a seat of titulaire (`SEAT`: equal averages and votes, fewer seats than tied
+    lists, docs/seats.md step 5), or for the order in which the lists of a CAP counted grade by
+    grade choose their grades (`GRADE_ORDER`: as many seats and votes). The tied lists in the
+    order drawn (the first ones win, or choose first), the seat it decides, who recorded it,
+    when, and how it was drawn. Once per scrutin and kind, before the proclamation
+    (`urne.counting.draws`); `urne.counting.results.figures_of` applies it."""
+
+    class Kind(models.TextChoices):
+        SEAT = "seat", _("siège à égalité")
+        GRADE_ORDER = "grade_order", _("ordre de choix des grades")
+
+    scrutin = models.ForeignKey(
+        Scrutin, on_delete=models.PROTECT, related_name="seat_draws", verbose_name=_("scrutin")
+    )
+    kind = models.CharField(_("objet du tirage"), max_length=12, choices=Kind.choices)
+    seat = models.PositiveSmallIntegerField(_("premier siège départagé"), null=True, blank=True)
+    order = models.JSONField(_("listes dans l'ordre du tirage"))
+    """The tied lists' titles, in the order drawn."""
+    account = models.TextField(_("déroulement du tirage"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enregistré par"),
+    )
+    role = models.CharField(
+        _("qualité"),
+        max_length=10,
+        blank=True,
+        help_text=_("président ou secrétaire du bureau ; vide pour un agent habilité"),
+    )
+    recorded_at = models.DateTimeField(_("enregistré le"))
+
+    class Meta:
+        verbose_name = _("tirage au sort entre listes à égalité")
+        verbose_name_plural = _("tirages au sort entre listes à égalité")
+        ordering = ["-recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["scrutin", "kind"], name="seat_draw_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scrutin} — {self.get_kind_display()}"

@@ -108,7 +108,8 @@ def _already(found: Proclamation) -> CountingRefused:
 
 
 def check_proclaimable(scrutin: Scrutin) -> results.ScrutinFigures:
-    """Not proclaimed yet, and its archive ends with a Result that reads back whole."""
+    """Not proclaimed yet, its archive ends with a Result that reads back whole, and every seat
+    is allocated (a tie that needs a draw has its draw recorded, `urne.counting.draws`)."""
     found = proclamation_of(scrutin)
     if found is not None:
         raise _already(found)
@@ -121,6 +122,26 @@ def check_proclaimable(scrutin: Scrutin) -> results.ScrutinFigures:
                 "changé."
             )
             % {"scrutin": scrutin.code}
+        )
+    tie = figures.allocation.draw_needed
+    if tie is not None:
+        raise CountingRefused(
+            _(
+                "Égalité pour le siège %(seat)s du scrutin « %(scrutin)s » entre %(lists)s : "
+                "enregistrez d'abord le tirage au sort qui les départage (page des résultats du "
+                "scrutin), puis proclamez. Rien n'a été changé."
+            )
+            % {"seat": tie.seat, "scrutin": scrutin.code, "lists": ", ".join(tie.lists)}
+        )
+    if figures.grades is not None and figures.grades.order_tie:
+        raise CountingRefused(
+            _(
+                "Égalité de sièges et de voix entre %(lists)s dans le scrutin « %(scrutin)s » : "
+                "enregistrez d'abord le tirage au sort de l'ordre dans lequel ces listes "
+                "choisissent leurs grades (page des résultats du scrutin), puis proclamez. Rien "
+                "n'a été changé."
+            )
+            % {"scrutin": scrutin.code, "lists": ", ".join(figures.grades.order_tie)}
         )
     return figures
 

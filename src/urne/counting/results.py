@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import IO, TYPE_CHECKING, Any, Final, TypeVar
@@ -198,6 +199,9 @@ class ListData:
     title: str
     unions: tuple[tuple[str, Decimal | None], ...] = ()
     candidates: tuple[str, ...] | None = None
+    grades: tuple[str, ...] | None = None
+    """Each candidate's grade, as `candidates` (a CAP counted grade by grade; "" for a
+    candidate of no grade with seats)."""
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,13 @@ class ScrutinData:
     """The academy's name, for an academic or departmental scrutin."""
     kind: str = ""
     level: str = ""
+    short_lists: rule.ShortListRule = rule.ShortListRule.REDISTRIBUTE
+    """Where the seats go that a list cannot fill (`Scrutin.seat_rules`)."""
+    grades: tuple[tuple[str, int], ...] = ()
+    """A CAP counted grade by grade: each grade with its seats of titulaires (`ScrutinGrade`),
+    in order; empty for a scrutin counted as a whole."""
+    tie_by_candidates: bool = False
+    """Equal averages and votes go to the list with more candidates before a draw."""
 
 
 @dataclass(frozen=True)
@@ -225,6 +236,25 @@ class ListFigures:
     suppleants: int
     elected_titulaires: tuple[str, ...]
     elected_suppleants: tuple[str, ...]
+    grades: tuple[rule.GradeDesignation, ...] = ()
+    """A CAP counted grade by grade: the list's titulaires and suppléants in each grade."""
+    won: int | None = None
+    """A CAP counted grade by grade: the seats the list won over the whole CAP (`titulaires`
+    are those it holds in the grades)."""
+
+
+@dataclass(frozen=True)
+class RecordedDraw:
+    """The recorded outcome of a draw between tied lists (`urne.counting.models.SeatDraw`):
+    the tied lists in the order drawn, the first seat it decides, how it was drawn, who
+    recorded it and when."""
+
+    seat: int | None
+    """The first seat it decides (None: a draw of the order of choice of the grades)."""
+    lists: tuple[str, ...]
+    account: str = ""
+    recorded_by: str = ""
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -235,6 +265,13 @@ class ScrutinFigures:
     counts: ResultCounts
     result: rule.ScrutinResult
     lists: tuple[ListFigures, ...]
+    recorded_draw: RecordedDraw | None = None
+    """The draw applied to break a tie, when one was needed and recorded."""
+    grades: rule.GradeAllocation | None = None
+    """A CAP counted grade by grade: which grades each list holds its seats in (None until
+    the seats are all won, or for a scrutin counted as a whole)."""
+    recorded_order: RecordedDraw | None = None
+    """The draw applied to order the lists' choice of grades, when one was needed."""
 
     @property
     def inscrits(self) -> int:
@@ -266,22 +303,36 @@ class ScrutinFigures:
 
     @property
     def complete(self) -> bool:
-        """Every seat is allocated (False while a tie waits for its recorded draw)."""
-        return self.result.allocation.complete
+        """Every seat is allocated (False while a tie waits for its recorded draw, or, for a
+        CAP counted grade by grade, while the order in which lists choose waits for one)."""
+        return self.result.allocation.complete and (self.grades is None or self.grades.complete)
+
+    @property
+    def drawn_seats(self) -> tuple[rule.Step, ...]:
+        """The seats the recorded draw gave (none without a draw)."""
+        return tuple(step for step in self.allocation.steps if step.reason is rule.Reason.DRAW)
 
 
 def scrutin_figures(
     data: ScrutinData,
     counts: ResultCounts,
     *,
-    draw: Sequence[str] | None = None,
-    short_lists: rule.ShortListRule = rule.ShortListRule.REDISTRIBUTE,
+    draw: Sequence[str] | RecordedDraw | None = None,
+    short_lists: rule.ShortListRule | None = None,
+    tie_by_candidates: bool | None = None,
+    grade_order: Sequence[str] | RecordedDraw | None = None,
 ) -> ScrutinFigures:
     """The figures of a scrutin from its data and its decrypted counts.
 
     The counts' answers, when known (read from the archive), must be the lists' titles in
     order: otherwise a list's votes could be given to another (refused). `draw`: the recorded
-    draw for a tie that needs one (`urne.counting.seats`)."""
+    draw for a tie that needs one (`urne.counting.seats`): the tied lists in the order drawn,
+    or the `RecordedDraw` (then its seat must be the tie's). `short_lists` and
+    `tie_by_candidates`: the scrutin's own (`data`) unless given. `grade_order`: for a CAP
+    counted grade by grade, the recorded draw of the order of choice of lists with as many
+    seats and votes (`seats.assign_grades`)."""
+    recorded = draw if isinstance(draw, RecordedDraw) else None
+    order: Sequence[str] | None = draw.lists if isinstance(draw, RecordedDraw) else draw
     titles = tuple(entry.title for entry in data.lists)
     if counts.answers and counts.answers != titles:
         raise ResultsError(
@@ -312,27 +363,116 @@ def scrutin_figures(
             votants=counts.tallied,
             blancs=counts.blank,
             nuls=NULS_WITH_BELENIOS,
-            draw=draw,
-            rule=short_lists,
+            draw=order,
+            rule=data.short_lists if short_lists is None else short_lists,
+            tie_by_candidates=(
+                data.tie_by_candidates if tie_by_candidates is None else tie_by_candidates
+            ),
         )
     except rule.SeatsError as refused:
         raise ResultsError(
             _("Les sièges ne peuvent pas être attribués : %(why)s") % {"why": refused}
         ) from None
-    lists = tuple(
-        ListFigures(
-            title=entry.title,
-            unions=entry.unions,
-            votes=counted.votes,
-            share=counted.share,
-            titulaires=counted.titulaires,
-            suppleants=counted.suppleants,
-            elected_titulaires=counted.elected_titulaires,
-            elected_suppleants=counted.elected_suppleants,
+    if recorded is not None:
+        drawn = [step.seat for step in result.allocation.steps if step.reason is rule.Reason.DRAW]
+        if not drawn or drawn[0] != recorded.seat:
+            raise ResultsError(
+                _(
+                    "Le tirage au sort enregistré pour le scrutin « %(scrutin)s » départage le "
+                    "siège %(seat)s, qui n'est pas celui de l'égalité."
+                )
+                % {"scrutin": data.code, "seat": recorded.seat}
+            )
+    ordered = grade_order if isinstance(grade_order, RecordedDraw) else None
+    if data.grades:
+        try:
+            grades, lists = _by_grade(
+                data,
+                result,
+                grade_order.lists if isinstance(grade_order, RecordedDraw) else grade_order,
+            )
+        except rule.SeatsError as refused:
+            raise ResultsError(
+                _("Les sièges ne peuvent pas être répartis entre les grades : %(why)s")
+                % {"why": refused}
+            ) from None
+    else:
+        grades = None
+        lists = tuple(
+            ListFigures(
+                title=entry.title,
+                unions=entry.unions,
+                votes=counted.votes,
+                share=counted.share,
+                titulaires=counted.titulaires,
+                suppleants=counted.suppleants,
+                elected_titulaires=counted.elected_titulaires,
+                elected_suppleants=counted.elected_suppleants,
+            )
+            for entry, counted in zip(data.lists, result.lists, strict=True)
         )
-        for entry, counted in zip(data.lists, result.lists, strict=True)
+    return ScrutinFigures(
+        scrutin=data,
+        counts=counts,
+        result=result,
+        lists=lists,
+        recorded_draw=recorded,
+        grades=grades,
+        recorded_order=ordered,
     )
-    return ScrutinFigures(scrutin=data, counts=counts, result=result, lists=lists)
+
+
+def _by_grade(
+    data: ScrutinData, result: rule.ScrutinResult, order: Sequence[str] | None
+) -> tuple[rule.GradeAllocation | None, tuple[ListFigures, ...]]:
+    """A CAP counted grade by grade: the seats each list won over the whole CAP placed in the
+    grades (`seats.assign_grades`), and its elected named grade by grade
+    (`seats.designate_by_grade`). Nobody is named while a seat waits for its draw."""
+    if not result.allocation.complete:
+        if order is not None:
+            raise rule.SeatsError("the order of choice is drawn once every seat is won")
+        return None, tuple(
+            ListFigures(
+                title=entry.title,
+                unions=entry.unions,
+                votes=counted.votes,
+                share=counted.share,
+                titulaires=counted.titulaires,
+                suppleants=counted.suppleants,
+                elected_titulaires=(),
+                elected_suppleants=(),
+                won=counted.titulaires,
+            )
+            for entry, counted in zip(data.lists, result.lists, strict=True)
+        )
+    grades = rule.assign_grades(
+        dict(data.grades),
+        result.allocation.titulaires,
+        result.allocation.votes,
+        {entry.title: entry.grades or () for entry in data.lists},
+        order=order,
+    )
+    lists = []
+    for entry, counted in zip(data.lists, result.lists, strict=True):
+        names: dict[str, list[str]] = {}
+        for name, grade in zip(entry.candidates or (), entry.grades or (), strict=False):
+            names.setdefault(grade, []).append(name)
+        designated = rule.designate_by_grade(names, grades.seats[entry.title])
+        lists.append(
+            ListFigures(
+                title=entry.title,
+                unions=entry.unions,
+                votes=counted.votes,
+                share=counted.share,
+                titulaires=sum(grades.seats[entry.title].values()),
+                suppleants=sum(len(item.suppleants) for item in designated),
+                elected_titulaires=tuple(name for item in designated for name in item.titulaires),
+                elected_suppleants=tuple(name for item in designated for name in item.suppleants),
+                grades=designated,
+                won=counted.titulaires,
+            )
+        )
+    return grades, tuple(lists)
 
 
 # --- aggregation ---------------------------------------------------------------------------------
@@ -401,6 +541,29 @@ def aggregate_by(
     return {group: aggregate(members) for group, members in groups.items()}
 
 
+def short_lists_text(value: rule.ShortListRule) -> str:
+    """The rule applied to short lists, in words (pages and PV)."""
+    if value is rule.ShortListRule.DRAW:
+        return _(
+            "les sièges qu'une liste ne peut pas pourvoir sont attribués par tirage au sort parmi "
+            "les électeurs éligibles (quotient calculé sur tous les sièges)"
+        )
+    return _(
+        "les sièges qu'une liste ne peut pas pourvoir vont aux autres listes, à la plus forte "
+        "moyenne (quotient calculé sur les sièges pourvus par l'élection)"
+    )
+
+
+def tie_text(by_candidates: bool) -> str:
+    """How equal averages are broken, in words (pages and PV)."""
+    if by_candidates:
+        return _(
+            "à égalité de moyenne, la liste qui a le plus de voix, puis celle qui a le plus de "
+            "candidats, puis un tirage au sort"
+        )
+    return _("à égalité de moyenne, la liste qui a le plus de voix, puis un tirage au sort")
+
+
 def percent(value: Fraction | None, places: int = 2) -> str:
     """A ratio as a French percentage (« 40,62 % »), rounded from the exact fraction; « — »
     when there is none."""
@@ -446,6 +609,10 @@ def figures_json(figures: ScrutinFigures) -> dict[str, Any]:
             "academy": figures.scrutin.academy,
             "seats": figures.scrutin.seats,
         },
+        "rules": {
+            "short_lists": figures.scrutin.short_lists.value,
+            "tie_by_candidates": figures.scrutin.tie_by_candidates,
+        },
         "inscrits": figures.inscrits,
         "votants": figures.votants,
         "blancs": figures.blancs,
@@ -458,6 +625,22 @@ def figures_json(figures: ScrutinFigures) -> dict[str, Any]:
         "draw_needed": (
             {"seat": allocation.draw_needed.seat, "lists": list(allocation.draw_needed.lists)}
             if allocation.draw_needed is not None
+            else None
+        ),
+        "draw": (
+            {
+                "seat": figures.recorded_draw.seat,
+                "order": list(figures.recorded_draw.lists),
+                "seats": [{"seat": step.seat, "list": step.list} for step in figures.drawn_seats],
+                "account": figures.recorded_draw.account,
+                "recorded_by": figures.recorded_draw.recorded_by,
+                "recorded_at": (
+                    figures.recorded_draw.recorded_at.isoformat()
+                    if figures.recorded_draw.recorded_at is not None
+                    else None
+                ),
+            }
+            if figures.recorded_draw is not None
             else None
         ),
         "unfilled_titulaires": figures.result.unfilled_titulaires,
@@ -476,9 +659,50 @@ def figures_json(figures: ScrutinFigures) -> dict[str, Any]:
                 "suppleants": entry.suppleants,
                 "elected_titulaires": list(entry.elected_titulaires),
                 "elected_suppleants": list(entry.elected_suppleants),
+                **(
+                    {
+                        "won": entry.won,
+                        "grades": [
+                            {
+                                "grade": item.grade,
+                                "titulaires": len(item.titulaires) + item.unfilled_titulaires,
+                                "elected_titulaires": list(item.titulaires),
+                                "elected_suppleants": list(item.suppleants),
+                                "unfilled_titulaires": item.unfilled_titulaires,
+                                "unfilled_suppleants": item.unfilled_suppleants,
+                            }
+                            for item in entry.grades
+                        ],
+                    }
+                    if figures.grades is not None
+                    else {}
+                ),
             }
             for entry in figures.lists
         ],
+        "grades": (
+            {
+                "seats": dict(figures.scrutin.grades),
+                "order_draw": (
+                    {
+                        "order": list(figures.recorded_order.lists),
+                        "account": figures.recorded_order.account,
+                        "recorded_by": figures.recorded_order.recorded_by,
+                    }
+                    if figures.recorded_order is not None
+                    else None
+                ),
+                "order_of_choice": list(figures.grades.order),
+                "order_tie": (list(figures.grades.order_tie) if figures.grades.order_tie else None),
+                "given": [
+                    {"list": item.list, "grade": item.grade, "reason": item.reason}
+                    for item in figures.grades.given
+                ],
+                "unfilled": figures.grades.unfilled,
+            }
+            if figures.grades is not None
+            else None
+        ),
         "archive_fingerprint": figures.counts.fingerprint or None,
     }
 
@@ -525,6 +749,57 @@ def figures_csv_rows(figures: ScrutinFigures) -> list[list[object]]:
         ]
         for entry in figures.lists
     ]
+    for entry in figures.lists:
+        rows += [
+            [
+                f"Grade : {item.grade}",
+                entry.title,
+                unions_text(entry),
+                "",
+                "",
+                len(item.titulaires) + item.unfilled_titulaires,
+                len(item.suppleants),
+                ", ".join(item.titulaires),
+                ", ".join(item.suppleants),
+            ]
+            for item in entry.grades
+            if item.titulaires or item.unfilled_titulaires
+        ]
+    drawn = figures.recorded_draw
+    if drawn is not None:
+        blank = ["", "", "", "", "", "", ""]
+        rows += [
+            [f"Siège {step.seat} attribué par tirage au sort", step.list, *blank]
+            for step in figures.drawn_seats
+        ]
+        rows += [
+            ["Ordre du tirage au sort", ", ".join(drawn.lists), *blank],
+            ["Déroulement du tirage au sort", drawn.account, *blank],
+        ]
+    if figures.recorded_order is not None:
+        rows += [
+            [
+                "Ordre de choix des grades tiré au sort",
+                ", ".join(figures.recorded_order.lists),
+                *[""] * 7,
+            ],
+            ["Déroulement du tirage au sort", figures.recorded_order.account, *[""] * 7],
+        ]
+    if drawn is None and figures.allocation.draw_needed is not None:
+        tie = figures.allocation.draw_needed
+        rows.append(
+            [
+                f"Égalité pour le siège {tie.seat} : tirage au sort à faire",
+                ", ".join(tie.lists),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
     return rows
 
 
@@ -563,22 +838,35 @@ def scrutin_data(scrutin: Scrutin) -> ScrutinData:
     """The data of `scrutin`: its validated lists in official order (the answers of its
     election), their unions and shares, their candidates in list order, and its roll size."""
     from urne.candidacies.models import Candidate, ListUnion
+    from urne.candidacies.rules import NAME_RULES, grade_key
     from urne.voting.setup import election_lists
 
     lists = election_lists(scrutin)
+    rules = scrutin.seat_rules()
     ids = [entry.pk for entry in lists]
     unions: dict[int, list[tuple[str, Decimal | None]]] = {}
     for link in (
         ListUnion.objects.filter(candidate_list_id__in=ids).select_related("union").order_by("pk")
     ):
         unions.setdefault(link.candidate_list_id, []).append((link.union.acronym, link.share))
+    seats_of_grades = (
+        [(row.grade, row.seats) for row in scrutin.grade_seats.order_by("grade")]
+        if NAME_RULES[scrutin.kind].per_grade
+        else []
+    )
+    spelled = {grade_key(grade): grade for grade, _seats in seats_of_grades}
     names: dict[int, list[str]] = {}
-    for candidate in Candidate.objects.filter(candidate_list_id__in=ids).order_by(
-        "candidate_list_id", "position"
+    grades: dict[int, list[str]] = {}
+    for candidate in (
+        Candidate.objects.filter(candidate_list_id__in=ids)
+        .select_related("elector")
+        .order_by("candidate_list_id", "position")
     ):
         names.setdefault(candidate.candidate_list_id, []).append(
             candidate_name(candidate.first_name, candidate.last_name)
         )
+        grade = candidate.elector.grade if candidate.elector is not None else ""
+        grades.setdefault(candidate.candidate_list_id, []).append(spelled.get(grade_key(grade), ""))
     return ScrutinData(
         code=scrutin.code,
         name=scrutin.name,
@@ -589,12 +877,16 @@ def scrutin_data(scrutin: Scrutin) -> ScrutinData:
                 title=entry.title,
                 unions=tuple(unions.get(entry.pk, ())),
                 candidates=tuple(names.get(entry.pk, ())),
+                grades=tuple(grades.get(entry.pk, ())) if seats_of_grades else None,
             )
             for entry in lists
         ),
+        grades=tuple(seats_of_grades),
         academy=scrutin.academy.name if scrutin.academy is not None else None,
         kind=scrutin.kind,
         level=scrutin.level,
+        short_lists=rule.ShortListRule(rules.short_lists),
+        tie_by_candidates=rules.tie_by_candidates,
     )
 
 
@@ -614,7 +906,33 @@ def figures_of(scrutin: Scrutin) -> ScrutinFigures | None:
     counts = result_counts(election)
     if counts is None:
         return None
-    return scrutin_figures(scrutin_data(scrutin), counts)
+    return scrutin_figures(
+        scrutin_data(scrutin),
+        counts,
+        draw=recorded_draw(scrutin),
+        grade_order=recorded_draw(scrutin, "grade_order"),
+    )
+
+
+def recorded_draw(scrutin: Scrutin, kind: str = "seat") -> RecordedDraw | None:
+    """The draw of `kind` (`SeatDraw.Kind`) recorded for `scrutin` (`urne.counting.draws`), if
+    any."""
+    from urne.counting.models import SeatDraw
+
+    found = (
+        SeatDraw.objects.filter(scrutin_id=scrutin.pk, kind=kind)
+        .select_related("recorded_by")
+        .first()
+    )
+    if found is None:
+        return None
+    return RecordedDraw(
+        seat=found.seat,
+        lists=tuple(found.order),
+        account=found.account,
+        recorded_by=str(found.recorded_by),
+        recorded_at=found.recorded_at,
+    )
 
 
 def is_proclaimed(scrutin: Scrutin) -> bool:
@@ -734,6 +1052,7 @@ __all__ = [
     "ListData",
     "ListFigures",
     "Overview",
+    "RecordedDraw",
     "ResultCounts",
     "ResultsError",
     "ScrutinData",
@@ -755,11 +1074,14 @@ __all__ = [
     "percent",
     "public_scrutins",
     "read_result",
+    "recorded_draw",
     "result_counts",
     "results_scrutins",
     "scrutin_data",
     "scrutin_figures",
     "scrutin_row",
+    "short_lists_text",
     "thousands",
+    "tie_text",
     "unions_text",
 ]

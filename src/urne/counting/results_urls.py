@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path(
         "gestion/resultats/<int:scrutin_id>/resultats.json", views.staff_scrutin_json, name="json"
     ),
+    path("gestion/resultats/<int:scrutin_id>/tirage/", views.staff_draw, name="draw"),
     path(
         "gestion/resultats/<int:scrutin_id>/proces-verbal.pdf",
         views.staff_minutes,

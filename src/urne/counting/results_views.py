@@ -15,9 +15,10 @@ import json
 from fractions import Fraction
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString
@@ -28,11 +29,12 @@ from django.views.decorators.http import require_safe
 from urne import clock
 from urne.audit import services as audit
 from urne.backoffice.pages import staff_page
-from urne.counting import results
+from urne.counting import draws, results
 from urne.counting.charts import Bar, bar_chart
 from urne.counting.minutes import minutes_of, render_minutes
+from urne.counting.proclamation import may_proclaim
 from urne.counting.seats import fraction_text
-from urne.web.errors import NotFound
+from urne.web.errors import NotFound, VisitorError
 from urne.web.spreadsheet import excel_csv
 
 PUBLIC_SECONDS = 60
@@ -125,6 +127,8 @@ def _scrutin_context(row: results.ScrutinRow) -> dict[str, Any]:
                 for name in ("inscrits", "votants", "blancs", "nuls", "exprimes")
             },
             board_url=reverse("voting:board", args=[row.scrutin.election.uuid]),
+            short_lists_rule=results.short_lists_text(figures.scrutin.short_lists),
+            tie_rule=results.tie_text(figures.scrutin.tie_by_candidates),
             quotient=(
                 fraction_text(figures.allocation.quotient)
                 if figures.allocation.quotient is not None
@@ -234,19 +238,70 @@ def staff_overview_json(request: HttpRequest) -> HttpResponse:
     return _json_response(_overview_json(rows), "resultats.json")
 
 
-@staff_page(results.VIEW_RESULTS)
-def staff_scrutin(request: HttpRequest, scrutin_id: int) -> HttpResponse:
-    scrutin = results.access_results_scrutin(request.user, scrutin_id)
+def _draw_form(request: HttpRequest, row: results.ScrutinRow, proclaimed: bool) -> Any:
+    """What the page needs to offer the draw: only when the figures wait for one, before the
+    proclamation, to whoever may record it (`urne.counting.draws`)."""
+    figures = row.figures
+    if figures is None or proclaimed:
+        return None
+    waiting = draws.pending(figures)
+    if waiting is None or not may_proclaim(request.user, row.scrutin):
+        return None
+    return {
+        "pending": waiting,
+        "ranks": range(1, len(waiting.lists) + 1),
+        "account_max": draws.ACCOUNT_MAX,
+    }
+
+
+def _scrutin_page(
+    request: HttpRequest, scrutin: Any, *, error: str = "", status: int = 200
+) -> HttpResponse:
     row = results.scrutin_row(scrutin)
-    return render(
+    proclaimed = results.is_proclaimed(scrutin)
+    response = render(
         request,
         "counting/results/scrutin.html",
         _staff(
             _("Résultats : %(scrutin)s") % {"scrutin": scrutin.name},
-            proclaimed=results.is_proclaimed(scrutin),
+            proclaimed=proclaimed,
+            draw_form=_draw_form(request, row, proclaimed),
+            draw_error=error,
             **_scrutin_context(row),
         ),
     )
+    response.status_code = status
+    return response
+
+
+@staff_page(results.VIEW_RESULTS)
+def staff_scrutin(request: HttpRequest, scrutin_id: int) -> HttpResponse:
+    scrutin = results.access_results_scrutin(request.user, scrutin_id)
+    return _scrutin_page(request, scrutin)
+
+
+@staff_page(methods=("POST",))
+def staff_draw(request: HttpRequest, scrutin_id: int) -> HttpResponseBase:
+    """Record the draw that breaks a tie (`urne.counting.draws`): the tied lists in the order
+    drawn (`order`, one per rank) and how it was drawn (`account`)."""
+    scrutin = draws.access_drawing(request.user, scrutin_id)
+    order = [title for title in request.POST.getlist("order") if title]
+    try:
+        draws.do_record_draw(scrutin, request, order, request.POST.get("account", ""))
+    except VisitorError as refused:
+        if not request.user.has_perm(results.VIEW_RESULTS):
+            messages.error(request, str(refused.message))
+            return redirect("results:scrutin", scrutin_id=scrutin.pk)
+        return _scrutin_page(request, scrutin, error=str(refused.message), status=refused.status)
+    messages.success(
+        request,
+        _(
+            "Le tirage au sort du scrutin « %(scrutin)s » est enregistré ; les sièges sont "
+            "attribués."
+        )
+        % {"scrutin": scrutin.name},
+    )
+    return redirect("results:scrutin", scrutin_id=scrutin.pk)
 
 
 @staff_page(results.VIEW_RESULTS)

@@ -483,6 +483,212 @@ def designate_by_grade(
     return tuple(designations)
 
 
+# --- a CAP counted grade by grade: which list holds which grade's seats ------------------------
+
+
+@dataclass(frozen=True)
+class GradeSeat:
+    """One seat of a grade given to a list, in the order given."""
+
+    list: str
+    grade: str
+    reason: str
+    """"choice": the list's choice in its turn (art. 21 b, first paragraphs); "votes": a seat
+    no list could choose, given to the list with the most votes that has a candidate of that
+    grade left (art. 21 b, last paragraph)."""
+
+
+@dataclass(frozen=True)
+class GradeAllocation:
+    """The seats of titulaires of each grade held by each list."""
+
+    seats: dict[str, dict[str, int]]
+    """list → grade → seats of titulaires (every list and grade, 0 included)."""
+    order: tuple[str, ...]
+    """The lists that choose, in the order they choose."""
+    given: tuple[GradeSeat, ...]
+    unfilled: dict[str, int]
+    """grade → seats no list has a candidate for (left to the draw among eligible electors)."""
+    order_tie: tuple[str, ...] | None = None
+    """Lists with as many seats and votes as another, whose order of choice only a draw
+    decides; when set (no `order` given), no seat is placed in the grades."""
+
+    @property
+    def complete(self) -> bool:
+        return self.order_tie is None
+
+
+def _max_flow(
+    need: Mapping[str, int], room: Mapping[str, Mapping[str, int]], free: Mapping[str, int]
+) -> int:
+    """How many of the seats `need`ed by lists can be placed at once: each list in grades where
+    it has `room` (candidates not yet seated), each grade up to its `free` seats. A bipartite
+    flow by augmenting paths (a CAP has a few grades and lists: small numbers)."""
+    flow: dict[tuple[str, str], int] = {}
+    used = dict.fromkeys(free, 0)
+    placed = dict.fromkeys(need, 0)
+
+    def augment(name: str, seen: set[str]) -> bool:
+        for grade, space in room[name].items():
+            if grade in seen or flow.get((name, grade), 0) >= space:
+                continue
+            seen.add(grade)
+            if used[grade] < free[grade]:
+                used[grade] += 1
+                flow[name, grade] = flow.get((name, grade), 0) + 1
+                return True
+            # The grade is full: move one of another list's seats there elsewhere.
+            for other in need:
+                if flow.get((other, grade), 0) > 0 and augment(other, seen):
+                    flow[other, grade] -= 1
+                    flow[name, grade] = flow.get((name, grade), 0) + 1
+                    return True
+        return False
+
+    total = 0
+    for name, wanted in need.items():
+        while placed[name] < wanted and augment(name, set()):
+            placed[name] += 1
+            total += 1
+    return total
+
+
+def assign_grades(
+    grade_seats: Mapping[str, int],
+    titulaires: Mapping[str, int],
+    votes: Mapping[str, int],
+    candidates: Mapping[str, Sequence[str]],
+    *,
+    order: Sequence[str] | None = None,
+) -> GradeAllocation:
+    """Which grades each list holds its seats in, for a CAP whose seats are set grade by grade
+    (décret n° 82-451, art. 21 b, as read in docs/seats.md « CAP grade by grade »).
+
+    `grade_seats`: each grade's seats of titulaires, in the scrutin's order of grades.
+    `titulaires`: the seats each list won over the whole CAP (`allocate`). `votes`: each
+    list's votes. `candidates`: each list's candidates' grades, one per candidate, in list
+    order. `order`: the recorded draw of the order of choice, when lists have as many seats
+    and votes (`GradeAllocation.order_tie`): those lists in the order drawn.
+
+    The lists choose in turn, by decreasing seats won, then votes (equal seats and votes: a
+    draw, `order`). In its turn a list takes seats of titulaires — at most one per grade in a
+    turn, unless no other list has candidates of that grade — and never one that would keep
+    another list from the seats it won in the grades where it has candidates. The text leaves
+    which grade to the list; we read its choice from its own list order: its highest placed
+    candidate not yet seated whose grade it may take. Keeping no other list from its seats is read
+    as: after the choice, as many of the seats won can still be placed (in grades where their
+    lists have candidates) as before, less the one taken. Turns go round until no list can take
+    more. Seats still free go, grade by grade, to the list with the most votes (then the first
+    in the order of choice) that has a candidate of that grade not yet seated; seats of a grade
+    without such a candidate are left to the draw among the eligible electors.
+    """
+    for grade, count in grade_seats.items():
+        _check_count(f"seats of the grade {grade!r}", count)
+    for name in titulaires:
+        if name not in votes:
+            raise SeatsError(f"no votes given for the list {name!r}")
+    choosing = [name for name in votes if titulaires.get(name, 0) > 0]
+
+    def key(name: str) -> tuple[int, int]:
+        return (titulaires[name], votes[name])
+
+    # Lists with as many seats and votes as another: only a draw orders them.
+    tied = tuple(
+        name for name in choosing if sum(1 for other in choosing if key(other) == key(name)) > 1
+    )
+    seats = {name: dict.fromkeys(grade_seats, 0) for name in votes}
+    if order is None:
+        if tied:
+            ranked = sorted(choosing, key=lambda name: (-key(name)[0], -key(name)[1]))
+            return GradeAllocation(seats, tuple(ranked), (), {}, order_tie=tied)
+        drawn: list[str] = []
+    else:
+        drawn = list(order)
+        if sorted(drawn) != sorted(tied):
+            raise SeatsError(
+                f"the draw of the order of choice names {', '.join(drawn)}, but the lists with "
+                f"equal seats and votes are {', '.join(tied) or 'none'}"
+            )
+    ranked = sorted(
+        choosing,
+        key=lambda name: (
+            -key(name)[0],
+            -key(name)[1],
+            drawn.index(name) if name in drawn else 0,
+        ),
+    )
+    free = {grade: count for grade, count in grade_seats.items()}
+    left = {name: titulaires.get(name, 0) for name in votes}
+    room = {
+        name: {
+            grade: sum(1 for own in candidates.get(name, ()) if own == grade)
+            for grade in grade_seats
+        }
+        for name in votes
+    }
+    standing = {grade: {name for name in votes if room[name][grade]} for grade in grade_seats}
+    # Each candidate as (grade, how many of the list's candidates of that grade come before).
+    ranks: dict[str, list[tuple[str, int]]] = {}
+    for name in votes:
+        met: dict[str, int] = {}
+        ranks[name] = []
+        for grade in candidates.get(name, ()):
+            ranks[name].append((grade, met.get(grade, 0)))
+            met[grade] = met.get(grade, 0) + 1
+    given: list[GradeSeat] = []
+
+    def placeable() -> int:
+        return _max_flow({name: left[name] for name in ranked}, room, free)
+
+    def take(name: str, grade: str, reason: str) -> None:
+        free[grade] -= 1
+        room[name][grade] -= 1
+        left[name] = max(left[name] - 1, 0)
+        seats[name][grade] += 1
+        given.append(GradeSeat(name, grade, reason))
+
+    moved = True
+    while moved:
+        moved = False
+        for name in ranked:
+            this_turn: set[str] = set()
+            for grade, rank in ranks[name]:
+                if left[name] == 0:
+                    break
+                # Only the list's next candidate not yet seated in that grade.
+                if grade not in free or free[grade] == 0 or seats[name][grade] != rank:
+                    continue
+                if grade in this_turn and standing[grade] != {name}:
+                    continue
+                # The choice must leave every other seat won placeable as before: part of a
+                # placement of as many of the seats won as can be placed at all.
+                before = placeable()
+                free[grade] -= 1
+                room[name][grade] -= 1
+                left[name] -= 1
+                after = placeable()
+                free[grade] += 1
+                room[name][grade] += 1
+                left[name] += 1
+                if after < before - 1:
+                    continue
+                take(name, grade, "choice")
+                this_turn.add(grade)
+                moved = True
+    unfilled: dict[str, int] = {}
+    for grade in grade_seats:
+        while free[grade] > 0:
+            able = [name for name in ranked if room[name][grade] > 0] or [
+                name for name in votes if room[name][grade] > 0
+            ]
+            if not able:
+                unfilled[grade] = free[grade]
+                break
+            best = max(votes[name] for name in able)
+            take(next(name for name in able if votes[name] == best), grade, "votes")
+    return GradeAllocation(seats, tuple(ranked), tuple(given), unfilled)
+
+
 # --- joint lists and representativeness ----------------------------------------------------------
 
 
