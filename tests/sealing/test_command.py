@@ -205,6 +205,36 @@ def test_a_scrutin_whose_candidate_or_trustees_changed_is_named(
     assert "les clés publiques des autorités de déchiffrement" in out
 
 
+@pytest.mark.parametrize(
+    "change",
+    [{"seats": 16}, {"short_list_rule": "draw"}, {"tie_by_candidates": True}],
+    ids=["seats", "short-list rule", "tie rule"],
+)
+def test_a_scrutin_whose_seats_or_counting_rules_changed_is_named(
+    sealed: CampaignSeal, csa_national: Scrutin, change: dict[str, object]
+) -> None:
+    """The seats and the rules that turn the counts into seats are part of the sealed set-up:
+    changed after the seal (even behind the pages' back), `urne seal verify` names them."""
+    Scrutin.objects.filter(pk=csa_national.pk).update(**change)
+
+    code, out, error = verify()
+
+    assert code == 1
+    assert "scrutin:csa-men" in error
+    assert "ses sièges ou ses règles de répartition" in out
+
+
+def test_a_grade_added_to_a_sealed_scrutin_is_named(
+    sealed: CampaignSeal, capa_dijon: Scrutin
+) -> None:
+    capa_dijon.grade_seats.create(grade="Hors classe", seats=1, substitute_seats=1)
+
+    code, out, _ = verify()
+
+    assert code == 1
+    assert "ses sièges ou ses règles de répartition" in out
+
+
 def test_an_emargement_dated_before_the_seal_is_named(
     sealed: CampaignSeal, csa_national: Scrutin, elector_bob: Elector
 ) -> None:

@@ -131,6 +131,8 @@ def _scrutin(before: Component, after: Component) -> str:
         if old.get(key) != new.get(key):
             parts.append(_("son nom ou son type"))
             break
+    if old.get("counting") != new.get("counting"):
+        parts.append(_("ses sièges ou ses règles de répartition"))
     old_election, new_election = old.get("election"), new.get("election")
     if (old_election is None) != (new_election is None):
         parts.append(_("son élection (créée ou retirée)"))

@@ -377,8 +377,25 @@ def _upload_sha256(candidate_list: CandidateList) -> str | None:
         return "absent"
 
 
+def counting_rules(scrutin: Scrutin) -> dict[str, Any]:
+    """What turns the scrutin's counts into seats: its seats of titulaires and suppléants, those
+    of each grade when it is counted grade by grade, the rule for lists with fewer candidates
+    than their seats, and whether a tie goes to the list with more candidates."""
+    return {
+        "seats": scrutin.seats,
+        "substitute_seats": scrutin.substitute_seats,
+        "grades": [
+            {"grade": grade.grade, "seats": grade.seats, "substitutes": grade.substitute_seats}
+            for grade in scrutin.grade_seats.order_by("grade")
+        ],
+        "short_list_rule": scrutin.short_list_rule,
+        "tie_by_candidates": scrutin.tie_by_candidates,
+    }
+
+
 def scrutin_setup(scrutin: Scrutin) -> dict[str, Any]:
-    """What a scrutin's vote is made of: its election (if any) and its validated lists."""
+    """What a scrutin's vote is made of: its counting rules, its election (if any) and its
+    validated lists."""
     election = ScrutinElection.objects.filter(scrutin=scrutin).first()
     election_facts: dict[str, Any] | None = None
     if election is not None:
@@ -401,6 +418,7 @@ def scrutin_setup(scrutin: Scrutin) -> dict[str, Any]:
         "code": scrutin.code,
         "name": scrutin.name,
         "kind": scrutin.kind,
+        "counting": counting_rules(scrutin),
         "election": election_facts,
         "lists": [
             {
