@@ -6,7 +6,7 @@ the site's real Content Security Policy; axe-core finds no fault."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_espace_electeur import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from tests.conftest import make_campaign
 from tests.counting.conftest import Bureau, run_vote
 from tests.counting.test_count import CHOICES, close_and_tally
@@ -57,16 +56,6 @@ def tallied(
 def member(staff_organizer: User) -> User:
     staff_organizer.groups.add(Group.objects.get(name=BUREAU_GROUP))
     return staff_organizer
-
-
-@pytest.fixture
-def strict_page(browser: Any) -> Iterator[Any]:
-    """A page under the site's real Content Security Policy (the worker must be allowed)."""
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
 
 
 def text_file(name: str, text: str) -> dict[str, Any]:

@@ -7,7 +7,6 @@ completes, and the member's downloaded files open their key share as `urne` woul
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +15,13 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.backoffice.personas import organizer
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_espace_electeur import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from tests.counting.bureau_scene import (
     GROUP,
-    THRESHOLD,
     Scene,
     compose,
+    do_step,
     make_cert,
-    make_polynomial,
-    make_voutput,
     open_ceremony,
     upload,
 )
@@ -42,29 +38,11 @@ __all__ = ["organizer"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def strict_page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
 def others_do(client: Client, scene: Scene, step: str) -> None:
     """Every member but Paul does `step` with the Python core, through their page."""
-    for name, holder in scene.holders.items():
-        if name == "paul":
-            continue
-        for fragment in scene.fragments(name):
-            if step == "cert":
-                text = make_cert(holder, fragment)
-            elif step == "polynomial":
-                text = make_polynomial(client, scene, holder, fragment, THRESHOLD[fragment.group])
-            else:
-                text = make_voutput(client, scene, holder, fragment)
-            done = upload(client, scene, name, step, fragment, text)
-            assert done.status_code == 302, done.content.decode()
+    for name in scene.holders:
+        if name != "paul":
+            do_step(client, scene, name, step)
 
 
 def wait_for_status(page: Any) -> str:

@@ -31,7 +31,7 @@ from tests.voting.conftest import (  # noqa: F401 - fixtures used by the results
 )
 from urne import clock
 from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin
-from urne.candidacies.models import Candidate
+from urne.candidacies.models import Candidate, CandidateList
 from urne.cli.trustees import (
     read_trustee_files,
     write_single_key,
@@ -157,6 +157,22 @@ CANDIDATES = {
 }
 
 
+def add_candidates(lists: Sequence[CandidateList]) -> None:
+    """Each list's candidates (`CANDIDATES`, by its title), in rank order."""
+    for candidate_list in lists:
+        for position, name in enumerate(CANDIDATES[candidate_list.title], start=1):
+            first, last = name.split()
+            Candidate.objects.create(
+                candidate_list=candidate_list,
+                position=position,
+                civilite="M",
+                first_name=first,
+                last_name=last,
+                corps_grade="Professeur certifié",
+                affectation="Lycée Carnot, Dijon",
+            )
+
+
 @pytest.fixture
 def decided(
     campaign: Campaign,
@@ -183,18 +199,7 @@ def decided(
         elector = make_elector(campaign, dijon, first, last)
         RollEntry.objects.create(scrutin=csa_national, elector=elector)
         electors.append(elector)
-    for candidate_list in add_lists(csa_national):
-        for position, name in enumerate(CANDIDATES[candidate_list.title], start=1):
-            first, last = name.split()
-            Candidate.objects.create(
-                candidate_list=candidate_list,
-                position=position,
-                civilite="M",
-                first_name=first,
-                last_name=last,
-                corps_grade="Professeur certifié",
-                affectation="Lycée Carnot, Dijon",
-            )
+    add_candidates(add_lists(csa_national))
     identifiers = seal_scrutins(csa_national)
     election = ScrutinElection.objects.get(scrutin=csa_national)
     for elector, choice in zip(electors, [0, 0, 1, None], strict=False):
