@@ -16,6 +16,12 @@ from django.urls import reverse
 
 from tests.backoffice.personas import organizer
 from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.trustee_steps import (
+    make_key_in_browser,
+    make_polynomial_in_browser,
+    make_voutput_in_browser,
+    wait_for_status,
+)
 from tests.counting.bureau_scene import (
     GROUP,
     Scene,
@@ -45,15 +51,6 @@ def others_do(client: Client, scene: Scene, step: str) -> None:
             do_step(client, scene, name, step)
 
 
-def wait_for_status(page: Any) -> str:
-    page.wait_for_function(
-        "() => { const s = document.querySelector('.trustee-step-status').textContent;"
-        " return s && !s.startsWith('Calcul en cours'); }"
-    )
-    text: str = page.locator(".trustee-step-status").inner_text()
-    return text
-
-
 def test_the_president_runs_the_ceremony_in_his_browser(
     live_server: Any,
     strict_page: Any,
@@ -74,48 +71,25 @@ def test_the_president_runs_the_ceremony_in_his_browser(
     url = live_server.url + reverse("bureau:member", args=[scene.bureau.pk])
 
     # Step 1: the key is made here and downloaded; the certificate fills the form after that.
-    page.goto(url)
-    page.get_by_role("button", name="Créer ma clé dans ce navigateur").click()
-    assert "Votre clé est créée" in wait_for_status(page)
-    link = page.get_by_role("link", name="Télécharger votre clé")
-    assert link.evaluate("e => e === document.activeElement")
-    (fragment,) = scene.fragments("paul")
-    assert page.locator(f"#text-{fragment.pk}").input_value() == ""
-    with page.expect_download() as download:
-        link.click()
-    key_path = tmp_path / download.value.suggested_filename
-    download.value.save_as(key_path)
+    key_path = make_key_in_browser(page, url, tmp_path)
     seed = pedersen.check_seed(key_path.read_text())
     keys = pedersen.derive_keys(GROUP, seed)
     cert = pedersen.make_cert(GROUP, keys)
-    assert download.value.suggested_filename == f"{pedersen.cert_name(cert)}.key"
-    assert loads(page.locator(f"#text-{fragment.pk}").input_value())["message"] == cert.message
-    page.get_by_role("button", name="Déposer pour le fragment").click()
-    assert page.get_by_text("Votre fichier est vérifié et enregistré.").is_visible()
+    assert key_path.name == f"{pedersen.cert_name(cert)}.key"
+    (fragment,) = scene.fragments("paul")
+    assert fragment.cert_name == pedersen.cert_name(cert)
     others_do(client, scene, "cert")
 
-    # Step 3: the key file is read here; the polynomial fills the form.
+    # Step 3: the key file is read here (asked for first); the polynomial fills the form.
     page.goto(url)
     page.get_by_role("button", name="Calculer mon polynôme dans ce navigateur").click()
     assert "Choisissez d'abord votre fichier de clé" in wait_for_status(page)
-    page.get_by_label("Votre fichier de clé").set_input_files(str(key_path))
-    page.get_by_role("button", name="Calculer mon polynôme dans ce navigateur").click()
-    assert "Votre polynôme remplit le formulaire" in wait_for_status(page)
-    page.get_by_role("button", name="Déposer pour le fragment").click()
-    assert page.get_by_text("Votre fichier est vérifié et enregistré.").is_visible()
+    make_polynomial_in_browser(page, url, key_path)
     others_do(client, scene, "polynomial")
 
     # Step 5: the voutput fills the form and is downloaded, to keep.
-    page.goto(url)
-    page.get_by_label("Votre fichier de clé").set_input_files(str(key_path))
-    page.get_by_role("button", name="Calculer mon voutput dans ce navigateur").click()
-    assert "Votre voutput remplit le formulaire" in wait_for_status(page)
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Télécharger voutput.json").click()
     voutput_path = tmp_path / "paul-voutput.json"
-    download.value.save_as(voutput_path)
-    page.get_by_role("button", name="Déposer pour le fragment").click()
-    assert page.get_by_text("Votre fichier est vérifié et enregistré.").is_visible()
+    make_voutput_in_browser(page, url, key_path, voutput_path)
     others_do(client, scene, "voutput")
 
     scene.bureau.refresh_from_db()
