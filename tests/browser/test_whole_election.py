@@ -337,7 +337,9 @@ def test_a_whole_election_from_the_bureau_to_the_verified_archive(
     for tracker in trackers:
         assert tracker in anyone.locator("main").inner_text()
     assert election.ballots.count() == 4
-    boss.goto(url + reverse("tally:detail", args=[election.pk]))
+    boss.goto(f"{url}/gestion/accueil/")
+    boss.get_by_role("navigation").get_by_role("link", name="Dépouillement").click()
+    boss.get_by_role("link", name=csa_national.name).click()
     shown(boss, "Dépouillement chiffré publié : 4 bulletins comptés.")
     # Every member downloads the archive, with its encrypted tally, from the public board.
     anyone.reload()
