@@ -152,7 +152,8 @@ def compose_in_the_browser(
         choice = f"{union} — {UNIONS[union]}" if union else "—"
         page.get_by_label("Organisation syndicale (délégué)").select_option(label=choice)
         page.get_by_role("button", name="Ajouter le membre").click()
-        shown(page, "Le membre est ajouté au bureau.")
+        members = page.get_by_role("table", name="Membres du bureau")
+        expect(members).to_contain_text(holders[name].user.email)
     shown(page, "La composition respecte la règle.")
     page.get_by_role("button", name="Ouvrir la cérémonie des clés").click()
     shown(page, "La cérémonie des clés est ouverte.")
@@ -170,9 +171,8 @@ def upload_share(page: Any, url: str, scrutin: Scrutin, text: str) -> str:
     """Paste a partial decryption made offline into the member's page; what the page says."""
     page.goto(url)
     page.get_by_label("ou son contenu, collé ici").fill(text)
-    page.get_by_role("button", name=f"Vérifier et déposer pour {scrutin.code}").click()
-    messages = page.locator(".messages, [role=alert]").first
-    messages.wait_for()
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Vérifier et déposer pour {scrutin.code}").click()
     said: str = page.locator("main").inner_text()
     return said
 
