@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import make_campaign
+from urne.accounts.models import User
 from urne.campaign.models import Campaign
 
 # Playwright's sync API runs an event loop in the test's thread; the test itself still uses the
@@ -78,6 +81,39 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def strict_page(browser: Any) -> Iterator[Any]:
+    """A page under the site's real Content Security Policy, as visitors' browsers obey it (the
+    booth's and the bureau's workers must be allowed); downloads accepted (a member's key)."""
+    context = new_context(browser)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def new_context(browser: Any) -> Any:
+    """A browser context of its own (one person's), under the site's Content Security Policy."""
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", accept_downloads=True)
+    context.set_default_timeout(30_000)
+    return context
+
+
+def log_in(page: Any, live_server: Any, user: User) -> None:
+    """Give the browser the session cookie of a logged-in client (staff: with their second
+    factor, as tests/conftest.py's login does)."""
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
 
 
 # WCAG 2.0 and 2.1, levels A and AA: every fault against them fails a test, whatever the impact

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,16 +28,6 @@ def test_the_account_pages_are_accessible(
     page.goto(live_server.url + path)
 
     assert_accessible(page)
-
-
-@pytest.fixture
-def strict_page(browser: Any) -> Iterator[Any]:
-    """A page that obeys the site's Content Security Policy, as visitors' browsers do."""
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def test_another_code_replaces_the_image_without_reloading_the_form(

@@ -14,8 +14,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from tests.backoffice.personas import organizer
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_espace_electeur import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from tests.campaign.conftest import ALICE, HEADER, importable_campaign, imports_root
 from tests.test_celery_broker import broker_app
 from urne.accounts.models import User

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Permission
 
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_espace_electeur import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from tests.voting.conftest import SealScrutins, seal_scrutins, trustees_text
 from urne.accounts.models import User
 from urne.campaign.models import Campaign, Elector, Scrutin

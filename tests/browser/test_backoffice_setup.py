@@ -11,8 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.backoffice.personas import join
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_espace_electeur import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from tests.conftest import PARIS, make_elector
 from urne.accounts.models import User
 from urne.audit.models import AuditEntry

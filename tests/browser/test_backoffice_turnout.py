@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from tests.backoffice.personas import capa_lyon, national_roll, observer
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_espace_electeur import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from urne.accounts.models import User
 from urne.campaign.models import Elector, Scrutin
 

@@ -11,8 +11,7 @@ import pytest
 from django.test import Client
 
 from tests.backoffice.personas import organizer
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_espace_electeur import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from tests.counting.bureau_scene import GROUP, compose, open_ceremony
 from urne.accounts.models import User
 from urne.campaign.models import Campaign, Scrutin

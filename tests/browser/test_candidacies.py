@@ -9,8 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_espace_electeur import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from tests.candidacies.personas import *  # noqa: F403 (fixtures)
 from tests.candidacies.personas import make_pdf
 from tests.conftest import make_account

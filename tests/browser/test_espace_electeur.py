@@ -6,30 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, log_in
 from tests.campaign.conftest import capa_lists, media_root  # noqa: F401  (fixtures)
 from urne.accounts.models import User
 from urne.candidacies.models import CandidateList
 from urne.support.faq import seed_default_faq
-
-
-def log_in(page: Any, live_server: Any, user: User) -> None:
-    """Give the browser the session cookie of a logged-in client."""
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-
 
 PAGES = [
     "/espace/",

@@ -14,8 +14,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
 
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_espace_electeur import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from tests.conftest import make_elector, reschedule
 from tests.mailings.conftest import sender
 from tests.test_celery_broker import broker_app

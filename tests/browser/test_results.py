@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from tests.backoffice.personas import observer
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_espace_electeur import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from tests.conftest import make_campaign
 from tests.counting.conftest import (
     cap_by_grade,

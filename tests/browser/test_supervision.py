@@ -11,8 +11,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_espace_electeur import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from urne.accounts.models import User
 from urne.operations import views
 from urne.operations.apps import OPERATORS_GROUP

@@ -6,7 +6,7 @@ the site's real Content Security Policy; axe-core finds no fault."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_espace_electeur import log_in
+from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.trustee_steps import decrypt_in_browser as compute
 from tests.conftest import make_campaign
 from tests.counting.conftest import Bureau, run_vote
 from tests.counting.test_count import CHOICES, close_and_tally
@@ -59,32 +59,8 @@ def member(staff_organizer: User) -> User:
     return staff_organizer
 
 
-@pytest.fixture
-def strict_page(browser: Any) -> Iterator[Any]:
-    """A page under the site's real Content Security Policy (the worker must be allowed)."""
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
 def text_file(name: str, text: str) -> dict[str, Any]:
     return {"name": name, "mimeType": "text/plain", "buffer": text.encode("utf-8")}
-
-
-def compute(page: Any, key: dict[str, Any], voutput: dict[str, Any] | None) -> str:
-    page.get_by_label("Votre fichier de clé").set_input_files(key)
-    if voutput is not None:
-        page.get_by_label("Votre fichier voutput").set_input_files(voutput)
-    page.get_by_role("button", name="Calculer mon déchiffrement partiel").click()
-    status = page.locator("#trustee-status")
-    page.wait_for_function(
-        "() => { const s = document.getElementById('trustee-status').textContent;"
-        " return s && !s.startsWith('Calcul en cours'); }"
-    )
-    text: str = status.inner_text()
-    return text
 
 
 def test_members_decrypt_in_their_browser_and_the_result_is_published(

@@ -7,7 +7,6 @@ completes, and the member's downloaded files open their key share as `urne` woul
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +15,19 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.backoffice.personas import organizer
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_espace_electeur import log_in
+from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.trustee_steps import (
+    make_key_in_browser,
+    make_polynomial_in_browser,
+    make_voutput_in_browser,
+    wait_for_status,
+)
 from tests.counting.bureau_scene import (
     GROUP,
-    THRESHOLD,
     Scene,
     compose,
+    do_step,
     make_cert,
-    make_polynomial,
-    make_voutput,
     open_ceremony,
     upload,
 )
@@ -42,38 +44,11 @@ __all__ = ["organizer"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def strict_page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
 def others_do(client: Client, scene: Scene, step: str) -> None:
     """Every member but Paul does `step` with the Python core, through their page."""
-    for name, holder in scene.holders.items():
-        if name == "paul":
-            continue
-        for fragment in scene.fragments(name):
-            if step == "cert":
-                text = make_cert(holder, fragment)
-            elif step == "polynomial":
-                text = make_polynomial(client, scene, holder, fragment, THRESHOLD[fragment.group])
-            else:
-                text = make_voutput(client, scene, holder, fragment)
-            done = upload(client, scene, name, step, fragment, text)
-            assert done.status_code == 302, done.content.decode()
-
-
-def wait_for_status(page: Any) -> str:
-    page.wait_for_function(
-        "() => { const s = document.querySelector('.trustee-step-status').textContent;"
-        " return s && !s.startsWith('Calcul en cours'); }"
-    )
-    text: str = page.locator(".trustee-step-status").inner_text()
-    return text
+    for name in scene.holders:
+        if name != "paul":
+            do_step(client, scene, name, step)
 
 
 def test_the_president_runs_the_ceremony_in_his_browser(
@@ -96,48 +71,25 @@ def test_the_president_runs_the_ceremony_in_his_browser(
     url = live_server.url + reverse("bureau:member", args=[scene.bureau.pk])
 
     # Step 1: the key is made here and downloaded; the certificate fills the form after that.
-    page.goto(url)
-    page.get_by_role("button", name="Créer ma clé dans ce navigateur").click()
-    assert "Votre clé est créée" in wait_for_status(page)
-    link = page.get_by_role("link", name="Télécharger votre clé")
-    assert link.evaluate("e => e === document.activeElement")
-    (fragment,) = scene.fragments("paul")
-    assert page.locator(f"#text-{fragment.pk}").input_value() == ""
-    with page.expect_download() as download:
-        link.click()
-    key_path = tmp_path / download.value.suggested_filename
-    download.value.save_as(key_path)
+    key_path = make_key_in_browser(page, url, tmp_path)
     seed = pedersen.check_seed(key_path.read_text())
     keys = pedersen.derive_keys(GROUP, seed)
     cert = pedersen.make_cert(GROUP, keys)
-    assert download.value.suggested_filename == f"{pedersen.cert_name(cert)}.key"
-    assert loads(page.locator(f"#text-{fragment.pk}").input_value())["message"] == cert.message
-    page.get_by_role("button", name="Déposer pour le fragment").click()
-    assert page.get_by_text("Votre fichier est vérifié et enregistré.").is_visible()
+    assert key_path.name == f"{pedersen.cert_name(cert)}.key"
+    (fragment,) = scene.fragments("paul")
+    assert fragment.cert_name == pedersen.cert_name(cert)
     others_do(client, scene, "cert")
 
-    # Step 3: the key file is read here; the polynomial fills the form.
+    # Step 3: the key file is read here (asked for first); the polynomial fills the form.
     page.goto(url)
     page.get_by_role("button", name="Calculer mon polynôme dans ce navigateur").click()
     assert "Choisissez d'abord votre fichier de clé" in wait_for_status(page)
-    page.get_by_label("Votre fichier de clé").set_input_files(str(key_path))
-    page.get_by_role("button", name="Calculer mon polynôme dans ce navigateur").click()
-    assert "Votre polynôme remplit le formulaire" in wait_for_status(page)
-    page.get_by_role("button", name="Déposer pour le fragment").click()
-    assert page.get_by_text("Votre fichier est vérifié et enregistré.").is_visible()
+    make_polynomial_in_browser(page, url, key_path)
     others_do(client, scene, "polynomial")
 
     # Step 5: the voutput fills the form and is downloaded, to keep.
-    page.goto(url)
-    page.get_by_label("Votre fichier de clé").set_input_files(str(key_path))
-    page.get_by_role("button", name="Calculer mon voutput dans ce navigateur").click()
-    assert "Votre voutput remplit le formulaire" in wait_for_status(page)
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Télécharger voutput.json").click()
     voutput_path = tmp_path / "paul-voutput.json"
-    download.value.save_as(voutput_path)
-    page.get_by_role("button", name="Déposer pour le fragment").click()
-    assert page.get_by_text("Votre fichier est vérifié et enregistré.").is_visible()
+    make_voutput_in_browser(page, url, key_path, voutput_path)
     others_do(client, scene, "voutput")
 
     scene.bureau.refresh_from_db()

@@ -203,20 +203,26 @@ def make_voutput(client: Client, scene: Scene, holder: Holder, fragment: KeyFrag
 
 
 THRESHOLD = {"presidency": 1, "unions": 3}
+STEPS = ("cert", "polynomial", "voutput")
+
+
+def do_step(client: Client, scene: Scene, name: str, step: str) -> None:
+    """Member `name` does `step` ("cert", "polynomial" or "voutput") offline for each of their
+    fragments, and uploads it from their page; each upload accepted."""
+    holder = scene.holders[name]
+    for fragment in scene.fragments(name):
+        if step == "cert":
+            text = make_cert(holder, fragment)
+        elif step == "polynomial":
+            text = make_polynomial(client, scene, holder, fragment, THRESHOLD[fragment.group])
+        else:
+            text = make_voutput(client, scene, holder, fragment)
+        done = upload(client, scene, name, step, fragment, text)
+        assert done.status_code == 302, done.content.decode()
 
 
 def run_ceremony(client: Client, scene: Scene) -> None:
     """Every member's three steps, through their pages, each upload accepted."""
-    for step in ("cert", "polynomial", "voutput"):
-        for name, holder in scene.holders.items():
-            for fragment in scene.fragments(name):
-                if step == "cert":
-                    text = make_cert(holder, fragment)
-                elif step == "polynomial":
-                    text = make_polynomial(
-                        client, scene, holder, fragment, THRESHOLD[fragment.group]
-                    )
-                else:
-                    text = make_voutput(client, scene, holder, fragment)
-                done = upload(client, scene, name, step, fragment, text)
-                assert done.status_code == 302, done.content.decode()
+    for step in STEPS:
+        for name in scene.holders:
+            do_step(client, scene, name, step)

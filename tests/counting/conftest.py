@@ -31,7 +31,7 @@ from tests.voting.conftest import (  # noqa: F401 - fixtures used by the results
 )
 from urne import clock
 from urne.campaign.models import Academy, Campaign, Elector, RollEntry, Scrutin
-from urne.candidacies.models import Candidate
+from urne.candidacies.models import Candidate, CandidateList
 from urne.cli.trustees import (
     read_trustee_files,
     write_single_key,
@@ -167,6 +167,40 @@ ELECTORS = [
 ]
 
 
+def add_candidates(
+    lists: Sequence[CandidateList],
+    academy: Academy | None = None,
+    grades: dict[str, list[str]] | None = None,
+) -> None:
+    """Each list's candidates (`CANDIDATES`, by its title), in rank order. With `grades` (each
+    list's candidates' grades, in list order), each candidate is also an elector of `academy`
+    with that grade."""
+    for candidate_list in lists:
+        for position, name in enumerate(CANDIDATES[candidate_list.title], start=1):
+            first, last = name.split()
+            graded = (
+                make_elector(
+                    candidate_list.scrutin.campaign,
+                    academy,
+                    first,
+                    last,
+                    grade=grades[candidate_list.title][position - 1],
+                )
+                if grades is not None and academy is not None
+                else None
+            )
+            Candidate.objects.create(
+                elector=graded,
+                candidate_list=candidate_list,
+                position=position,
+                civilite="M",
+                first_name=first,
+                last_name=last,
+                corps_grade="Professeur certifié",
+                affectation="Lycée Carnot, Dijon",
+            )
+
+
 def decide(
     scrutin: Scrutin,
     academy: Academy,
@@ -191,30 +225,7 @@ def decide(
         elector = make_elector(scrutin.campaign, academy, first, last)
         RollEntry.objects.create(scrutin=scrutin, elector=elector)
         made.append(elector)
-    for candidate_list in add_lists(scrutin):
-        for position, name in enumerate(CANDIDATES[candidate_list.title], start=1):
-            first, last = name.split()
-            graded = (
-                make_elector(
-                    scrutin.campaign,
-                    academy,
-                    first,
-                    last,
-                    grade=grades[candidate_list.title][position - 1],
-                )
-                if grades is not None
-                else None
-            )
-            Candidate.objects.create(
-                elector=graded,
-                candidate_list=candidate_list,
-                position=position,
-                civilite="M",
-                first_name=first,
-                last_name=last,
-                corps_grade="Professeur certifié",
-                affectation="Lycée Carnot, Dijon",
-            )
+    add_candidates(add_lists(scrutin), academy if grades is not None else None, grades)
     identifiers = seal_scrutins(scrutin)
     election = ScrutinElection.objects.get(scrutin=scrutin)
     for elector, choice in zip(made, choices, strict=False):
