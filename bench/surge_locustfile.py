@@ -5,7 +5,9 @@ password, and the ballots made for their scrutins) and goes through the opening 
 does: the login page, ACCÉDER, « Mes scrutins » (the espace électeur), then a ballot in each of
 their 1 to 3 scrutins through the ballot box's API; then the next elector, until none is left.
 A step answered « Le service est très sollicité » (503) is tried again after its Retry-After, as
-the page asks (each 503 counted as a failure of its own); a ballot keeps its submission key.
+the page asks (each 503 counted as a failure of its own, under the step's name followed by
+"(503)", so that a step's figures are those of the requests it got answered); a ballot keeps its
+submission key.
 
 The stack runs production settings behind plain HTTP on loopback (HAProxy says
 X-Forwarded-Proto: https): Django's cookies are `Secure`, which an HTTP client keeps to itself,
@@ -28,6 +30,7 @@ from locust.exception import StopUser
 
 # A voter told « réessayez dans N secondes » does so, this many times at most for one step.
 BUSY_RETRIES = 5
+BUSY_SUFFIX = "(503)"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -77,6 +80,9 @@ class Voter(HttpUser):
                 **{**kwargs, "headers": self._headers(kwargs.get("headers"))},
             ) as response:
                 if response.status_code == 503:
+                    # Counted under a name of its own: the endpoint's latencies are those of
+                    # the requests it answered, not lowered by the balancer's immediate refusals.
+                    response.request_meta["name"] = f"{name} {BUSY_SUFFIX}"
                     response.failure("503 très sollicité")
                     time.sleep(  # cooperative: locust patches the standard library with gevent
                         int(response.headers.get("Retry-After", "10"))
