@@ -7,17 +7,21 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.conftest import PRODUCTION_ENVIRONMENT
-from tests.voting.conftest import Identifiers
+from tests.voting.conftest import Identifiers, add_lists, give_credentials
 from urne.accounts.models import User
-from urne.campaign.models import Campaign
+from urne.audit.models import AuditEntry
+from urne.campaign.models import Campaign, Elector, Scrutin
 from urne.sealing.apps import SEALING_GROUP, SEALING_PERMISSIONS
 from urne.sealing.models import CampaignSeal, SealVerification
 from urne.sealing.services import do_verify_seal
+from urne.voting import setup
+from urne.voting.models import ScrutinElection
 
 from .conftest import eve
 
@@ -95,6 +99,70 @@ def test_staff_see_the_missing_seal_and_seal_the_campaign(
     assert seal.sealed_by == staff_organizer.email
     assert "Campagne scellée (scellement n° 1" in answer.content.decode()
     assert seal.fingerprint in answer.content.decode()
+
+
+@pytest.fixture
+def ready(
+    campaign: Campaign,
+    csa_national: Scrutin,
+    capa_dijon: Scrutin,
+    elector_bob: Elector,
+    trustees_text: str,
+) -> Scrutin:
+    """The national CSA's election ready to be sealed (lists, trustees, Bob's credential), not
+    sealed; the CAPA has no list."""
+    with eve(campaign):
+        add_lists(csa_national)
+        setup.do_prepare_elections(campaign)
+        setup.do_set_trustees(csa_national, trustees_text)
+        give_credentials(ScrutinElection.objects.get(scrutin=csa_national), Identifiers())
+    return csa_national
+
+
+def test_staff_seal_the_ready_elections_and_see_what_the_others_lack(
+    client: Client, staff_organizer: User, ready: Scrutin, campaign: Campaign
+) -> None:
+    client.force_login(grant(staff_organizer, "view_campaignseal", "add_campaignseal"))
+    url = reverse("sealing:campaign", args=[campaign.pk])
+
+    page = client.get(url).content.decode()
+    assert "Prête à être scellée." in page
+    assert "au moins une liste de candidats validée" in page  # the CAPA's
+    with eve(campaign):
+        answer = client.post(url, {"seal_elections": "1"}, follow=True).content.decode()
+
+    election = ScrutinElection.objects.get(scrutin=ready)
+    assert election.is_sealed
+    assert "Élections scellées : csa-men." in answer
+    assert "Élections pas encore prêtes, non scellées : capa-certifies-dijon." in answer
+    assert election.fingerprint in answer
+    entry = AuditEntry.objects.filter(action="voting.seal_election").get()
+    assert entry.details["fingerprint"] == election.fingerprint
+    assert entry.actor_id == staff_organizer.pk
+
+
+def test_sealing_elections_after_the_opening_is_refused_and_says_why(
+    client: Client, staff_organizer: User, ready: Scrutin, campaign: Campaign
+) -> None:
+    client.force_login(grant(staff_organizer, "view_campaignseal", "add_campaignseal"))
+    url = reverse("sealing:campaign", args=[campaign.pk])
+    assert "Sceller les élections prêtes" not in client.get(url).content.decode()
+
+    answer = client.post(url, {"seal_elections": "1"}, follow=True).content.decode()
+
+    assert "csa-men : " in answer
+    assert not ScrutinElection.objects.get(scrutin=ready).is_sealed
+    assert not AuditEntry.objects.filter(action="voting.seal_election").exists()
+
+
+def test_staff_who_may_not_seal_cannot_seal_elections(
+    client: Client, staff_dijon: User, ready: Scrutin, campaign: Campaign
+) -> None:
+    client.force_login(grant(staff_dijon, "view_campaignseal", "add_campaignseal"))
+    url = reverse("sealing:campaign", args=[campaign.pk])
+    with eve(campaign):
+        assert client.post(url, {"seal_elections": "1"}).status_code == 403
+    assert not ScrutinElection.objects.get(scrutin=ready).is_sealed
 
 
 def test_staff_verify_from_the_page(

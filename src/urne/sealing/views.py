@@ -24,7 +24,7 @@ from urne.backoffice.pages import NotPermitted, staff_page
 from urne.campaign.models import Campaign
 from urne.sealing import gate, publish, services
 from urne.sealing.apps import MAKE_SEAL, VIEW_SEAL
-from urne.voting import board
+from urne.voting import board, setup
 
 BOARD_SECONDS = 15
 
@@ -65,6 +65,10 @@ def campaign_seal(request: HttpRequest, campaign_id: int) -> HttpResponseBase:
                     _("Campagne scellée (scellement n° %(number)d, empreinte %(fingerprint)s).")
                     % {"number": made.number, "fingerprint": made.fingerprint},
                 )
+            elif "seal_elections" in request.POST:
+                if not may_seal:
+                    raise NotPermitted
+                _seal_ready_elections(request, campaign)
             elif "verify" in request.POST:
                 outcome = services.do_verify_seal(request, campaign)
                 if outcome.identical:
@@ -93,11 +97,42 @@ def campaign_seal(request: HttpRequest, campaign_id: int) -> HttpResponseBase:
             "missing": gate.seal_required() and seal is None,
             "staff_message": gate.STAFF_MESSAGE,
             "unsealed": services.unsealed_scrutins(campaign),
+            "elections": setup.election_seals(campaign),
             "may_seal": may_seal,
             "vote_started": campaign.vote_open() or campaign.vote_closed(),
             "current": "sealing:seals",
         },
     )
+
+
+def _seal_ready_elections(request: HttpRequest, campaign: Campaign) -> None:
+    """Seal each of the campaign's elections that is ready; say which, why any was refused,
+    and which are not ready yet (the page's table says what each lacks)."""
+    sealed, left = [], []
+    for state in setup.election_seals(campaign):
+        if state.ready:
+            state = setup.do_seal_if_ready(request, state.scrutin)
+            if not state.sealed:  # refused on the way (the vote opened...): say why
+                messages.error(request, f"{state.scrutin.code} : {' ; '.join(state.missing)}")
+                continue
+        if state.now:
+            sealed.append(state.scrutin.code)
+        elif not state.sealed:
+            left.append(state.scrutin.code)
+    if sealed:
+        messages.success(
+            request,
+            _("Élections scellées : %(codes)s.") % {"codes": ", ".join(sealed)},
+        )
+    if left:
+        messages.error(
+            request,
+            _(
+                "Élections pas encore prêtes, non scellées : %(codes)s. Ce qui manque à chacune "
+                "est dit dans le tableau « Élections des scrutins »."
+            )
+            % {"codes": ", ".join(left)},
+        )
 
 
 # --- the public board ----------------------------------------------------------------------------

@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from urne import clock
+from urne.audit import services as audit
+from urne.audit.services import Who
 from urne.campaign.models import Campaign, RollEntry, Scrutin
 from urne.candidacies.models import CandidateList
 from urne.counting.models import Bureau
@@ -303,6 +305,63 @@ def do_seal_election(scrutin: Scrutin) -> ScrutinElection:
         election.sealed_at = clock.now()
         election.save()
     return election
+
+
+@dataclass(frozen=True)
+class ElectionSeal:
+    """Where a scrutin's election stands on sealing: sealed (`election`, and whether by this
+    call: `now`), or what it still lacks (`missing`; empty and not sealed: ready)."""
+
+    scrutin: Scrutin
+    election: ScrutinElection | None
+    missing: tuple[str, ...] = ()
+    now: bool = False
+
+    @property
+    def sealed(self) -> bool:
+        return self.election is not None and self.election.is_sealed
+
+    @property
+    def ready(self) -> bool:
+        return not self.sealed and not self.missing
+
+
+def election_seal(scrutin: Scrutin) -> ElectionSeal:
+    """Where `scrutin`'s election stands (`ElectionSeal`), nothing changed."""
+    election = ScrutinElection.objects.filter(scrutin=scrutin).first()
+    if election is None:
+        return ElectionSeal(
+            scrutin, None, (_("son élection, à préparer (urne prepare_elections)"),)
+        )
+    if election.is_sealed:
+        return ElectionSeal(scrutin, election)
+    return ElectionSeal(scrutin, election, sealing_readiness(election).missing)
+
+
+def election_seals(campaign: Campaign) -> list[ElectionSeal]:
+    """`election_seal` of each of the campaign's scrutins, by code."""
+    return [election_seal(scrutin) for scrutin in campaign.scrutins.order_by("code")]
+
+
+def do_seal_if_ready(who: Who, scrutin: Scrutin) -> ElectionSeal:
+    """Seal `scrutin`'s election if it is ready (`do_seal_election`, journaled); otherwise say
+    what it lacks. An election already sealed stays as it is."""
+    state = election_seal(scrutin)
+    if not state.ready:
+        return state
+    try:
+        election = do_seal_election(scrutin)
+    except SetupRefused as refused:  # the vote opened meanwhile...
+        return ElectionSeal(scrutin, state.election, (str(refused.message),))
+    audit.record(
+        who,
+        "voting.seal_election",
+        election,
+        campaign=scrutin.campaign_id,
+        scrutin=scrutin.code,
+        fingerprint=election.fingerprint,
+    )
+    return ElectionSeal(scrutin, election, now=True)
 
 
 def lists_frozen(scrutin: Scrutin) -> bool:

@@ -17,7 +17,6 @@ from urne.voting.management.commands._common import (
     find_scrutin,
     local,
 )
-from urne.voting.models import ScrutinElection
 
 
 class Command(BaseCommand):
@@ -49,27 +48,20 @@ class Command(BaseCommand):
 
     def _seal(self, scrutin: Scrutin) -> bool:
         """Seal `scrutin` if it can be; say what happened. True if it is sealed now."""
-        election = ScrutinElection.objects.filter(scrutin=scrutin).first()
-        if election is not None and election.is_sealed:
+        state = setup.do_seal_if_ready(None, scrutin)
+        election = state.election
+        if not state.sealed or election is None:
+            self.stderr.write(
+                _("%(scrutin)s : non scellée ; il manque : %(missing)s.")
+                % {"scrutin": scrutin.code, "missing": " ; ".join(state.missing)}
+            )
+            return False
+        if not state.now:
             self.stdout.write(
                 _("%(scrutin)s : déjà scellée le %(when)s.")
                 % {"scrutin": scrutin.code, "when": local(election.sealed_at)}
             )
             return True
-        try:
-            if election is not None:
-                readiness = setup.sealing_readiness(election)
-                if not readiness.ready:
-                    self.stderr.write(
-                        _("%(scrutin)s : non scellée ; il manque : %(missing)s.")
-                        % {"scrutin": scrutin.code, "missing": " ; ".join(readiness.missing)}
-                    )
-                    return False
-            # Not prepared, or the vote already open: the setup module says so.
-            election = setup.do_seal_election(scrutin)
-        except setup.SetupRefused as error:
-            self.stderr.write(f"{scrutin.code} : {error.message}")
-            return False
         self.stdout.write(
             _("%(scrutin)s : scellée (empreinte %(fingerprint)s).")
             % {"scrutin": scrutin.code, "fingerprint": election.fingerprint}
