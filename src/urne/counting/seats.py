@@ -665,11 +665,8 @@ def assign_grades(
         applied[name] = wanted
         # Its candidates' grades in the order of its preference (stable: within a grade, and
         # for grades it did not name, list order).
-        ranks[name].sort(
-            key=lambda item, wanted=wanted: (
-                wanted.index(item[0]) if item[0] in wanted else len(wanted)
-            )
-        )
+        place = {grade: index for index, grade in enumerate(wanted)}
+        ranks[name].sort(key=lambda item: place.get(item[0], len(place)))
     given: list[GradeSeat] = []
 
     def placeable() -> int:
