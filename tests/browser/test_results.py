@@ -13,6 +13,7 @@ from tests.browser.conftest import assert_accessible, log_in
 from tests.conftest import make_campaign
 from tests.counting.conftest import (
     cap_by_grade,
+    cap_grade_choice,
     decided,
     proclaimed,
     tied,
@@ -26,6 +27,7 @@ from urne.campaign.models import Campaign, Scrutin
 
 __all__ = [
     "cap_by_grade",
+    "cap_grade_choice",
     "decided",
     "observer",
     "proclaimed",
@@ -100,4 +102,27 @@ def test_a_cap_counted_grade_by_grade_shows_its_seats_per_grade(
         "table", name="Sièges de titulaires par grade et par liste"
     ).is_visible()
     assert page.get_by_role("heading", name="Grade : Classe normale").first.is_visible()
+    assert_accessible(page)
+
+
+def test_the_bureau_records_a_lists_choice_of_grades(
+    live_server: Any, page: Any, cap_grade_choice: Scrutin
+) -> None:
+    # By list order FSU holds Classe normale (Anne ARNAUD); its delegate chose Hors classe:
+    # FSU then holds it (Chloé CHEN) and UNSA the Classe normale (Fanny FAURE).
+    log_in(page, live_server, drawer(cap_grade_choice))
+    page.goto(f"{live_server.url}/gestion/resultats/{cap_grade_choice.pk}/")
+    assert page.get_by_role("heading", name="Enregistrer le choix des grades d'une liste")
+    assert_accessible(page)
+    form = page.get_by_role("form", name="Liste FSU")
+    form.get_by_label("Grade choisi en position 1").select_option("Hors classe")
+    form.get_by_label("Grade choisi en position 2").select_option("Classe normale")
+    form.get_by_role("button", name="Enregistrer le choix de Liste FSU").click()
+    assert page.get_by_text("Le choix des grades de la liste « Liste FSU » est enregistré").count()
+    assert page.get_by_text("Chloé CHEN", exact=True).is_visible()
+    assert page.get_by_text("Fanny FAURE", exact=True).is_visible()
+    assert page.get_by_text("Anne ARNAUD", exact=True).count() == 0
+    assert page.get_by_text(
+        "selon le choix de la liste au bureau : Hors classe, puis Classe normale"
+    ).is_visible()
     assert_accessible(page)

@@ -326,6 +326,42 @@ def cap_by_grade(
 
 
 @pytest.fixture
+def cap_grade_choice(
+    campaign: Campaign,
+    dijon: Academy,
+    capa_dijon: Scrutin,
+    seal_scrutins: SealScrutins,  # noqa: F811 - the fixture imported above
+    trustee_key: Exponent,
+    travel: Callable[[datetime], None],
+) -> Scrutin:
+    """The CAPA of Dijon counted grade by grade, Hors classe 1 and Classe normale 1, where a
+    list's choice of grades changes who is elected. Candidates' grades: FSU CN, CN, HC, CN;
+    UNSA HC, CN; SGEN CN, CN. 6 electors vote FSU, FSU, FSU, UNSA, UNSA, SGEN: quotient 6 ÷ 2 =
+    3, FSU 1, UNSA 0, SGEN 0; seat 2: FSU 3 ÷ 2 = 1.5, UNSA 2 ÷ 1 = 2, SGEN 1 → UNSA. By list
+    order: FSU Anne ARNAUD (Classe normale), UNSA Ève EMERY (Hors classe)."""
+    from urne.campaign.models import ScrutinGrade
+
+    ScrutinGrade.objects.create(scrutin=capa_dijon, grade="Hors classe", seats=1)
+    ScrutinGrade.objects.create(scrutin=capa_dijon, grade="Classe normale", seats=1)
+    hc, cn = "Hors classe", "Classe normale"
+    return decide(
+        capa_dijon,
+        dijon,
+        seal_scrutins,
+        trustee_key,
+        travel,
+        seats=2,
+        electors=6,
+        choices=[0, 0, 0, 1, 1, 2],
+        grades={
+            "Liste FSU": [cn, cn, hc, cn],
+            "Liste UNSA Éducation": [hc, cn],
+            "Liste SGEN-CFDT": [cn, cn],
+        },
+    )
+
+
+@pytest.fixture
 def proclaimed(decided: Scrutin) -> Scrutin:
     """`decided`, its results proclaimed by staff holding `counting.proclaim_result`."""
     from django.contrib.auth.models import Permission

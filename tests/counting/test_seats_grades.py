@@ -124,6 +124,81 @@ def test_equal_seats_and_votes_wait_for_a_draw_of_the_order_of_choice():
         )
 
 
+def test_a_recorded_preference_changes_who_is_elected():
+    # 2 seats: Hors classe 1, Classe normale 1. A 60, B 40: quotient 100 ÷ 2 = 50, A ⌊60 ÷ 50⌋
+    # = 1, B 0; seat 2: A 60 ÷ 2 = 30, B 40 ÷ 1 = 40 → B. A 1, B 1.
+    votes = {"A": 60, "B": 40}
+    won = allocate(2, votes).titulaires
+    assert won == {"A": 1, "B": 1}
+    seats = {HC: 1, CN: 1}
+    candidates = {"A": [CN, HC], "B": [HC, CN]}
+    names = {"A": {CN: ["Ana"], HC: ["Abel"]}, "B": {HC: ["Béa"], CN: ["Bob"]}}
+    # Read from list order: A's first candidate is of the Classe normale (B can still have the
+    # Hors classe), B then takes its first, Hors classe: Ana and Béa.
+    by_order = assign_grades(seats, won, votes, candidates)
+    assert by_order.seats == {"A": {HC: 0, CN: 1}, "B": {HC: 1, CN: 0}}
+    assert not by_order.chose("A") and by_order.preferences == {}
+    # A's delegate chose Hors classe first at the bureau: A takes it (B can still have the
+    # Classe normale); B's Hors classe is full, it takes its next grade, Classe normale: Abel
+    # and Bob.
+    chosen = assign_grades(seats, won, votes, candidates, preferences={"A": [HC, CN]})
+    assert chosen.seats == {"A": {HC: 1, CN: 0}, "B": {HC: 0, CN: 1}}
+    assert chosen.given == (GradeSeat("A", HC, "choice"), GradeSeat("B", CN, "choice"))
+    assert chosen.chose("A") and not chosen.chose("B")
+    assert chosen.preferences == {"A": (HC, CN)}
+    elected = {
+        name: [
+            who
+            for item in designate_by_grade(names[name], chosen.seats[name])
+            for who in item.titulaires
+        ]
+        for name in names
+    }
+    assert elected == {"A": ["Abel"], "B": ["Bob"]}
+
+
+def test_a_preferred_grade_a_constraint_refuses_gives_way_to_the_next_one():
+    # 3 seats: Hors classe 1, Classe normale 1, Classe exceptionnelle 1. A 40, B 35, C 25:
+    # quotient 100 ÷ 3 = 33.33…: A 1, B 1, C 0; seat 3: A 40 ÷ 2 = 20, B 35 ÷ 2 = 17.5, C 25 ÷ 1
+    # = 25 → C. A 1, B 1, C 1, choosing in that order.
+    ce = "Classe exceptionnelle"
+    votes = {"A": 40, "B": 35, "C": 25}
+    won = allocate(3, votes).titulaires
+    assert won == {"A": 1, "B": 1, "C": 1}
+    seats = {HC: 1, CN: 1, ce: 1}
+    candidates = {"A": [ce, HC, CN], "B": [HC, HC], "C": [CN, ce]}
+    # List order: A's first candidate, Classe exceptionnelle (B can have Hors classe, C Classe
+    # normale): A CE, B HC, C CN.
+    by_order = assign_grades(seats, won, votes, candidates)
+    assert by_order.seats["A"] == {HC: 0, CN: 0, ce: 1}
+    assert by_order.seats["C"] == {HC: 0, CN: 1, ce: 0}
+    # A prefers Hors classe, then Classe normale, then Classe exceptionnelle. Hors classe is
+    # refused: B, with only Hors classe candidates, would lose its seat (2 of the 3 seats
+    # placeable instead of 3 − 1). A takes its next grade, Classe normale (C can still have
+    # Classe exceptionnelle). B HC; C's Classe normale is full: CE.
+    chosen = assign_grades(seats, won, votes, candidates, preferences={"A": [HC, CN, ce]})
+    assert chosen.given == (
+        GradeSeat("A", CN, "choice"),
+        GradeSeat("B", HC, "choice"),
+        GradeSeat("C", ce, "choice"),
+    )
+
+
+def test_a_preference_must_name_grades_of_the_list_each_once():
+    seats = {HC: 1, CN: 1}
+    won, votes = {"A": 1, "B": 1}, {"A": 60, "B": 40}
+    candidates = {"A": [CN, CN], "B": [HC, CN]}
+    with pytest.raises(SeatsError, match="where it has no candidate"):
+        assign_grades(seats, won, votes, candidates, preferences={"A": [HC, CN]})
+    with pytest.raises(SeatsError, match="names a grade twice"):
+        assign_grades(seats, won, votes, candidates, preferences={"B": [CN, CN]})
+    with pytest.raises(SeatsError, match="not a list here"):
+        assign_grades(seats, won, votes, candidates, preferences={"Z": [CN]})
+    # A partial preference: the grades not named follow in list order.
+    partial = assign_grades(seats, won, votes, candidates, preferences={"B": [CN]})
+    assert partial.seats["B"] == {HC: 1, CN: 0}
+
+
 def test_the_elected_of_each_grade_follow_list_order():
     # List A of the first example holds Hors classe 1, Classe normale 2: its titulaires are its
     # first names of each grade, its suppléants the next ones of that grade.

@@ -21,7 +21,7 @@ their perimeter), since the draw is part of the result they proclaim.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -85,6 +85,13 @@ def _not_allowed() -> Forbidden:
 def access_drawing(user: Any, scrutin_id: Any) -> Scrutin:
     """The scrutin `scrutin_id` if `user` may record its draw: 404 if they cannot reach it,
     403 if they reach it but may not record."""
+    return access_scrutin(user, scrutin_id, _not_allowed)
+
+
+def access_scrutin(user: Any, scrutin_id: Any, refused: Callable[[], Forbidden]) -> Scrutin:
+    """The scrutin `scrutin_id` if `user` may record what the bureau decides after the count
+    (a draw, the lists' choices of grades: `may_proclaim`): 404 if they cannot reach it,
+    `refused()` (403) if they reach it but may not."""
     from urne.backoffice import access
 
     try:
@@ -98,7 +105,7 @@ def access_drawing(user: Any, scrutin_id: Any) -> Scrutin:
         and access.scoped(Scrutin.objects.filter(pk=scrutin.pk), user).exists()
     ):
         raise NotFound
-    raise _not_allowed()
+    raise refused()
 
 
 def _already(found: SeatDraw) -> CountingRefused:
@@ -239,6 +246,7 @@ __all__ = [
     "ACCOUNT_MAX",
     "Pending",
     "access_drawing",
+    "access_scrutin",
     "check_drawable",
     "do_record_draw",
     "draw_of",

@@ -37,6 +37,7 @@ from urne import clock
 from urne.campaign.models import Scrutin
 from urne.counting.results import (
     ScrutinFigures,
+    grade_choice_text,
     percent,
     short_lists_text,
     thousands,
@@ -434,7 +435,8 @@ def _grades_story(
                     "Répartition entre les grades (décret n° 82-451, art. 21) : les listes "
                     "choisissent à tour de rôle, dans l'ordre décroissant des sièges obtenus puis "
                     "des voix, un siège par grade et par tour, sans empêcher une autre liste "
-                    "d'obtenir ses sièges ; le choix d'une liste suit l'ordre de ses candidats ; "
+                    "d'obtenir ses sièges ; le choix d'une liste est celui de son délégué au "
+                    "bureau, tel qu'il est enregistré, ou, à défaut, l'ordre de ses candidats ; "
                     "les sièges restants vont à la liste qui a le plus de voix parmi celles qui "
                     "présentent encore un candidat du grade."
                 )
@@ -465,6 +467,18 @@ def _grades_story(
                 small,
             )
         )
+    if grades.complete:
+        story += [
+            Paragraph(
+                _pdf_text(
+                    _("Grades de la liste %(list)s placés %(how)s.")
+                    % {"list": entry.title, "how": grade_choice_text(figures, entry.title)}
+                ),
+                small,
+            )
+            for entry in figures.lists
+            if entry.titulaires
+        ]
     drawn = figures.recorded_order
     if drawn is not None:
         story.append(

@@ -206,3 +206,43 @@ class SeatDraw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scrutin} — {self.get_kind_display()}"
+
+
+class GradePreference(models.Model):
+    """The order of preference among grades a list of a CAP counted grade by grade chose at the
+    bureau (décret n° 82-451, art. 21 b; docs/results.md « The lists' choices of grades »): the
+    grades where the list has candidates, in the order its delegate chose them. Recorded before
+    the proclamation by those who record a draw (`urne.counting.preferences`); it may be
+    replaced until the proclamation: each version is a row (and an audit entry), the latest
+    per list applies (`urne.counting.results.figures_of`)."""
+
+    scrutin = models.ForeignKey(
+        Scrutin,
+        on_delete=models.PROTECT,
+        related_name="grade_preferences",
+        verbose_name=_("scrutin"),
+    )
+    list_title = models.CharField(_("liste"), max_length=200)
+    grades = models.JSONField(_("grades dans l'ordre choisi"))
+    """The grades' names, in the order chosen."""
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enregistré par"),
+    )
+    role = models.CharField(
+        _("qualité"),
+        max_length=10,
+        blank=True,
+        help_text=_("président ou secrétaire du bureau ; vide pour un agent habilité"),
+    )
+    recorded_at = models.DateTimeField(_("enregistré le"))
+
+    class Meta:
+        verbose_name = _("choix des grades d'une liste")
+        verbose_name_plural = _("choix des grades des listes")
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.scrutin} — {self.list_title}"

@@ -26,7 +26,7 @@ tally (docs/results.md).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -46,6 +46,7 @@ from urne.crypto.election import read_election_once
 from urne.crypto.errors import CryptoError
 from urne.crypto.jsonio import loads
 from urne.crypto.tally import Result
+from urne.web import dates
 from urne.web.errors import NotFound, VisitorError
 
 if TYPE_CHECKING:
@@ -258,6 +259,19 @@ class RecordedDraw:
 
 
 @dataclass(frozen=True)
+class RecordedPreference:
+    """A list's order of preference among grades, as chosen at the bureau and recorded
+    (`urne.counting.models.GradePreference`, the latest version): the grades in the order
+    chosen, who recorded it, when, and how many versions were recorded."""
+
+    list: str
+    grades: tuple[str, ...]
+    recorded_by: str = ""
+    recorded_at: datetime | None = None
+    versions: int = 1
+
+
+@dataclass(frozen=True)
 class ScrutinFigures:
     """A scrutin's result, as the procès-verbal and the results pages show it."""
 
@@ -272,6 +286,16 @@ class ScrutinFigures:
     the seats are all won, or for a scrutin counted as a whole)."""
     recorded_order: RecordedDraw | None = None
     """The draw applied to order the lists' choice of grades, when one was needed."""
+    recorded_preferences: tuple[RecordedPreference, ...] = ()
+    """A CAP counted grade by grade: the lists' recorded orders of preference among grades
+    (applied once the grades are placed, `grades`)."""
+
+    def preference_of(self, title: str) -> RecordedPreference | None:
+        """The recorded preference that placed the grades of the list `title` (None: they were
+        placed by its list order, or are not placed yet)."""
+        if self.grades is None or not self.grades.chose(title):
+            return None
+        return next((item for item in self.recorded_preferences if item.list == title), None)
 
     @property
     def inscrits(self) -> int:
@@ -321,6 +345,7 @@ def scrutin_figures(
     short_lists: rule.ShortListRule | None = None,
     tie_by_candidates: bool | None = None,
     grade_order: Sequence[str] | RecordedDraw | None = None,
+    preferences: Iterable[RecordedPreference] = (),
 ) -> ScrutinFigures:
     """The figures of a scrutin from its data and its decrypted counts.
 
@@ -330,7 +355,9 @@ def scrutin_figures(
     or the `RecordedDraw` (then its seat must be the tie's). `short_lists` and
     `tie_by_candidates`: the scrutin's own (`data`) unless given. `grade_order`: for a CAP
     counted grade by grade, the recorded draw of the order of choice of lists with as many
-    seats and votes (`seats.assign_grades`)."""
+    seats and votes (`seats.assign_grades`). `preferences`: for such a CAP, the lists' recorded
+    orders of preference among grades (the others choose by their list order)."""
+    chosen = tuple(preferences)
     recorded = draw if isinstance(draw, RecordedDraw) else None
     order: Sequence[str] | None = draw.lists if isinstance(draw, RecordedDraw) else draw
     titles = tuple(entry.title for entry in data.lists)
@@ -390,6 +417,7 @@ def scrutin_figures(
                 data,
                 result,
                 grade_order.lists if isinstance(grade_order, RecordedDraw) else grade_order,
+                {item.list: item.grades for item in chosen},
             )
         except rule.SeatsError as refused:
             raise ResultsError(
@@ -419,11 +447,15 @@ def scrutin_figures(
         recorded_draw=recorded,
         grades=grades,
         recorded_order=ordered,
+        recorded_preferences=chosen if data.grades else (),
     )
 
 
 def _by_grade(
-    data: ScrutinData, result: rule.ScrutinResult, order: Sequence[str] | None
+    data: ScrutinData,
+    result: rule.ScrutinResult,
+    order: Sequence[str] | None,
+    preferences: Mapping[str, Sequence[str]],
 ) -> tuple[rule.GradeAllocation | None, tuple[ListFigures, ...]]:
     """A CAP counted grade by grade: the seats each list won over the whole CAP placed in the
     grades (`seats.assign_grades`), and its elected named grade by grade
@@ -451,6 +483,7 @@ def _by_grade(
         result.allocation.votes,
         {entry.title: entry.grades or () for entry in data.lists},
         order=order,
+        preferences=preferences,
     )
     lists = []
     for entry, counted in zip(data.lists, result.lists, strict=True):
@@ -662,6 +695,10 @@ def figures_json(figures: ScrutinFigures) -> dict[str, Any]:
                 **(
                     {
                         "won": entry.won,
+                        "grades_placed_by": (
+                            "choice" if figures.preference_of(entry.title) else "list_order"
+                        ),
+                        "grade_preference": _preference_json(figures.preference_of(entry.title)),
                         "grades": [
                             {
                                 "grade": item.grade,
@@ -699,11 +736,24 @@ def figures_json(figures: ScrutinFigures) -> dict[str, Any]:
                     for item in figures.grades.given
                 ],
                 "unfilled": figures.grades.unfilled,
+                "preferences": [_preference_json(item) for item in figures.recorded_preferences],
             }
             if figures.grades is not None
             else None
         ),
         "archive_fingerprint": figures.counts.fingerprint or None,
+    }
+
+
+def _preference_json(chosen: RecordedPreference | None) -> dict[str, Any] | None:
+    if chosen is None:
+        return None
+    return {
+        "list": chosen.list,
+        "grades": list(chosen.grades),
+        "recorded_by": chosen.recorded_by,
+        "recorded_at": chosen.recorded_at.isoformat() if chosen.recorded_at is not None else None,
+        "versions": chosen.versions,
     }
 
 
@@ -764,6 +814,17 @@ def figures_csv_rows(figures: ScrutinFigures) -> list[list[object]]:
             ]
             for item in entry.grades
             if item.titulaires or item.unfilled_titulaires
+        ]
+    if figures.grades is not None and figures.grades.complete:
+        rows += [
+            [
+                "Choix des grades",
+                entry.title,
+                grade_choice_text(figures, entry.title),
+                *[""] * 6,
+            ]
+            for entry in figures.lists
+            if entry.titulaires
         ]
     drawn = figures.recorded_draw
     if drawn is not None:
@@ -911,7 +972,48 @@ def figures_of(scrutin: Scrutin) -> ScrutinFigures | None:
         counts,
         draw=recorded_draw(scrutin),
         grade_order=recorded_draw(scrutin, "grade_order"),
+        preferences=recorded_preferences(scrutin),
     )
+
+
+def recorded_preferences(scrutin: Scrutin) -> tuple[RecordedPreference, ...]:
+    """The latest order of preference among grades recorded for each list of `scrutin`
+    (`urne.counting.preferences`), in the order the lists were first recorded."""
+    from urne.counting.models import GradePreference
+
+    found: dict[str, RecordedPreference] = {}
+    for row in (
+        GradePreference.objects.filter(scrutin_id=scrutin.pk)
+        .select_related("recorded_by")
+        .order_by("recorded_at", "pk")
+    ):
+        versions = found[row.list_title].versions + 1 if row.list_title in found else 1
+        found[row.list_title] = RecordedPreference(
+            list=row.list_title,
+            grades=tuple(row.grades),
+            recorded_by=str(row.recorded_by),
+            recorded_at=row.recorded_at,
+            versions=versions,
+        )
+    return tuple(found.values())
+
+
+def grade_choice_text(figures: ScrutinFigures, title: str) -> str:
+    """How the grades of the list `title` were placed, for the page, the CSV and the PV: by
+    its recorded choice (the grades in the order chosen, who recorded it, when) or by its list
+    order."""
+    chosen = figures.preference_of(title)
+    if chosen is None:
+        return _("selon l'ordre de ses candidats (aucun choix enregistré)")
+    return _(
+        "selon le choix de la liste au bureau : %(grades)s (enregistré par %(who)s le %(when)s)"
+    ) % {
+        "grades": ", puis ".join(chosen.grades),
+        "who": chosen.recorded_by,
+        "when": (
+            dates.day_month_year_hour(chosen.recorded_at) if chosen.recorded_at is not None else "—"
+        ),
+    }
 
 
 def recorded_draw(scrutin: Scrutin, kind: str = "seat") -> RecordedDraw | None:
@@ -1053,6 +1155,7 @@ __all__ = [
     "ListFigures",
     "Overview",
     "RecordedDraw",
+    "RecordedPreference",
     "ResultCounts",
     "ResultsError",
     "ScrutinData",
@@ -1069,12 +1172,14 @@ __all__ = [
     "figures_csv_rows",
     "figures_json",
     "figures_of",
+    "grade_choice_text",
     "is_proclaimed",
     "overview",
     "percent",
     "public_scrutins",
     "read_result",
     "recorded_draw",
+    "recorded_preferences",
     "result_counts",
     "results_scrutins",
     "scrutin_data",

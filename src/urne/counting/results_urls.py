@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern] = [
     ),
     path("gestion/resultats/<int:scrutin_id>/tirage/", views.staff_draw, name="draw"),
     path(
+        "gestion/resultats/<int:scrutin_id>/choix-des-grades/",
+        views.staff_grade_preference,
+        name="grade_preference",
+    ),
+    path(
         "gestion/resultats/<int:scrutin_id>/proces-verbal.pdf",
         views.staff_minutes,
         name="minutes",

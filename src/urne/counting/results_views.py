@@ -29,7 +29,7 @@ from django.views.decorators.http import require_safe
 from urne import clock
 from urne.audit import services as audit
 from urne.backoffice.pages import staff_page
-from urne.counting import draws, results
+from urne.counting import draws, preferences, results
 from urne.counting.charts import Bar, bar_chart
 from urne.counting.minutes import minutes_of, render_minutes
 from urne.counting.proclamation import may_proclaim
@@ -118,6 +118,13 @@ def _scrutin_context(row: results.ScrutinRow) -> dict[str, Any]:
                     "votes": results.thousands(entry.votes),
                     "share": _percent(entry.share),
                     "unions": results.unions_text(entry),
+                    "grade_choice": (
+                        results.grade_choice_text(figures, entry.title)
+                        if figures.grades is not None
+                        and figures.grades.complete
+                        and entry.titulaires
+                        else ""
+                    ),
                 }
                 for entry in figures.lists
             ],
@@ -254,8 +261,49 @@ def _draw_form(request: HttpRequest, row: results.ScrutinRow, proclaimed: bool) 
     }
 
 
+def _grade_choice_form(request: HttpRequest, row: results.ScrutinRow, proclaimed: bool) -> Any:
+    """What the page needs to offer the record of the lists' choices of grades: only for a CAP
+    counted grade by grade, before the proclamation, to whoever may record a draw
+    (`urne.counting.preferences`). One form per list that won seats (every list while the
+    seats wait for a draw)."""
+    figures = row.figures
+    if figures is None or proclaimed or not figures.scrutin.grades:
+        return None
+    if not may_proclaim(request.user, row.scrutin):
+        return None
+    complete = figures.allocation.complete
+    recorded = {item.list: item for item in figures.recorded_preferences}
+    forms: list[dict[str, Any]] = []
+    for entry in figures.lists:
+        if complete and not (entry.won or entry.titulaires):
+            continue
+        own = preferences.grades_of(figures, entry.title)
+        if not own:
+            continue
+        current = recorded.get(entry.title)
+        chosen = current.grades if current is not None else ()
+        forms.append(
+            {
+                "index": len(forms) + 1,
+                "title": entry.title,
+                "grades": own,
+                "ranks": [
+                    (rank, chosen[rank - 1] if rank <= len(chosen) else "")
+                    for rank in range(1, len(own) + 1)
+                ],
+                "current": current,
+            }
+        )
+    return {"lists": forms} if forms else None
+
+
 def _scrutin_page(
-    request: HttpRequest, scrutin: Any, *, error: str = "", status: int = 200
+    request: HttpRequest,
+    scrutin: Any,
+    *,
+    error: str = "",
+    choice_error: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     row = results.scrutin_row(scrutin)
     proclaimed = results.is_proclaimed(scrutin)
@@ -267,6 +315,8 @@ def _scrutin_page(
             proclaimed=proclaimed,
             draw_form=_draw_form(request, row, proclaimed),
             draw_error=error,
+            grade_choice_form=_grade_choice_form(request, row, proclaimed),
+            choice_error=choice_error,
             **_scrutin_context(row),
         ),
     )
@@ -300,6 +350,32 @@ def staff_draw(request: HttpRequest, scrutin_id: int) -> HttpResponseBase:
             "attribués."
         )
         % {"scrutin": scrutin.name},
+    )
+    return redirect("results:scrutin", scrutin_id=scrutin.pk)
+
+
+@staff_page(methods=("POST",))
+def staff_grade_preference(request: HttpRequest, scrutin_id: int) -> HttpResponseBase:
+    """Record a list's choice of grades (`urne.counting.preferences`): the list (`list`) and
+    the grades in the order chosen (`grades`, one per rank; empty ranks ignored)."""
+    scrutin = preferences.access_choosing(request.user, scrutin_id)
+    title = request.POST.get("list", "")
+    try:
+        preferences.do_record_preference(scrutin, request, title, request.POST.getlist("grades"))
+    except VisitorError as refused:
+        if not request.user.has_perm(results.VIEW_RESULTS):
+            messages.error(request, str(refused.message))
+            return redirect("results:scrutin", scrutin_id=scrutin.pk)
+        return _scrutin_page(
+            request, scrutin, choice_error=str(refused.message), status=refused.status
+        )
+    messages.success(
+        request,
+        _(
+            "Le choix des grades de la liste « %(list)s » est enregistré ; les sièges par grade "
+            "et les élus en tiennent compte."
+        )
+        % {"list": title.strip()},
     )
     return redirect("results:scrutin", scrutin_id=scrutin.pk)
 

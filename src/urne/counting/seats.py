@@ -512,6 +512,14 @@ class GradeAllocation:
     order_tie: tuple[str, ...] | None = None
     """Lists with as many seats and votes as another, whose order of choice only a draw
     decides; when set (no `order` given), no seat is placed in the grades."""
+    preferences: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The recorded orders of preference among grades that were applied (list → grades); the
+    other lists' choices were read from their list order."""
+
+    def chose(self, name: str) -> bool:
+        """Whether `name`'s grades were placed by its recorded order of preference (False: by
+        its list order)."""
+        return name in self.preferences
 
     @property
     def complete(self) -> bool:
@@ -560,6 +568,7 @@ def assign_grades(
     candidates: Mapping[str, Sequence[str]],
     *,
     order: Sequence[str] | None = None,
+    preferences: Mapping[str, Sequence[str]] | None = None,
 ) -> GradeAllocation:
     """Which grades each list holds its seats in, for a CAP whose seats are set grade by grade
     (décret n° 82-451, art. 21 b, as read in docs/seats.md « CAP grade by grade »).
@@ -568,14 +577,19 @@ def assign_grades(
     `titulaires`: the seats each list won over the whole CAP (`allocate`). `votes`: each
     list's votes. `candidates`: each list's candidates' grades, one per candidate, in list
     order. `order`: the recorded draw of the order of choice, when lists have as many seats
-    and votes (`GradeAllocation.order_tie`): those lists in the order drawn.
+    and votes (`GradeAllocation.order_tie`): those lists in the order drawn. `preferences`:
+    the orders of preference among grades the lists chose at the bureau, as recorded (list →
+    grades, each a grade where the list has candidates, once; grades it has candidates in but
+    did not name come after, in its list order).
 
     The lists choose in turn, by decreasing seats won, then votes (equal seats and votes: a
     draw, `order`). In its turn a list takes seats of titulaires — at most one per grade in a
     turn, unless no other list has candidates of that grade — and never one that would keep
     another list from the seats it won in the grades where it has candidates. The text leaves
-    which grade to the list; we read its choice from its own list order: its highest placed
-    candidate not yet seated whose grade it may take. Keeping no other list from its seats is read
+    which grade to the list: a list with a recorded preference takes the first grade of it
+    that still has a free seat and that it may take, then the next...; a list without one has
+    its choice read from its own list order: its highest placed candidate not yet seated whose
+    grade it may take. Keeping no other list from its seats is read
     as: after the choice, as many of the seats won can still be placed (in grades where their
     lists have candidates) as before, less the one taken. Turns go round until no list can take
     more. Seats still free go, grade by grade, to the list with the most votes (then the first
@@ -635,6 +649,24 @@ def assign_grades(
         for grade in candidates.get(name, ()):
             ranks[name].append((grade, met.get(grade, 0)))
             met[grade] = met.get(grade, 0) + 1
+    applied: dict[str, tuple[str, ...]] = {}
+    for name, chosen in (preferences or {}).items():
+        if name not in votes:
+            raise SeatsError(f"a preference among grades is given for {name!r}, not a list here")
+        wanted = tuple(chosen)
+        if len(set(wanted)) != len(wanted):
+            raise SeatsError(f"the preference of the list {name!r} names a grade twice")
+        for grade in wanted:
+            if grade not in grade_seats or not room[name][grade]:
+                raise SeatsError(
+                    f"the preference of the list {name!r} names the grade {grade!r}, where it "
+                    "has no candidate"
+                )
+        applied[name] = wanted
+        # Its candidates' grades in the order of its preference (stable: within a grade, and
+        # for grades it did not name, list order).
+        place = {grade: index for index, grade in enumerate(wanted)}
+        ranks[name].sort(key=lambda item: place.get(item[0], len(place)))
     given: list[GradeSeat] = []
 
     def placeable() -> int:
@@ -686,7 +718,7 @@ def assign_grades(
                 break
             best = max(votes[name] for name in able)
             take(next(name for name in able if votes[name] == best), grade, "votes")
-    return GradeAllocation(seats, tuple(ranked), tuple(given), unfilled)
+    return GradeAllocation(seats, tuple(ranked), tuple(given), unfilled, preferences=applied)
 
 
 # --- joint lists and representativeness ----------------------------------------------------------
