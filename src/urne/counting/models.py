@@ -161,7 +161,29 @@ class Proclamation(models.Model):
         return f"{self.scrutin} — {self.proclaimed_at:%d/%m/%Y %H:%M}"
 
 
-class SeatDraw(models.Model):
+class BureauRecord(models.Model):
+    """Who recorded a decision of the bureau on a scrutin's results, in what role, and when
+    (`urne.counting.draws`, `urne.counting.preferences`)."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enregistré par"),
+    )
+    role = models.CharField(
+        _("qualité"),
+        max_length=10,
+        blank=True,
+        help_text=_("président ou secrétaire du bureau ; vide pour un agent habilité"),
+    )
+    recorded_at = models.DateTimeField(_("enregistré le"))
+
+    class Meta:
+        abstract = True
+
+
+class SeatDraw(BureauRecord):
     """The recorded outcome of a draw between tied lists (docs/results.md, « The recorded
     draw »): for a seat of titulaire (`SEAT`: equal averages and votes, fewer seats than tied
     lists, docs/seats.md step 5), or for the order in which the lists of a CAP counted grade by
@@ -182,19 +204,6 @@ class SeatDraw(models.Model):
     order = models.JSONField(_("listes dans l'ordre du tirage"))
     """The tied lists' titles, in the order drawn."""
     account = models.TextField(_("déroulement du tirage"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("enregistré par"),
-    )
-    role = models.CharField(
-        _("qualité"),
-        max_length=10,
-        blank=True,
-        help_text=_("président ou secrétaire du bureau ; vide pour un agent habilité"),
-    )
-    recorded_at = models.DateTimeField(_("enregistré le"))
 
     class Meta:
         verbose_name = _("tirage au sort entre listes à égalité")
@@ -208,7 +217,7 @@ class SeatDraw(models.Model):
         return f"{self.scrutin} — {self.get_kind_display()}"
 
 
-class GradePreference(models.Model):
+class GradePreference(BureauRecord):
     """The order of preference among grades a list of a CAP counted grade by grade chose at the
     bureau (décret n° 82-451, art. 21 b; docs/results.md « The lists' choices of grades »): the
     grades where the list has candidates, in the order its delegate chose them. Recorded before
@@ -225,19 +234,6 @@ class GradePreference(models.Model):
     list_title = models.CharField(_("liste"), max_length=200)
     grades = models.JSONField(_("grades dans l'ordre choisi"))
     """The grades' names, in the order chosen."""
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("enregistré par"),
-    )
-    role = models.CharField(
-        _("qualité"),
-        max_length=10,
-        blank=True,
-        help_text=_("président ou secrétaire du bureau ; vide pour un agent habilité"),
-    )
-    recorded_at = models.DateTimeField(_("enregistré le"))
 
     class Meta:
         verbose_name = _("choix des grades d'une liste")
