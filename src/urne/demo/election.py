@@ -32,8 +32,9 @@ from typing import Final
 from django.utils.translation import gettext as _
 
 from urne import clock
-from urne.campaign.models import Campaign, Elector
-from urne.counting import closing, decryption, proclamation
+from urne.accounts.models import User
+from urne.campaign.models import Campaign, Elector, Scrutin
+from urne.counting import closing, decryption, draws, proclamation, results
 from urne.counting.closing import CountingRefused
 from urne.counting.rehearsal import member_partial_decryptions
 from urne.crypto.ballot import make_ballot
@@ -159,6 +160,26 @@ def close(campaign: Campaign, report: Callable[[str], None]) -> None:
     report(_("Urnes closes ; dépouillements chiffrés calculés."))
 
 
+def draw_ties(scrutin: Scrutin, president: User) -> None:
+    """The demo's bureau draws lots between tied lists, as the bureau does before proclaiming
+    (`urne.counting.draws`): a shuffle seeded by the scrutin's code, recorded by the president
+    with its account. A grade-by-grade CAP may then wait for a second draw (the order in which
+    tied lists choose their grades)."""
+    for _round in range(2):
+        figures = results.figures_of(scrutin)
+        waiting = draws.pending(figures) if figures is not None else None
+        if waiting is None:
+            return
+        order = list(waiting.lists)
+        random.Random(scrutin.code).shuffle(order)  # noqa: S311 - the demo's lots, reproducible
+        draws.do_record_draw(
+            scrutin,
+            president,
+            order,
+            _("Démonstration : tirage au sort fait par le générateur de la démonstration."),
+        )
+
+
 def decrypt_and_proclaim(campaign: Campaign, report: Callable[[str], None]) -> ElectionDone:
     """Steps 3 and 4."""
     members = [generator.demo_bureau_member(campaign, email) for email in DECRYPTING]
@@ -178,6 +199,7 @@ def decrypt_and_proclaim(campaign: Campaign, report: Callable[[str], None]) -> E
                 # may come after the result, and is then not needed.
                 if decryption.scrutin_result(election) is None:
                     decryption.do_accept_partial_decryption(election, text, member.user)
+        draw_ties(election.scrutin, president.user)
         proclamation.do_proclaim(election.scrutin, president.user)
         found = decryption.scrutin_result(election)
         if found is None:  # pragma: no cover - the allowed set decrypts
