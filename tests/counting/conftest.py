@@ -291,6 +291,44 @@ def tied(
     )
 
 
+HC, CN = "Hors classe", "Classe normale"
+
+
+def decide_by_grade(
+    capa: Scrutin,
+    academy: Academy,
+    seal_scrutins: SealScrutins,  # noqa: F811 - the fixture imported above
+    trustee_key: Exponent,
+    travel: Callable[[datetime], None],
+    *,
+    hors_classe: int,
+    classe_normale: int,
+    unsa: list[str],
+) -> Scrutin:
+    """`capa` counted grade by grade, with those seats of each grade; candidates' grades FSU
+    CN, CN, HC, CN; UNSA `unsa`; SGEN CN, CN; 6 electors vote FSU, FSU, FSU, UNSA, UNSA, SGEN
+    (`decide`)."""
+    from urne.campaign.models import ScrutinGrade
+
+    ScrutinGrade.objects.create(scrutin=capa, grade=HC, seats=hors_classe)
+    ScrutinGrade.objects.create(scrutin=capa, grade=CN, seats=classe_normale)
+    return decide(
+        capa,
+        academy,
+        seal_scrutins,
+        trustee_key,
+        travel,
+        seats=hors_classe + classe_normale,
+        electors=6,
+        choices=[0, 0, 0, 1, 1, 2],
+        grades={
+            "Liste FSU": [CN, CN, HC, CN],
+            "Liste UNSA Éducation": unsa,
+            "Liste SGEN-CFDT": [CN, CN],
+        },
+    )
+
+
 @pytest.fixture
 def cap_by_grade(
     campaign: Campaign,
@@ -303,25 +341,15 @@ def cap_by_grade(
     """The CAPA of Dijon counted grade by grade: 3 seats, Hors classe 1 and Classe normale 2.
     Candidates' grades: FSU CN, CN, HC, CN; UNSA HC, HC; SGEN CN, CN. 6 electors vote FSU,
     FSU, FSU, UNSA, UNSA, SGEN."""
-    from urne.campaign.models import ScrutinGrade
-
-    ScrutinGrade.objects.create(scrutin=capa_dijon, grade="Hors classe", seats=1)
-    ScrutinGrade.objects.create(scrutin=capa_dijon, grade="Classe normale", seats=2)
-    hc, cn = "Hors classe", "Classe normale"
-    return decide(
+    return decide_by_grade(
         capa_dijon,
         dijon,
         seal_scrutins,
         trustee_key,
         travel,
-        seats=3,
-        electors=6,
-        choices=[0, 0, 0, 1, 1, 2],
-        grades={
-            "Liste FSU": [cn, cn, hc, cn],
-            "Liste UNSA Éducation": [hc, hc],
-            "Liste SGEN-CFDT": [cn, cn],
-        },
+        hors_classe=1,
+        classe_normale=2,
+        unsa=[HC, HC],
     )
 
 
@@ -339,25 +367,15 @@ def cap_grade_choice(
     UNSA HC, CN; SGEN CN, CN. 6 electors vote FSU, FSU, FSU, UNSA, UNSA, SGEN: quotient 6 ÷ 2 =
     3, FSU 1, UNSA 0, SGEN 0; seat 2: FSU 3 ÷ 2 = 1.5, UNSA 2 ÷ 1 = 2, SGEN 1 → UNSA. By list
     order: FSU Anne ARNAUD (Classe normale), UNSA Ève EMERY (Hors classe)."""
-    from urne.campaign.models import ScrutinGrade
-
-    ScrutinGrade.objects.create(scrutin=capa_dijon, grade="Hors classe", seats=1)
-    ScrutinGrade.objects.create(scrutin=capa_dijon, grade="Classe normale", seats=1)
-    hc, cn = "Hors classe", "Classe normale"
-    return decide(
+    return decide_by_grade(
         capa_dijon,
         dijon,
         seal_scrutins,
         trustee_key,
         travel,
-        seats=2,
-        electors=6,
-        choices=[0, 0, 0, 1, 1, 2],
-        grades={
-            "Liste FSU": [cn, cn, hc, cn],
-            "Liste UNSA Éducation": [hc, cn],
-            "Liste SGEN-CFDT": [cn, cn],
-        },
+        hors_classe=1,
+        classe_normale=1,
+        unsa=[HC, CN],
     )
 
 
